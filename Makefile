@@ -1,0 +1,36 @@
+# Labforge — common tasks. `make dev` runs the whole platform on embedded
+# defaults; `make test` runs every test against real PostgreSQL, FerretDB and
+# an embedded Temporal server.
+
+GO       ?= go
+BIN      ?= bin
+# Packages whose tests also run under the race detector (fast, concurrent code).
+RACE_PKGS ?= ./domain/... ./internal/config/... ./internal/auth/... ./internal/pgcluster/... ./store/... ./api/...
+
+.PHONY: dev test test-race build lint fmt bench clean
+
+dev: ## run the whole platform: Temporal + Web UI, PostgreSQL, FerretDB, API and workers
+	$(GO) run ./cmd/devstack
+
+test: ## run every test (and the race detector on the concurrent packages)
+	$(GO) test -count=1 -timeout 9m ./...
+	$(GO) test -race -count=1 -timeout 9m $(RACE_PKGS)
+
+build: ## build the api, worker and devstack binaries into ./bin
+	$(GO) build -o $(BIN)/labforge-api ./cmd/api
+	$(GO) build -o $(BIN)/labforge-worker ./cmd/worker
+	$(GO) build -o $(BIN)/labforge-devstack ./cmd/devstack
+
+lint: ## gofmt check and go vet
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+bench: ## run the benchmarks and print their figures
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf $(BIN)

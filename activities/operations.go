@@ -1,0 +1,36 @@
+package activities
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/labforge/labforge/domain"
+	"go.temporal.io/sdk/activity"
+)
+
+// Operations records the progress of long-running operations so that the
+// API can answer GET /api/v1/operations/{id} from PostgreSQL.
+type Operations struct {
+	Store domain.OperationStore
+}
+
+// OperationProgress is one progress report from a workflow.
+type OperationProgress struct {
+	OperationID uuid.UUID
+	State       domain.OperationState
+	Step        string
+	Error       string
+	Result      map[string]any
+}
+
+// RecordOperationProgress stores the report. It is idempotent: replaying
+// the same report leaves the same record.
+func (a *Operations) RecordOperationProgress(ctx context.Context, p OperationProgress) error {
+	op, err := a.Store.FindOperation(ctx, p.OperationID)
+	if err != nil {
+		return classify(err)
+	}
+	op.State, op.Step, op.Error, op.Result = p.State, p.Step, p.Error, p.Result
+	op.RunID = activity.GetInfo(ctx).WorkflowExecution.RunID
+	return classify(a.Store.UpdateOperationProgress(ctx, op))
+}

@@ -1,0 +1,105 @@
+package api
+
+import (
+	"context"
+	_ "embed"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/auth"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.temporal.io/sdk/client"
+)
+
+// OpenAPISpec is the API contract, served at /api/v1/openapi.yaml.
+//
+//go:embed openapi.yaml
+var OpenAPISpec []byte
+
+// Check is one readiness probe: a named dependency and how to reach it.
+type Check struct {
+	Name  string
+	Probe func(ctx context.Context) error
+}
+
+// Deps is everything the API needs. All fields are required.
+type Deps struct {
+	Users       domain.UserStore
+	Permissions domain.PermissionStore
+	Operations  domain.OperationStore
+	Audit       domain.AuditLog
+	Temporal    client.Client
+	Tokens      *auth.Tokens
+	// Readiness lists the dependencies /readyz checks, in report order.
+	Readiness []Check
+	// Metrics is where HTTP metrics are registered and /metrics reads from.
+	Metrics *prometheus.Registry
+	// Queues are the task queues diagnostics probes by default.
+	Queues []string
+	Logger *slog.Logger
+}
+
+// Server is the HTTP API.
+type Server struct {
+	users       domain.UserStore
+	permissions domain.PermissionStore
+	operations  domain.OperationStore
+	audit       domain.AuditLog
+	temporal    client.Client
+	tokens      *auth.Tokens
+	readiness   []Check
+	queues      []string
+	logger      *slog.Logger
+	engine      *gin.Engine
+}
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// New builds the API's router.
+func New(d Deps) *Server {
+	s := &Server{
+		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
+		temporal: d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
+	}
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	metrics := newHTTPMetrics(d.Metrics)
+	e.Use(withRequestID(d.Logger), accessLog(), metrics.middleware(), recoverPanics())
+	e.NoRoute(func(c *gin.Context) {
+		abortWithError(c, domain.NotFoundf("no route %s %s; see /api/v1/openapi.yaml", c.Request.Method, c.Request.URL.Path))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{Error: ErrorDetail{
+			Code: "method_not_allowed", Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path, RequestID: requestID(c),
+		}})
+	})
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Metrics, promhttp.HandlerOpts{Registry: d.Metrics})))
+
+	v1 := e.Group("/api/v1")
+	v1.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", OpenAPISpec) })
+	v1.POST("/auth/login", s.login)
+
+	authed := v1.Group("", s.authenticate())
+	authed.GET("/me", s.me)
+	authed.GET("/users", s.listUsers)
+	authed.POST("/users", s.createUser)
+	authed.GET("/users/:id", s.getUser)
+	authed.PATCH("/users/:id", s.updateUser)
+	authed.DELETE("/users/:id", s.deleteUser)
+	authed.GET("/operations", s.listOperations)
+	authed.GET("/operations/:id", s.getOperation)
+	authed.POST("/system/diagnostics", s.startDiagnostics)
+
+	s.engine = e
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }

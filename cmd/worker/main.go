@@ -1,0 +1,80 @@
+// Command labforge-worker runs Labforge's Temporal workers. --queues picks
+// the task queues it polls (core, pve-actions, pve-clone, pve-periodic,
+// gateway.<site>), so one image serves every worker role. It serves
+// Prometheus metrics on LABFORGE_METRICS_ADDR and stops gracefully on
+// SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/labforge/labforge/internal/app"
+	"github.com/labforge/labforge/internal/config"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "labforge-worker:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("labforge-worker", flag.ContinueOnError)
+	queues := fs.String("queues", strings.Join(cfg.WorkerQueues, ","), "comma-separated task queues to poll (default from LABFORGE_WORKER_QUEUES)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.WorkerQueues = splitQueues(*queues)
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("--queues: %w", err)
+	}
+	logger := app.NewLogger(&cfg, os.Stderr)
+	logger.Debug("configuration", slog.Any("config", cfg))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	p, err := app.Connect(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	l, err := app.Listen(cfg.MetricsAddr, config.VariableOf("MetricsAddr"))
+	if err != nil {
+		return err
+	}
+	ws, err := p.StartWorkers(cfg.WorkerQueues)
+	if err != nil {
+		return err
+	}
+	defer ws.Stop()
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(p.Metrics, promhttp.HandlerOpts{Registry: p.Metrics}))
+	logger.Info("worker running", slog.Any("queues", cfg.WorkerQueues), slog.String("metrics", l.Addr().String()))
+	err = app.Serve(ctx, l, mux, cfg.ShutdownTimeout, logger)
+	logger.Info("worker stopping")
+	return err
+}
+
+func splitQueues(s string) []string {
+	var out []string
+	for _, q := range strings.Split(s, ",") {
+		if q = strings.TrimSpace(q); q != "" {
+			out = append(out, q)
+		}
+	}
+	return out
+}

@@ -1,0 +1,57 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// AuditRecord says who did what to which object, from where, with the
+// object's state before and after. Records are append-only.
+type AuditRecord struct {
+	ID         string         `json:"id"`
+	Time       time.Time      `json:"time"`
+	ActorID    uuid.UUID      `json:"actor_id"`
+	ActorName  string         `json:"actor_name"`
+	Action     string         `json:"action"`
+	ObjectType string         `json:"object_type"`
+	ObjectID   string         `json:"object_id"`
+	Before     map[string]any `json:"before,omitempty"`
+	After      map[string]any `json:"after,omitempty"`
+	RequestID  string         `json:"request_id"`
+	ClientIP   string         `json:"client_ip"`
+}
+
+// ActivityEntry is a user-facing line in someone's activity feed, such as
+// "your VM web-1 is ready".
+type ActivityEntry struct {
+	ID         string    `json:"id"`
+	Time       time.Time `json:"time"`
+	UserID     uuid.UUID `json:"user_id"`
+	Message    string    `json:"message"`
+	ObjectType string    `json:"object_type,omitempty"`
+	ObjectID   string    `json:"object_id,omitempty"`
+}
+
+// Severity of a system event.
+type Severity string
+
+// Severities.
+const (
+	SeverityInfo    Severity = "info"
+	SeverityWarning Severity = "warning"
+	SeverityError   Severity = "error"
+)
+
+// SystemEvent is something the platform itself noticed: drift between
+// Labforge and Proxmox, a node going offline, a workflow awaiting an operator.
+type SystemEvent struct {
+	ID         string         `json:"id"`
+	Time       time.Time      `json:"time"`
+	Severity   Severity       `json:"severity"`
+	Kind       string         `json:"kind"`
+	Message    string         `json:"message"`
+	ObjectType string         `json:"object_type,omitempty"`
+	ObjectID   string         `json:"object_id,omitempty"`
+	Details    map[string]any `json:"details,omitempty"`
+}

@@ -1,0 +1,177 @@
+package domain
+
+import (
+	"slices"
+
+	"github.com/google/uuid"
+)
+
+// Object types permissions apply to. AnyObject matches every type.
+const (
+	ObjectAny         = "*"
+	ObjectUser        = "user"
+	ObjectGroup       = "group"
+	ObjectSite        = "site"
+	ObjectNode        = "node"
+	ObjectTemplate    = "template"
+	ObjectEnvironment = "environment"
+	ObjectEvent       = "event"
+	ObjectVM          = "vm"
+	ObjectContainer   = "container"
+	ObjectOperation   = "operation"
+	ObjectSystem      = "system"
+)
+
+// Key is what a permission allows. The level keys nest —
+// read ⊂ update ⊂ delete ⊂ full — and full also holds every action key.
+// Create is checked against the object type (no object id). Action keys
+// each allow one operation and imply read of the object.
+type Key string
+
+// Level keys.
+const (
+	KeyRead   Key = "read"
+	KeyUpdate Key = "update"
+	KeyDelete Key = "delete"
+	KeyFull   Key = "full"
+	KeyCreate Key = "create"
+)
+
+// Action keys.
+const (
+	KeyVMStart        Key = "vm.start"
+	KeyVMStop         Key = "vm.stop"
+	KeyVMReset        Key = "vm.reset"
+	KeyEventManage    Key = "event.manage"
+	KeyOperationRetry Key = "operation.retry"
+	KeySystemDiagnose Key = "system.diagnose"
+)
+
+var levels = map[Key]int{KeyRead: 1, KeyUpdate: 2, KeyDelete: 3, KeyFull: 4}
+
+var actionKeys = map[Key]bool{
+	KeyCreate: true, KeyVMStart: true, KeyVMStop: true, KeyVMReset: true,
+	KeyEventManage: true, KeyOperationRetry: true, KeySystemDiagnose: true,
+}
+
+// ValidKey reports whether k is a key Labforge knows.
+func ValidKey(k Key) bool { return levels[k] > 0 || actionKeys[k] }
+
+// Grants reports whether holding k allows need.
+func (k Key) Grants(need Key) bool {
+	if k == need || k == KeyFull {
+		return true
+	}
+	have, isLevel := levels[k]
+	if want, ok := levels[need]; ok {
+		if isLevel {
+			return have >= want
+		}
+		// An action key on an object lets its holder see the object.
+		return need == KeyRead && k != KeyCreate
+	}
+	return false
+}
+
+// Permission grants Key on one object (ObjectID set) or on every object of
+// a type (ObjectID nil) to one user or to everyone holding a role.
+type Permission struct {
+	ID         uuid.UUID  `json:"id"`
+	ObjectType string     `json:"object_type"`
+	ObjectID   *uuid.UUID `json:"object_id,omitempty"`
+	Key        Key        `json:"key"`
+	UserID     *uuid.UUID `json:"user_id,omitempty"`
+	Role       string     `json:"role,omitempty"`
+}
+
+// Validate checks that the permission names exactly one grantee and a known key.
+func (p *Permission) Validate() error {
+	var v Validator
+	v.Check(p.ObjectType != "", "object_type", "must name an object type")
+	v.Check(ValidKey(p.Key), "key", "must be read, update, delete, full, create or an action key such as vm.start")
+	v.Check((p.UserID != nil) != (p.Role != ""), "grantee", "must name either a user or a role, not both")
+	return v.Err()
+}
+
+// Subject is the caller a permission check is about.
+type Subject struct {
+	UserID uuid.UUID
+	Roles  []string
+}
+
+// ObjectRef names what is being accessed. A nil ID means the object type
+// itself, which is what create is checked against.
+type ObjectRef struct {
+	Type string
+	ID   *uuid.UUID
+}
+
+// Ref returns a reference to one object.
+func Ref(objectType string, id uuid.UUID) ObjectRef { return ObjectRef{Type: objectType, ID: &id} }
+
+// TypeRef returns a reference to an object type, for create checks.
+func TypeRef(objectType string) ObjectRef { return ObjectRef{Type: objectType} }
+
+// applies reports whether p is held by s and covers obj.
+func (p *Permission) applies(s Subject, obj ObjectRef) bool {
+	if p.ObjectType != ObjectAny && p.ObjectType != obj.Type {
+		return false
+	}
+	if p.ObjectID != nil && (obj.ID == nil || *p.ObjectID != *obj.ID) {
+		return false
+	}
+	if p.UserID != nil {
+		return *p.UserID == s.UserID
+	}
+	return slices.Contains(s.Roles, p.Role)
+}
+
+// Authorize is the one place Labforge decides whether s may do need to obj,
+// given the permissions that might apply (extra ones are ignored).
+// It returns nil when allowed. A caller who may not even read an existing
+// object gets KindNotFound, so that ids reveal nothing; one who may read it
+// but not do need gets KindForbidden.
+func Authorize(s Subject, perms []Permission, obj ObjectRef, need Key) error {
+	canRead := false
+	for i := range perms {
+		p := &perms[i]
+		if !p.applies(s, obj) {
+			continue
+		}
+		if p.Key.Grants(need) {
+			return nil
+		}
+		if p.Key.Grants(KeyRead) {
+			canRead = true
+		}
+	}
+	if obj.ID != nil && !canRead {
+		return NotFoundf("%s %s not found", obj.Type, obj.ID)
+	}
+	if obj.ID == nil {
+		return Errorf(KindForbidden, "you may not %s %s objects", need, obj.Type)
+	}
+	return Errorf(KindForbidden, "you may not %s %s %s", need, obj.Type, obj.ID)
+}
+
+// SeedPermissions are the role grants every installation starts with.
+var SeedPermissions = []Permission{
+	{ObjectType: ObjectAny, Key: KeyFull, Role: RoleAdmin},
+	{ObjectType: ObjectEnvironment, Key: KeyCreate, Role: RoleInstructor},
+	{ObjectType: ObjectEvent, Key: KeyCreate, Role: RoleInstructor},
+	{ObjectType: ObjectVM, Key: KeyCreate, Role: RoleInstructor},
+	{ObjectType: ObjectTemplate, Key: KeyRead, Role: RoleInstructor},
+	{ObjectType: ObjectSite, Key: KeyRead, Role: RoleInstructor},
+	{ObjectType: ObjectContainer, Key: KeyCreate, Role: RoleInstructor},
+	{ObjectType: ObjectSite, Key: KeyRead, Role: RoleParticipant},
+	{ObjectType: ObjectContainer, Key: KeyCreate, Role: RoleParticipant},
+}
+
+// OwnerKeys are the keys a user receives on an object created for them.
+var OwnerKeys = map[string][]Key{
+	ObjectVM:          {KeyRead, KeyVMStart, KeyVMStop, KeyVMReset},
+	ObjectContainer:   {KeyFull},
+	ObjectEnvironment: {KeyFull},
+	ObjectEvent:       {KeyFull},
+	ObjectOperation:   {KeyRead},
+}

@@ -1,0 +1,101 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Role names seeded at first start. Roles bundle permissions; a user holds
+// one or more of them.
+const (
+	RoleAdmin       = "admin"
+	RoleInstructor  = "instructor"
+	RoleParticipant = "participant"
+)
+
+// BuiltinRoles lists the roles every installation has.
+var BuiltinRoles = []string{RoleAdmin, RoleInstructor, RoleParticipant}
+
+// Role is a named bundle of permissions.
+type Role struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Builtin     bool   `json:"builtin"`
+}
+
+// AuthSource says where a user's credentials live.
+type AuthSource string
+
+// Supported authentication sources.
+const (
+	AuthLocal AuthSource = "local"
+	AuthLDAP  AuthSource = "ldap"
+	AuthOIDC  AuthSource = "oidc"
+)
+
+// User is a person (or script) who signs in to Labforge.
+type User struct {
+	ID           uuid.UUID  `json:"id"`
+	Username     string     `json:"username"`
+	Email        string     `json:"email"`
+	DisplayName  string     `json:"display_name"`
+	Source       AuthSource `json:"source"`
+	Roles        []string   `json:"roles"`
+	Disabled     bool       `json:"disabled"`
+	PasswordHash string     `json:"-"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+}
+
+// HasRole reports whether the user holds the named role.
+func (u *User) HasRole(name string) bool {
+	for _, r := range u.Roles {
+		if r == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate checks the user's own fields; it does not check the password.
+func (u *User) Validate() error {
+	var v Validator
+	v.Check(ValidUsername(u.Username), "username", "must be 2-63 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
+	v.Check(ValidEmail(u.Email), "email", "must be an e-mail address such as ada@example.org")
+	v.Check(u.DisplayName == "" || ValidDisplayText(u.DisplayName, 200), "display_name", "must be at most 200 printable characters")
+	v.Check(u.Source == AuthLocal || u.Source == AuthLDAP || u.Source == AuthOIDC, "source", "must be one of local, ldap, oidc")
+	v.Check(len(u.Roles) > 0, "roles", "must name at least one role")
+	for _, r := range u.Roles {
+		v.Check(ValidSlug(r), "roles", "role names are lower-case letters, digits and hyphens")
+	}
+	return v.Err()
+}
+
+// MinPasswordLength is the shortest password a local account accepts.
+const MinPasswordLength = 12
+
+// ValidatePassword checks a new local password.
+func ValidatePassword(field, password string) error {
+	var v Validator
+	v.Check(len(password) >= MinPasswordLength, field, "must be at least 12 characters")
+	v.Check(len(password) <= 256, field, "must be at most 256 characters")
+	return v.Err()
+}
+
+// Group is a named set of users, for example a class.
+type Group struct {
+	ID          uuid.UUID   `json:"id"`
+	Name        string      `json:"name"`
+	Description string      `json:"description"`
+	MemberIDs   []uuid.UUID `json:"member_ids"`
+	CreatedAt   time.Time   `json:"created_at"`
+}
+
+// Validate checks the group's fields.
+func (g *Group) Validate() error {
+	var v Validator
+	v.Check(ValidDisplayText(g.Name, 100), "name", "must be 1-100 printable characters")
+	v.Check(len(g.Description) <= 2000, "description", "must be at most 2000 characters")
+	return v.Err()
+}

@@ -1,0 +1,68 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/labforge/labforge/api"
+	"github.com/labforge/labforge/internal/auth"
+)
+
+// APIHandler builds the HTTP API on the platform's connections.
+func (p *Platform) APIHandler() (http.Handler, error) {
+	if err := p.Config.RequireJWTSecret(); err != nil {
+		return nil, err
+	}
+	probes := p.readinessProbes()
+	names := make([]string, 0, len(probes))
+	for n := range probes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	checks := make([]api.Check, 0, len(names))
+	for _, n := range names {
+		checks = append(checks, api.Check{Name: n, Probe: probes[n]})
+	}
+	return api.New(api.Deps{
+		Users: p.DB, Permissions: p.DB, Operations: p.DB, Audit: p.Audit, Temporal: p.Temporal,
+		Tokens:    auth.NewTokens(p.Config.JWTSecret, p.Config.JWTTTL),
+		Readiness: checks, Metrics: p.Metrics, Queues: p.Config.WorkerQueues, Logger: p.Logger,
+	}), nil
+}
+
+// Listen opens addr, explaining a busy port in one sentence.
+func Listen(addr, variable string) (net.Listener, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s (%s): %w", addr, variable, err)
+	}
+	return l, nil
+}
+
+// Serve serves h on l until ctx ends, then shuts down gracefully: it stops
+// accepting, lets in-flight requests finish within timeout, and returns.
+func Serve(ctx context.Context, l net.Listener, h http.Handler, timeout time.Duration, logger *slog.Logger) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown of %s: %w", l.Addr(), err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

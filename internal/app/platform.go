@@ -1,0 +1,111 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+
+	"github.com/labforge/labforge/internal/config"
+	"github.com/labforge/labforge/internal/temporalx"
+	"github.com/labforge/labforge/store"
+	"github.com/labforge/labforge/store/audit"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.temporal.io/sdk/client"
+)
+
+// Platform holds the connections every Labforge process shares.
+type Platform struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	DB       *store.DB
+	Audit    *audit.Store
+	Temporal client.Client
+	Metrics  *prometheus.Registry
+}
+
+// Connect reaches PostgreSQL, MongoDB and Temporal, each bounded by
+// cfg.StartupTimeout, and migrates the PostgreSQL schema (under an advisory
+// lock, so replicas may start together). Its error is one sentence naming
+// the dependency that failed and the variable that points at it.
+func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platform, error) {
+	p := &Platform{Config: cfg, Logger: logger, Metrics: prometheus.NewRegistry()}
+	p.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	ok := false
+	defer func() {
+		if !ok {
+			p.Close()
+		}
+	}()
+
+	sctx, cancel := context.WithTimeout(ctx, cfg.StartupTimeout)
+	defer cancel()
+	db, err := store.Open(sctx, cfg.DatabaseURL, cfg.DatabaseMaxConns)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL is unreachable at %s (%s): %w", redact(cfg.DatabaseURL), config.VariableOf("DatabaseURL"), err)
+	}
+	p.DB = db
+	if err := db.Migrate(sctx); err != nil {
+		return nil, fmt.Errorf("migrating the PostgreSQL schema at %s failed: %w", redact(cfg.DatabaseURL), err)
+	}
+
+	sctx, cancel = context.WithTimeout(ctx, cfg.StartupTimeout)
+	defer cancel()
+	p.Audit, err = audit.Open(sctx, cfg.MongoURI, cfg.MongoDatabase, audit.Retention{
+		Audit: cfg.AuditRetention, Activity: cfg.ActivityRetention, SystemEvents: cfg.SystemEventRetention,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w (set %s)", err, config.VariableOf("MongoURI"))
+	}
+
+	sctx, cancel = context.WithTimeout(ctx, cfg.StartupTimeout)
+	defer cancel()
+	p.Temporal, err = temporalx.Dial(sctx, temporalx.Options{
+		Address: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, Logger: logger, Metrics: p.Metrics,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := temporalx.Ready(sctx, p.Temporal, cfg.TemporalNamespace); err != nil {
+		return nil, err
+	}
+	ok = true
+	return p, nil
+}
+
+// Close releases every connection; it is safe on a partly connected Platform.
+func (p *Platform) Close() {
+	if p.Temporal != nil {
+		p.Temporal.Close()
+	}
+	if p.Audit != nil {
+		_ = p.Audit.Close(context.Background())
+	}
+	if p.DB != nil {
+		p.DB.Close()
+	}
+}
+
+// ReadinessProbes are the dependency checks /readyz runs.
+func (p *Platform) readinessProbes() map[string]func(context.Context) error {
+	return map[string]func(context.Context) error{
+		"postgresql": func(ctx context.Context) error { return p.DB.Ping(ctx) },
+		"mongodb":    func(ctx context.Context) error { return p.Audit.Ping(ctx) },
+		"temporal": func(ctx context.Context) error {
+			return temporalx.Ready(ctx, p.Temporal, p.Config.TemporalNamespace)
+		},
+	}
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}
+
+// ErrStartup marks errors that a main should print as one line and exit 1.
+var ErrStartup = errors.New("labforge could not start")

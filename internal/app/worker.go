@@ -1,0 +1,61 @@
+package app
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/internal/config"
+	"github.com/labforge/labforge/workflows"
+	"go.temporal.io/sdk/worker"
+)
+
+// Workers is a set of running Temporal workers, one per task queue.
+type Workers struct {
+	workers []worker.Worker
+}
+
+// StartWorkers starts one worker per queue, registering on each what that
+// queue serves. It returns once every worker polls, or stops the started
+// ones and returns the first error.
+func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
+	ws := &Workers{}
+	host, _ := os.Hostname()
+	for _, q := range queues {
+		if !config.ValidQueue(q) {
+			ws.Stop()
+			return nil, fmt.Errorf("unknown task queue %q; known queues are core, pve-actions, pve-clone, pve-periodic and gateway.<site>", q)
+		}
+		identity := fmt.Sprintf("%d@%s@%s", os.Getpid(), host, q)
+		w := worker.New(p.Temporal, q, worker.Options{Identity: identity})
+		p.register(w, q, identity)
+		if err := w.Start(); err != nil {
+			ws.Stop()
+			return nil, fmt.Errorf("starting the worker for queue %s: %w", q, err)
+		}
+		p.Logger.Info("worker polling", slog.String("queue", q), slog.String("identity", identity))
+		ws.workers = append(ws.workers, w)
+	}
+	return ws, nil
+}
+
+// register puts on w the workflows and activities queue q serves. Every
+// queue answers diagnostics probes; workflows run on core.
+func (p *Platform) register(w worker.Worker, queue, identity string) {
+	w.RegisterActivity(&activities.System{Identity: identity, Dependencies: map[string]activities.Pinger{
+		"postgresql": p.DB, "mongodb": p.Audit,
+	}})
+	if queue == config.QueueCore {
+		workflows.Register(w)
+		w.RegisterActivity(&activities.Operations{Store: p.DB})
+	}
+}
+
+// Stop stops every worker, letting running activities finish within the
+// SDK's stop timeout.
+func (ws *Workers) Stop() {
+	for _, w := range ws.workers {
+		w.Stop()
+	}
+}

@@ -1,0 +1,180 @@
+// Package apptest starts a whole Labforge platform inside a test: a real
+// PostgreSQL database (storetest), a real MongoDB-protocol server
+// (FerretDB, audittest), the embedded Temporal server (temporaltest),
+// workers for every standard queue and the API over real HTTP. Every
+// request the stack's client sends is checked against api/openapi.yaml.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labforge/labforge/internal/app"
+	"github.com/labforge/labforge/internal/config"
+	"github.com/labforge/labforge/internal/temporalx"
+	"github.com/labforge/labforge/store/audit/audittest"
+	"github.com/labforge/labforge/store/storetest"
+	"go.temporal.io/server/temporaltest"
+)
+
+// AdminPassword is the bootstrap administrator's password in every stack.
+const AdminPassword = "correct-horse-battery-staple"
+
+// Stack is a running platform for one test.
+type Stack struct {
+	URL      string
+	Platform *app.Platform
+	Temporal *temporaltest.TestServer
+	client   *http.Client
+}
+
+// Option adjusts a stack's configuration before it starts.
+type Option func(*config.Config)
+
+// WithQueues makes the stack run workers only for queues.
+func WithQueues(queues ...string) Option {
+	return func(c *config.Config) { c.WorkerQueues = queues }
+}
+
+// Start brings a platform up for t and tears it down when t ends.
+func Start(t *testing.T, opts ...Option) *Stack {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	ns := ts.GetDefaultNamespace()
+	if err := temporalx.EnsureSearchAttributes(ctx, ts.GetDefaultClient(), ns); err != nil {
+		t.Fatalf("apptest: registering search attributes: %v", err)
+	}
+	cfg, err := config.LoadFrom([]string{
+		"LABFORGE_DATABASE_URL=" + storetest.URL(t),
+		"LABFORGE_MONGO_URI=" + audittest.URI(t),
+		"LABFORGE_MONGO_DATABASE=" + audittest.Database(t),
+		"LABFORGE_TEMPORAL_ADDRESS=" + ts.GetFrontendHostPort(),
+		"LABFORGE_TEMPORAL_NAMESPACE=" + ns,
+		"LABFORGE_JWT_SECRET=" + strings.Repeat("test-secret-", 4),
+		"LABFORGE_BOOTSTRAP_ADMIN_PASSWORD=" + AdminPassword,
+		"LABFORGE_LOG_LEVEL=warn",
+	})
+	if err != nil {
+		t.Fatalf("apptest: configuration: %v", err)
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
+	p, err := app.Connect(ctx, cfg, logger)
+	if err != nil {
+		t.Fatalf("apptest: %v", err)
+	}
+	t.Cleanup(p.Close)
+	if _, err := p.EnsureAdmin(ctx); err != nil {
+		t.Fatalf("apptest: bootstrap admin: %v", err)
+	}
+	ws, err := p.StartWorkers(cfg.WorkerQueues)
+	if err != nil {
+		t.Fatalf("apptest: %v", err)
+	}
+	t.Cleanup(ws.Stop)
+	h, err := p.APIHandler()
+	if err != nil {
+		t.Fatalf("apptest: %v", err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &Stack{
+		URL: srv.URL, Platform: p, Temporal: ts,
+		client: &http.Client{Timeout: 30 * time.Second, Transport: &contractTransport{t: t, next: http.DefaultTransport}},
+	}
+}
+
+// Response is a finished HTTP exchange.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing t if it is not JSON.
+func (r *Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("response %d is not JSON: %v\n%s", r.Status, err, r.Body)
+	}
+}
+
+// Do sends a request with an optional bearer token and JSON body. A body
+// of type string is sent verbatim.
+func (s *Stack) Do(t testing.TB, method, path, token string, body any) *Response {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, s.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+}
+
+// Login signs in and returns the access token, failing t otherwise.
+func (s *Stack) Login(t testing.TB, username, password string) string {
+	t.Helper()
+	r := s.Do(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"username": username, "password": password})
+	if r.Status != http.StatusOK {
+		t.Fatalf("login as %s: %d %s", username, r.Status, r.Body)
+	}
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	r.JSON(t, &out)
+	return out.AccessToken
+}
+
+// AdminToken signs in as the bootstrap administrator.
+func (s *Stack) AdminToken(t testing.TB) string {
+	return s.Login(t, "admin", AdminPassword)
+}
+
+// Main runs the tests of a package that uses Start, then stops the shared
+// PostgreSQL cluster and FerretDB server.
+func Main(m *testing.M) {
+	code := m.Run()
+	storetest.Shutdown()
+	audittest.Shutdown()
+	os.Exit(code)
+}

@@ -1,0 +1,224 @@
+// Package config reads Labforge's settings from LABFORGE_* environment
+// variables into one struct. docs/configuration.md lists every variable;
+// a bad value fails start-up with a sentence naming the variable.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Prefix starts the name of every Labforge environment variable.
+const Prefix = "LABFORGE_"
+
+// Config holds every setting of the api and worker processes.
+type Config struct {
+	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
+	LogFormat string `env:"LOG_FORMAT" envDefault:"text"`
+
+	HTTPAddr        string        `env:"HTTP_ADDR" envDefault:":8080"`
+	MetricsAddr     string        `env:"METRICS_ADDR" envDefault:":9090"`
+	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s"`
+	StartupTimeout  time.Duration `env:"STARTUP_TIMEOUT" envDefault:"15s"`
+
+	DatabaseURL      string `env:"DATABASE_URL" envDefault:"postgres://labforge:labforge@127.0.0.1:5432/labforge?sslmode=disable"`
+	DatabaseMaxConns int32  `env:"DATABASE_MAX_CONNS" envDefault:"10"`
+
+	MongoURI             string        `env:"MONGO_URI" envDefault:"mongodb://127.0.0.1:27017/"`
+	MongoDatabase        string        `env:"MONGO_DATABASE" envDefault:"labforge"`
+	AuditRetention       time.Duration `env:"AUDIT_RETENTION" envDefault:"8760h"`
+	ActivityRetention    time.Duration `env:"ACTIVITY_RETENTION" envDefault:"2160h"`
+	SystemEventRetention time.Duration `env:"SYSTEM_EVENT_RETENTION" envDefault:"2160h"`
+
+	TemporalAddress   string `env:"TEMPORAL_ADDRESS" envDefault:"127.0.0.1:7233"`
+	TemporalNamespace string `env:"TEMPORAL_NAMESPACE" envDefault:"default"`
+
+	JWTSecret string        `env:"JWT_SECRET" secret:"true"`
+	JWTTTL    time.Duration `env:"JWT_TTL" envDefault:"15m"`
+
+	BootstrapAdminUsername string `env:"BOOTSTRAP_ADMIN_USERNAME" envDefault:"admin"`
+	BootstrapAdminEmail    string `env:"BOOTSTRAP_ADMIN_EMAIL" envDefault:"admin@labforge.local"`
+	BootstrapAdminPassword string `env:"BOOTSTRAP_ADMIN_PASSWORD" secret:"true"`
+
+	WorkerQueues []string `env:"WORKER_QUEUES" envDefault:"core,pve-actions,pve-clone,pve-periodic" envSeparator:","`
+}
+
+// Load reads the configuration from the process environment.
+func Load() (Config, error) { return LoadFrom(os.Environ()) }
+
+// LoadFrom reads the configuration from environ, a list of KEY=VALUE
+// strings as os.Environ returns them.
+func LoadFrom(environ []string) (Config, error) {
+	vars := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	var c Config
+	err := env.ParseWithOptions(&c, env.Options{Prefix: Prefix, Environment: vars})
+	if err != nil {
+		return Config{}, explain(err)
+	}
+	return c, c.Validate()
+}
+
+// explain rewrites the parser's errors so that each names the variable a
+// user has to fix.
+func explain(err error) error {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return err
+	}
+	msgs := make([]string, 0, len(agg.Errors))
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			msgs = append(msgs, fmt.Sprintf("%s is invalid: %v", VariableOf(pe.Name), pe.Err))
+			continue
+		}
+		msgs = append(msgs, e.Error())
+	}
+	return errors.New(strings.Join(msgs, "; "))
+}
+
+// VariableOf returns the environment variable behind a Config field name.
+func VariableOf(field string) string {
+	f, ok := reflect.TypeOf(Config{}).FieldByName(field)
+	if !ok {
+		return field
+	}
+	return Prefix + f.Tag.Get("env")
+}
+
+// Validate checks values the parser accepts but Labforge cannot use.
+func (c *Config) Validate() error {
+	var problems []string
+	bad := func(field, format string, args ...any) {
+		problems = append(problems, VariableOf(field)+" "+fmt.Sprintf(format, args...))
+	}
+	if _, ok := logLevels[strings.ToLower(c.LogLevel)]; !ok {
+		bad("LogLevel", "is %q; use debug, info, warn or error", c.LogLevel)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("LogFormat", "is %q; use text or json", c.LogFormat)
+	}
+	for field, addr := range map[string]string{"HTTPAddr": c.HTTPAddr, "MetricsAddr": c.MetricsAddr, "TemporalAddress": c.TemporalAddress} {
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			bad(field, "is %q; use host:port such as 127.0.0.1:7233 or :8080", addr)
+		}
+	}
+	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		bad("DatabaseURL", "must be a postgres:// URL such as postgres://labforge:secret@db:5432/labforge")
+	}
+	if c.DatabaseMaxConns < 1 {
+		bad("DatabaseMaxConns", "must be at least 1")
+	}
+	if u, err := url.Parse(c.MongoURI); err != nil || (u.Scheme != "mongodb" && u.Scheme != "mongodb+srv") {
+		bad("MongoURI", "must be a mongodb:// URL such as mongodb://mongo:27017/")
+	}
+	if c.MongoDatabase == "" {
+		bad("MongoDatabase", "must not be empty")
+	}
+	for field, d := range map[string]time.Duration{"AuditRetention": c.AuditRetention, "ActivityRetention": c.ActivityRetention, "SystemEventRetention": c.SystemEventRetention} {
+		if d < time.Hour {
+			bad(field, "is %s; retention must be at least 1h", d)
+		}
+	}
+	if c.TemporalNamespace == "" {
+		bad("TemporalNamespace", "must not be empty")
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		bad("JWTSecret", "must be at least 32 characters (try: openssl rand -hex 32)")
+	}
+	if c.JWTTTL < time.Minute || c.JWTTTL > 24*time.Hour {
+		bad("JWTTTL", "is %s; use a duration between 1m and 24h", c.JWTTTL)
+	}
+	if c.BootstrapAdminPassword != "" && len(c.BootstrapAdminPassword) < 12 {
+		bad("BootstrapAdminPassword", "must be at least 12 characters")
+	}
+	if c.ShutdownTimeout <= 0 || c.StartupTimeout <= 0 {
+		bad("ShutdownTimeout", "and LABFORGE_STARTUP_TIMEOUT must be positive durations such as 30s")
+	}
+	for _, q := range c.WorkerQueues {
+		if !ValidQueue(q) {
+			bad("WorkerQueues", "names unknown queue %q; known queues are %s and gateway.<site>", q, strings.Join(StandardQueues, ", "))
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// RequireJWTSecret reports a missing JWT secret; only the api needs one.
+func (c *Config) RequireJWTSecret() error {
+	if c.JWTSecret == "" {
+		return errors.New(VariableOf("JWTSecret") + " is not set; set it to a random string of at least 32 characters (try: openssl rand -hex 32)")
+	}
+	return nil
+}
+
+var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
+
+// SlogLevel returns the configured log level.
+func (c *Config) SlogLevel() slog.Level { return logLevels[strings.ToLower(c.LogLevel)] }
+
+// Task queues. Gateway queues are per site: GatewayQueuePrefix + site name.
+const (
+	QueueCore        = "core"
+	QueuePVEActions  = "pve-actions"
+	QueuePVEClone    = "pve-clone"
+	QueuePVEPeriodic = "pve-periodic"
+
+	GatewayQueuePrefix = "gateway."
+)
+
+// StandardQueues are the queues one worker image serves unless told otherwise.
+var StandardQueues = []string{QueueCore, QueuePVEActions, QueuePVEClone, QueuePVEPeriodic}
+
+// ValidQueue reports whether q is a standard queue or a gateway queue.
+func ValidQueue(q string) bool {
+	for _, s := range StandardQueues {
+		if q == s {
+			return true
+		}
+	}
+	return strings.HasPrefix(q, GatewayQueuePrefix) && len(q) > len(GatewayQueuePrefix)
+}
+
+// LogValue prints the configuration with secrets redacted, for debug logs.
+func (c Config) LogValue() slog.Value {
+	v := reflect.ValueOf(c)
+	t := v.Type()
+	attrs := make([]slog.Attr, 0, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		val := v.Field(i).Interface()
+		if f.Tag.Get("secret") == "true" && v.Field(i).String() != "" {
+			val = "[redacted]"
+		}
+		if f.Name == "DatabaseURL" || f.Name == "MongoURI" {
+			val = redactURL(v.Field(i).String())
+		}
+		attrs = append(attrs, slog.Any(Prefix+f.Tag.Get("env"), val))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "[unparseable]"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,79 @@
+package config_test
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labforge/labforge/internal/config"
+)
+
+func TestDefaults(t *testing.T) {
+	c, err := config.LoadFrom(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != ":8080" || c.TemporalNamespace != "default" || c.JWTTTL != 15*time.Minute {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+	if len(c.WorkerQueues) != 4 {
+		t.Fatalf("want the four standard queues, got %v", c.WorkerQueues)
+	}
+}
+
+func TestBadValuesNameTheVariable(t *testing.T) {
+	cases := map[string]string{
+		"LABFORGE_JWT_TTL=soon":                 "LABFORGE_JWT_TTL",
+		"LABFORGE_DATABASE_MAX_CONNS=many":      "LABFORGE_DATABASE_MAX_CONNS",
+		"LABFORGE_LOG_LEVEL=loud":               "LABFORGE_LOG_LEVEL",
+		"LABFORGE_DATABASE_URL=mysql://x/y":     "LABFORGE_DATABASE_URL",
+		"LABFORGE_TEMPORAL_ADDRESS=no-port":     "LABFORGE_TEMPORAL_ADDRESS",
+		"LABFORGE_JWT_SECRET=short":             "LABFORGE_JWT_SECRET",
+		"LABFORGE_WORKER_QUEUES=core,bogus":     "LABFORGE_WORKER_QUEUES",
+		"LABFORGE_AUDIT_RETENTION=1m":           "LABFORGE_AUDIT_RETENTION",
+		"LABFORGE_MONGO_URI=http://mongo:27017": "LABFORGE_MONGO_URI",
+	}
+	for kv, variable := range cases {
+		_, err := config.LoadFrom([]string{kv})
+		if err == nil {
+			t.Errorf("%s: want an error", kv)
+			continue
+		}
+		if !strings.Contains(err.Error(), variable) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: error %q should be one line naming %s", kv, err, variable)
+		}
+	}
+}
+
+func TestGatewayQueuesAreValid(t *testing.T) {
+	c, err := config.LoadFrom([]string{"LABFORGE_WORKER_QUEUES=gateway.lab-a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.WorkerQueues[0] != "gateway.lab-a" {
+		t.Fatal(c.WorkerQueues)
+	}
+}
+
+func TestRequireJWTSecret(t *testing.T) {
+	c, _ := config.LoadFrom(nil)
+	if err := c.RequireJWTSecret(); err == nil || !strings.Contains(err.Error(), "LABFORGE_JWT_SECRET") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestLogValueRedactsSecrets(t *testing.T) {
+	c, err := config.LoadFrom([]string{
+		"LABFORGE_JWT_SECRET=" + strings.Repeat("s", 40),
+		"LABFORGE_DATABASE_URL=postgres://labforge:hunter2hunter2@db/labforge",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := fmt.Sprint(slog.AnyValue(c).Resolve())
+	if strings.Contains(out, "hunter2") || strings.Contains(out, strings.Repeat("s", 40)) {
+		t.Fatalf("secret leaked: %s", out)
+	}
+}

@@ -1,0 +1,44 @@
+package devstack
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/caarlos0/env/v11"
+	"github.com/labforge/labforge/internal/config"
+)
+
+// Settings are the dev stack's own LABFORGE_DEV_* variables.
+type Settings struct {
+	DataDir      string `env:"DEV_DATA_DIR" envDefault:".data"`
+	PostgresPort int    `env:"DEV_POSTGRES_PORT" envDefault:"55432"`
+	MongoPort    int    `env:"DEV_MONGO_PORT" envDefault:"27017"`
+	TemporalPort int    `env:"DEV_TEMPORAL_PORT" envDefault:"7233"`
+	UIPort       int    `env:"DEV_TEMPORAL_UI_PORT" envDefault:"8233"`
+}
+
+// LoadSettings reads the dev stack's variables from the environment.
+func LoadSettings(environ []string) (Settings, error) {
+	vars := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	var s Settings
+	if err := env.ParseWithOptions(&s, env.Options{Prefix: config.Prefix, Environment: vars}); err != nil {
+		return s, fmt.Errorf("dev stack settings: %w", err)
+	}
+	for name, p := range map[string]int{
+		"LABFORGE_DEV_POSTGRES_PORT": s.PostgresPort, "LABFORGE_DEV_MONGO_PORT": s.MongoPort,
+		TemporalPortVariable: s.TemporalPort, UIPortVariable: s.UIPort,
+	} {
+		if p < 1 || p > 65535 {
+			return s, fmt.Errorf("%s is %d; use a port between 1 and 65535", name, p)
+		}
+	}
+	if s.DataDir == "" {
+		return s, fmt.Errorf("LABFORGE_DEV_DATA_DIR must not be empty")
+	}
+	return s, nil
+}

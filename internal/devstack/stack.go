@@ -1,0 +1,178 @@
+package devstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/labforge/labforge/internal/app"
+	"github.com/labforge/labforge/internal/auth"
+	"github.com/labforge/labforge/internal/config"
+	"github.com/labforge/labforge/internal/ferret"
+	"github.com/labforge/labforge/internal/pgcluster"
+)
+
+// databaseName is the dev stack's PostgreSQL database.
+const databaseName = "labforge"
+
+// auditPurgeInterval is how often the dev stack enforces audit retention
+// itself, since FerretDB has no TTL indexes.
+const auditPurgeInterval = 10 * time.Minute
+
+// Run starts the whole platform in this process — PostgreSQL, FerretDB,
+// Temporal and its Web UI, the API and workers for every queue — prints
+// where everything is, and runs until ctx ends; then it stops everything
+// in reverse order. environ supplies LABFORGE_* settings (os.Environ()).
+func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logger *slog.Logger) (err error) {
+	dataDir, err := filepath.Abs(s.DataDir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return fmt.Errorf("create the data directory %s (LABFORGE_DEV_DATA_DIR): %w", dataDir, err)
+	}
+	var stops []func()
+	defer func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}()
+
+	fmt.Fprintf(out, "Starting Labforge dev stack (data in %s)...\n", dataDir)
+	pg, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: filepath.Join(dataDir, "postgres"), Port: s.PostgresPort, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("PostgreSQL: %w", err)
+	}
+	stops = append(stops, func() { logIf(logger, "stopping PostgreSQL", pg.Stop()) })
+	if err := ensureDatabase(ctx, pg); err != nil {
+		return err
+	}
+
+	mongo, err := ferret.Start(ctx, ferret.Options{Dir: filepath.Join(dataDir, "ferretdb"), Addr: "127.0.0.1:" + strconv.Itoa(s.MongoPort), Logger: logger})
+	if err != nil {
+		return fmt.Errorf("FerretDB: %w (set LABFORGE_DEV_MONGO_PORT to use another port)", err)
+	}
+	stops = append(stops, mongo.Stop)
+
+	tmp, err := StartTemporal(ctx, TemporalOptions{DatabaseFile: filepath.Join(dataDir, "temporal.db"), Port: s.TemporalPort, Logger: logger})
+	if err != nil {
+		return err
+	}
+	stops = append(stops, func() { logIf(logger, "stopping Temporal", tmp.Stop()) })
+	ui, err := StartUI(ctx, UIOptions{Port: s.UIPort, TemporalAddress: tmp.Address(), Namespace: tmp.Namespace()})
+	if err != nil {
+		return err
+	}
+	stops = append(stops, ui.Stop)
+
+	cfg, err := platformConfig(dataDir, environ, pg, mongo, tmp)
+	if err != nil {
+		return err
+	}
+	p, err := app.Connect(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	stops = append(stops, p.Close)
+	if _, err := p.EnsureAdmin(ctx); err != nil {
+		return err
+	}
+	handler, err := p.APIHandler()
+	if err != nil {
+		return err
+	}
+	l, err := app.Listen(cfg.HTTPAddr, config.VariableOf("HTTPAddr"))
+	if err != nil {
+		return err
+	}
+	ws, err := p.StartWorkers(cfg.WorkerQueues)
+	if err != nil {
+		l.Close()
+		return err
+	}
+	stops = append(stops, ws.Stop)
+	if !p.Audit.ServerExpires() {
+		go purgeAudit(ctx, p, logger)
+	}
+
+	printBanner(out, bannerInfo{
+		API: "http://" + displayAddr(l.Addr().String()), UI: ui.URL(), Temporal: tmp.Address(),
+		Postgres: pg.URL(databaseName), Mongo: mongo.URI(), Queues: cfg.WorkerQueues,
+		Admin: cfg.BootstrapAdminUsername, Password: cfg.BootstrapAdminPassword, DataDir: dataDir,
+	})
+	err = app.Serve(ctx, l, handler, cfg.ShutdownTimeout, logger)
+	fmt.Fprintln(out, "Stopping Labforge dev stack...")
+	return err
+}
+
+// platformConfig points the platform at the embedded servers. Secrets are
+// generated on first start and kept in the data directory.
+func platformConfig(dataDir string, environ []string, pg *pgcluster.Cluster, mongo *ferret.Server, tmp *Temporal) (config.Config, error) {
+	jwt, err := persistentSecret(dataDir, "jwt-secret", randomHex(32))
+	if err != nil {
+		return config.Config{}, err
+	}
+	password, err := persistentSecret(dataDir, "admin-password", auth.GeneratePassword)
+	if err != nil {
+		return config.Config{}, err
+	}
+	env := append([]string{"LABFORGE_HTTP_ADDR=127.0.0.1:8080"}, environ...)
+	env = append(env,
+		"LABFORGE_DATABASE_URL="+pg.URL(databaseName),
+		"LABFORGE_MONGO_URI="+mongo.URI(),
+		"LABFORGE_TEMPORAL_ADDRESS="+tmp.Address(),
+		"LABFORGE_TEMPORAL_NAMESPACE="+tmp.Namespace(),
+		"LABFORGE_JWT_SECRET="+jwt,
+		"LABFORGE_BOOTSTRAP_ADMIN_PASSWORD="+password,
+	)
+	return config.LoadFrom(env)
+}
+
+// ensureDatabase creates the dev database unless it exists.
+func ensureDatabase(ctx context.Context, pg *pgcluster.Cluster) error {
+	err := pg.CreateDatabase(ctx, databaseName, "")
+	var pgErr *pgconn.PgError
+	if err == nil || (errors.As(err, &pgErr) && pgErr.Code == "42P04") {
+		return nil
+	}
+	return fmt.Errorf("create the %s database: %w", databaseName, err)
+}
+
+// purgeAudit enforces audit retention on FerretDB until ctx ends.
+func purgeAudit(ctx context.Context, p *app.Platform, logger *slog.Logger) {
+	t := time.NewTicker(auditPurgeInterval)
+	defer t.Stop()
+	for {
+		if n, err := p.Audit.PurgeExpired(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			logger.Warn("audit retention purge failed", slog.Any("error", err))
+		} else if n > 0 {
+			logger.Info("purged expired audit records", slog.Int64("count", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func logIf(logger *slog.Logger, what string, err error) {
+	if err != nil {
+		logger.Warn(what, slog.Any("error", err))
+	}
+}
+
+func displayAddr(addr string) string {
+	if strings.HasPrefix(addr, "[::]:") || strings.HasPrefix(addr, "0.0.0.0:") {
+		return "localhost:" + addr[strings.LastIndex(addr, ":")+1:]
+	}
+	return strings.Replace(addr, "127.0.0.1", "localhost", 1)
+}

@@ -1,0 +1,71 @@
+package temporalx
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
+	"github.com/labforge/labforge/internal/config"
+)
+
+// Options says where Temporal is and how a client reports on itself.
+type Options struct {
+	// Address is the frontend's host:port, LABFORGE_TEMPORAL_ADDRESS.
+	Address string
+	// Namespace is the namespace the client works in, LABFORGE_TEMPORAL_NAMESPACE.
+	Namespace string
+	// Logger receives the SDK's logs; nil means slog.Default().
+	Logger *slog.Logger
+	// Metrics receives the SDK's metrics (temporal_* series); nil means none.
+	Metrics prometheus.Registerer
+}
+
+// Dial connects to Temporal and checks that the frontend answers, failing
+// within ctx with a sentence that names the address and the setting behind
+// it. The caller closes the client.
+func Dial(ctx context.Context, opts Options) (client.Client, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	copts := client.Options{
+		HostPort:  opts.Address,
+		Namespace: opts.Namespace,
+		Logger:    sdklog.NewStructuredLogger(logger),
+	}
+	if opts.Metrics != nil {
+		copts.MetricsHandler = metricsHandler(opts.Metrics, logger)
+	}
+	c, err := client.DialContext(ctx, copts)
+	if err != nil {
+		return nil, unreachable(opts.Address, err)
+	}
+	if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		c.Close()
+		return nil, unreachable(opts.Address, err)
+	}
+	return c, nil
+}
+
+// unreachable explains a failed connection in one sentence.
+func unreachable(address string, err error) error {
+	return fmt.Errorf("Temporal is unreachable at %s (%s): %w", address, config.VariableOf("TemporalAddress"), err)
+}
+
+// Ready reports whether the Temporal frontend answers its health check and
+// knows namespace; /readyz calls it on every probe, so it is two cheap calls.
+func Ready(ctx context.Context, c client.Client, namespace string) error {
+	if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		return fmt.Errorf("Temporal health check failed: %w", err)
+	}
+	_, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
+	if err != nil {
+		return fmt.Errorf("Temporal namespace %q (%s) is not usable: %w", namespace, config.VariableOf("TemporalNamespace"), err)
+	}
+	return nil
+}

@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/labforge/labforge/domain"
+)
+
+// containerFrom joins each container with its address reservation, the
+// only source of its IPv4 and MAC.
+const containerFrom = ` FROM containers c LEFT JOIN ip_allocations a ON a.container_id = c.id`
+
+const containerColumns = `c.id, c.hostname, c.owner_id, c.site_id, c.node_id, c.cluster, c.vmid, c.os_template,
+	c.cores, c.memory_mb, c.disk_gb, a.ip, COALESCE(upper(a.mac::text), ''), c.state, c.power, c.created_at, c.updated_at`
+
+func scanContainer(r rowScanner) (domain.Container, error) {
+	var c domain.Container
+	err := r.Scan(&c.ID, &c.Hostname, &c.OwnerID, &c.SiteID, &c.NodeID, &c.Cluster, &c.VMID, &c.OSTemplate,
+		&c.Cores, &c.MemoryMB, &c.DiskGB, &c.IPv4, &c.MAC, &c.State, &c.Power, &c.CreatedAt, &c.UpdatedAt)
+	return c, err
+}
+
+// CreateContainer stores c, assigning ID (unless set) and timestamps;
+// empty states become pending and unknown. IPv4 and MAC are ignored: they
+// come from AllocateIP. It returns KindInvalid for invalid fields or
+// unknown references and KindConflict when the hostname is taken in the
+// site.
+func (db *DB) CreateContainer(ctx context.Context, c *domain.Container) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	defaultGuestStates(&c.State, &c.Power)
+	c.IPv4, c.MAC = nil, ""
+	err := db.q.QueryRow(ctx, `
+		INSERT INTO containers (id, hostname, owner_id, site_id, node_id, cluster, vmid, os_template, cores,
+			memory_mb, disk_gb, state, power)
+		VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		RETURNING id, created_at, updated_at`,
+		nullID(c.ID), c.Hostname, c.OwnerID, c.SiteID, c.NodeID, c.Cluster, c.VMID, c.OSTemplate, c.Cores,
+		c.MemoryMB, c.DiskGB, c.State, c.Power,
+	).Scan(&c.ID, &c.CreatedAt, &c.UpdatedAt)
+	return mapErr(err, "container")
+}
+
+// FindContainer returns the container, with its address if reserved, or
+// KindNotFound.
+func (db *DB) FindContainer(ctx context.Context, id uuid.UUID) (*domain.Container, error) {
+	c, err := scanContainer(db.q.QueryRow(ctx, `SELECT `+containerColumns+containerFrom+` WHERE c.id = $1`, id))
+	if err != nil {
+		return nil, mapErr(err, "container "+id.String())
+	}
+	return &c, nil
+}
+
+// FindContainerByHostname returns the site's live (not deleted) container
+// with that hostname, or KindNotFound.
+func (db *DB) FindContainerByHostname(ctx context.Context, siteID uuid.UUID, hostname string) (*domain.Container, error) {
+	c, err := scanContainer(db.q.QueryRow(ctx, `SELECT `+containerColumns+containerFrom+`
+		WHERE c.site_id = $1 AND c.hostname = $2 AND c.state <> 'deleted'`, siteID, hostname))
+	if err != nil {
+		return nil, mapErr(err, "container "+quote(hostname))
+	}
+	return &c, nil
+}
+
+// ContainerFilter narrows ListContainers. Zero fields match everything.
+type ContainerFilter struct {
+	OwnerID *uuid.UUID
+	SiteID  *uuid.UUID
+	State   domain.GuestState
+	Page    domain.Page
+}
+
+// ListContainers returns containers oldest first, and the cursor of the
+// next page.
+func (db *DB) ListContainers(ctx context.Context, f ContainerFilter) ([]domain.Container, string, error) {
+	page := f.Page.Normalize()
+	after, ok, err := decodeCursor(page.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	var c conds
+	if f.OwnerID != nil {
+		c.add("c.owner_id = %s", *f.OwnerID)
+	}
+	if f.SiteID != nil {
+		c.add("c.site_id = %s", *f.SiteID)
+	}
+	if f.State != "" {
+		c.add("c.state = %s", f.State)
+	}
+	if ok {
+		c.add("(c.created_at, c.id) > (%s, %s)", after.T, after.ID)
+	}
+	rows, err := db.q.Query(ctx, `SELECT `+containerColumns+containerFrom+c.sql()+
+		` ORDER BY c.created_at, c.id LIMIT `+c.arg(page.Limit+1), c.args...)
+	if err != nil {
+		return nil, "", mapErr(err, "containers")
+	}
+	cts, err := collect(rows, scanContainer)
+	if err != nil {
+		return nil, "", mapErr(err, "containers")
+	}
+	cts, next := trimPage(cts, page.Limit, func(ct *domain.Container) cursor { return cursor{T: ct.CreatedAt, ID: ct.ID} })
+	return cts, next, nil
+}
+
+// UpdateContainer stores every field of c but its ID, site, address and
+// CreatedAt, refreshing UpdatedAt and re-reading the address. It returns
+// KindNotFound, KindInvalid or KindConflict (hostname taken).
+func (db *DB) UpdateContainer(ctx context.Context, c *domain.Container) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	err := db.q.QueryRow(ctx, `
+		WITH u AS (
+			UPDATE containers SET hostname = $2, owner_id = $3, node_id = $4, cluster = $5, vmid = $6,
+				os_template = $7, cores = $8, memory_mb = $9, disk_gb = $10, state = $11, power = $12,
+				updated_at = now()
+			WHERE id = $1 RETURNING id, site_id, created_at, updated_at)
+		SELECT u.site_id, u.created_at, u.updated_at, a.ip, COALESCE(upper(a.mac::text), '')
+		FROM u LEFT JOIN ip_allocations a ON a.container_id = u.id`,
+		c.ID, c.Hostname, c.OwnerID, c.NodeID, c.Cluster, c.VMID, c.OSTemplate, c.Cores, c.MemoryMB, c.DiskGB,
+		c.State, c.Power,
+	).Scan(&c.SiteID, &c.CreatedAt, &c.UpdatedAt, &c.IPv4, &c.MAC)
+	return mapErr(err, "container "+c.ID.String())
+}
+
+// DeleteContainer deletes the container record with its services, address
+// reservation, VMID allocation and the permissions granted on it. It
+// returns KindNotFound.
+func (db *DB) DeleteContainer(ctx context.Context, id uuid.UUID) error {
+	return db.InTx(ctx, func(tx *DB) error {
+		if err := tx.deleteObject(ctx, "containers", domain.ObjectContainer, id); err != nil {
+			return err
+		}
+		return tx.releaseOwnerVMIDs(ctx, id)
+	})
+}

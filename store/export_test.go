@@ -1,0 +1,24 @@
+package store
+
+// HasMessage reports whether errors.go has a message for the constraint of
+// the given pg_constraint.contype ('u' and 'p' unique, 'f' foreign key,
+// 'c' check); deleting asks for the message of a foreign key that blocks
+// a delete.
+func HasMessage(constraint string, kind byte, deleting bool) bool {
+	switch kind {
+	case 'u', 'p':
+		_, ok := taken[constraint]
+		return ok
+	case 'f':
+		if deleting {
+			_, ok := referenced[constraint]
+			return ok
+		}
+		_, ok := missing[constraint]
+		return ok
+	case 'c':
+		_, ok := invalid[constraint]
+		return ok
+	}
+	return false
+}

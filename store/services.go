@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/labforge/labforge/domain"
+)
+
+const serviceColumns = `id, container_id, site_id, protocol, internal_port, external_port,
+	COALESCE(external_hostname, ''), created_at`
+
+func scanService(r rowScanner) (domain.Service, error) {
+	var s domain.Service
+	err := r.Scan(&s.ID, &s.ContainerID, &s.SiteID, &s.Protocol, &s.InternalPort, &s.ExternalPort,
+		&s.ExternalHostname, &s.CreatedAt)
+	return s, err
+}
+
+// CreateService stores s for its container, assigning ID (unless set),
+// CreatedAt and SiteID (the container's). An ExternalPort given here is
+// stored as is; AllocateExternalPort picks a free one instead. It returns
+// KindInvalid for invalid fields or an unknown container and KindConflict
+// when the port or host name is taken in the site.
+func (db *DB) CreateService(ctx context.Context, s *domain.Service) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	err := db.q.QueryRow(ctx, `
+		INSERT INTO services (id, container_id, site_id, protocol, internal_port, external_port, external_hostname)
+		SELECT COALESCE($1, gen_random_uuid()), c.id, c.site_id, $3, $4, $5, $6 FROM containers c WHERE c.id = $2
+		RETURNING id, site_id, created_at`,
+		nullID(s.ID), s.ContainerID, s.Protocol, s.InternalPort, s.ExternalPort, nullText(s.ExternalHostname),
+	).Scan(&s.ID, &s.SiteID, &s.CreatedAt)
+	if err != nil {
+		// No row means the SELECT found no container.
+		return mapErr(err, "container "+s.ContainerID.String())
+	}
+	return nil
+}
+
+// FindService returns the service or KindNotFound.
+func (db *DB) FindService(ctx context.Context, id uuid.UUID) (*domain.Service, error) {
+	s, err := scanService(db.q.QueryRow(ctx, `SELECT `+serviceColumns+` FROM services WHERE id = $1`, id))
+	if err != nil {
+		return nil, mapErr(err, "service "+id.String())
+	}
+	return &s, nil
+}
+
+// ServiceFilter narrows ListServices. Zero fields match everything.
+type ServiceFilter struct {
+	ContainerID *uuid.UUID
+	SiteID      *uuid.UUID
+	Page        domain.Page
+}
+
+// ListServices returns services oldest first, and the cursor of the next
+// page. Call it inside InTx to read a consistent snapshot of a site.
+func (db *DB) ListServices(ctx context.Context, f ServiceFilter) ([]domain.Service, string, error) {
+	page := f.Page.Normalize()
+	after, ok, err := decodeCursor(page.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	var c conds
+	if f.ContainerID != nil {
+		c.add("container_id = %s", *f.ContainerID)
+	}
+	if f.SiteID != nil {
+		c.add("site_id = %s", *f.SiteID)
+	}
+	if ok {
+		c.add("(created_at, id) > (%s, %s)", after.T, after.ID)
+	}
+	rows, err := db.q.Query(ctx, `SELECT `+serviceColumns+` FROM services`+c.sql()+
+		` ORDER BY created_at, id LIMIT `+c.arg(page.Limit+1), c.args...)
+	if err != nil {
+		return nil, "", mapErr(err, "services")
+	}
+	svcs, err := collect(rows, scanService)
+	if err != nil {
+		return nil, "", mapErr(err, "services")
+	}
+	svcs, next := trimPage(svcs, page.Limit, func(s *domain.Service) cursor { return cursor{T: s.CreatedAt, ID: s.ID} })
+	return svcs, next, nil
+}
+
+// UpdateService stores protocol, ports and host name. It returns
+// KindNotFound, KindInvalid or KindConflict.
+func (db *DB) UpdateService(ctx context.Context, s *domain.Service) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	err := db.q.QueryRow(ctx, `
+		UPDATE services SET protocol = $2, internal_port = $3, external_port = $4, external_hostname = $5
+		WHERE id = $1 RETURNING container_id, site_id, created_at`,
+		s.ID, s.Protocol, s.InternalPort, s.ExternalPort, nullText(s.ExternalHostname),
+	).Scan(&s.ContainerID, &s.SiteID, &s.CreatedAt)
+	return mapErr(err, "service "+s.ID.String())
+}
+
+// DeleteService deletes the service, freeing its external port. It returns
+// KindNotFound.
+func (db *DB) DeleteService(ctx context.Context, id uuid.UUID) error {
+	tag, err := db.q.Exec(ctx, `DELETE FROM services WHERE id = $1`, id)
+	if err != nil {
+		return mapDeleteErr(err, "service "+id.String())
+	}
+	if tag.RowsAffected() == 0 {
+		return domain.NotFoundf("service %s not found", id)
+	}
+	return nil
+}

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"net/netip"
+
+	"github.com/google/uuid"
+
+	"github.com/labforge/labforge/domain"
+)
+
+const siteColumns = `id, name, cidr, gateway, dhcp_start, dhcp_end, internal_domain, dns_forwarders, created_at`
+
+func scanSite(r rowScanner) (domain.Site, error) {
+	var s domain.Site
+	err := r.Scan(&s.ID, &s.Name, &s.CIDR, &s.Gateway, &s.DHCPStart, &s.DHCPEnd, &s.InternalDomain,
+		&s.DNSForwarders, &s.CreatedAt)
+	return s, err
+}
+
+// siteArgs returns the stored form of s's settings: the network with host
+// bits cleared and a non-nil forwarder list.
+func siteArgs(s *domain.Site) (netip.Prefix, []netip.Addr) {
+	fwd := s.DNSForwarders
+	if fwd == nil {
+		fwd = []netip.Addr{}
+	}
+	return s.CIDR.Masked(), fwd
+}
+
+// CreateSite stores s, assigning ID (unless set) and CreatedAt. It returns
+// KindInvalid for inconsistent addresses and KindConflict when the name is
+// taken.
+func (db *DB) CreateSite(ctx context.Context, s *domain.Site) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	cidr, fwd := siteArgs(s)
+	err := db.q.QueryRow(ctx, `
+		INSERT INTO sites (id, name, cidr, gateway, dhcp_start, dhcp_end, internal_domain, dns_forwarders)
+		VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8)
+		RETURNING id, cidr, created_at`,
+		nullID(s.ID), s.Name, cidr, s.Gateway, s.DHCPStart, s.DHCPEnd, s.InternalDomain, fwd,
+	).Scan(&s.ID, &s.CIDR, &s.CreatedAt)
+	return mapErr(err, "site")
+}
+
+// FindSite returns the site or KindNotFound.
+func (db *DB) FindSite(ctx context.Context, id uuid.UUID) (*domain.Site, error) {
+	s, err := scanSite(db.q.QueryRow(ctx, `SELECT `+siteColumns+` FROM sites WHERE id = $1`, id))
+	if err != nil {
+		return nil, mapErr(err, "site "+id.String())
+	}
+	return &s, nil
+}
+
+// FindSiteByName returns the site or KindNotFound.
+func (db *DB) FindSiteByName(ctx context.Context, name string) (*domain.Site, error) {
+	s, err := scanSite(db.q.QueryRow(ctx, `SELECT `+siteColumns+` FROM sites WHERE name = $1`, name))
+	if err != nil {
+		return nil, mapErr(err, "site "+quote(name))
+	}
+	return &s, nil
+}
+
+// ListSites returns sites ordered by name, and the cursor of the next page.
+func (db *DB) ListSites(ctx context.Context, page domain.Page) ([]domain.Site, string, error) {
+	page = page.Normalize()
+	after, ok, err := decodeCursor(page.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	var c conds
+	if ok {
+		c.add("name > %s", after.S)
+	}
+	rows, err := db.q.Query(ctx, `SELECT `+siteColumns+` FROM sites`+c.sql()+
+		` ORDER BY name LIMIT `+c.arg(page.Limit+1), c.args...)
+	if err != nil {
+		return nil, "", mapErr(err, "sites")
+	}
+	sites, err := collect(rows, scanSite)
+	if err != nil {
+		return nil, "", mapErr(err, "sites")
+	}
+	sites, next := trimPage(sites, page.Limit, func(s *domain.Site) cursor { return cursor{S: s.Name} })
+	return sites, next, nil
+}
+
+// UpdateSite stores every setting of s. Addresses already allocated stay
+// allocated even when the new DHCP range no longer holds them. It returns
+// KindNotFound, KindInvalid or KindConflict.
+func (db *DB) UpdateSite(ctx context.Context, s *domain.Site) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	cidr, fwd := siteArgs(s)
+	err := db.q.QueryRow(ctx, `
+		UPDATE sites SET name = $2, cidr = $3, gateway = $4, dhcp_start = $5, dhcp_end = $6,
+			internal_domain = $7, dns_forwarders = $8
+		WHERE id = $1 RETURNING cidr, created_at`,
+		s.ID, s.Name, cidr, s.Gateway, s.DHCPStart, s.DHCPEnd, s.InternalDomain, fwd,
+	).Scan(&s.CIDR, &s.CreatedAt)
+	return mapErr(err, "site "+s.ID.String())
+}
+
+// DeleteSite deletes the site and the permissions granted on it. It
+// returns KindNotFound, or KindConflict while it has containers.
+func (db *DB) DeleteSite(ctx context.Context, id uuid.UUID) error {
+	return db.deleteObject(ctx, "sites", domain.ObjectSite, id)
+}

@@ -1,0 +1,65 @@
+package workflows
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/config"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// QueryProgress is the query every operation workflow answers with its Progress.
+const QueryProgress = "progress"
+
+// Progress is where an operation workflow stands, as the progress query
+// returns it.
+type Progress struct {
+	State domain.OperationState `json:"state"`
+	Step  string                `json:"step"`
+	Error string                `json:"error,omitempty"`
+}
+
+// progress tracks an operation's state in three places at once: the
+// workflow's own query handler, the LabforgeState search attribute and the
+// operation record in PostgreSQL.
+type progress struct {
+	operationID uuid.UUID
+	current     Progress
+}
+
+// recordOptions apply to the bookkeeping activity that writes the operation
+// record; it is cheap and retried until PostgreSQL answers.
+var recordOptions = workflow.ActivityOptions{
+	TaskQueue:           config.QueueCore,
+	StartToCloseTimeout: 30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    time.Second,
+		BackoffCoefficient: 2,
+		MaximumInterval:    time.Minute,
+	},
+}
+
+// setup registers the progress query handler.
+func (p *progress) setup(ctx workflow.Context) error {
+	p.current = Progress{State: domain.OpPending}
+	return workflow.SetQueryHandler(ctx, QueryProgress, func() (Progress, error) { return p.current, nil })
+}
+
+// report moves the operation to state and step and records it.
+func (p *progress) report(ctx workflow.Context, state domain.OperationState, step, errMsg string, result map[string]any) error {
+	p.current = Progress{State: state, Step: step, Error: errMsg}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, stateKey.ValueSet(StateValue(state))); err != nil {
+		return err
+	}
+	if p.operationID == uuid.Nil {
+		return nil
+	}
+	var a *activities.Operations
+	actx := workflow.WithActivityOptions(ctx, recordOptions)
+	return workflow.ExecuteActivity(actx, a.RecordOperationProgress, activities.OperationProgress{
+		OperationID: p.operationID, State: state, Step: step, Error: errMsg, Result: result,
+	}).Get(ctx, nil)
+}
