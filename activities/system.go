@@ -24,12 +24,12 @@ type System struct {
 
 // ProbeReport is what one worker says about itself and its dependencies.
 type ProbeReport struct {
-	Queue     string
-	Worker    string
-	Host      string
-	Checks    map[string]string
-	Healthy   bool
-	LatencyMS int64
+	Queue     string            `json:"queue"`
+	Worker    string            `json:"worker"`
+	Host      string            `json:"host"`
+	Checks    map[string]string `json:"checks"`
+	Healthy   bool              `json:"healthy"`
+	LatencyMS int64             `json:"latency_ms"`
 }
 
 // ProbeWorker checks every dependency of the worker that picks it up. Its

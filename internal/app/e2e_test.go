@@ -55,7 +55,7 @@ func TestDiagnosticsEndToEnd(t *testing.T) {
 	require.Len(t, probes, len(config.StandardQueues))
 	for _, p := range probes {
 		report := p.(map[string]any)["report"].(map[string]any)
-		require.Equal(t, map[string]any{"postgresql": "ok", "mongodb": "ok"}, report["Checks"])
+		require.Equal(t, map[string]any{"postgresql": "ok", "mongodb": "ok"}, report["checks"])
 	}
 	require.NotNil(t, done.CompletedAt)
 

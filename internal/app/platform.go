@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 
+	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/temporalx"
 	"github.com/labforge/labforge/store"
@@ -44,7 +45,7 @@ func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Plat
 	defer cancel()
 	db, err := store.Open(sctx, cfg.DatabaseURL, cfg.DatabaseMaxConns)
 	if err != nil {
-		return nil, fmt.Errorf("PostgreSQL is unreachable at %s (%s): %w", redact(cfg.DatabaseURL), config.VariableOf("DatabaseURL"), err)
+		return nil, fmt.Errorf("PostgreSQL is unreachable at %s (%s): %w", redact(cfg.DatabaseURL), config.VariableOf("DatabaseURL"), rootCause(err))
 	}
 	p.DB = db
 	if err := db.Migrate(sctx); err != nil {
@@ -97,6 +98,16 @@ func (p *Platform) readinessProbes() map[string]func(context.Context) error {
 			return temporalx.Ready(ctx, p.Temporal, p.Config.TemporalNamespace)
 		},
 	}
+}
+
+// rootCause drops the wrapping of a domain error, whose message would
+// repeat what the caller's sentence already says.
+func rootCause(err error) error {
+	var de *domain.Error
+	if errors.As(err, &de) && de.Err != nil {
+		return de.Err
+	}
+	return err
 }
 
 func redact(raw string) string {

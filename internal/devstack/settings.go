@@ -15,6 +15,9 @@ type Settings struct {
 	MongoPort    int    `env:"DEV_MONGO_PORT" envDefault:"27017"`
 	TemporalPort int    `env:"DEV_TEMPORAL_PORT" envDefault:"7233"`
 	UIPort       int    `env:"DEV_TEMPORAL_UI_PORT" envDefault:"8233"`
+	// PostgresBinDir, when set, is the only place initdb and postgres are
+	// looked for; otherwise PATH, then the newest /usr/lib/postgresql/*/bin.
+	PostgresBinDir string `env:"DEV_POSTGRES_BIN_DIR"`
 }
 
 // LoadSettings reads the dev stack's variables from the environment.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -47,13 +48,17 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	}()
 
 	fmt.Fprintf(out, "Starting Labforge dev stack (data in %s)...\n", dataDir)
-	pg, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: filepath.Join(dataDir, "postgres"), Port: s.PostgresPort, Logger: logger})
-	if err != nil {
-		return fmt.Errorf("PostgreSQL: %w", err)
-	}
-	stops = append(stops, func() { logIf(logger, "stopping PostgreSQL", pg.Stop()) })
-	if err := ensureDatabase(ctx, pg); err != nil {
-		return err
+	databaseURL := lookupEnv(environ, "LABFORGE_DATABASE_URL")
+	if databaseURL == "" {
+		pg, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: filepath.Join(dataDir, "postgres"), Port: s.PostgresPort, BinDir: s.PostgresBinDir, Logger: logger})
+		if err != nil {
+			return err
+		}
+		stops = append(stops, func() { logIf(logger, "stopping PostgreSQL", pg.Stop()) })
+		if err := ensureDatabase(ctx, pg); err != nil {
+			return err
+		}
+		databaseURL = pg.URL(databaseName)
 	}
 
 	mongo, err := ferret.Start(ctx, ferret.Options{Dir: filepath.Join(dataDir, "ferretdb"), Addr: "127.0.0.1:" + strconv.Itoa(s.MongoPort), Logger: logger})
@@ -73,7 +78,7 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	}
 	stops = append(stops, ui.Stop)
 
-	cfg, err := platformConfig(dataDir, environ, pg, mongo, tmp)
+	cfg, err := platformConfig(dataDir, environ, databaseURL, mongo, tmp)
 	if err != nil {
 		return err
 	}
@@ -105,7 +110,7 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 
 	printBanner(out, bannerInfo{
 		API: "http://" + displayAddr(l.Addr().String()), UI: ui.URL(), Temporal: tmp.Address(),
-		Postgres: pg.URL(databaseName), Mongo: mongo.URI(), Queues: cfg.WorkerQueues,
+		Postgres: redactURL(databaseURL), Mongo: mongo.URI(), Queues: cfg.WorkerQueues,
 		Admin: cfg.BootstrapAdminUsername, Password: cfg.BootstrapAdminPassword, DataDir: dataDir,
 	})
 	err = app.Serve(ctx, l, handler, cfg.ShutdownTimeout, logger)
@@ -115,7 +120,7 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 
 // platformConfig points the platform at the embedded servers. Secrets are
 // generated on first start and kept in the data directory.
-func platformConfig(dataDir string, environ []string, pg *pgcluster.Cluster, mongo *ferret.Server, tmp *Temporal) (config.Config, error) {
+func platformConfig(dataDir string, environ []string, databaseURL string, mongo *ferret.Server, tmp *Temporal) (config.Config, error) {
 	jwt, err := persistentSecret(dataDir, "jwt-secret", randomHex(32))
 	if err != nil {
 		return config.Config{}, err
@@ -126,7 +131,7 @@ func platformConfig(dataDir string, environ []string, pg *pgcluster.Cluster, mon
 	}
 	env := append([]string{"LABFORGE_HTTP_ADDR=127.0.0.1:8080"}, environ...)
 	env = append(env,
-		"LABFORGE_DATABASE_URL="+pg.URL(databaseName),
+		"LABFORGE_DATABASE_URL="+databaseURL,
 		"LABFORGE_MONGO_URI="+mongo.URI(),
 		"LABFORGE_TEMPORAL_ADDRESS="+tmp.Address(),
 		"LABFORGE_TEMPORAL_NAMESPACE="+tmp.Namespace(),
@@ -162,6 +167,25 @@ func purgeAudit(ctx context.Context, p *app.Platform, logger *slog.Logger) {
 		case <-t.C:
 		}
 	}
+}
+
+// lookupEnv returns the last value of key in environ, or "".
+func lookupEnv(environ []string, key string) string {
+	v := ""
+	for _, kv := range environ {
+		if k, val, ok := strings.Cut(kv, "="); ok && k == key {
+			v = val
+		}
+	}
+	return v
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Redacted()
 }
 
 func logIf(logger *slog.Logger, what string, err error) {

@@ -6,12 +6,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/server/common/config"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	"go.temporal.io/server/schema/sqlite"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
+
+// namespaceRetention is how long closed workflows stay visible: long enough
+// to look at a failed operation after a weekend.
+const namespaceRetention = 72 * time.Hour
 
 // sqliteConfig is the SQL store for a Temporal database file, in WAL mode
 // with normal synchronisation: a laptop's dev stack may lose the last
@@ -47,6 +53,7 @@ func prepareDatabase(path, clusterName, namespace string, searchAttrs map[string
 	if err != nil {
 		return fmt.Errorf("describe Temporal namespace %q: %w", namespace, err)
 	}
+	ns.Detail.Config.Retention = durationpb.New(namespaceRetention)
 	if err := sqlite.CreateNamespaces(sqliteConfig(path), ns); err != nil {
 		return fmt.Errorf("create Temporal namespace %q in %s: %w", namespace, path, err)
 	}
