@@ -24,8 +24,8 @@ retry() {
 	shift
 	i=1
 	until "$@"; do
-		[ "$i" -ge "$ATTEMPTS" ] && fail "gave up after $ATTEMPTS attempts: $what"
-		log "not yet ($i/$ATTEMPTS): $what"
+		[ "$i" -ge "$ATTEMPTS" ] && fail "gave up waiting until $what ($ATTEMPTS attempts)"
+		log "waiting ($i/$ATTEMPTS) until $what"
 		i=$((i + 1))
 		sleep "$PAUSE"
 	done
@@ -63,6 +63,12 @@ ensure_attribute() {
 	return 1
 }
 
+# namespace_ready succeeds once the search-attribute service knows the
+# namespace; its cache lags a new namespace by a few seconds.
+namespace_ready() {
+	temporal operator search-attribute list --address "$ADDRESS" --namespace "$NAMESPACE" >/dev/null 2>&1
+}
+
 # attributes_listed succeeds once every attribute shows up in the namespace.
 attributes_listed() {
 	list=$(temporal operator search-attribute list --address "$ADDRESS" --namespace "$NAMESPACE" 2>/dev/null) || return 1
@@ -76,8 +82,7 @@ retry "Temporal at $ADDRESS is healthy" healthy
 
 log "namespace $NAMESPACE"
 retry "namespace $NAMESPACE exists" ensure_namespace
-# A new namespace reaches the frontend's cache a few seconds later.
-retry "namespace $NAMESPACE is visible" namespace_exists
+retry "namespace $NAMESPACE is ready for search attributes" namespace_ready
 
 for a in $ATTRIBUTES; do
 	log "search attribute $a (Keyword)"

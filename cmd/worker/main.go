@@ -1,8 +1,8 @@
 // Command labforge-worker runs Labforge's Temporal workers. --queues picks
 // the task queues it polls (core, pve-actions, pve-clone, pve-periodic,
 // gateway.<site>), so one image serves every worker role. It serves
-// Prometheus metrics on LABFORGE_METRICS_ADDR and stops gracefully on
-// SIGINT or SIGTERM.
+// Prometheus metrics (/metrics) and a liveness check (/healthz) on
+// LABFORGE_METRICS_ADDR and stops gracefully on SIGINT or SIGTERM.
 package main
 
 import (
@@ -63,6 +63,10 @@ func run(args []string) error {
 	defer ws.Stop()
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(p.Metrics, promhttp.HandlerOpts{Registry: p.Metrics}))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+	})
 	logger.Info("worker running", slog.Any("queues", cfg.WorkerQueues), slog.String("metrics", l.Addr().String()))
 	err = app.Serve(ctx, l, mux, cfg.ShutdownTimeout, logger)
 	logger.Info("worker stopping")

@@ -4,14 +4,20 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"sync/atomic"
 
 	"go.temporal.io/server/common/log"
 	"go.temporal.io/server/common/log/tag"
 )
 
 // serverLogger writes the embedded Temporal server's logs to slog. Its
-// handler drops records below a floor: the server is very chatty at info.
-type serverLogger struct{ l *slog.Logger }
+// handler drops records below a floor, because the server is very chatty at
+// info, and drops everything once silenced, because a stopping server
+// reports every connection it loses between its own services.
+type serverLogger struct {
+	l      *slog.Logger
+	silent *atomic.Bool
+}
 
 var (
 	_ log.Logger      = serverLogger{}
@@ -25,9 +31,13 @@ func newServerLogger(l *slog.Logger, min slog.Level) serverLogger {
 	if l == nil {
 		l = slog.New(slog.DiscardHandler)
 	}
-	floor := levelFloor{h: l.Handler(), min: min}
-	return serverLogger{l: slog.New(floor).With(slog.String("component", "temporal"))}
+	silent := new(atomic.Bool)
+	floor := levelFloor{h: l.Handler(), min: min, silent: silent}
+	return serverLogger{l: slog.New(floor).With(slog.String("component", "temporal")), silent: silent}
 }
+
+// silence drops every later record of this logger and those derived from it.
+func (s serverLogger) silence() { s.silent.Store(true) }
 
 func (s serverLogger) log(level slog.Level, msg string, tags []tag.Tag) {
 	if !s.l.Enabled(context.Background(), level) {
@@ -70,29 +80,34 @@ func (s serverLogger) With(tags ...tag.Tag) log.Logger {
 	for _, a := range attrs(tags) {
 		args = append(args, a)
 	}
-	return serverLogger{l: s.l.With(args...)}
+	return serverLogger{l: s.l.With(args...), silent: s.silent}
 }
 
 // SLog gives the server's own slog users (log.NewSlogLogger) the same
 // logger, level floor included.
 func (s serverLogger) SLog() *slog.Logger { return s.l }
 
-// levelFloor is a slog.Handler that drops records below min.
+// levelFloor is a slog.Handler that drops records below min, and all records
+// while silent (if not nil) is set.
 type levelFloor struct {
-	h   slog.Handler
-	min slog.Level
+	h      slog.Handler
+	min    slog.Level
+	silent *atomic.Bool
 }
 
 func (f levelFloor) Enabled(ctx context.Context, level slog.Level) bool {
+	if f.silent != nil && f.silent.Load() {
+		return false
+	}
 	return level >= f.min && f.h.Enabled(ctx, level)
 }
 
 func (f levelFloor) Handle(ctx context.Context, r slog.Record) error { return f.h.Handle(ctx, r) }
 
 func (f levelFloor) WithAttrs(as []slog.Attr) slog.Handler {
-	return levelFloor{h: f.h.WithAttrs(as), min: f.min}
+	return levelFloor{h: f.h.WithAttrs(as), min: f.min, silent: f.silent}
 }
 
 func (f levelFloor) WithGroup(name string) slog.Handler {
-	return levelFloor{h: f.h.WithGroup(name), min: f.min}
+	return levelFloor{h: f.h.WithGroup(name), min: f.min, silent: f.silent}
 }

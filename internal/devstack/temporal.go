@@ -50,6 +50,7 @@ type TemporalOptions struct {
 // Temporal is a running embedded Temporal server.
 type Temporal struct {
 	server    temporal.Server
+	logger    serverLogger
 	address   string
 	namespace string
 	stopOnce  sync.Once
@@ -82,10 +83,11 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 	if err != nil {
 		return nil, err
 	}
+	logger := newServerLogger(opts.Logger, slog.LevelWarn)
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
-		temporal.WithLogger(newServerLogger(opts.Logger, slog.LevelWarn)),
+		temporal.WithLogger(logger),
 		temporal.WithDynamicConfigClient(dynamicConfig()),
 	)
 	if err != nil {
@@ -94,7 +96,7 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("start the embedded Temporal server: %w", err)
 	}
-	t := &Temporal{server: srv, address: cfg.PublicClient.HostPort, namespace: opts.Namespace}
+	t := &Temporal{server: srv, logger: logger, address: cfg.PublicClient.HostPort, namespace: opts.Namespace}
 	if err := t.ensureSearchAttributes(ctx, opts.Logger); err != nil {
 		_ = t.Stop()
 		return nil, err
@@ -134,8 +136,13 @@ func (t *Temporal) Address() string { return t.address }
 func (t *Temporal) Namespace() string { return t.namespace }
 
 // Stop shuts the server down; later calls return the first call's result.
+// The server's logs end here: while stopping it reports every connection
+// its services lose to one another, which says nothing about the stack.
 func (t *Temporal) Stop() error {
-	t.stopOnce.Do(func() { t.stopErr = t.server.Stop() })
+	t.stopOnce.Do(func() {
+		t.logger.silence()
+		t.stopErr = t.server.Stop()
+	})
 	return t.stopErr
 }
 

@@ -10,12 +10,12 @@ import (
 
 // serverConfig is the static configuration of a single-process Temporal
 // cluster on SQLite: frontend on opts.IP:opts.Port, history, matching and
-// the system worker on free loopback ports, ringpop on loopback, no metrics
-// listener, no pprof, no archival.
+// the system worker on free loopback ports, the frontend's HTTP API on a free
+// port, ringpop on loopback, no metrics listener, no pprof, no archival.
 func serverConfig(opts TemporalOptions) (*config.Config, error) {
-	// Three gRPC ports for history, matching and worker, and four
-	// membership ports, one per service.
-	ports, err := freePorts(7)
+	// Three gRPC ports for history, matching and worker, four membership
+	// ports, one per service, and the frontend's HTTP API.
+	ports, err := freePorts(8)
 	if err != nil {
 		return nil, err
 	}
@@ -30,6 +30,7 @@ func serverConfig(opts TemporalOptions) (*config.Config, error) {
 	front := service(opts.Port, ports[3])
 	front.RPC.BindOnLocalHost = false
 	front.RPC.BindOnIP = opts.IP
+	front.RPC.HTTPPort = ports[7]
 
 	return &config.Config{
 		Global: config.Global{

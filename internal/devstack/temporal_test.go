@@ -55,9 +55,17 @@ func startTemporal(ctx context.Context, t *testing.T, db string, port int) *devs
 		Logger:       slog.New(slog.NewTextHandler(os.Stderr, nil)),
 	})
 	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, srv.Stop()) })
+	t.Cleanup(func() { stopTemporal(t, srv) })
 	t.Logf("Temporal started on %s in %s", srv.Address(), time.Since(start).Round(time.Millisecond))
 	return srv
+}
+
+// stopTemporal stops srv and logs how long that took.
+func stopTemporal(t *testing.T, srv *devstack.Temporal) {
+	t.Helper()
+	start := time.Now()
+	require.NoError(t, srv.Stop())
+	t.Logf("Temporal stopped in %s", time.Since(start).Round(time.Millisecond))
 }
 
 // dial connects a client to srv and closes it at the end of the test.
@@ -96,7 +104,7 @@ func TestTemporalPersistsAcrossRestarts(t *testing.T) {
 	require.Equal(t, "hello labforge", got)
 	w.Stop()
 	c.Close()
-	require.NoError(t, srv.Stop())
+	stopTemporal(t, srv)
 
 	// Second run on the same file: namespace, attributes and history remain.
 	srv = startTemporal(ctx, t, db, port)

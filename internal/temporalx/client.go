@@ -17,7 +17,8 @@ import (
 type Options struct {
 	// Address is the frontend's host:port, LABFORGE_TEMPORAL_ADDRESS.
 	Address string
-	// Namespace is the namespace the client works in, LABFORGE_TEMPORAL_NAMESPACE.
+	// Namespace is the namespace the client works in,
+	// LABFORGE_TEMPORAL_NAMESPACE; empty means "default".
 	Namespace string
 	// Logger receives the SDK's logs; nil means slog.Default().
 	Logger *slog.Logger
@@ -25,13 +26,16 @@ type Options struct {
 	Metrics prometheus.Registerer
 }
 
-// Dial connects to Temporal and checks that the frontend answers, failing
-// within ctx with a sentence that names the address and the setting behind
-// it. The caller closes the client.
+// Dial connects to Temporal and checks that the frontend answers and knows
+// the namespace, failing within ctx with a sentence that names the address
+// or namespace and the setting behind it. The caller closes the client.
 func Dial(ctx context.Context, opts Options) (client.Client, error) {
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.Default()
+	}
+	if opts.Namespace == "" {
+		opts.Namespace = client.DefaultNamespace
 	}
 	copts := client.Options{
 		HostPort:  opts.Address,
@@ -49,6 +53,10 @@ func Dial(ctx context.Context, opts Options) (client.Client, error) {
 		c.Close()
 		return nil, unreachable(opts.Address, err)
 	}
+	if err := describeNamespace(ctx, c, opts.Namespace); err != nil {
+		c.Close()
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -63,6 +71,12 @@ func Ready(ctx context.Context, c client.Client, namespace string) error {
 	if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
 		return fmt.Errorf("Temporal health check failed: %w", err)
 	}
+	return describeNamespace(ctx, c, namespace)
+}
+
+// describeNamespace fails with a sentence naming the setting if the server
+// does not know namespace.
+func describeNamespace(ctx context.Context, c client.Client, namespace string) error {
 	_, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
 	if err != nil {
 		return fmt.Errorf("Temporal namespace %q (%s) is not usable: %w", namespace, config.VariableOf("TemporalNamespace"), err)

@@ -55,6 +55,9 @@ func TestDialReadyAndMetrics(t *testing.T) {
 	require.NoError(t, err)
 	defer c2.Close()
 
+	_, err = temporalx.Dial(ctx, temporalx.Options{Address: ts.GetFrontendHostPort(), Namespace: "no-such-namespace"})
+	require.ErrorContains(t, err, `Temporal namespace "no-such-namespace" (LABFORGE_TEMPORAL_NAMESPACE) is not usable: `)
+
 	require.NoError(t, temporalx.Ready(ctx, c, ts.GetDefaultNamespace()))
 	err = temporalx.Ready(ctx, c, "no-such-namespace")
 	require.ErrorContains(t, err, `"no-such-namespace" (LABFORGE_TEMPORAL_NAMESPACE)`)
