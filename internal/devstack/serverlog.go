@@ -39,6 +39,9 @@ func newServerLogger(l *slog.Logger, min slog.Level) serverLogger {
 // silence drops every later record of this logger and those derived from it.
 func (s serverLogger) silence() { s.silent.Store(true) }
 
+// unsilence lets records through again, for this logger and those derived from it.
+func (s serverLogger) unsilence() { s.silent.Store(false) }
+
 func (s serverLogger) log(level slog.Level, msg string, tags []tag.Tag) {
 	if !s.l.Enabled(context.Background(), level) {
 		return

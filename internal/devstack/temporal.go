@@ -84,6 +84,10 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 		return nil, err
 	}
 	logger := newServerLogger(opts.Logger, slog.LevelWarn)
+	// The server's services race each other while it starts and report
+	// "Frontend is not healthy yet" until they settle; a start that really
+	// fails returns an error below, so start-up chatter is dropped.
+	logger.silence()
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
@@ -101,6 +105,7 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 		_ = t.Stop()
 		return nil, err
 	}
+	logger.unsilence()
 	return t, nil
 }
 
