@@ -1,0 +1,27 @@
+// Package pvesim is an in-process simulator of the Proxmox VE 9 HTTP API for
+// the subset Labforge uses, faithful enough that the real client library
+// (github.com/luthermonson/go-proxmox) cannot tell it from a cluster.
+//
+// It serves /api2/json over HTTPS on loopback with the same envelope, error
+// reason phrases, UPIDs, asynchronous tasks, config locks, storage-lock
+// contention, linked and full clones, guest-agent and container interfaces,
+// snapshots, pools and cluster resources as Proxmox VE 9.1. Every request is
+// checked against the PVE 9.1 API schema (package pveschema) when it is
+// available, so a parameter Proxmox would reject is rejected here too.
+//
+// Durations of simulated operations are multiplied by a time scale, and faults
+// (error rates, lock timeouts, 595/596, task failures, latency, nodes going
+// down) are injected from a seeded random source, reproducibly.
+//
+// Besides the Proxmox API, the server answers a small admin API outside /api2
+// (no authentication; the server only listens on loopback):
+//
+//	GET  /_sim/stats                request counts, task concurrency and outcomes
+//	GET  /_sim/faults               the fault settings in force
+//	PUT  /_sim/faults               replace the fault settings (JSON Faults)
+//	POST /_sim/nodes/{node}/down    make a node unreachable (595/596 for /nodes/{node}/...)
+//	POST /_sim/nodes/{node}/up      bring it back
+//	GET  /_sim/guests               every guest with config, status, MACs, IP, snapshots
+//	GET  /_sim/tasks                every task with status and exit status
+//	PUT  /_sim/leases               pin a DHCP lease: {"bridge":"vmbr0","mac":"BC:24:11:..","ip":"10.10.0.50"}
+package pvesim

@@ -1,0 +1,193 @@
+package pvesim
+
+import (
+	"sort"
+	"strings"
+)
+
+// taskEntry renders a task as task lists and task status show it.
+func taskEntry(t *task) map[string]any {
+	e := map[string]any{
+		"upid": t.upid, "node": t.node, "pid": t.pid, "pstart": t.pstart, "starttime": t.start.Unix(),
+		"type": t.typ, "id": t.id, "user": t.user,
+	}
+	if !t.running {
+		e["endtime"] = t.end.Unix()
+	}
+	return e
+}
+
+// lookupTask finds a task by the UPID in the path and checks it belongs to
+// the node in the path.
+func (s *Server) lookupTask(c *call) (*task, *apiError) {
+	upid := c.str("upid")
+	d, ok := decodeUPID(upid)
+	if !ok {
+		return nil, paramErr(map[string]string{"upid": "unable to parse worker upid '" + upid + "'"})
+	}
+	t := s.st.tasks[upid]
+	if t == nil || d.node != c.str("node") {
+		return nil, nil
+	}
+	return t, nil
+}
+
+// getTaskStatus serves GET /nodes/{node}/tasks/{upid}/status.
+func (s *Server) getTaskStatus(c *call) (any, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t, aerr := s.lookupTask(c)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if t == nil {
+		// Proxmox finds no log file and reports the task as stopped.
+		d, _ := decodeUPID(c.str("upid"))
+		return map[string]any{
+			"upid": c.str("upid"), "node": d.node, "pid": d.pid, "pstart": d.pstart, "starttime": d.start,
+			"type": d.typ, "id": d.id, "user": d.user, "status": "stopped",
+			"exitstatus": "unable to open file - No such file or directory",
+		}, nil
+	}
+	e := taskEntry(t)
+	delete(e, "endtime")
+	if t.running {
+		e["status"] = "running"
+	} else {
+		e["status"] = "stopped"
+		e["exitstatus"] = t.exit
+	}
+	return e, nil
+}
+
+// getTaskLog serves GET /nodes/{node}/tasks/{upid}/log: lines {n, t}
+// numbered from 1, paged by start (0-based) and limit (default 50), with the
+// line count as total.
+func (s *Server) getTaskLog(c *call) (any, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t, aerr := s.lookupTask(c)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if t == nil {
+		return nil, errf("unable to open file - No such file or directory")
+	}
+	start, _ := c.int("start")
+	limit, ok := c.int("limit")
+	if !ok || limit <= 0 {
+		limit = 50
+	}
+	lines := t.log
+	if t.running && len(lines) == 0 {
+		lines = []string{"no content"}
+	}
+	out := []map[string]any{}
+	for i := start; i < len(lines) && i < start+limit; i++ {
+		out = append(out, map[string]any{"n": i + 1, "t": lines[i]})
+	}
+	return listResult{data: out, total: len(lines)}, nil
+}
+
+// stopTask serves DELETE /nodes/{node}/tasks/{upid}: the task is
+// interrupted and ends with "interrupted by signal".
+func (s *Server) stopTask(c *call) (any, error) {
+	s.mu.RLock()
+	t, aerr := s.lookupTask(c)
+	s.mu.RUnlock()
+	if aerr != nil {
+		return nil, aerr
+	}
+	if t == nil {
+		return nil, errf("no such task")
+	}
+	t.cancel()
+	return nil, nil
+}
+
+// getNodeTasks serves GET /nodes/{node}/tasks, newest first, with the
+// filters Labforge uses (vmid, typefilter, userfilter, errors, source,
+// statusfilter, start, limit).
+func (s *Server) getNodeTasks(c *call) (any, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.taskList(c, c.str("node")), nil
+}
+
+// getClusterTasks serves GET /cluster/tasks: recent tasks of all nodes.
+func (s *Server) getClusterTasks(c *call) (any, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	lr := s.taskList(c, "")
+	return lr.data, nil
+}
+
+func (s *Server) taskList(c *call, nodeName string) listResult {
+	source := c.str("source")
+	if source == "" {
+		source = "archive"
+	}
+	vmid := c.str("vmid")
+	typ := c.str("typefilter")
+	user := c.str("userfilter")
+	onlyErrors := c.bool("errors")
+	var status map[string]bool
+	if sf := c.str("statusfilter"); sf != "" {
+		status = map[string]bool{}
+		for _, x := range splitList(sf) {
+			status[strings.ToLower(x)] = true
+		}
+	}
+	var sel []*task
+	for _, t := range s.st.taskOrder {
+		if nodeName != "" && t.node != nodeName {
+			continue
+		}
+		if nodeName != "" && (source == "archive" && t.running || source == "active" && !t.running) {
+			continue
+		}
+		if vmid != "" && t.id != vmid || typ != "" && t.typ != typ || user != "" && !strings.Contains(t.user, user) {
+			continue
+		}
+		if onlyErrors && (t.running || t.exit == "OK") {
+			continue
+		}
+		if status != nil && !status[taskStatusType(t)] {
+			continue
+		}
+		sel = append(sel, t)
+	}
+	sort.SliceStable(sel, func(i, j int) bool { return sel[i].start.After(sel[j].start) })
+	start, _ := c.int("start")
+	limit, ok := c.int("limit")
+	if !ok || limit <= 0 {
+		limit = 50
+	}
+	out := []map[string]any{}
+	for i := start; i < len(sel) && i < start+limit; i++ {
+		e := taskEntry(sel[i])
+		if sel[i].running {
+			e["status"] = "RUNNING"
+		} else {
+			e["status"] = sel[i].exit
+		}
+		out = append(out, e)
+	}
+	return listResult{data: out, total: len(sel)}
+}
+
+// taskStatusType classifies a task for statusfilter: ok, error, warning, unknown.
+func taskStatusType(t *task) string {
+	switch {
+	case t.running:
+		return "unknown"
+	case t.exit == "OK":
+		return "ok"
+	case strings.HasPrefix(t.exit, "WARNINGS"):
+		return "warning"
+	}
+	return "error"
+}
+
+// upidResult is how methods that start a task answer: the UPID string.
+func upidResult(t *task) any { return t.upid }

@@ -1,0 +1,104 @@
+package pvesim_test
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	proxmox "github.com/luthermonson/go-proxmox"
+
+	pvesim "github.com/labforge/labforge/internal/sim/pve"
+)
+
+var upidRE = regexp.MustCompile(`^UPID:pve1:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:qmclone:9000:root@pam!labforge:$`)
+
+func TestTaskStatusLogAndList(t *testing.T) {
+	s := newSim(t, func(c *pvesim.Config) { c.Durations.CloneLinked = 1000 * time.Second })
+	c := newClient(t, s)
+	_, task, err := template(t, c, "pve1", 9000).Clone(ctx(t), &proxmox.VirtualMachineCloneOptions{NewID: 800})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !upidRE.MatchString(string(task.UPID)) {
+		t.Errorf("UPID %q is not canonical", task.UPID)
+	}
+	if task.Node != "pve1" || task.Type != "qmclone" || task.ID != "9000" || task.User != "root@pam!labforge" {
+		t.Errorf("parsed UPID = %+v", task)
+	}
+
+	// While it runs.
+	r := rawDo(t, s, "GET", "/nodes/pve1/tasks/"+string(task.UPID)+"/status", "", "", nil)
+	var st struct{ Data map[string]any }
+	if err := json.Unmarshal([]byte(r.body), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Data["status"] != "running" || st.Data["exitstatus"] != nil || st.Data["upid"] != string(task.UPID) {
+		t.Errorf("running status = %v", st.Data)
+	}
+	for _, k := range []string{"pid", "pstart", "starttime"} {
+		if _, ok := st.Data[k].(float64); !ok {
+			t.Errorf("%s is not a number: %v", k, st.Data[k])
+		}
+	}
+	if tasks, _ := nodeTasks(t, s, "source=active"); len(tasks) != 1 || tasks[0]["status"] != "RUNNING" {
+		t.Errorf("active tasks = %v", tasks)
+	}
+
+	done := waitTask(t, task)
+	if !done.IsSuccessful || done.ExitStatus != "OK" {
+		t.Errorf("done = %+v", done)
+	}
+	log, err := task.Log(ctx(t), 0, 50)
+	if err != nil || len(log) < 2 || log[len(log)-1] != "TASK OK" || !strings.HasPrefix(log[0], "create linked clone of drive scsi0") {
+		t.Errorf("log = %v, %v", log, err)
+	}
+	if page, _ := task.Log(ctx(t), 1, 1); len(page) != 1 || page[1] != log[1] {
+		t.Errorf("log page = %v", page)
+	}
+	tasks, total := nodeTasks(t, s, "vmid=9000&typefilter=qmclone")
+	if len(tasks) != 1 || total != 1 || tasks[0]["status"] != "OK" || tasks[0]["endtime"] == nil {
+		t.Errorf("archived tasks = %v (total %d)", tasks, total)
+	}
+
+	r = rawDo(t, s, "GET", "/nodes/pve1/tasks/not-a-upid/status", "", "", nil)
+	if r.status != 400 || !strings.Contains(r.body, "upid") {
+		t.Errorf("malformed UPID: %d %s", r.status, r.body)
+	}
+	ts, ok := s.Task(string(task.UPID))
+	if !ok || ts.Running || ts.ExitStatus != "OK" {
+		t.Errorf("Task() = %+v", ts)
+	}
+}
+
+func nodeTasks(t *testing.T, s *pvesim.Server, query string) ([]map[string]any, int) {
+	t.Helper()
+	r := rawDo(t, s, "GET", "/nodes/pve1/tasks?"+query, "", "", nil)
+	var body struct {
+		Data  []map[string]any
+		Total int
+	}
+	if err := json.Unmarshal([]byte(r.body), &body); err != nil {
+		t.Fatalf("tasks %d %s: %v", r.status, r.body, err)
+	}
+	return body.Data, body.Total
+}
+
+func TestStopTask(t *testing.T) {
+	s := newSim(t, func(c *pvesim.Config) { c.Durations.CloneFull = time.Hour })
+	c := newClient(t, s)
+	_, task, err := template(t, c, "pve1", 9000).Clone(ctx(t), &proxmox.VirtualMachineCloneOptions{NewID: 810, Full: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := task.Stop(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := waitTask(t, task).ExitStatus; got != "clone failed: interrupted by signal" {
+		t.Errorf("stopped clone = %q", got)
+	}
+	if _, ok := s.Guest("pve1", 810); ok {
+		t.Error("interrupted clone left VM 810")
+	}
+}
