@@ -5,7 +5,7 @@
 GO       ?= go
 BIN      ?= bin
 # Packages whose tests also run under the race detector (fast, concurrent code).
-RACE_PKGS ?= ./domain/... ./internal/config/... ./internal/auth/... ./internal/pgcluster/... ./store ./store/storetest ./internal/sim/...
+RACE_PKGS ?= ./domain/... ./internal/config/... ./internal/auth/... ./internal/pgcluster/... ./store ./store/storetest ./internal/sim/... ./internal/proxmox/...
 
 .PHONY: dev test test-race build lint fmt bench clean
 

@@ -9,6 +9,7 @@ import (
 type bannerInfo struct {
 	API, UI, Temporal, Postgres, Mongo string
 	Queues                             []string
+	PVE                                *ProxmoxSim
 	Admin, Password, DataDir           string
 }
 
@@ -23,6 +24,9 @@ Labforge dev stack is up.
   PostgreSQL       %s
   MongoDB (Ferret) %s
   Workers          %s
+  Proxmox (sim)    %s   nodes pve1, pve2 in cluster "lab"
+                   Authorization: %s
+                   certificate %s (SHA-256 %s)
 
   Admin login      %s / %s
                    (generated on first start and kept in %s/admin-password;
@@ -32,5 +36,6 @@ Labforge dev stack is up.
 
 Press Ctrl-C to stop.
 `, b.API, b.API, b.UI, b.Temporal, b.Temporal, b.Postgres, b.Mongo, strings.Join(b.Queues, ", "),
+		b.PVE.URL(), b.PVE.TokenHeader(), b.PVE.CAFile(), b.PVE.Fingerprint(),
 		b.Admin, b.Password, b.DataDir, b.API, b.Admin, b.Password)
 }

@@ -15,6 +15,9 @@ type Settings struct {
 	MongoPort    int    `env:"DEV_MONGO_PORT" envDefault:"27017"`
 	TemporalPort int    `env:"DEV_TEMPORAL_PORT" envDefault:"7233"`
 	UIPort       int    `env:"DEV_TEMPORAL_UI_PORT" envDefault:"8233"`
+	// PVEPort and PVETimeScale configure the simulated Proxmox VE cluster.
+	PVEPort      int     `env:"DEV_PVE_PORT" envDefault:"8006"`
+	PVETimeScale float64 `env:"DEV_PVE_TIME_SCALE" envDefault:"0.1"`
 	// PostgresBinDir, when set, is the only place initdb and postgres are
 	// looked for; otherwise PATH, then the newest /usr/lib/postgresql/*/bin.
 	PostgresBinDir string `env:"DEV_POSTGRES_BIN_DIR"`
@@ -34,11 +37,14 @@ func LoadSettings(environ []string) (Settings, error) {
 	}
 	for name, p := range map[string]int{
 		"LABFORGE_DEV_POSTGRES_PORT": s.PostgresPort, "LABFORGE_DEV_MONGO_PORT": s.MongoPort,
-		TemporalPortVariable: s.TemporalPort, UIPortVariable: s.UIPort,
+		TemporalPortVariable: s.TemporalPort, UIPortVariable: s.UIPort, PVESimPortVariable: s.PVEPort,
 	} {
 		if p < 1 || p > 65535 {
 			return s, fmt.Errorf("%s is %d; use a port between 1 and 65535", name, p)
 		}
+	}
+	if s.PVETimeScale <= 0 || s.PVETimeScale > 100 {
+		return s, fmt.Errorf("LABFORGE_DEV_PVE_TIME_SCALE is %g; use a factor above 0 and at most 100 (0.1 makes a 60 s clone take 6 s)", s.PVETimeScale)
 	}
 	if s.DataDir == "" {
 		return s, fmt.Errorf("LABFORGE_DEV_DATA_DIR must not be empty")

@@ -78,6 +78,12 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	}
 	stops = append(stops, ui.Stop)
 
+	pve, err := StartProxmoxSim(ctx, dataDir, s.PVEPort, s.PVETimeScale, logger.With(slog.String("component", "pvesim")))
+	if err != nil {
+		return err
+	}
+	stops = append(stops, pve.Stop)
+
 	cfg, err := platformConfig(dataDir, environ, databaseURL, mongo, tmp)
 	if err != nil {
 		return err
@@ -111,7 +117,7 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	printBanner(out, bannerInfo{
 		API: "http://" + displayAddr(l.Addr().String()), UI: ui.URL(), Temporal: tmp.Address(),
 		Postgres: redactURL(databaseURL), Mongo: mongo.URI(), Queues: cfg.WorkerQueues,
-		Admin: cfg.BootstrapAdminUsername, Password: cfg.BootstrapAdminPassword, DataDir: dataDir,
+		PVE: pve, Admin: cfg.BootstrapAdminUsername, Password: cfg.BootstrapAdminPassword, DataDir: dataDir,
 	})
 	err = app.Serve(ctx, l, handler, cfg.ShutdownTimeout, logger)
 	fmt.Fprintln(out, "Stopping Labforge dev stack...")

@@ -75,10 +75,11 @@ func (s *Server) createContainer(c *call) (any, error) {
 		}
 		conf[k] = v
 	}
-	if c.has("unprivileged") && !c.bool("unprivileged") {
-		delete(conf, "unprivileged")
-	} else {
+	// The API's default is a privileged container, stored without the key.
+	if c.has("unprivileged") && c.bool("unprivileged") {
 		conf["unprivileged"] = "1"
+	} else {
+		delete(conf, "unprivileged")
 	}
 	if conf["hostname"] == "" {
 		conf["hostname"] = "CT" + strconv.Itoa(vmid)

@@ -70,6 +70,9 @@ func parseParams(r *http.Request, body []byte, pathParams map[string]string) (ma
 			if err := dec.Decode(&raw); err != nil {
 				return nil, nil, &apiError{status: http.StatusBadRequest, msg: "malformed JSON string: " + err.Error()}
 			}
+			if raw == nil { // the body was JSON null
+				return nil, nil, &apiError{status: http.StatusBadRequest, msg: "malformed JSON string: the request body must be a JSON object"}
+			}
 		} else {
 			q, err := url.ParseQuery(string(body))
 			if err != nil {

@@ -1,0 +1,95 @@
+package proxmox
+
+import (
+	"context"
+	"net/netip"
+	"strings"
+)
+
+// Interface is a guest network interface with its addresses, as the QEMU
+// guest agent or the container reports it.
+type Interface struct {
+	Name   string
+	HWAddr string // lower-case, as reported
+	Addrs  []netip.Prefix
+}
+
+// IPv4 returns the interface's first usable IPv4 address: not loopback,
+// link-local or unspecified.
+func (i Interface) IPv4() (netip.Addr, bool) {
+	for _, p := range i.Addrs {
+		a := p.Addr()
+		if a.Is4() && !a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsUnspecified() {
+			return a, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// addrWire is one address in guest-agent and container interface lists.
+type addrWire struct {
+	Type   string `json:"ip-address-type"`
+	IP     string `json:"ip-address"`
+	Prefix num    `json:"prefix"`
+}
+
+func parseAddrs(ws []addrWire) []netip.Prefix {
+	var out []netip.Prefix
+	for _, w := range ws {
+		a, err := netip.ParseAddr(strings.TrimSpace(w.IP))
+		if err != nil {
+			continue
+		}
+		if p := netip.PrefixFrom(a, w.Prefix.int()); p.IsValid() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// GuestAgentInterfaces asks a VM's QEMU guest agent for its interfaces.
+// Until the agent answers the error is AgentNotReady (retryable); a VM
+// without an agent configured is Invalid, a stopped VM a Conflict.
+func (c *Client) GuestAgentInterfaces(ctx context.Context, node string, vmid int) ([]Interface, error) {
+	const op = "GuestAgentInterfaces"
+	return c.agentInterfaces(ctx, op, node, vmid)
+}
+
+func (c *Client) agentInterfaces(ctx context.Context, op, node string, vmid int) ([]Interface, error) {
+	path, err := guestPath(op, node, kindQEMU, vmid, "/agent/network-get-interfaces")
+	if err != nil {
+		return nil, err
+	}
+	var w struct {
+		Result []struct {
+			Name   string     `json:"name"`
+			HWAddr string     `json:"hardware-address"`
+			Addrs  []addrWire `json:"ip-addresses"`
+		} `json:"result"`
+	}
+	if err := c.get(ctx, op, node, path, &w); err != nil {
+		return nil, err
+	}
+	out := make([]Interface, 0, len(w.Result))
+	for _, r := range w.Result {
+		out = append(out, Interface{Name: r.Name, HWAddr: strings.ToLower(r.HWAddr), Addrs: parseAddrs(r.Addrs)})
+	}
+	return out, nil
+}
+
+// GuestAgentIPv4 returns the first usable IPv4 address the VM's guest agent
+// reports. While the agent is not up, or has no address yet, the error is
+// AgentNotReady: poll again later.
+func (c *Client) GuestAgentIPv4(ctx context.Context, node string, vmid int) (netip.Addr, error) {
+	const op = "GuestAgentIPv4"
+	ifs, err := c.agentInterfaces(ctx, op, node, vmid)
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	for _, i := range ifs {
+		if a, ok := i.IPv4(); ok {
+			return a, nil
+		}
+	}
+	return netip.Addr{}, &Error{Kind: AgentNotReady, Node: node, Op: op, Message: "guest agent reports no IPv4 address yet"}
+}
