@@ -11,10 +11,12 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/caarlos0/env/v11"
+	"github.com/labforge/labforge/domain"
 )
 
 // Prefix starts the name of every Labforge environment variable.
@@ -50,6 +52,13 @@ type Config struct {
 	BootstrapAdminPassword string `env:"BOOTSTRAP_ADMIN_PASSWORD" secret:"true"`
 
 	WorkerQueues []string `env:"WORKER_QUEUES" envDefault:"core,pve-actions,pve-clone,pve-periodic" envSeparator:","`
+
+	VMIDRange              string        `env:"VMID_RANGE" envDefault:"10000-19999"`
+	ProxmoxTimeout         time.Duration `env:"PROXMOX_TIMEOUT" envDefault:"60s"`
+	CloneCapPerStorage     int           `env:"CLONE_CAP_PER_STORAGE" envDefault:"4"`
+	SyncInterval           time.Duration `env:"SYNC_INTERVAL" envDefault:"60s"`
+	ReconcileInterval      time.Duration `env:"RECONCILE_INTERVAL" envDefault:"10m"`
+	ReconcileDeleteOrphans bool          `env:"RECONCILE_DELETE_ORPHANS" envDefault:"false"`
 }
 
 // Load reads the configuration from the process environment.
@@ -154,10 +163,40 @@ func (c *Config) Validate() error {
 			bad("WorkerQueues", "names unknown queue %q; known queues are %s and gateway.<site>", q, strings.Join(StandardQueues, ", "))
 		}
 	}
+	if _, err := c.VMIDs(); err != nil {
+		bad("VMIDRange", "is %q; use FIRST-LAST within 100-999999999, such as 10000-19999", c.VMIDRange)
+	}
+	if c.ProxmoxTimeout < time.Second {
+		bad("ProxmoxTimeout", "is %s; use at least 1s", c.ProxmoxTimeout)
+	}
+	if c.CloneCapPerStorage < 1 || c.CloneCapPerStorage > 64 {
+		bad("CloneCapPerStorage", "is %d; use 1 to 64", c.CloneCapPerStorage)
+	}
+	if c.SyncInterval < 5*time.Second {
+		bad("SyncInterval", "is %s; use at least 5s", c.SyncInterval)
+	}
+	if c.ReconcileInterval < time.Minute {
+		bad("ReconcileInterval", "is %s; use at least 1m", c.ReconcileInterval)
+	}
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// VMIDs parses VMIDRange ("FIRST-LAST").
+func (c *Config) VMIDs() (domain.VMIDRange, error) {
+	first, last, ok := strings.Cut(c.VMIDRange, "-")
+	if !ok {
+		return domain.VMIDRange{}, errors.New("missing '-'")
+	}
+	a, err1 := strconv.Atoi(strings.TrimSpace(first))
+	b, err2 := strconv.Atoi(strings.TrimSpace(last))
+	if err1 != nil || err2 != nil {
+		return domain.VMIDRange{}, errors.New("not two whole numbers")
+	}
+	r := domain.VMIDRange{First: a, Last: b}
+	return r, r.Validate(VariableOf("VMIDRange"))
 }
 
 // RequireJWTSecret reports a missing JWT secret; only the api needs one.

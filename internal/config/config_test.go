@@ -34,6 +34,10 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		"LABFORGE_WORKER_QUEUES=core,bogus":     "LABFORGE_WORKER_QUEUES",
 		"LABFORGE_AUDIT_RETENTION=1m":           "LABFORGE_AUDIT_RETENTION",
 		"LABFORGE_MONGO_URI=http://mongo:27017": "LABFORGE_MONGO_URI",
+		"LABFORGE_VMID_RANGE=200-100":           "LABFORGE_VMID_RANGE",
+		"LABFORGE_VMID_RANGE=lots":              "LABFORGE_VMID_RANGE",
+		"LABFORGE_SYNC_INTERVAL=1s":             "LABFORGE_SYNC_INTERVAL",
+		"LABFORGE_CLONE_CAP_PER_STORAGE=0":      "LABFORGE_CLONE_CAP_PER_STORAGE",
 	}
 	for kv, variable := range cases {
 		_, err := config.LoadFrom([]string{kv})
