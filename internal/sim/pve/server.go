@@ -184,17 +184,19 @@ func (s *Server) Start(ctx context.Context, addr string) error {
 		return err
 	}
 	tlsCfg := &tls.Config{Certificates: []tls.Certificate{s.cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
-	s.hs = &http.Server{
+	hs := &http.Server{
 		Handler:           s,
 		TLSConfig:         tlsCfg,
 		TLSNextProto:      map[string]func(*http.Server, *tls.Conn, http.Handler){}, // HTTP/1.1 only, like pveproxy
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
-	s.ln = ln
+	s.hs, s.ln = hs, ln
 	s.url = "https://" + ln.Addr().String()
+	// The goroutine keeps its own reference: Close clears s.hs, possibly
+	// before Serve is reached, and Serve then returns ErrServerClosed.
 	go func() {
-		if err := s.hs.Serve(tls.NewListener(ln, tlsCfg)); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := hs.Serve(tls.NewListener(ln, tlsCfg)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("pvesim serve", "err", err)
 		}
 	}()
