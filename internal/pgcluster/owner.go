@@ -1,6 +1,7 @@
 package pgcluster
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -51,7 +52,9 @@ func (o owner) sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Credential: o.cred}
 }
 
-// chownTree gives path and everything below it to the owner.
+// chownTree gives path and everything below it to the owner. Entries that
+// vanish during the walk are skipped: a server that is still shutting down
+// removes its postmaster.pid and temporary files.
 func (o owner) chownTree(path string) error {
 	if o.cred == nil {
 		return nil
@@ -59,17 +62,24 @@ func (o owner) chownTree(path string) error {
 	uid, gid := int(o.cred.Uid), int(o.cred.Gid)
 	return filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err
+			return ignoreVanished(err)
 		}
 		info, err := d.Info()
 		if err != nil {
-			return err
+			return ignoreVanished(err)
 		}
 		if st, ok := info.Sys().(*syscall.Stat_t); ok && int(st.Uid) == uid && int(st.Gid) == gid {
 			return nil
 		}
-		return os.Lchown(p, uid, gid)
+		return ignoreVanished(os.Lchown(p, uid, gid))
 	})
+}
+
+func ignoreVanished(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
 }
 
 // makeReachable lets the owner traverse every ancestor of path, adding only
