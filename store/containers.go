@@ -8,9 +8,9 @@ import (
 	"github.com/labforge/labforge/domain"
 )
 
-// containerFrom joins each container with its address reservation, the
+// containerTables joins each container with its address reservation, the
 // only source of its IPv4 and MAC.
-const containerFrom = ` FROM containers c LEFT JOIN ip_allocations a ON a.container_id = c.id`
+const containerTables = `containers c LEFT JOIN ip_allocations a ON a.container_id = c.id`
 
 const containerColumns = `c.id, c.hostname, c.owner_id, c.site_id, c.node_id, c.cluster, c.vmid, c.os_template,
 	c.cores, c.memory_mb, c.disk_gb, a.ip, COALESCE(upper(a.mac::text), ''), c.state, c.power, c.created_at, c.updated_at`
@@ -47,7 +47,7 @@ func (db *DB) CreateContainer(ctx context.Context, c *domain.Container) error {
 // FindContainer returns the container, with its address if reserved, or
 // KindNotFound.
 func (db *DB) FindContainer(ctx context.Context, id uuid.UUID) (*domain.Container, error) {
-	c, err := scanContainer(db.q.QueryRow(ctx, `SELECT `+containerColumns+containerFrom+` WHERE c.id = $1`, id))
+	c, err := scanContainer(db.q.QueryRow(ctx, `SELECT `+containerColumns+` FROM `+containerTables+` WHERE c.id = $1`, id))
 	if err != nil {
 		return nil, mapErr(err, "container "+id.String())
 	}
@@ -57,7 +57,7 @@ func (db *DB) FindContainer(ctx context.Context, id uuid.UUID) (*domain.Containe
 // FindContainerByHostname returns the site's live (not deleted) container
 // with that hostname, or KindNotFound.
 func (db *DB) FindContainerByHostname(ctx context.Context, siteID uuid.UUID, hostname string) (*domain.Container, error) {
-	c, err := scanContainer(db.q.QueryRow(ctx, `SELECT `+containerColumns+containerFrom+`
+	c, err := scanContainer(db.q.QueryRow(ctx, `SELECT `+containerColumns+` FROM `+containerTables+`
 		WHERE c.site_id = $1 AND c.hostname = $2 AND c.state <> 'deleted'`, siteID, hostname))
 	if err != nil {
 		return nil, mapErr(err, "container "+quote(hostname))
@@ -76,11 +76,6 @@ type ContainerFilter struct {
 // ListContainers returns containers oldest first, and the cursor of the
 // next page.
 func (db *DB) ListContainers(ctx context.Context, f ContainerFilter) ([]domain.Container, string, error) {
-	page := f.Page.Normalize()
-	after, ok, err := decodeCursor(page.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
 	var c conds
 	if f.OwnerID != nil {
 		c.add("c.owner_id = %s", *f.OwnerID)
@@ -91,20 +86,12 @@ func (db *DB) ListContainers(ctx context.Context, f ContainerFilter) ([]domain.C
 	if f.State != "" {
 		c.add("c.state = %s", f.State)
 	}
-	if ok {
-		c.add("(c.created_at, c.id) > (%s, %s)", after.T, after.ID)
-	}
-	rows, err := db.q.Query(ctx, `SELECT `+containerColumns+containerFrom+c.sql()+
-		` ORDER BY c.created_at, c.id LIMIT `+c.arg(page.Limit+1), c.args...)
-	if err != nil {
-		return nil, "", mapErr(err, "containers")
-	}
-	cts, err := collect(rows, scanContainer)
-	if err != nil {
-		return nil, "", mapErr(err, "containers")
-	}
-	cts, next := trimPage(cts, page.Limit, func(ct *domain.Container) cursor { return cursor{T: ct.CreatedAt, ID: ct.ID} })
-	return cts, next, nil
+	return list(ctx, db, listQuery[domain.Container]{
+		from: containerTables, columns: containerColumns, orderBy: "c.created_at, c.id", what: "containers",
+		after: func(c *conds, at cursor) { c.add("(c.created_at, c.id) > (%s, %s)", at.T, at.ID) },
+		scan:  scanContainer,
+		key:   func(ct *domain.Container) cursor { return cursor{T: ct.CreatedAt, ID: ct.ID} },
+	}, c, f.Page)
 }
 
 // UpdateContainer stores every field of c but its ID, site, address and

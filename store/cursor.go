@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"time"
@@ -54,4 +55,41 @@ func trimPage[T any](items []T, limit int, next func(*T) cursor) ([]T, string) {
 	}
 	items = items[:limit]
 	return items, next(&items[limit-1]).encode()
+}
+
+// listQuery describes one keyset-paginated list: where rows come from, how
+// they are ordered, and how a row maps to the cursor of the next page.
+type listQuery[T any] struct {
+	from    string // table, with its alias if the columns use one
+	columns string
+	orderBy string
+	// after adds the condition that starts a page after the cursor's row.
+	after func(c *conds, at cursor)
+	scan  func(rowScanner) (T, error)
+	key   func(*T) cursor
+	what  string // names the objects in error messages
+}
+
+// list returns one page of q's rows matching the filter conditions in c,
+// and the cursor of the next page ("" at the end).
+func list[T any](ctx context.Context, db *DB, q listQuery[T], c conds, page domain.Page) ([]T, string, error) {
+	page = page.Normalize()
+	at, ok, err := decodeCursor(page.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	if ok {
+		q.after(&c, at)
+	}
+	rows, err := db.q.Query(ctx, `SELECT `+q.columns+` FROM `+q.from+c.sql()+
+		` ORDER BY `+q.orderBy+` LIMIT `+c.arg(page.Limit+1), c.args...)
+	if err != nil {
+		return nil, "", mapErr(err, q.what)
+	}
+	items, err := collect(rows, q.scan)
+	if err != nil {
+		return nil, "", mapErr(err, q.what)
+	}
+	items, next := trimPage(items, page.Limit, q.key)
+	return items, next, nil
 }

@@ -83,29 +83,16 @@ type EnvironmentFilter struct {
 // ListEnvironments returns environments ordered by name, and the cursor of
 // the next page.
 func (db *DB) ListEnvironments(ctx context.Context, f EnvironmentFilter) ([]domain.Environment, string, error) {
-	page := f.Page.Normalize()
-	after, ok, err := decodeCursor(page.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
 	var c conds
 	if f.OwnerID != nil {
 		c.add("e.owner_id = %s", *f.OwnerID)
 	}
-	if ok {
-		c.add("(e.name, e.id) > (%s, %s)", after.S, after.ID)
-	}
-	rows, err := db.q.Query(ctx, `SELECT `+environmentColumns+` FROM environments e`+c.sql()+
-		` ORDER BY e.name, e.id LIMIT `+c.arg(page.Limit+1), c.args...)
-	if err != nil {
-		return nil, "", mapErr(err, "environments")
-	}
-	envs, err := collect(rows, scanEnvironment)
-	if err != nil {
-		return nil, "", mapErr(err, "environments")
-	}
-	envs, next := trimPage(envs, page.Limit, func(e *domain.Environment) cursor { return cursor{S: e.Name, ID: e.ID} })
-	return envs, next, nil
+	return list(ctx, db, listQuery[domain.Environment]{
+		from: "environments e", columns: environmentColumns, orderBy: "e.name, e.id", what: "environments",
+		after: func(c *conds, at cursor) { c.add("(e.name, e.id) > (%s, %s)", at.S, at.ID) },
+		scan:  scanEnvironment,
+		key:   func(e *domain.Environment) cursor { return cursor{S: e.Name, ID: e.ID} },
+	}, c, f.Page)
 }
 
 // UpdateEnvironment stores name, description, owner, Moodle course and

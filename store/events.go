@@ -59,11 +59,6 @@ type EventFilter struct {
 // ListEvents returns events ordered by start time, and the cursor of the
 // next page.
 func (db *DB) ListEvents(ctx context.Context, f EventFilter) ([]domain.Event, string, error) {
-	page := f.Page.Normalize()
-	after, ok, err := decodeCursor(page.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
 	var c conds
 	if f.OwnerID != nil {
 		c.add("owner_id = %s", *f.OwnerID)
@@ -77,20 +72,12 @@ func (db *DB) ListEvents(ctx context.Context, f EventFilter) ([]domain.Event, st
 	if f.State != "" {
 		c.add("state = %s", f.State)
 	}
-	if ok {
-		c.add("(starts_at, id) > (%s, %s)", after.T, after.ID)
-	}
-	rows, err := db.q.Query(ctx, `SELECT `+eventColumns+` FROM events`+c.sql()+
-		` ORDER BY starts_at, id LIMIT `+c.arg(page.Limit+1), c.args...)
-	if err != nil {
-		return nil, "", mapErr(err, "events")
-	}
-	events, err := collect(rows, scanEvent)
-	if err != nil {
-		return nil, "", mapErr(err, "events")
-	}
-	events, next := trimPage(events, page.Limit, func(e *domain.Event) cursor { return cursor{T: e.StartsAt, ID: e.ID} })
-	return events, next, nil
+	return list(ctx, db, listQuery[domain.Event]{
+		from: "events", columns: eventColumns, orderBy: "starts_at, id", what: "events",
+		after: func(c *conds, at cursor) { c.add("(starts_at, id) > (%s, %s)", at.T, at.ID) },
+		scan:  scanEvent,
+		key:   func(e *domain.Event) cursor { return cursor{T: e.StartsAt, ID: e.ID} },
+	}, c, f.Page)
 }
 
 // UpdateEvent stores name, environment, owner, schedule and state,

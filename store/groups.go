@@ -60,26 +60,12 @@ func (db *DB) FindGroup(ctx context.Context, id uuid.UUID) (*domain.Group, error
 
 // ListGroups returns groups ordered by name, and the cursor of the next page.
 func (db *DB) ListGroups(ctx context.Context, page domain.Page) ([]domain.Group, string, error) {
-	page = page.Normalize()
-	after, ok, err := decodeCursor(page.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	var c conds
-	if ok {
-		c.add("g.name > %s", after.S)
-	}
-	rows, err := db.q.Query(ctx, `SELECT `+groupColumns+` FROM groups g`+c.sql()+
-		` ORDER BY g.name LIMIT `+c.arg(page.Limit+1), c.args...)
-	if err != nil {
-		return nil, "", mapErr(err, "groups")
-	}
-	groups, err := collect(rows, scanGroup)
-	if err != nil {
-		return nil, "", mapErr(err, "groups")
-	}
-	groups, next := trimPage(groups, page.Limit, func(g *domain.Group) cursor { return cursor{S: g.Name} })
-	return groups, next, nil
+	return list(ctx, db, listQuery[domain.Group]{
+		from: "groups g", columns: groupColumns, orderBy: "g.name", what: "groups",
+		after: func(c *conds, at cursor) { c.add("g.name > %s", at.S) },
+		scan:  scanGroup,
+		key:   func(g *domain.Group) cursor { return cursor{S: g.Name} },
+	}, conds{}, page)
 }
 
 // UpdateGroup stores name, description and members (replacing them). It

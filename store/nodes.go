@@ -68,26 +68,12 @@ func (db *DB) FindNodeByName(ctx context.Context, cluster, name string) (*domain
 // ListNodes returns nodes ordered by cluster and name, and the cursor of
 // the next page.
 func (db *DB) ListNodes(ctx context.Context, page domain.Page) ([]domain.Node, string, error) {
-	page = page.Normalize()
-	after, ok, err := decodeCursor(page.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	var c conds
-	if ok {
-		c.add("(cluster, name) > (%s, %s)", after.S, after.S2)
-	}
-	rows, err := db.q.Query(ctx, `SELECT `+nodeColumns+` FROM nodes`+c.sql()+
-		` ORDER BY cluster, name LIMIT `+c.arg(page.Limit+1), c.args...)
-	if err != nil {
-		return nil, "", mapErr(err, "nodes")
-	}
-	nodes, err := collect(rows, scanNode)
-	if err != nil {
-		return nil, "", mapErr(err, "nodes")
-	}
-	nodes, next := trimPage(nodes, page.Limit, func(n *domain.Node) cursor { return cursor{S: n.Cluster, S2: n.Name} })
-	return nodes, next, nil
+	return list(ctx, db, listQuery[domain.Node]{
+		from: "nodes", columns: nodeColumns, orderBy: "cluster, name", what: "nodes",
+		after: func(c *conds, at cursor) { c.add("(cluster, name) > (%s, %s)", at.S, at.S2) },
+		scan:  scanNode,
+		key:   func(n *domain.Node) cursor { return cursor{S: n.Cluster, S2: n.Name} },
+	}, conds{}, page)
 }
 
 // UpdateNode stores n's connection settings. An empty TokenSecret keeps

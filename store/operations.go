@@ -88,11 +88,6 @@ func (db *DB) UpdateOperationProgress(ctx context.Context, op *domain.Operation)
 // ListOperations returns operations newest first, and the cursor of the
 // next page.
 func (db *DB) ListOperations(ctx context.Context, f domain.OperationFilter) ([]domain.Operation, string, error) {
-	page := f.Page.Normalize()
-	after, ok, err := decodeCursor(page.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
 	var c conds
 	if f.State != "" {
 		c.add("state = %s", f.State)
@@ -109,18 +104,10 @@ func (db *DB) ListOperations(ctx context.Context, f domain.OperationFilter) ([]d
 	if f.RequestedBy != nil {
 		c.add("requested_by = %s", *f.RequestedBy)
 	}
-	if ok {
-		c.add("(created_at, id) < (%s, %s)", after.T, after.ID)
-	}
-	rows, err := db.q.Query(ctx, `SELECT `+operationColumns+` FROM operations`+c.sql()+
-		` ORDER BY created_at DESC, id DESC LIMIT `+c.arg(page.Limit+1), c.args...)
-	if err != nil {
-		return nil, "", mapErr(err, "operations")
-	}
-	ops, err := collect(rows, scanOperation)
-	if err != nil {
-		return nil, "", mapErr(err, "operations")
-	}
-	ops, next := trimPage(ops, page.Limit, func(op *domain.Operation) cursor { return cursor{T: op.CreatedAt, ID: op.ID} })
-	return ops, next, nil
+	return list(ctx, db, listQuery[domain.Operation]{
+		from: "operations", columns: operationColumns, orderBy: "created_at DESC, id DESC", what: "operations",
+		after: func(c *conds, at cursor) { c.add("(created_at, id) < (%s, %s)", at.T, at.ID) },
+		scan:  scanOperation,
+		key:   func(op *domain.Operation) cursor { return cursor{T: op.CreatedAt, ID: op.ID} },
+	}, c, f.Page)
 }

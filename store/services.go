@@ -59,11 +59,6 @@ type ServiceFilter struct {
 // ListServices returns services oldest first, and the cursor of the next
 // page. Call it inside InTx to read a consistent snapshot of a site.
 func (db *DB) ListServices(ctx context.Context, f ServiceFilter) ([]domain.Service, string, error) {
-	page := f.Page.Normalize()
-	after, ok, err := decodeCursor(page.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
 	var c conds
 	if f.ContainerID != nil {
 		c.add("container_id = %s", *f.ContainerID)
@@ -71,20 +66,12 @@ func (db *DB) ListServices(ctx context.Context, f ServiceFilter) ([]domain.Servi
 	if f.SiteID != nil {
 		c.add("site_id = %s", *f.SiteID)
 	}
-	if ok {
-		c.add("(created_at, id) > (%s, %s)", after.T, after.ID)
-	}
-	rows, err := db.q.Query(ctx, `SELECT `+serviceColumns+` FROM services`+c.sql()+
-		` ORDER BY created_at, id LIMIT `+c.arg(page.Limit+1), c.args...)
-	if err != nil {
-		return nil, "", mapErr(err, "services")
-	}
-	svcs, err := collect(rows, scanService)
-	if err != nil {
-		return nil, "", mapErr(err, "services")
-	}
-	svcs, next := trimPage(svcs, page.Limit, func(s *domain.Service) cursor { return cursor{T: s.CreatedAt, ID: s.ID} })
-	return svcs, next, nil
+	return list(ctx, db, listQuery[domain.Service]{
+		from: "services", columns: serviceColumns, orderBy: "created_at, id", what: "services",
+		after: func(c *conds, at cursor) { c.add("(created_at, id) > (%s, %s)", at.T, at.ID) },
+		scan:  scanService,
+		key:   func(s *domain.Service) cursor { return cursor{T: s.CreatedAt, ID: s.ID} },
+	}, c, f.Page)
 }
 
 // UpdateService stores protocol, ports and host name. It returns

@@ -65,26 +65,12 @@ func (db *DB) FindSiteByName(ctx context.Context, name string) (*domain.Site, er
 
 // ListSites returns sites ordered by name, and the cursor of the next page.
 func (db *DB) ListSites(ctx context.Context, page domain.Page) ([]domain.Site, string, error) {
-	page = page.Normalize()
-	after, ok, err := decodeCursor(page.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	var c conds
-	if ok {
-		c.add("name > %s", after.S)
-	}
-	rows, err := db.q.Query(ctx, `SELECT `+siteColumns+` FROM sites`+c.sql()+
-		` ORDER BY name LIMIT `+c.arg(page.Limit+1), c.args...)
-	if err != nil {
-		return nil, "", mapErr(err, "sites")
-	}
-	sites, err := collect(rows, scanSite)
-	if err != nil {
-		return nil, "", mapErr(err, "sites")
-	}
-	sites, next := trimPage(sites, page.Limit, func(s *domain.Site) cursor { return cursor{S: s.Name} })
-	return sites, next, nil
+	return list(ctx, db, listQuery[domain.Site]{
+		from: "sites", columns: siteColumns, orderBy: "name", what: "sites",
+		after: func(c *conds, at cursor) { c.add("name > %s", at.S) },
+		scan:  scanSite,
+		key:   func(s *domain.Site) cursor { return cursor{S: s.Name} },
+	}, conds{}, page)
 }
 
 // UpdateSite stores every setting of s. Addresses already allocated stay

@@ -81,11 +81,6 @@ type TemplateFilter struct {
 // ListTemplates returns templates ordered by cluster and VMID, and the
 // cursor of the next page.
 func (db *DB) ListTemplates(ctx context.Context, f TemplateFilter) ([]domain.VMTemplate, string, error) {
-	page := f.Page.Normalize()
-	after, ok, err := decodeCursor(page.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
 	var c conds
 	if f.Cluster != "" {
 		c.add("cluster = %s", f.Cluster)
@@ -96,22 +91,12 @@ func (db *DB) ListTemplates(ctx context.Context, f TemplateFilter) ([]domain.VMT
 	if f.Kind != "" {
 		c.add("kind = %s", f.Kind)
 	}
-	if ok {
-		c.add("(cluster, vmid) > (%s, %s)", after.S, after.N)
-	}
-	rows, err := db.q.Query(ctx, `SELECT `+templateColumns+` FROM vm_templates`+c.sql()+
-		` ORDER BY cluster, vmid LIMIT `+c.arg(page.Limit+1), c.args...)
-	if err != nil {
-		return nil, "", mapErr(err, "templates")
-	}
-	templates, err := collect(rows, scanTemplate)
-	if err != nil {
-		return nil, "", mapErr(err, "templates")
-	}
-	templates, next := trimPage(templates, page.Limit, func(t *domain.VMTemplate) cursor {
-		return cursor{S: t.Cluster, N: int64(t.VMID)}
-	})
-	return templates, next, nil
+	return list(ctx, db, listQuery[domain.VMTemplate]{
+		from: "vm_templates", columns: templateColumns, orderBy: "cluster, vmid", what: "templates",
+		after: func(c *conds, at cursor) { c.add("(cluster, vmid) > (%s, %s)", at.S, at.N) },
+		scan:  scanTemplate,
+		key:   func(t *domain.VMTemplate) cursor { return cursor{S: t.Cluster, N: int64(t.VMID)} },
+	}, c, f.Page)
 }
 
 // DeleteTemplate forgets a template and the permissions granted on it. It

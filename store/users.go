@@ -76,26 +76,12 @@ func (db *DB) FindUserByUsername(ctx context.Context, username string) (*domain.
 // ListUsers returns users ordered by username, and the cursor of the next
 // page ("" at the end).
 func (db *DB) ListUsers(ctx context.Context, page domain.Page) ([]domain.User, string, error) {
-	page = page.Normalize()
-	after, ok, err := decodeCursor(page.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	var c conds
-	if ok {
-		c.add("u.username > %s", after.S)
-	}
-	rows, err := db.q.Query(ctx, `SELECT `+userColumns+` FROM users u`+c.sql()+
-		` ORDER BY u.username LIMIT `+c.arg(page.Limit+1), c.args...)
-	if err != nil {
-		return nil, "", mapErr(err, "users")
-	}
-	users, err := collect(rows, scanUser)
-	if err != nil {
-		return nil, "", mapErr(err, "users")
-	}
-	users, next := trimPage(users, page.Limit, func(u *domain.User) cursor { return cursor{S: u.Username} })
-	return users, next, nil
+	return list(ctx, db, listQuery[domain.User]{
+		from: "users u", columns: userColumns, orderBy: "u.username", what: "users",
+		after: func(c *conds, at cursor) { c.add("u.username > %s", at.S) },
+		scan:  scanUser,
+		key:   func(u *domain.User) cursor { return cursor{S: u.Username} },
+	}, conds{}, page)
 }
 
 // UpdateUser stores every field of u, roles and password hash included,

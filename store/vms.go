@@ -68,11 +68,6 @@ type VMFilter struct {
 
 // ListVMs returns VMs oldest first, and the cursor of the next page.
 func (db *DB) ListVMs(ctx context.Context, f VMFilter) ([]domain.VM, string, error) {
-	page := f.Page.Normalize()
-	after, ok, err := decodeCursor(page.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
 	var c conds
 	if f.OwnerID != nil {
 		c.add("owner_id = %s", *f.OwnerID)
@@ -86,20 +81,12 @@ func (db *DB) ListVMs(ctx context.Context, f VMFilter) ([]domain.VM, string, err
 	if f.State != "" {
 		c.add("state = %s", f.State)
 	}
-	if ok {
-		c.add("(created_at, id) > (%s, %s)", after.T, after.ID)
-	}
-	rows, err := db.q.Query(ctx, `SELECT `+vmColumns+` FROM vms`+c.sql()+
-		` ORDER BY created_at, id LIMIT `+c.arg(page.Limit+1), c.args...)
-	if err != nil {
-		return nil, "", mapErr(err, "vms")
-	}
-	vms, err := collect(rows, scanVM)
-	if err != nil {
-		return nil, "", mapErr(err, "vms")
-	}
-	vms, next := trimPage(vms, page.Limit, func(vm *domain.VM) cursor { return cursor{T: vm.CreatedAt, ID: vm.ID} })
-	return vms, next, nil
+	return list(ctx, db, listQuery[domain.VM]{
+		from: "vms", columns: vmColumns, orderBy: "created_at, id", what: "vms",
+		after: func(c *conds, at cursor) { c.add("(created_at, id) > (%s, %s)", at.T, at.ID) },
+		scan:  scanVM,
+		key:   func(vm *domain.VM) cursor { return cursor{T: vm.CreatedAt, ID: vm.ID} },
+	}, c, f.Page)
 }
 
 // UpdateVM stores every field of vm but its ID and CreatedAt, refreshing
