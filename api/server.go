@@ -31,8 +31,12 @@ type Deps struct {
 	Permissions domain.PermissionStore
 	Operations  domain.OperationStore
 	Audit       domain.AuditLog
-	Temporal    client.Client
-	Tokens      *auth.Tokens
+	Nodes       NodeStore
+	Templates   TemplateStore
+	// SystemEvents is the system-event log (store/audit).
+	SystemEvents SystemEventStore
+	Temporal     client.Client
+	Tokens       *auth.Tokens
 	// Readiness lists the dependencies /readyz checks, in report order.
 	Readiness []Check
 	// Metrics is where HTTP metrics are registered and /metrics reads from.
@@ -44,16 +48,19 @@ type Deps struct {
 
 // Server is the HTTP API.
 type Server struct {
-	users       domain.UserStore
-	permissions domain.PermissionStore
-	operations  domain.OperationStore
-	audit       domain.AuditLog
-	temporal    client.Client
-	tokens      *auth.Tokens
-	readiness   []Check
-	queues      []string
-	logger      *slog.Logger
-	engine      *gin.Engine
+	users        domain.UserStore
+	permissions  domain.PermissionStore
+	operations   domain.OperationStore
+	audit        domain.AuditLog
+	nodes        NodeStore
+	templates    TemplateStore
+	systemEvents SystemEventStore
+	temporal     client.Client
+	tokens       *auth.Tokens
+	readiness    []Check
+	queues       []string
+	logger       *slog.Logger
+	engine       *gin.Engine
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -62,6 +69,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 func New(d Deps) *Server {
 	s := &Server{
 		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
+		nodes: d.Nodes, templates: d.Templates, systemEvents: d.SystemEvents,
 		temporal: d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
 	}
 	e := gin.New()
@@ -96,6 +104,15 @@ func New(d Deps) *Server {
 	authed.GET("/operations", s.listOperations)
 	authed.GET("/operations/:id", s.getOperation)
 	authed.POST("/system/diagnostics", s.startDiagnostics)
+	authed.GET("/system/events", s.listSystemEvents)
+	authed.GET("/nodes", s.listNodes)
+	authed.POST("/nodes", s.createNode)
+	authed.POST("/nodes/import", s.importNodes)
+	authed.GET("/nodes/:id", s.getNode)
+	authed.PATCH("/nodes/:id", s.updateNode)
+	authed.DELETE("/nodes/:id", s.deleteNode)
+	authed.GET("/templates", s.listTemplates)
+	authed.GET("/templates/:id", s.getTemplate)
 
 	s.engine = e
 	return s

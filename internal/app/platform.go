@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"sync"
 
+	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/temporalx"
@@ -25,6 +27,9 @@ type Platform struct {
 	Audit    *audit.Store
 	Temporal client.Client
 	Metrics  *prometheus.Registry
+
+	clientsOnce sync.Once
+	clients     *activities.NodeClients
 }
 
 // Connect reaches PostgreSQL, MongoDB and Temporal, each bounded by

@@ -37,6 +37,10 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 		p.Logger.Info("worker polling", slog.String("queue", q), slog.String("identity", identity))
 		ws.workers = append(ws.workers, w)
 	}
+	if err := p.ensureSchedulesFor(queues); err != nil {
+		ws.Stop()
+		return nil, err
+	}
 	return ws, nil
 }
 
@@ -50,6 +54,18 @@ func (p *Platform) register(w worker.Worker, queue, identity string) {
 		workflows.Register(w)
 		w.RegisterActivity(&activities.Operations{Store: p.DB})
 	}
+	vmIDs, _ := p.Config.VMIDs() // validated when the configuration was loaded
+	vmLifecycle := &activities.Proxmox{Store: p.DB, Slots: p.DB, VMIDs: vmIDs,
+		CloneCapPerStorage: p.Config.CloneCapPerStorage, Logger: p.Logger,
+		Clients: p.nodeClients()}
+	for _, fn := range activities.ProxmoxActivities(vmLifecycle, queue) {
+		w.RegisterActivity(fn)
+	}
+	if queue == config.QueuePVEPeriodic {
+		workflows.RegisterPeriodic(w)
+		w.RegisterActivity(&activities.Inventory{Store: p.DB, Nodes: p.DB, Events: p.Audit, Logger: p.Logger,
+			Clients: p.nodeClients()})
+	}
 }
 
 // Stop stops every worker, letting running activities finish within the
@@ -58,4 +74,13 @@ func (ws *Workers) Stop() {
 	for _, w := range ws.workers {
 		w.Stop()
 	}
+}
+
+// nodeClients returns the process's one set of Proxmox clients, so that
+// every queue of this worker shares each node's breaker and connections.
+func (p *Platform) nodeClients() *activities.NodeClients {
+	p.clientsOnce.Do(func() {
+		p.clients = &activities.NodeClients{Store: p.DB, Timeout: p.Config.ProxmoxTimeout, Logger: p.Logger}
+	})
+	return p.clients
 }

@@ -96,6 +96,9 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	if _, err := p.EnsureAdmin(ctx); err != nil {
 		return err
 	}
+	if err := registerSimNodes(ctx, p.DB, pve); err != nil {
+		return err
+	}
 	handler, err := p.APIHandler()
 	if err != nil {
 		return err

@@ -1,0 +1,82 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/labforge/labforge/internal/proxmox"
+)
+
+// CloneGuest clones the plan's template into the reserved VMID and polls
+// the clone task to its end. It looks before it clones: a guest already at
+// the VMID that carries the VM's tag or name is the one an earlier attempt
+// made, and is taken as it is (after waiting for its clone lock to go); a
+// stranger's guest there is a non-retryable AlreadyExists. A retried
+// attempt resumes polling the clone task its predecessor started.
+func (a *Proxmox) CloneGuest(ctx context.Context, plan ClonePlan) error {
+	c, err := a.client(ctx, plan.SourceNodeID)
+	if err != nil {
+		return err
+	}
+	if !activity.HasHeartbeatDetails(ctx) {
+		r, found, err := findGuest(ctx, c, plan.Guest.VMID)
+		if err != nil {
+			return classifyPVE(err)
+		}
+		if found {
+			if !plan.Guest.owns(r) {
+				return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+					"VMID %d reserved for VM %s is taken by another guest (%s on %s)",
+					plan.Guest.VMID, plan.Guest.VM, r.Name, r.Node), string(proxmox.AlreadyExists), nil)
+			}
+			a.logger().Info("guest already cloned", slog.String("vm", plan.Guest.VM.String()), slog.Int("vmid", r.VMID))
+			return a.waitUnlocked(ctx, c, r.Node, r.VMID)
+		}
+	}
+	return a.runTask(ctx, c, func() (string, error) {
+		o := proxmox.CloneOptions{Name: plan.Guest.Name, Full: plan.Full, Description: GuestDescription(plan.Guest.VM)}
+		if plan.Guest.Node != plan.SourceNode {
+			o.Target = plan.Guest.Node
+		}
+		if plan.Full {
+			o.Storage = plan.Storage
+		}
+		return c.CloneVM(ctx, plan.SourceNode, plan.TemplateVMID, plan.Guest.VMID, o)
+	}, a.slotRenewer(ctx))
+}
+
+// waitUnlocked polls a guest until its clone lock is gone: an earlier
+// attempt's clone may still run while its UPID was lost with the crash.
+func (a *Proxmox) waitUnlocked(ctx context.Context, c *proxmox.Client, node string, vmid int) error {
+	delay := a.Wait.Interval
+	if delay <= 0 {
+		delay = time.Second
+	}
+	for {
+		st, err := c.VMStatus(ctx, node, vmid)
+		if proxmox.KindOf(err) == proxmox.NotFound {
+			// The earlier attempt's clone failed and Proxmox removed the
+			// half-made guest: the next attempt clones again.
+			return temporal.NewApplicationErrorWithCause(fmt.Sprintf("guest %d vanished while its clone ran", vmid),
+				string(proxmox.Transient), err)
+		}
+		if err != nil {
+			return classifyPVE(err)
+		}
+		if st.Lock != "clone" {
+			return nil
+		}
+		activity.RecordHeartbeat(ctx)
+		select {
+		case <-ctx.Done():
+			return classifyPVE(ctx.Err())
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 10*time.Second)
+	}
+}

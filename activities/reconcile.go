@@ -1,0 +1,225 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/proxmox"
+	"go.temporal.io/sdk/activity"
+)
+
+// LabforgeTag marks every Proxmox guest Labforge created. Together with
+// VMTag it is the ownership mark reconciliation relies on: a Labforge guest
+// carries the tags "labforge" and "lf-<vm-id>" (the VM record's UUID, lower
+// case), e.g. tags "labforge;lf-0b6c3f0e-8a51-4c1d-9a57-2f0d6f1e2a11".
+const LabforgeTag = "labforge"
+
+// vmTagPrefix starts the tag naming a guest's Labforge record.
+const vmTagPrefix = "lf-"
+
+// VMTag is the tag naming the Labforge record a guest belongs to.
+func VMTag(id uuid.UUID) string { return vmTagPrefix + id.String() }
+
+// VMIDFromTags returns the Labforge record id named by a guest's tags.
+func VMIDFromTags(tags []string) (uuid.UUID, bool) {
+	for _, t := range tags {
+		if len(t) > len(vmTagPrefix) && strings.EqualFold(t[:len(vmTagPrefix)], vmTagPrefix) {
+			if id, err := uuid.Parse(t[len(vmTagPrefix):]); err == nil {
+				return id, true
+			}
+		}
+	}
+	return uuid.Nil, false
+}
+
+// Drift event kinds.
+const (
+	// EventOrphanGuest: a Labforge-tagged guest exists in Proxmox without a
+	// live VM record.
+	EventOrphanGuest = "drift.orphan_guest"
+	// EventMissingGuest: a ready VM record whose guest Proxmox does not have.
+	EventMissingGuest = "drift.missing_guest"
+)
+
+// ReconcileClusterInput asks for one cluster's drift check.
+type ReconcileClusterInput struct {
+	Cluster string `json:"cluster"`
+	// DeleteOrphans deletes orphan guests (stopping them first) instead of
+	// only reporting them.
+	DeleteOrphans bool `json:"delete_orphans"`
+}
+
+// Drift is one finding of reconciliation.
+type Drift struct {
+	Kind    string `json:"kind"`
+	Node    string `json:"node,omitempty"`
+	VMID    int    `json:"vmid"`
+	VMRecID string `json:"vm_id,omitempty"`
+	Deleted bool   `json:"deleted,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// ClusterReconcileResult lists one cluster's drift.
+type ClusterReconcileResult struct {
+	Cluster   string  `json:"cluster"`
+	EntryNode string  `json:"entry_node"`
+	Findings  []Drift `json:"findings"`
+}
+
+// ReconcileCluster compares the cluster's guests (one GET
+// /cluster/resources) with the VM records both ways, writes every finding
+// as a system event and, when asked, deletes orphan guests. Events carry
+// IDs derived from the workflow run, so a retried attempt adds none twice.
+func (a *Inventory) ReconcileCluster(ctx context.Context, in ReconcileClusterInput) (ClusterReconcileResult, error) {
+	res := ClusterReconcileResult{Cluster: in.Cluster, Findings: []Drift{}}
+	nodes, resources, entry, err := a.clusterResources(ctx, in.Cluster)
+	if err != nil {
+		return res, err
+	}
+	res.EntryNode = entry
+	vms, err := a.clusterVMs(ctx, in.Cluster)
+	if err != nil {
+		return res, classify(err)
+	}
+	byVMID := map[int]domain.VM{}
+	byID := map[uuid.UUID]domain.VM{}
+	for _, vm := range vms {
+		if vm.State == domain.GuestDeleted {
+			continue
+		}
+		if vm.VMID != nil {
+			byVMID[*vm.VMID] = vm
+		}
+		byID[vm.ID] = vm
+	}
+	guests := map[int]proxmox.Resource{}
+	for _, r := range resources {
+		if r.IsGuest() {
+			guests[r.VMID] = r
+		}
+	}
+	for _, r := range resources {
+		if !r.IsGuest() || r.Template || !r.HasTag(LabforgeTag) {
+			continue
+		}
+		if _, ok := byVMID[r.VMID]; ok {
+			continue
+		}
+		d := Drift{Kind: EventOrphanGuest, Node: r.Node, VMID: r.VMID}
+		if id, ok := VMIDFromTags(r.Tags); ok {
+			// A record that names no VMID yet (or another one) still owns
+			// its guest: a clone in flight is never an orphan.
+			if _, known := byID[id]; known {
+				continue
+			}
+			d.VMRecID = id.String()
+		}
+		if in.DeleteOrphans {
+			if err := a.deleteGuest(ctx, nodes, r); err != nil {
+				d.Error = err.Error()
+			} else {
+				d.Deleted = true
+			}
+		}
+		res.Findings = append(res.Findings, d)
+	}
+	for _, vm := range vms {
+		if vm.State != domain.GuestReady || vm.VMID == nil {
+			continue
+		}
+		if _, ok := guests[*vm.VMID]; ok {
+			continue
+		}
+		res.Findings = append(res.Findings, Drift{Kind: EventMissingGuest, VMID: *vm.VMID, VMRecID: vm.ID.String()})
+	}
+	runID := activity.GetInfo(ctx).WorkflowExecution.RunID
+	for _, d := range res.Findings {
+		if err := a.Events.AddSystemEvent(ctx, driftEvent(runID, in.Cluster, d)); err != nil {
+			return res, classify(err)
+		}
+	}
+	return res, nil
+}
+
+func driftEvent(runID, cluster string, d Drift) *domain.SystemEvent {
+	ev := &domain.SystemEvent{
+		ID:       fmt.Sprintf("%s/%s/%s/%d", runID, d.Kind, cluster, d.VMID),
+		Severity: domain.SeverityWarning,
+		Kind:     d.Kind,
+		Details:  map[string]any{"cluster": cluster, "vmid": d.VMID, "node": d.Node},
+	}
+	switch d.Kind {
+	case EventOrphanGuest:
+		ev.ObjectType, ev.ObjectID = "guest", cluster+"/"+strconv.Itoa(d.VMID)
+		ev.Message = fmt.Sprintf("guest %d on %s in cluster %s carries the %s tag but has no Labforge record", d.VMID, d.Node, cluster, LabforgeTag)
+		if d.Deleted {
+			ev.Message += "; it was deleted"
+			ev.Details["deleted"] = true
+		}
+		if d.Error != "" {
+			ev.Severity = domain.SeverityError
+			ev.Message += "; deleting it failed: " + d.Error
+		}
+		if d.VMRecID != "" {
+			ev.Details["vm_id"] = d.VMRecID
+		}
+	case EventMissingGuest:
+		ev.ObjectType, ev.ObjectID = domain.ObjectVM, d.VMRecID
+		ev.Message = fmt.Sprintf("VM %s is ready in Labforge but cluster %s has no guest %d", d.VMRecID, cluster, d.VMID)
+	}
+	return ev
+}
+
+// deleteGuest stops and purges an orphan guest through its node's client.
+func (a *Inventory) deleteGuest(ctx context.Context, nodes []domain.Node, r proxmox.Resource) error {
+	var node *domain.Node
+	for i := range nodes {
+		if nodes[i].Name == r.Node {
+			node = &nodes[i]
+		}
+	}
+	if node == nil {
+		return fmt.Errorf("node %s is not registered in Labforge", r.Node)
+	}
+	client, err := a.Clients.ForNode(node)
+	if err != nil {
+		return err
+	}
+	wait := func(upid string, err error) error {
+		if err != nil {
+			return err
+		}
+		activity.RecordHeartbeat(ctx, upid)
+		_, err = client.WaitTask(ctx, r.Node, upid, proxmox.WaitOptions{})
+		return err
+	}
+	lxc := r.Type == "lxc"
+	if r.Status == "running" {
+		var err error
+		if lxc {
+			err = wait(client.StopContainer(ctx, r.Node, r.VMID))
+		} else {
+			err = wait(client.StopVM(ctx, r.Node, r.VMID))
+		}
+		if err != nil && proxmox.KindOf(err) != proxmox.Conflict {
+			return err
+		}
+	}
+	if lxc {
+		err = wait(client.DeleteContainer(ctx, r.Node, r.VMID, true, true))
+	} else {
+		err = wait(client.DeleteVM(ctx, r.Node, r.VMID, true, true))
+	}
+	if proxmox.KindOf(err) == proxmox.NotFound {
+		return nil
+	}
+	if err == nil {
+		a.logger().Info("orphan guest deleted", slog.String("node", r.Node), slog.Int("vmid", r.VMID))
+	}
+	return err
+}

@@ -1,0 +1,232 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/apptest"
+	"github.com/labforge/labforge/internal/config"
+	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/store/audit"
+	"github.com/labforge/labforge/workflows"
+	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/proto"
+)
+
+// awaitOperation polls the operation at location until it ends.
+func awaitOperation(t *testing.T, s *apptest.Stack, token, location string) domain.Operation {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var op domain.Operation
+		r := s.Do(t, "GET", location, token, nil)
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		r.JSON(t, &op)
+		if op.State.Terminal() {
+			return op
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("operation still %s at step %q after 60s", op.State, op.Step)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// participantToken creates a participant and signs in as them.
+func participantToken(t *testing.T, s *apptest.Stack, admin string) string {
+	t.Helper()
+	r := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{
+		"username": "pat", "email": "pat@example.org", "password": "participant-password-1",
+	})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+	return s.Login(t, "pat", "participant-password-1")
+}
+
+// runPeriodic runs a periodic workflow on the pve-periodic queue and waits
+// for its result.
+func runPeriodic(t *testing.T, s *apptest.Stack, id string, wf, in, out any) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	run, err := s.Platform.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: config.QueuePVEPeriodic}, wf, in)
+	require.NoError(t, err)
+	require.NoError(t, run.Get(ctx, out))
+}
+
+func TestNodesAdminAPI(t *testing.T) {
+	s := apptest.Start(t)
+	admin := s.AdminToken(t)
+	const secret = "node-token-secret-4711"
+
+	bad := s.Do(t, "POST", "/api/v1/nodes", admin, map[string]any{
+		"name": "pve1", "cluster": "lab", "endpoint": "http://pve1:8006", "token_id": "labforge@pve!lf", "token_secret": secret,
+	})
+	require.Equal(t, http.StatusBadRequest, bad.Status, string(bad.Body))
+	require.Contains(t, string(bad.Body), `"endpoint"`)
+	require.Contains(t, string(bad.Body), `"tls_fingerprint"`)
+	require.NotContains(t, string(bad.Body), secret)
+
+	r := s.Do(t, "POST", "/api/v1/nodes", admin, map[string]any{
+		"name": "pve1", "cluster": "lab", "endpoint": "https://pve1.example.org:8006", "token_id": "labforge@pve!lf",
+		"token_secret": secret, "tls_insecure": true, "storages": []string{"local-lvm"}, "bridge": "vmbr0",
+	})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+	require.NotContains(t, string(r.Body), secret)
+	var n domain.Node
+	r.JSON(t, &n)
+	require.Equal(t, 2, n.CloneConcurrency)
+	require.Equal(t, domain.NodeUnknown, n.Status)
+
+	dup := s.Do(t, "POST", "/api/v1/nodes", admin, map[string]any{
+		"name": "pve1", "cluster": "lab", "endpoint": "https://pve1.example.org:8006", "token_id": "labforge@pve!lf",
+		"token_secret": secret, "tls_insecure": true,
+	})
+	require.Equal(t, http.StatusConflict, dup.Status, string(dup.Body))
+
+	list := s.Do(t, "GET", "/api/v1/nodes?limit=10", admin, nil)
+	require.Equal(t, http.StatusOK, list.Status)
+	require.NotContains(t, string(list.Body), secret)
+
+	// PATCH without token_secret keeps the stored one.
+	p := s.Do(t, "PATCH", "/api/v1/nodes/"+n.ID.String(), admin, map[string]any{"clone_concurrency": 4, "token_secret": ""})
+	require.Equal(t, http.StatusOK, p.Status, string(p.Body))
+	require.NotContains(t, string(p.Body), secret)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	stored, err := s.Platform.DB.FindNode(ctx, n.ID)
+	require.NoError(t, err)
+	require.Equal(t, secret, stored.TokenSecret)
+	require.Equal(t, 4, stored.CloneConcurrency)
+	require.Equal(t, http.StatusOK, s.Do(t, "GET", "/api/v1/nodes/"+n.ID.String(), admin, nil).Status)
+
+	// The audit log has the node, never its secret.
+	recs, _, err := s.Platform.Audit.ListAudit(ctx, audit.AuditFilter{ObjectType: domain.ObjectNode, ObjectID: n.ID.String()})
+	require.NoError(t, err)
+	require.Len(t, recs, 2)
+	for _, rec := range recs {
+		for _, doc := range []map[string]any{rec.Before, rec.After} {
+			for k, v := range doc {
+				require.NotEqual(t, "token_secret", k)
+				require.NotContains(t, strings.ToLower(k), "secret")
+				if sv, ok := v.(string); ok {
+					require.NotEqual(t, secret, sv)
+				}
+			}
+		}
+	}
+
+	// Participants see no node, template or system event.
+	pat := participantToken(t, s, admin)
+	require.Equal(t, http.StatusForbidden, s.Do(t, "GET", "/api/v1/nodes", pat, nil).Status)
+	require.Equal(t, http.StatusNotFound, s.Do(t, "GET", "/api/v1/nodes/"+n.ID.String(), pat, nil).Status)
+	require.Equal(t, http.StatusForbidden, s.Do(t, "POST", "/api/v1/nodes", pat, map[string]any{
+		"name": "pve9", "cluster": "lab", "endpoint": "https://pve9:8006", "token_id": "a@pve!b", "token_secret": "x", "tls_insecure": true,
+	}).Status)
+	require.Equal(t, http.StatusForbidden, s.Do(t, "GET", "/api/v1/templates", pat, nil).Status)
+	require.Equal(t, http.StatusForbidden, s.Do(t, "GET", "/api/v1/system/events", pat, nil).Status)
+
+	require.Equal(t, http.StatusNoContent, s.Do(t, "DELETE", "/api/v1/nodes/"+n.ID.String(), admin, nil).Status)
+	require.Equal(t, http.StatusNotFound, s.Do(t, "GET", "/api/v1/nodes/"+n.ID.String(), admin, nil).Status)
+}
+
+func TestImportSyncTemplatesAndDriftEvents(t *testing.T) {
+	seed := pvesim.DefaultSeed()
+	seed.Guests = append(seed.Guests, pvesim.SeedGuest{VMID: 300, Node: "pve2", Name: "orphan", Status: "stopped",
+		Cores: 1, Memory: 512, Disk: "4G", Storage: "local-lvm", Bridge: "vmbr0", Tags: activities.LabforgeTag})
+	sim := pvesim.New(pvesim.Config{TimeScale: 0.001, Seed: seed})
+	t.Cleanup(sim.Close)
+	s := apptest.Start(t)
+	admin := s.AdminToken(t)
+
+	importReq := map[string]any{
+		"name": "pve1", "cluster": "lab", "endpoint": sim.URL(), "token_id": pvesim.DefaultTokenID, "token_secret": pvesim.DefaultTokenSecret,
+		"tls_fingerprint": sim.Fingerprint(), "storages": []string{"local-lvm"}, "bridge": "vmbr0",
+	}
+	for _, want := range []string{"created", "updated"} { // for pve2; pve1 is the entry node
+		r := s.Do(t, "POST", "/api/v1/nodes/import", admin, importReq)
+		require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+		require.NotContains(t, string(r.Body), pvesim.DefaultTokenSecret)
+		var op domain.Operation
+		r.JSON(t, &op)
+		require.True(t, strings.HasPrefix(op.WorkflowID, "nodes/import/"), op.WorkflowID)
+		op = awaitOperation(t, s, admin, r.Header.Get("Location"))
+		require.Equal(t, domain.OpCompleted, op.State, op.Error)
+		requireHistoryWithout(t, s, op.WorkflowID, pvesim.DefaultTokenSecret)
+		items, _ := op.Result["nodes"].([]any)
+		require.Len(t, items, 2, "%v", op.Result)
+		actions := map[string]any{}
+		for _, it := range items {
+			actions[it.(map[string]any)["name"].(string)] = it.(map[string]any)["action"]
+		}
+		require.Equal(t, map[string]any{"pve1": "entry", "pve2": want}, actions)
+	}
+	var nodes struct {
+		Items []domain.Node `json:"items"`
+	}
+	r := s.Do(t, "GET", "/api/v1/nodes", admin, nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	r.JSON(t, &nodes)
+	require.Len(t, nodes.Items, 2)
+
+	var synced workflows.SyncInventoryResult
+	runPeriodic(t, s, "test-sync", workflows.SyncInventory, workflows.SyncInventoryInput{}, &synced)
+	require.Zero(t, synced.Failed, "%+v", synced)
+
+	var templates struct {
+		Items []domain.VMTemplate `json:"items"`
+	}
+	r = s.Do(t, "GET", "/api/v1/templates?cluster=lab&kind=qemu", admin, nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	r.JSON(t, &templates)
+	require.Len(t, templates.Items, 3)
+	require.Equal(t, 9000, templates.Items[0].VMID)
+	one := s.Do(t, "GET", "/api/v1/templates/"+templates.Items[2].ID.String(), admin, nil)
+	require.Equal(t, http.StatusOK, one.Status)
+	var win domain.VMTemplate
+	one.JSON(t, &win)
+	require.Equal(t, "win11", win.OSType)
+	require.Equal(t, nodes.Items[1].ID, win.NodeID)
+	require.Equal(t, http.StatusBadRequest, s.Do(t, "GET", "/api/v1/templates?kind=docker", admin, nil).Status)
+
+	var drift workflows.ReconcileResult
+	runPeriodic(t, s, "test-reconcile", workflows.Reconcile, workflows.ReconcileInput{}, &drift)
+	require.Equal(t, 1, drift.OrphanGuests, "%+v", drift)
+
+	var events struct {
+		Items []domain.SystemEvent `json:"items"`
+	}
+	r = s.Do(t, "GET", "/api/v1/system/events?kind=drift.orphan_guest&severity=warning", admin, nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	r.JSON(t, &events)
+	require.Len(t, events.Items, 1)
+	require.Equal(t, "lab/300", events.Items[0].ObjectID)
+	_, exists := sim.Guest("pve2", 300)
+	require.True(t, exists)
+}
+
+// requireHistoryWithout fails t if secret appears anywhere in the
+// workflow's history, which operators can read in the Web UI.
+func requireHistoryWithout(t *testing.T, s *apptest.Stack, workflowID, secret string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	it := s.Platform.Temporal.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	events := 0
+	for it.HasNext() {
+		ev, err := it.Next()
+		require.NoError(t, err)
+		// Payloads are JSON inside the wire bytes; protojson would base64 them.
+		raw, err := proto.Marshal(ev)
+		require.NoError(t, err)
+		require.NotContains(t, string(raw), secret, "history event %d", ev.GetEventId())
+		events++
+	}
+	require.NotZero(t, events)
+}

@@ -1,0 +1,64 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/store"
+)
+
+// TemplateStore reads the templates inventory sync discovered.
+type TemplateStore interface {
+	FindTemplate(ctx context.Context, id uuid.UUID) (*domain.VMTemplate, error)
+	ListTemplates(ctx context.Context, f store.TemplateFilter) ([]domain.VMTemplate, string, error)
+}
+
+func (s *Server) listTemplates(c *gin.Context) {
+	if err := s.authorize(c, domain.TypeRef(domain.ObjectTemplate), domain.KeyRead); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	page, err := pageParams(c)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	f := store.TemplateFilter{Cluster: c.Query("cluster"), Kind: domain.GuestKind(c.Query("kind")), Page: page}
+	var v domain.Validator
+	v.Check(f.Kind == "" || f.Kind == domain.GuestQEMU || f.Kind == domain.GuestLXC, "kind", "must be qemu or lxc")
+	if raw := c.Query("node"); raw != "" {
+		id, err := uuid.Parse(raw)
+		v.Check(err == nil, "node", "must be a node id")
+		f.NodeID = &id
+	}
+	if err := v.Err(); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	templates, next, err := s.templates.ListTemplates(c.Request.Context(), f)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newList(templates, next))
+}
+
+func (s *Server) getTemplate(c *gin.Context) {
+	id, err := pathID(c, domain.ObjectTemplate)
+	if err == nil {
+		err = s.authorize(c, domain.Ref(domain.ObjectTemplate, id), domain.KeyRead)
+	}
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	t, err := s.templates.FindTemplate(c.Request.Context(), id)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, t)
+}

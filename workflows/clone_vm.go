@@ -1,0 +1,174 @@
+package workflows
+
+import (
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/temporalx"
+)
+
+// CloneVMInput asks for a VM record (state pending) to be made real in
+// Proxmox.
+type CloneVMInput struct {
+	OperationID uuid.UUID `json:"operation_id"`
+	VM          uuid.UUID `json:"vm"`
+	// Start starts the VM and waits for its guest-agent address.
+	Start bool `json:"start"`
+}
+
+// CloneVMResult is where the VM landed.
+type CloneVMResult struct {
+	Node  string            `json:"node"`
+	VMID  int               `json:"vmid"`
+	Power domain.PowerState `json:"power"`
+	IPv4  string            `json:"ipv4,omitempty"`
+}
+
+// CloneVM reserves a VMID and a node, clones the template under a clone
+// slot, configures the guest (name, cores, memory, tags, description),
+// takes the labforge-baseline snapshot, starts it if asked, waits for its
+// address and records the VM ready. A failed step waits for the operator;
+// abort (or cancellation) deletes the half-made guest, then releases the
+// VMID and marks the VM failed.
+func CloneVM(ctx workflow.Context, in CloneVMInput) (CloneVMResult, error) {
+	wf := &cloneVM{in: in, progress: progress{operationID: in.OperationID}}
+	if err := wf.setup(ctx); err != nil {
+		return CloneVMResult{}, err
+	}
+	wf.op = newOperator(ctx, &wf.progress)
+	res, err := wf.run(ctx)
+	if err != nil && (IsAborted(err) || ctx.Err() != nil) {
+		return res, wf.compensate(ctx, err)
+	}
+	return res, err
+}
+
+type cloneVM struct {
+	in CloneVMInput
+	progress
+	op     *operator
+	plan   activities.ClonePlan
+	placed bool
+}
+
+func (wf *cloneVM) run(ctx workflow.Context) (CloneVMResult, error) {
+	var a *activities.Proxmox
+	if err := workflow.UpsertTypedSearchAttributes(ctx, temporalx.KeyVMID.ValueSet(wf.in.VM.String())); err != nil {
+		return CloneVMResult{}, err
+	}
+	err := wf.op.step(ctx, "reserve VMID and place", stepOpts{}, func(ctx workflow.Context) error {
+		return exec(ctx, coreOptions, &wf.plan, a.ReserveAndPlace, wf.in.VM)
+	})
+	if err != nil {
+		return CloneVMResult{}, err
+	}
+	wf.placed = true
+	if err := workflow.UpsertTypedSearchAttributes(ctx,
+		temporalx.KeyOwner.ValueSet(wf.plan.Owner.String()), temporalx.KeyNode.ValueSet(wf.plan.Guest.Node)); err != nil {
+		return CloneVMResult{}, err
+	}
+	res, err := provision(ctx, wf.op, wf.plan, wf.in.Start, false)
+	if err != nil {
+		return res, err
+	}
+	err = wf.op.step(ctx, "record", stepOpts{}, func(ctx workflow.Context) error {
+		return exec(ctx, coreOptions, nil, a.RecordVM,
+			activities.VMUpdate{VM: wf.in.VM, State: domain.GuestReady, Power: res.Power, IPv4: res.IPv4})
+	})
+	if err != nil {
+		return res, err
+	}
+	return res, wf.report(ctx, domain.OpCompleted, "done", "", toMap(res))
+}
+
+// provision makes the planned guest: clone under a clone slot (deleting the
+// old guest first when replace is set, as reset-to-template does when the
+// baseline snapshot is gone), configure, baseline snapshot, and, if start,
+// start and wait for the guest agent's address.
+func provision(ctx workflow.Context, op *operator, plan activities.ClonePlan, start, replace bool) (CloneVMResult, error) {
+	var a *activities.Proxmox
+	g := plan.Guest
+	res := CloneVMResult{Node: g.Node, VMID: g.VMID, Power: domain.PowerStopped}
+	if replace {
+		err := op.step(ctx, "delete the old guest", stepOpts{}, func(ctx workflow.Context) error {
+			return exec(ctx, cloneOptions, nil, a.DeleteGuest, g)
+		})
+		if err != nil {
+			return res, err
+		}
+	}
+	// The slot is held for the clone only and given back before any wait
+	// for the operator, so a stuck clone never blocks the node's others.
+	err := op.step(ctx, "clone", stepOpts{}, func(ctx workflow.Context) error {
+		if err := exec(ctx, slotOptions, nil, a.AcquireCloneSlot, plan); err != nil {
+			return err
+		}
+		cloneErr := exec(ctx, cloneOptions, nil, a.CloneGuest, plan)
+		dctx, _ := workflow.NewDisconnectedContext(ctx)
+		if err := exec(dctx, coreOptions, nil, a.ReleaseCloneSlot); err != nil && cloneErr == nil {
+			// The lease runs out on its own; the clone itself succeeded.
+			workflow.GetLogger(ctx).Warn("releasing the clone slot failed", "error", err)
+		}
+		return cloneErr
+	})
+	if err != nil {
+		return res, err
+	}
+	err = op.step(ctx, "configure", stepOpts{}, func(ctx workflow.Context) error {
+		return exec(ctx, actionOptions, nil, a.ConfigureGuest,
+			activities.GuestConfig{Guest: g, Cores: plan.Cores, MemoryMB: plan.MemoryMB})
+	})
+	if err != nil {
+		return res, err
+	}
+	err = op.step(ctx, "baseline snapshot", stepOpts{skippable: true}, func(ctx workflow.Context) error {
+		return exec(ctx, actionOptions, nil, a.EnsureBaseline, g)
+	})
+	if err != nil || !start {
+		return res, err
+	}
+	err = op.step(ctx, "start", stepOpts{skippable: true}, func(ctx workflow.Context) error {
+		return exec(ctx, actionOptions, &res.Power, a.PowerGuest, activities.PowerRequest{Guest: g, Action: activities.PowerStart})
+	})
+	if err != nil || res.Power != domain.PowerRunning {
+		return res, err
+	}
+	err = op.step(ctx, "wait for guest agent IP", stepOpts{skippable: true}, func(ctx workflow.Context) error {
+		return exec(ctx, agentOptions, &res.IPv4, a.GuestIPv4, g)
+	})
+	return res, err
+}
+
+// compensate undoes a clone that will not finish: it deletes whatever guest
+// the clone made (only after Proxmox confirmed that, the VMID is
+// released), marks the VM failed and reports the operation aborted. It
+// runs on a disconnected context so that cancellation does not stop it.
+func (wf *cloneVM) compensate(ctx workflow.Context, cause error) error {
+	var a *activities.Proxmox
+	ctx, _ = workflow.NewDisconnectedContext(ctx)
+	log := workflow.GetLogger(ctx)
+	if wf.placed {
+		g := wf.plan.Guest
+		if err := exec(ctx, cloneOptions, nil, a.DeleteGuest, g); err != nil {
+			log.Error("compensation: deleting the half-made guest failed; the VMID stays reserved", "error", err)
+			_ = wf.report(ctx, domain.OpFailed, "compensate", "deleting the half-made guest failed: "+errMessage(err), nil)
+			return err
+		}
+		if err := exec(ctx, coreOptions, nil, a.ReleaseGuestVMID, g); err != nil {
+			log.Error("compensation: releasing the VMID failed", "error", err)
+		}
+	}
+	if err := exec(ctx, coreOptions, nil, a.RecordVM, activities.VMUpdate{VM: wf.in.VM, State: domain.GuestFailed}); err != nil {
+		log.Error("compensation: marking the VM failed did not work", "error", err)
+	}
+	state := domain.OpAborted
+	if !IsAborted(cause) && ctx.Err() == nil {
+		state = domain.OpFailed
+	}
+	if err := wf.report(ctx, state, "compensated", errMessage(cause), nil); err != nil {
+		return err
+	}
+	return cause
+}

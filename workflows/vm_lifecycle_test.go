@@ -1,0 +1,319 @@
+package workflows
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/config"
+)
+
+// vmEnv is a test environment with the VM lifecycle activities registered
+// and the operation record mocked; calls records the order of activity
+// calls, states the reported operation states.
+type vmEnv struct {
+	*testsuite.TestWorkflowEnvironment
+	mu     sync.Mutex
+	calls  []string
+	states []domain.OperationState
+}
+
+var px *activities.Proxmox
+
+func newVMEnv(t *testing.T) *vmEnv {
+	var s testsuite.WorkflowTestSuite
+	e := &vmEnv{TestWorkflowEnvironment: s.NewTestWorkflowEnvironment()}
+	e.RegisterActivity(&activities.Proxmox{})
+	var ops *activities.Operations
+	e.RegisterActivity(ops)
+	e.OnActivity(ops.RecordOperationProgress, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, p activities.OperationProgress) error {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			e.states = append(e.states, p.State)
+			return nil
+		}).Maybe()
+	e.SetTestTimeout(30 * time.Second)
+	return e
+}
+
+// record notes an activity call and checks it ran on queue.
+func (e *vmEnv) record(t *testing.T, ctx context.Context, name, queue string) {
+	require.Equal(t, queue, activity.GetInfo(ctx).TaskQueue, "activity %s runs on the wrong queue", name)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.calls = append(e.calls, name)
+}
+
+func (e *vmEnv) progress(t *testing.T) Progress {
+	v, err := e.QueryWorkflow(QueryProgress)
+	require.NoError(t, err)
+	var p Progress
+	require.NoError(t, v.Get(&p))
+	return p
+}
+
+// signalAt sends an operator decision after d of workflow time.
+func (e *vmEnv) signalAt(d time.Duration, action OperatorAction, check func()) {
+	e.RegisterDelayedCallback(func() {
+		if check != nil {
+			check()
+		}
+		e.SignalWorkflow(OperatorSignal, OperatorDecision{Action: action, Reason: "test"})
+	}, d)
+}
+
+var testPlan = activities.ClonePlan{
+	Guest: activities.GuestRef{VM: uuid.MustParse("7d1f3a52-0f6e-4f7e-9a51-5b2c1d0e9f10"), Name: "web-1", Cluster: "lab",
+		NodeID: uuid.MustParse("1e1f3a52-0f6e-4f7e-9a51-5b2c1d0e9f10"), Node: "pve1", VMID: 10000},
+	Owner: uuid.MustParse("0a0a3a52-0f6e-4f7e-9a51-5b2c1d0e9f10"), SourceNode: "pve1", TemplateVMID: 9000,
+	Storage: "local-lvm", Cores: 2, MemoryMB: 2048, NodeCap: 2,
+}
+
+// mockCloneHappyPath mocks every CloneVM activity to succeed, recording calls.
+func (e *vmEnv) mockCloneHappyPath(t *testing.T) {
+	e.OnActivity(px.ReserveAndPlace, mock.Anything, testPlan.Guest.VM).Return(
+		func(ctx context.Context, _ uuid.UUID) (activities.ClonePlan, error) {
+			e.record(t, ctx, "ReserveAndPlace", config.QueueCore)
+			return testPlan, nil
+		}).Maybe()
+	e.OnActivity(px.AcquireCloneSlot, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClonePlan) error {
+		e.record(t, ctx, "AcquireCloneSlot", config.QueueCore)
+		return nil
+	}).Maybe()
+	e.OnActivity(px.ReleaseCloneSlot, mock.Anything).Return(func(ctx context.Context) error {
+		e.record(t, ctx, "ReleaseCloneSlot", config.QueueCore)
+		return nil
+	}).Maybe()
+	e.OnActivity(px.CloneGuest, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClonePlan) error {
+		e.record(t, ctx, "CloneGuest", config.QueuePVEClone)
+		return nil
+	}).Maybe()
+	e.OnActivity(px.ConfigureGuest, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.GuestConfig) error {
+		e.record(t, ctx, "ConfigureGuest", config.QueuePVEActions)
+		require.Equal(t, 2048, in.MemoryMB)
+		return nil
+	}).Maybe()
+	e.OnActivity(px.EnsureBaseline, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.GuestRef) error {
+		e.record(t, ctx, "EnsureBaseline", config.QueuePVEActions)
+		return nil
+	}).Maybe()
+	e.OnActivity(px.PowerGuest, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.PowerRequest) (domain.PowerState, error) {
+			e.record(t, ctx, "PowerGuest:"+string(in.Action), config.QueuePVEActions)
+			if in.Action == activities.PowerStart || in.Action == activities.PowerReboot {
+				return domain.PowerRunning, nil
+			}
+			return domain.PowerStopped, nil
+		}).Maybe()
+	e.OnActivity(px.GuestIPv4, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.GuestRef) (string, error) {
+		e.record(t, ctx, "GuestIPv4", config.QueuePVEActions)
+		return "10.10.0.100", nil
+	}).Maybe()
+	e.OnActivity(px.RecordVM, mock.Anything, mock.Anything).Return(func(ctx context.Context, u activities.VMUpdate) error {
+		e.record(t, ctx, "RecordVM:"+string(u.State)+":"+string(u.Power)+":"+u.IPv4, config.QueueCore)
+		return nil
+	}).Maybe()
+	e.OnActivity(px.DeleteGuest, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.GuestRef) error {
+		e.record(t, ctx, "DeleteGuest", config.QueuePVEClone)
+		return nil
+	}).Maybe()
+	e.OnActivity(px.ReleaseGuestVMID, mock.Anything, mock.Anything).Return(func(ctx context.Context, g activities.GuestRef) error {
+		e.record(t, ctx, "ReleaseGuestVMID", config.QueueCore)
+		require.Equal(t, 10000, g.VMID)
+		return nil
+	}).Maybe()
+	e.OnActivity(px.LoadVM, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ uuid.UUID) (activities.VMTarget, error) {
+		e.record(t, ctx, "LoadVM", config.QueueCore)
+		return activities.VMTarget{Guest: testPlan.Guest, Owner: testPlan.Owner, State: domain.GuestReady,
+			Power: domain.PowerRunning, Placed: true}, nil
+	}).Maybe()
+	e.OnActivity(px.RollbackBaseline, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.RollbackRequest) error {
+		e.record(t, ctx, "RollbackBaseline", config.QueuePVEActions)
+		require.True(t, in.Start, "a running VM is started again after the rollback")
+		return nil
+	}).Maybe()
+}
+
+func TestCloneVMClonesConfiguresStartsAndRecords(t *testing.T) {
+	e := newVMEnv(t)
+	e.mockCloneHappyPath(t)
+	e.ExecuteWorkflow(CloneVM, CloneVMInput{OperationID: uuid.New(), VM: testPlan.Guest.VM, Start: true})
+	require.True(t, e.IsWorkflowCompleted())
+	require.NoError(t, e.GetWorkflowError())
+	var res CloneVMResult
+	require.NoError(t, e.GetWorkflowResult(&res))
+	require.Equal(t, CloneVMResult{Node: "pve1", VMID: 10000, Power: domain.PowerRunning, IPv4: "10.10.0.100"}, res)
+	require.Equal(t, []string{"ReserveAndPlace", "AcquireCloneSlot", "CloneGuest", "ReleaseCloneSlot", "ConfigureGuest",
+		"EnsureBaseline", "PowerGuest:start", "GuestIPv4", "RecordVM:ready:running:10.10.0.100"}, e.calls)
+	require.Equal(t, domain.OpCompleted, e.states[len(e.states)-1])
+	require.Equal(t, domain.OpCompleted, e.progress(t).State)
+}
+
+func TestCloneVMAbortDeletesTheGuestThenReleasesTheVMID(t *testing.T) {
+	e := newVMEnv(t)
+	e.OnActivity(px.CloneGuest, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClonePlan) error {
+		e.record(t, ctx, "CloneGuest", config.QueuePVEClone)
+		return temporal.NewNonRetryableApplicationError("clone failed: disk full", "TaskFailed", nil)
+	})
+	e.mockCloneHappyPath(t)
+	e.signalAt(time.Minute, OperatorAbort, func() {
+		p := e.progress(t)
+		require.Equal(t, domain.OpAwaitingOperator, p.State)
+		require.Equal(t, "clone", p.Step)
+		require.Contains(t, p.Error, "clone failed: disk full")
+	})
+	e.ExecuteWorkflow(CloneVM, CloneVMInput{VM: testPlan.Guest.VM})
+	err := e.GetWorkflowError()
+	require.Error(t, err)
+	require.True(t, IsAborted(err), "error: %v", err)
+	require.Equal(t, []string{"ReserveAndPlace", "AcquireCloneSlot", "CloneGuest", "ReleaseCloneSlot",
+		"DeleteGuest", "ReleaseGuestVMID", "RecordVM:failed::"}, e.calls)
+	require.Equal(t, domain.OpAborted, e.progress(t).State)
+}
+
+func TestOperatorRetryRunsTheStepAgainAndSkipIsRefusedWhereUnsafe(t *testing.T) {
+	e := newVMEnv(t)
+	attempts := 0
+	e.OnActivity(px.ConfigureGuest, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.GuestConfig) error {
+		attempts++
+		e.record(t, ctx, "ConfigureGuest", config.QueuePVEActions)
+		if attempts == 1 {
+			return temporal.NewNonRetryableApplicationError("bad config", "Invalid", nil)
+		}
+		return nil
+	})
+	e.mockCloneHappyPath(t)
+	e.signalAt(time.Minute, OperatorSkip, nil) // configure cannot be skipped: ignored
+	e.signalAt(2*time.Minute, OperatorRetry, func() {
+		require.Equal(t, domain.OpAwaitingOperator, e.progress(t).State, "a refused skip keeps the workflow waiting")
+	})
+	e.ExecuteWorkflow(CloneVM, CloneVMInput{OperationID: uuid.New(), VM: testPlan.Guest.VM})
+	require.NoError(t, e.GetWorkflowError())
+	require.Equal(t, 2, attempts)
+	require.Contains(t, e.states, domain.OpAwaitingOperator)
+	require.Equal(t, domain.OpCompleted, e.progress(t).State)
+}
+
+func TestOperatorSkipPassesASkippableStep(t *testing.T) {
+	e := newVMEnv(t)
+	e.OnActivity(px.EnsureBaseline, mock.Anything, mock.Anything).Return(
+		temporal.NewNonRetryableApplicationError("snapshot failed", "TaskFailed", nil)).Once()
+	e.mockCloneHappyPath(t)
+	e.signalAt(time.Minute, OperatorSkip, func() {
+		p := e.progress(t)
+		require.Equal(t, domain.OpAwaitingOperator, p.State)
+		require.Equal(t, "baseline snapshot", p.Step)
+	})
+	e.ExecuteWorkflow(CloneVM, CloneVMInput{VM: testPlan.Guest.VM})
+	require.NoError(t, e.GetWorkflowError())
+	require.NotContains(t, e.calls, "EnsureBaseline")
+	require.Equal(t, "RecordVM:ready:stopped:", e.calls[len(e.calls)-1])
+}
+
+func TestSlotBusyIsRetriedUntilASlotFrees(t *testing.T) {
+	e := newVMEnv(t)
+	busy := 0
+	e.OnActivity(px.AcquireCloneSlot, mock.Anything, mock.Anything).Return(func(context.Context, activities.ClonePlan) error {
+		busy++
+		if busy < 5 {
+			return temporal.NewApplicationError("all clone slots are taken", activities.ErrTypeSlotBusy)
+		}
+		return nil
+	})
+	e.mockCloneHappyPath(t)
+	e.ExecuteWorkflow(CloneVM, CloneVMInput{VM: testPlan.Guest.VM})
+	require.NoError(t, e.GetWorkflowError())
+	require.Equal(t, 5, busy)
+	require.NotContains(t, e.states, domain.OpAwaitingOperator)
+}
+
+func TestVMActionPowerAndReset(t *testing.T) {
+	for _, tc := range []struct {
+		action VMActionKind
+		calls  []string
+		power  domain.PowerState
+	}{
+		{ActionStop, []string{"LoadVM", "PowerGuest:stop", "RecordVM::stopped:"}, domain.PowerStopped},
+		{ActionReboot, []string{"LoadVM", "PowerGuest:reboot", "RecordVM::running:"}, domain.PowerRunning},
+		{ActionReset, []string{"LoadVM", "RollbackBaseline", "RecordVM::running:"}, domain.PowerRunning},
+	} {
+		t.Run(string(tc.action), func(t *testing.T) {
+			e := newVMEnv(t)
+			e.mockCloneHappyPath(t)
+			e.ExecuteWorkflow(VMAction, VMActionInput{OperationID: uuid.New(), VM: testPlan.Guest.VM, Action: tc.action})
+			require.NoError(t, e.GetWorkflowError())
+			var res VMActionResult
+			require.NoError(t, e.GetWorkflowResult(&res))
+			require.Equal(t, tc.power, res.Power)
+			require.Equal(t, tc.calls, e.calls)
+		})
+	}
+}
+
+func TestVMActionResetWithoutBaselineReclones(t *testing.T) {
+	e := newVMEnv(t)
+	e.OnActivity(px.RollbackBaseline, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.RollbackRequest) error {
+		e.record(t, ctx, "RollbackBaseline", config.QueuePVEActions)
+		return temporal.NewNonRetryableApplicationError("no snapshot", activities.ErrTypeSnapshotMissing, nil)
+	})
+	e.mockCloneHappyPath(t)
+	e.ExecuteWorkflow(VMAction, VMActionInput{OperationID: uuid.New(), VM: testPlan.Guest.VM, Action: ActionReset})
+	require.NoError(t, e.GetWorkflowError())
+	require.Equal(t, []string{"LoadVM", "RollbackBaseline", "ReserveAndPlace", "DeleteGuest", "AcquireCloneSlot", "CloneGuest",
+		"ReleaseCloneSlot", "ConfigureGuest", "EnsureBaseline", "PowerGuest:start", "GuestIPv4",
+		"RecordVM:ready:running:10.10.0.100"}, e.calls)
+	require.NotContains(t, e.states, domain.OpAwaitingOperator)
+}
+
+func TestVMActionFailedStepWaitsAndAborts(t *testing.T) {
+	e := newVMEnv(t)
+	e.OnActivity(px.PowerGuest, mock.Anything, mock.Anything).Return(domain.PowerUnknown,
+		temporal.NewNonRetryableApplicationError("VM 10000 not running", "Conflict", nil))
+	e.mockCloneHappyPath(t)
+	e.signalAt(time.Minute, OperatorAbort, func() {
+		p := e.progress(t)
+		require.Equal(t, domain.OpAwaitingOperator, p.State)
+		require.Equal(t, "reboot", p.Step)
+		require.Contains(t, p.Error, "Conflict")
+	})
+	e.ExecuteWorkflow(VMAction, VMActionInput{VM: testPlan.Guest.VM, Action: ActionReboot})
+	require.True(t, IsAborted(e.GetWorkflowError()))
+	require.Equal(t, domain.OpAborted, e.progress(t).State)
+}
+
+func TestDeleteVMDeletesThenReleasesThenMarksDeleted(t *testing.T) {
+	e := newVMEnv(t)
+	e.mockCloneHappyPath(t)
+	e.ExecuteWorkflow(DeleteVM, DeleteVMInput{OperationID: uuid.New(), VM: testPlan.Guest.VM})
+	require.NoError(t, e.GetWorkflowError())
+	require.Equal(t, []string{"LoadVM", "RecordVM:deleting::", "DeleteGuest", "ReleaseGuestVMID", "RecordVM:deleted:stopped:"}, e.calls)
+}
+
+func TestVMWorkflowIDsAndRunningWorkflow(t *testing.T) {
+	id := uuid.MustParse("0b0e3e6a-6f0e-4a43-9d4e-3f2a7d1c0f00")
+	require.Equal(t, "vm/0b0e3e6a-6f0e-4a43-9d4e-3f2a7d1c0f00/clone", CloneVMWorkflowID(id))
+	require.Equal(t, "vm/0b0e3e6a-6f0e-4a43-9d4e-3f2a7d1c0f00/op", VMActionWorkflowID(id))
+	require.Equal(t, "vm/0b0e3e6a-6f0e-4a43-9d4e-3f2a7d1c0f00/delete", DeleteVMWorkflowID(id))
+
+	opts := VMStartOptions(VMActionWorkflowID(id), id)
+	require.True(t, opts.WorkflowExecutionErrorWhenAlreadyStarted)
+	require.Equal(t, config.QueueCore, opts.TaskQueue)
+
+	runID, ok := RunningWorkflow(serviceerror.NewWorkflowExecutionAlreadyStarted("already started", "req", "run-1"))
+	require.True(t, ok)
+	require.Equal(t, "run-1", runID)
+	_, ok = RunningWorkflow(serviceerror.NewNotFound("nope"))
+	require.False(t, ok)
+}

@@ -1,0 +1,108 @@
+package workflows
+
+import (
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/labforge/labforge/internal/config"
+	"github.com/labforge/labforge/internal/temporalx"
+)
+
+// CloneVMWorkflowID is the workflow ID of a VM's clone: vm/<vm-id>/clone.
+func CloneVMWorkflowID(vmID uuid.UUID) string { return "vm/" + vmID.String() + "/clone" }
+
+// VMActionWorkflowID is the workflow ID of a VM's power or reset operation:
+// vm/<vm-id>/op. One ID per VM, so a second operation while one runs
+// conflicts.
+func VMActionWorkflowID(vmID uuid.UUID) string { return "vm/" + vmID.String() + "/op" }
+
+// DeleteVMWorkflowID is the workflow ID of a VM's deletion: vm/<vm-id>/delete.
+func DeleteVMWorkflowID(vmID uuid.UUID) string { return "vm/" + vmID.String() + "/delete" }
+
+// VMStartOptions are the options the API starts a VM workflow with: its ID,
+// the core queue, the LabforgeVmId search attribute, and an error (not the
+// running run) when a workflow with the ID already runs, so the API can
+// answer 409 naming it (see RunningWorkflow).
+func VMStartOptions(workflowID string, vmID uuid.UUID) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                                       workflowID,
+		TaskQueue:                                config.QueueCore,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		TypedSearchAttributes:                    temporal.NewSearchAttributes(temporalx.KeyVMID.ValueSet(vmID.String())),
+	}
+}
+
+// RunningWorkflow reports whether err, from starting a workflow, says a
+// workflow with that ID is already running, and returns the running run's
+// id. The API maps it to 409 "operation in progress".
+func RunningWorkflow(err error) (runID string, ok bool) {
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return started.RunId, true
+	}
+	return "", false
+}
+
+// Activity options of the VM lifecycle workflows. When an activity's
+// retries are exhausted, its step waits for the operator.
+var (
+	// coreOptions: PostgreSQL bookkeeping.
+	coreOptions = workflow.ActivityOptions{
+		TaskQueue:           config.QueueCore,
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 10,
+		},
+	}
+	// slotOptions: acquiring a clone slot retries SlotBusy with a short
+	// backoff for as long as the schedule-to-close allows; the retry policy
+	// is the wait queue.
+	slotOptions = workflow.ActivityOptions{
+		TaskQueue:              config.QueueCore,
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 6 * time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 2 * time.Second, BackoffCoefficient: 1.5, MaximumInterval: 20 * time.Second,
+		},
+	}
+	// cloneOptions: clone and delete on pve-clone; long tasks polled with
+	// heartbeats carrying the UPID.
+	cloneOptions = workflow.ActivityOptions{
+		TaskQueue:           config.QueuePVEClone,
+		StartToCloseTimeout: 2 * time.Hour,
+		HeartbeatTimeout:    2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: 2 * time.Minute, MaximumAttempts: 8,
+		},
+	}
+	// actionOptions: power, config and snapshots on pve-actions.
+	actionOptions = workflow.ActivityOptions{
+		TaskQueue:           config.QueuePVEActions,
+		StartToCloseTimeout: 15 * time.Minute,
+		HeartbeatTimeout:    time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 2 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 8,
+		},
+	}
+	// agentOptions: polling the guest agent for an address until it
+	// answers (AgentNotReady is retryable), for up to 15 minutes.
+	agentOptions = workflow.ActivityOptions{
+		TaskQueue:              config.QueuePVEActions,
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 15 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 2 * time.Second, BackoffCoefficient: 1.5, MaximumInterval: 15 * time.Second,
+		},
+	}
+)
+
+// exec runs one activity with opts and stores its result in out (nil for none).
+func exec(ctx workflow.Context, opts workflow.ActivityOptions, out any, activity any, args ...any) error {
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), activity, args...).Get(ctx, out)
+}
