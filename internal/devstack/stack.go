@@ -19,6 +19,8 @@ import (
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/ferret"
 	"github.com/labforge/labforge/internal/pgcluster"
+	"github.com/labforge/labforge/workflows"
+	"go.temporal.io/sdk/client"
 )
 
 // databaseName is the dev stack's PostgreSQL database.
@@ -113,6 +115,12 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 		return err
 	}
 	stops = append(stops, ws.Stop)
+	// Sync at once, so the simulator's templates are listed right away
+	// rather than after the first interval.
+	sync := p.Temporal.ScheduleClient().GetHandle(ctx, workflows.SyncInventoryScheduleID)
+	if err := sync.Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
+		logger.Warn("could not trigger the first inventory sync", slog.Any("error", err))
+	}
 	if !p.Audit.ServerExpires() {
 		go purgeAudit(ctx, p, logger)
 	}
