@@ -47,11 +47,11 @@ func (a *Inventory) ImportClusterNodes(ctx context.Context, in ImportNodesInput)
 	}
 	client, err := a.Clients.ForNode(entry)
 	if err != nil {
-		return nil, classifyInventoryPVE(err)
+		return nil, classifyPVE(err)
 	}
 	resources, err := client.ClusterResources(ctx, proxmox.ResourceNode)
 	if err != nil {
-		return nil, classifyInventoryPVE(err)
+		return nil, classifyPVE(err)
 	}
 	out := []NodeImport{}
 	for _, r := range resources {

@@ -346,19 +346,6 @@ func rank(s domain.NodeStatus) int {
 	return 2
 }
 
-// classifyInventoryPVE turns a client error into a Temporal error whose type is
-// the client's stable kind name, retryable exactly when the kind is.
-func classifyInventoryPVE(err error) error {
-	if err == nil {
-		return nil
-	}
-	kind := proxmox.KindOf(err)
-	if kind.Retryable() {
-		return temporal.NewApplicationErrorWithCause(err.Error(), string(kind), err)
-	}
-	return temporal.NewNonRetryableApplicationError(err.Error(), string(kind), err)
-}
-
 func (a *Inventory) allNodes(ctx context.Context) ([]domain.Node, error) {
 	var out []domain.Node
 	page := domain.Page{Limit: domain.MaxPageLimit}
