@@ -26,8 +26,28 @@ import (
 const neverStartedAfter = time.Minute
 
 // startOperation records op, grants the requester read access to it and
-// starts its workflow. The caller answers 202 with the returned operation.
+// starts its workflow on the core queue. The caller answers 202 with the
+// returned operation.
 func (s *Server) startOperation(c *gin.Context, op *domain.Operation, workflow any, input any, attrs ...temporal.SearchAttributeUpdate) error {
+	opts := client.StartWorkflowOptions{
+		ID:                       op.WorkflowID,
+		TaskQueue:                config.QueueCore,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		TypedSearchAttributes:    temporal.NewSearchAttributes(attrs...),
+	}
+	err := s.startOperationWith(c, op, opts, workflow, input)
+	if _, running := workflows.RunningWorkflow(err); running {
+		return domain.Wrap(err, domain.KindConflict, "workflow "+op.WorkflowID+" is already running")
+	}
+	return err
+}
+
+// startOperationWith is startOperation with the caller's start options; the
+// LabforgeState and LabforgeOwner search attributes are added to theirs.
+// When a workflow with the ID is already running, the operation is
+// recorded failed and the Temporal error is returned unwrapped, so that
+// workflows.RunningWorkflow recognises it.
+func (s *Server) startOperationWith(c *gin.Context, op *domain.Operation, opts client.StartWorkflowOptions, workflow any, input any) error {
 	ctx := c.Request.Context()
 	user := currentUser(c)
 	op.RequestedBy, op.State = user.ID, domain.OpPending
@@ -39,17 +59,20 @@ func (s *Server) startOperation(c *gin.Context, op *domain.Operation, workflow a
 			return err
 		}
 	}
-	attrs = append(attrs, temporalx.KeyState.ValueSet(workflows.StateValue(domain.OpPending)), temporalx.KeyOwner.ValueSet(user.Username))
-	run, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       op.WorkflowID,
-		TaskQueue:                config.QueueCore,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		TypedSearchAttributes:    temporal.NewSearchAttributes(attrs...),
-	}, workflow, input)
+	opts.TypedSearchAttributes = temporal.NewSearchAttributes(opts.TypedSearchAttributes.Copy(),
+		temporalx.KeyState.ValueSet(workflows.StateValue(domain.OpPending)), temporalx.KeyOwner.ValueSet(user.Username))
+	run, err := s.temporal.ExecuteWorkflow(ctx, opts, workflow, input)
 	if err != nil {
+		_, running := workflows.RunningWorkflow(err)
 		op.State, op.Error = domain.OpFailed, "could not start the workflow: "+err.Error()
+		if running {
+			op.Error = "another operation of workflow " + op.WorkflowID + " is in progress"
+		}
 		if uerr := s.operations.UpdateOperationProgress(context.WithoutCancel(ctx), op); uerr != nil {
 			loggerFrom(c).Error("operation left pending", slog.String("operation", op.ID.String()), slog.Any("error", uerr))
+		}
+		if running {
+			return err
 		}
 		return domain.Wrap(err, domain.KindUnavailable, "Temporal did not accept the operation; try again shortly")
 	}
@@ -160,4 +183,68 @@ func (s *Server) listOperations(c *gin.Context) {
 func acceptOperation(c *gin.Context, op *domain.Operation) {
 	c.Header("Location", fmt.Sprintf("/api/v1/operations/%s", op.ID))
 	c.JSON(http.StatusAccepted, op)
+}
+
+// OperatorRequest is the optional body of a retry or abort: the
+// operator's note, logged by the workflow with the decision.
+type OperatorRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) retryOperation(c *gin.Context) { s.decideOperation(c, workflows.OperatorRetry) }
+
+func (s *Server) abortOperation(c *gin.Context) { s.decideOperation(c, workflows.OperatorAbort) }
+
+// decideOperation sends the operator signal with action to the workflow of
+// an operation that waits for its operator. It needs the operation.retry
+// key (or full) on the operation: administrators hold it; the requester's
+// own read access is not enough, since retry and abort are operator
+// decisions.
+func (s *Server) decideOperation(c *gin.Context, action workflows.OperatorAction) {
+	id, err := pathID(c, domain.ObjectOperation)
+	if err == nil {
+		err = s.authorize(c, domain.Ref(domain.ObjectOperation, id), domain.KeyOperationRetry)
+	}
+	var req OperatorRequest
+	if err == nil && c.Request.ContentLength != 0 {
+		err = bindJSON(c, &req)
+	}
+	var v domain.Validator
+	v.Check(len(req.Reason) <= 2000, "reason", "must be at most 2000 characters")
+	if err == nil {
+		err = v.Err()
+	}
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	op, err := s.operations.FindOperation(ctx, id)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	s.reconcileOperation(c, op)
+	if op.State != domain.OpAwaitingOperator {
+		abortWithError(c, domain.Conflictf("operation %s is %s, not awaiting_operator; only a waiting operation can be retried or aborted", op.ID, op.State))
+		return
+	}
+	decision := workflows.OperatorDecision{Action: action, Reason: req.Reason}
+	if decision.Reason == "" {
+		decision.Reason = "by " + currentUser(c).Username + " through the API"
+	}
+	err = s.temporal.SignalWorkflow(ctx, op.WorkflowID, op.RunID, workflows.OperatorSignal, decision)
+	var notFound *serviceerror.NotFound
+	switch {
+	case errors.As(err, &notFound):
+		abortWithError(c, domain.Conflictf("the workflow of operation %s is no longer running", op.ID))
+		return
+	case err != nil:
+		abortWithError(c, domain.Wrap(err, domain.KindUnavailable, "Temporal did not accept the signal; try again shortly"))
+		return
+	}
+	s.recordAudit(c, "operation."+string(action), domain.ObjectOperation, op.ID.String(), nil, map[string]any{
+		"workflow_id": op.WorkflowID, "step": op.Step, "action": action, "reason": decision.Reason,
+	})
+	acceptOperation(c, op)
 }

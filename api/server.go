@@ -33,6 +33,7 @@ type Deps struct {
 	Audit       domain.AuditLog
 	Nodes       NodeStore
 	Templates   TemplateStore
+	VMs         VMStore
 	// SystemEvents is the system-event log (store/audit).
 	SystemEvents SystemEventStore
 	Temporal     client.Client
@@ -54,6 +55,7 @@ type Server struct {
 	audit        domain.AuditLog
 	nodes        NodeStore
 	templates    TemplateStore
+	vms          VMStore
 	systemEvents SystemEventStore
 	temporal     client.Client
 	tokens       *auth.Tokens
@@ -69,7 +71,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 func New(d Deps) *Server {
 	s := &Server{
 		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
-		nodes: d.Nodes, templates: d.Templates, systemEvents: d.SystemEvents,
+		nodes: d.Nodes, templates: d.Templates, vms: d.VMs, systemEvents: d.SystemEvents,
 		temporal: d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
 	}
 	e := gin.New()
@@ -103,6 +105,8 @@ func New(d Deps) *Server {
 	authed.DELETE("/users/:id", s.deleteUser)
 	authed.GET("/operations", s.listOperations)
 	authed.GET("/operations/:id", s.getOperation)
+	authed.POST("/operations/:id/retry", s.retryOperation)
+	authed.POST("/operations/:id/abort", s.abortOperation)
 	authed.POST("/system/diagnostics", s.startDiagnostics)
 	authed.GET("/system/events", s.listSystemEvents)
 	authed.GET("/nodes", s.listNodes)
@@ -113,6 +117,11 @@ func New(d Deps) *Server {
 	authed.DELETE("/nodes/:id", s.deleteNode)
 	authed.GET("/templates", s.listTemplates)
 	authed.GET("/templates/:id", s.getTemplate)
+	authed.GET("/vms", s.listVMs)
+	authed.POST("/vms", s.createVM)
+	authed.GET("/vms/:id", s.getVM)
+	authed.DELETE("/vms/:id", s.deleteVM)
+	authed.POST("/vms/:id/actions/:action", s.vmAction)
 
 	s.engine = e
 	return s

@@ -1,0 +1,367 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/store"
+	"github.com/labforge/labforge/workflows"
+)
+
+// VMStore keeps VM records. InTx runs fn in one PostgreSQL transaction, so
+// a VM and its owner's permissions are stored together or not at all.
+type VMStore interface {
+	FindVM(ctx context.Context, id uuid.UUID) (*domain.VM, error)
+	ListVMs(ctx context.Context, f store.VMFilter) ([]domain.VM, string, error)
+	UpdateVM(ctx context.Context, vm *domain.VM) error
+	InTx(ctx context.Context, fn func(tx *store.DB) error) error
+}
+
+// CreateVMRequest asks for a VM cloned from a QEMU template. OwnerID
+// defaults to the caller, Linked to the template's linked_clone setting,
+// Cores and MemoryMB (0) to the template's.
+type CreateVMRequest struct {
+	Name       string `json:"name"`
+	OwnerID    string `json:"owner_id"`
+	TemplateID string `json:"template_id"`
+	Linked     *bool  `json:"linked"`
+	Cores      int    `json:"cores"`
+	MemoryMB   int    `json:"memory_mb"`
+	Start      bool   `json:"start"`
+}
+
+// vmActions maps the action path segment to the workflow action and the
+// permission key it needs.
+var vmActions = map[string]struct {
+	action workflows.VMActionKind
+	key    domain.Key
+}{
+	"start":    {workflows.ActionStart, domain.KeyVMStart},
+	"stop":     {workflows.ActionStop, domain.KeyVMStop},
+	"shutdown": {workflows.ActionShutdown, domain.KeyVMStop},
+	"reboot":   {workflows.ActionReboot, domain.KeyVMStop},
+	"reset":    {workflows.ActionReset, domain.KeyVMReset},
+}
+
+func (s *Server) listVMs(c *gin.Context) {
+	page, err := pageParams(c)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	f := store.VMFilter{State: domain.GuestState(c.Query("state")), Page: page}
+	var v domain.Validator
+	v.Check(f.State == "" || validGuestState(f.State), "state", "must be one of pending, provisioning, ready, failed, deleting, deleted")
+	if raw := c.Query("event"); raw != "" {
+		id, err := uuid.Parse(raw)
+		v.Check(err == nil, "event", "must be an event id")
+		f.EventID = &id
+	}
+	if raw := c.Query("owner"); raw != "" {
+		id, err := uuid.Parse(raw)
+		v.Check(err == nil, "owner", "must be a user id")
+		f.OwnerID = &id
+	}
+	if err := v.Err(); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	// Without read access to every VM a caller sees only the VMs they own.
+	if s.authorize(c, domain.TypeRef(domain.ObjectVM), domain.KeyRead) != nil {
+		me := currentUser(c).ID
+		if f.OwnerID != nil && *f.OwnerID != me {
+			c.JSON(http.StatusOK, newList[domain.VM](nil, ""))
+			return
+		}
+		f.OwnerID = &me
+	}
+	vms, next, err := s.vms.ListVMs(c.Request.Context(), f)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newList(vms, next))
+}
+
+func validGuestState(st domain.GuestState) bool {
+	switch st {
+	case domain.GuestPending, domain.GuestProvisioning, domain.GuestReady, domain.GuestFailed, domain.GuestDeleting, domain.GuestDeleted:
+		return true
+	}
+	return false
+}
+
+func (s *Server) getVM(c *gin.Context) {
+	vm, err := s.loadVM(c, domain.KeyRead)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, vm)
+}
+
+// createVM stores the VM (state pending) with its owner's permissions in
+// one transaction, then starts CloneVM.
+func (s *Server) createVM(c *gin.Context) {
+	if err := s.authorize(c, domain.TypeRef(domain.ObjectVM), domain.KeyCreate); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	var req CreateVMRequest
+	if err := bindJSON(c, &req); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	vm, err := s.newVM(c, &req)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	creator := currentUser(c).ID
+	err = s.vms.InTx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateVM(ctx, vm); err != nil {
+			return err
+		}
+		if err := tx.GrantOwner(ctx, domain.ObjectVM, vm.ID, vm.OwnerID); err != nil {
+			return err
+		}
+		if creator == vm.OwnerID {
+			return nil
+		}
+		return tx.GrantPermission(ctx, &domain.Permission{ObjectType: domain.ObjectVM, ObjectID: &vm.ID, Key: domain.KeyRead, UserID: &creator})
+	})
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	s.recordAudit(c, "vm.create", domain.ObjectVM, vm.ID.String(), nil, vm)
+	op := &domain.Operation{ID: uuid.New(), Kind: "vm.create", TargetType: domain.ObjectVM, TargetID: vm.ID.String(),
+		WorkflowID: workflows.CloneVMWorkflowID(vm.ID)}
+	in := workflows.CloneVMInput{OperationID: op.ID, VM: vm.ID, Start: req.Start}
+	if err := s.startVMOperation(c, op, vm.ID, workflows.CloneVM, in); err != nil {
+		// Without a workflow the record would stay pending for ever.
+		before := *vm
+		vm.State = domain.GuestFailed
+		if uerr := s.vms.UpdateVM(context.WithoutCancel(ctx), vm); uerr == nil {
+			s.recordAudit(c, "vm.update", domain.ObjectVM, vm.ID.String(), &before, vm)
+		}
+		abortWithError(c, err)
+		return
+	}
+	acceptOperation(c, op)
+}
+
+// newVM validates req and builds the VM record it asks for, filling in
+// the template's defaults.
+func (s *Server) newVM(c *gin.Context, req *CreateVMRequest) (*domain.VM, error) {
+	ctx := c.Request.Context()
+	var v domain.Validator
+	owner := currentUser(c).ID
+	if req.OwnerID != "" {
+		id, err := uuid.Parse(req.OwnerID)
+		v.Check(err == nil, "owner_id", "must be a user id")
+		owner = id
+	}
+	var templateID uuid.UUID
+	if req.TemplateID != "" {
+		id, err := uuid.Parse(req.TemplateID)
+		v.Check(err == nil, "template_id", "must be a template id")
+		templateID = id
+	}
+	vm := &domain.VM{Name: req.Name, OwnerID: owner, TemplateID: templateID, Cores: req.Cores, MemoryMB: req.MemoryMB,
+		State: domain.GuestPending, Power: domain.PowerUnknown}
+	if owner != uuid.Nil {
+		_, err := s.users.FindUserByID(ctx, owner)
+		if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+			return nil, err
+		}
+		v.Check(err == nil, "owner_id", "must name an existing user")
+	}
+	if templateID != uuid.Nil {
+		tpl, err := s.visibleTemplate(c, templateID)
+		if err != nil {
+			return nil, err
+		}
+		v.Check(tpl != nil, "template_id", "must name an existing template")
+		if tpl != nil {
+			v.Check(tpl.Kind == domain.GuestQEMU, "template_id", "must name a QEMU template, not an LXC one")
+			vm.Cluster, vm.Linked = tpl.Cluster, tpl.Linked
+			if vm.Cores == 0 {
+				vm.Cores = tpl.Cores
+			}
+			if vm.MemoryMB == 0 {
+				vm.MemoryMB = tpl.MemoryMB
+			}
+		}
+	}
+	if req.Linked != nil {
+		vm.Linked = *req.Linked
+	}
+	check := *vm
+	check.Cores, check.MemoryMB = req.Cores, req.MemoryMB
+	if err := mergeErrors(check.Validate(), v.Err()); err != nil {
+		return nil, err
+	}
+	return vm, nil
+}
+
+// visibleTemplate returns the template, or nil when it does not exist or
+// the caller may not see it.
+func (s *Server) visibleTemplate(c *gin.Context, id uuid.UUID) (*domain.VMTemplate, error) {
+	err := s.authorize(c, domain.Ref(domain.ObjectTemplate, id), domain.KeyRead)
+	if err == nil {
+		var tpl *domain.VMTemplate
+		if tpl, err = s.templates.FindTemplate(c.Request.Context(), id); err == nil {
+			return tpl, nil
+		}
+	}
+	if domain.IsKind(err, domain.KindNotFound) || domain.IsKind(err, domain.KindForbidden) {
+		return nil, nil
+	}
+	return nil, err
+}
+
+// vmAction starts a power action or reset-to-template.
+func (s *Server) vmAction(c *gin.Context) {
+	act, ok := vmActions[c.Param("action")]
+	if !ok {
+		abortWithError(c, domain.NotFoundf("unknown VM action %q; use start, stop, shutdown, reboot or reset", c.Param("action")))
+		return
+	}
+	vm, err := s.loadVM(c, act.key)
+	if err == nil {
+		err = s.vmIdle(c, vm.ID)
+	}
+	if err == nil && vm.State != domain.GuestReady {
+		err = domain.Conflictf("VM %s is %s, not ready; actions are possible once it is ready", vm.Name, vm.State)
+	}
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	kind := "vm." + c.Param("action")
+	op := &domain.Operation{ID: uuid.New(), Kind: kind, TargetType: domain.ObjectVM, TargetID: vm.ID.String(),
+		WorkflowID: workflows.VMActionWorkflowID(vm.ID)}
+	in := workflows.VMActionInput{OperationID: op.ID, VM: vm.ID, Action: act.action}
+	if err := s.startVMOperation(c, op, vm.ID, workflows.VMAction, in); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	s.recordAudit(c, kind, domain.ObjectVM, vm.ID.String(), nil, map[string]any{"action": act.action, "operation_id": op.ID})
+	acceptOperation(c, op)
+}
+
+// deleteVM starts DeleteVM; the record stays, state deleted, for history.
+func (s *Server) deleteVM(c *gin.Context) {
+	vm, err := s.loadVM(c, domain.KeyDelete)
+	if err == nil {
+		err = s.vmIdle(c, vm.ID)
+	}
+	if err == nil && (vm.State == domain.GuestDeleting || vm.State == domain.GuestDeleted) {
+		err = domain.Conflictf("VM %s is already %s", vm.Name, vm.State)
+	}
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	op := &domain.Operation{ID: uuid.New(), Kind: "vm.delete", TargetType: domain.ObjectVM, TargetID: vm.ID.String(),
+		WorkflowID: workflows.DeleteVMWorkflowID(vm.ID)}
+	in := workflows.DeleteVMInput{OperationID: op.ID, VM: vm.ID}
+	if err := s.startVMOperation(c, op, vm.ID, workflows.DeleteVM, in); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	s.recordAudit(c, "vm.delete", domain.ObjectVM, vm.ID.String(), vm, map[string]any{"operation_id": op.ID})
+	acceptOperation(c, op)
+}
+
+// vmWorkflowIDs are the workflows that may run on a VM; only one at a time.
+func vmWorkflowIDs(vmID uuid.UUID) []string {
+	return []string{workflows.CloneVMWorkflowID(vmID), workflows.VMActionWorkflowID(vmID), workflows.DeleteVMWorkflowID(vmID)}
+}
+
+// vmIdle returns a KindConflict naming the operation in progress on the
+// VM, if there is one.
+func (s *Server) vmIdle(c *gin.Context, vmID uuid.UUID) error {
+	for _, wid := range vmWorkflowIDs(vmID) {
+		op, err := s.operations.FindOperationByWorkflowID(c.Request.Context(), wid)
+		if domain.IsKind(err, domain.KindNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		s.reconcileOperation(c, op)
+		if !op.State.Terminal() {
+			return inProgress(op)
+		}
+	}
+	return nil
+}
+
+func inProgress(op *domain.Operation) error {
+	return domain.Conflictf("operation %s (%s) is in progress for this VM", op.ID, op.Kind)
+}
+
+// runningVMOperation finds the unfinished operation of the workflow
+// already running under workflowID, other than op itself.
+func (s *Server) runningVMOperation(ctx context.Context, op *domain.Operation) (*domain.Operation, error) {
+	ops, _, err := s.operations.ListOperations(ctx, domain.OperationFilter{
+		TargetType: op.TargetType, TargetID: op.TargetID, Page: domain.Page{Limit: domain.MaxPageLimit},
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range ops {
+		o := &ops[i]
+		if o.ID != op.ID && o.WorkflowID == op.WorkflowID && !o.State.Terminal() {
+			return o, nil
+		}
+	}
+	return nil, domain.NotFoundf("no operation of workflow %s", op.WorkflowID)
+}
+
+// startVMOperation starts a VM workflow with workflows.VMStartOptions. A
+// workflow with the same ID that is still running makes it a KindConflict
+// naming that workflow's operation.
+func (s *Server) startVMOperation(c *gin.Context, op *domain.Operation, vmID uuid.UUID, workflow, input any) error {
+	err := s.startOperationWith(c, op, workflows.VMStartOptions(op.WorkflowID, vmID), workflow, input)
+	if err == nil {
+		return nil
+	}
+	if domain.IsKind(err, domain.KindConflict) {
+		// The store refused a second unfinished operation of the workflow.
+		if running, ferr := s.operations.FindOperationByWorkflowID(c.Request.Context(), op.WorkflowID); ferr == nil && !running.State.Terminal() {
+			return inProgress(running)
+		}
+		return err
+	}
+	runID, running := workflows.RunningWorkflow(err)
+	if !running {
+		return err
+	}
+	if other, ferr := s.runningVMOperation(c.Request.Context(), op); ferr == nil {
+		return inProgress(other)
+	}
+	return domain.Conflictf("workflow %s (run %s) is in progress for this VM; see it in the Temporal Web UI", op.WorkflowID, runID)
+}
+
+// loadVM finds the :id VM after checking the caller may do need to it.
+func (s *Server) loadVM(c *gin.Context, need domain.Key) (*domain.VM, error) {
+	id, err := pathID(c, domain.ObjectVM)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorize(c, domain.Ref(domain.ObjectVM, id), need); err != nil {
+		return nil, err
+	}
+	vm, err := s.vms.FindVM(c.Request.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	return vm, nil
+}

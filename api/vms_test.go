@@ -1,0 +1,343 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labforge/labforge/api"
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/apptest"
+	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/store/audit"
+	"github.com/labforge/labforge/workflows"
+	"github.com/stretchr/testify/require"
+)
+
+// vmLab is a stack with the simulator's cluster imported and synced, so
+// its templates exist, and an instructor, a participant and a stranger.
+type vmLab struct {
+	s          *apptest.Stack
+	sim        *pvesim.Server
+	admin      string
+	instructor string
+	pat        string
+	patID      uuid.UUID
+	stranger   string
+	template   domain.VMTemplate
+}
+
+func newVMLab(t *testing.T, durations pvesim.Durations) *vmLab {
+	t.Helper()
+	sim := pvesim.New(pvesim.Config{TimeScale: 0.001, Durations: durations})
+	t.Cleanup(sim.Close)
+	s := apptest.Start(t)
+	l := &vmLab{s: s, sim: sim, admin: s.AdminToken(t)}
+
+	r := s.Do(t, "POST", "/api/v1/nodes/import", l.admin, map[string]any{
+		"name": "pve1", "cluster": "lab", "endpoint": sim.URL(), "token_id": pvesim.DefaultTokenID, "token_secret": pvesim.DefaultTokenSecret,
+		"tls_fingerprint": sim.Fingerprint(), "storages": []string{"local-lvm"}, "bridge": "vmbr0",
+	})
+	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+	op := awaitOperation(t, s, l.admin, r.Header.Get("Location"))
+	require.Equal(t, domain.OpCompleted, op.State, op.Error)
+	var synced workflows.SyncInventoryResult
+	runPeriodic(t, s, "test-sync", workflows.SyncInventory, workflows.SyncInventoryInput{}, &synced)
+	require.Zero(t, synced.Failed, "%+v", synced)
+
+	var templates struct {
+		Items []domain.VMTemplate `json:"items"`
+	}
+	r = s.Do(t, "GET", "/api/v1/templates?kind=qemu", l.admin, nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	r.JSON(t, &templates)
+	require.NotEmpty(t, templates.Items)
+	l.template = templates.Items[0]
+
+	l.instructor = l.user(t, "ines", domain.RoleInstructor)
+	l.pat = l.user(t, "pat", domain.RoleParticipant)
+	var me domain.User
+	s.Do(t, "GET", "/api/v1/me", l.pat, nil).JSON(t, &me)
+	l.patID = me.ID
+	l.stranger = l.user(t, "sam", domain.RoleParticipant)
+	return l
+}
+
+// user creates an account with one role and signs in as it.
+func (l *vmLab) user(t *testing.T, name, role string) string {
+	t.Helper()
+	const password = "a-long-enough-password-1"
+	r := l.s.Do(t, "POST", "/api/v1/users", l.admin, map[string]any{
+		"username": name, "email": name + "@example.org", "password": password, "roles": []string{role},
+	})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+	return l.s.Login(t, name, password)
+}
+
+// createVM asks for a VM for pat as the instructor and returns the VM id
+// and the operation's location.
+func (l *vmLab) createVM(t *testing.T, name string, start bool) (uuid.UUID, string) {
+	t.Helper()
+	r := l.s.Do(t, "POST", "/api/v1/vms", l.instructor, map[string]any{
+		"name": name, "owner_id": l.patID, "template_id": l.template.ID, "start": start,
+	})
+	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+	var op domain.Operation
+	r.JSON(t, &op)
+	require.Equal(t, "vm.create", op.Kind)
+	require.Equal(t, domain.ObjectVM, op.TargetType)
+	id := uuid.MustParse(op.TargetID)
+	require.Equal(t, workflows.CloneVMWorkflowID(id), op.WorkflowID)
+	require.Equal(t, "/api/v1/operations/"+op.ID.String(), r.Header.Get("Location"))
+	return id, r.Header.Get("Location")
+}
+
+// awaitState polls the operation at location until it reaches want.
+func awaitState(t *testing.T, s *apptest.Stack, token, location string, want domain.OperationState) domain.Operation {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var op domain.Operation
+		r := s.Do(t, "GET", location, token, nil)
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		r.JSON(t, &op)
+		if op.State == want {
+			return op
+		}
+		require.False(t, op.State.Terminal(), "operation ended %s (%s) while waiting for %s", op.State, op.Error, want)
+		if time.Now().After(deadline) {
+			t.Fatalf("operation still %s at step %q after 60s, want %s", op.State, op.Step, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func requireConflict(t *testing.T, r *apptest.Response, contains string) {
+	t.Helper()
+	require.Equal(t, http.StatusConflict, r.Status, string(r.Body))
+	var e api.ErrorBody
+	r.JSON(t, &e)
+	require.Contains(t, e.Error.Message, contains)
+}
+
+func TestVMLifecycleThroughAPI(t *testing.T) {
+	// A shutdown takes 3 s, long enough to send a second action meanwhile.
+	l := newVMLab(t, pvesim.Durations{Shutdown: 3000 * time.Second})
+	s := l.s
+
+	vmID, location := l.createVM(t, "web-1", true)
+	vmPath := "/api/v1/vms/" + vmID.String()
+	op := awaitOperation(t, s, l.instructor, location)
+	require.Equal(t, domain.OpCompleted, op.State, op.Error)
+
+	var vm domain.VM
+	r := s.Do(t, "GET", vmPath, l.pat, nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	r.JSON(t, &vm)
+	require.Equal(t, domain.GuestReady, vm.State)
+	require.Equal(t, domain.PowerRunning, vm.Power)
+	require.NotNil(t, vm.VMID)
+	require.NotNil(t, vm.NodeID)
+	require.NotNil(t, vm.IPv4)
+	require.Equal(t, l.patID, vm.OwnerID)
+	require.Equal(t, l.template.Cores, vm.Cores)
+	_, exists := l.sim.Guest(op.Result["node"].(string), *vm.VMID)
+	require.True(t, exists)
+
+	// The owner lists it; the stranger neither lists nor sees it.
+	var list struct {
+		Items []domain.VM `json:"items"`
+	}
+	r = s.Do(t, "GET", "/api/v1/vms?state=ready", l.pat, nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	r.JSON(t, &list)
+	require.Len(t, list.Items, 1)
+	require.Equal(t, vmID, list.Items[0].ID)
+	s.Do(t, "GET", "/api/v1/vms", l.stranger, nil).JSON(t, &list)
+	require.Empty(t, list.Items)
+	s.Do(t, "GET", "/api/v1/vms", l.admin, nil).JSON(t, &list)
+	require.Len(t, list.Items, 1)
+	require.Equal(t, http.StatusBadRequest, s.Do(t, "GET", "/api/v1/vms?state=sleeping", l.pat, nil).Status)
+	require.Equal(t, http.StatusNotFound, s.Do(t, "GET", vmPath, l.stranger, nil).Status)
+	require.Equal(t, http.StatusNotFound, s.Do(t, "POST", vmPath+"/actions/stop", l.stranger, nil).Status)
+	require.Equal(t, http.StatusNotFound, s.Do(t, "DELETE", vmPath, l.stranger, nil).Status)
+	// The owner may power it but not delete it; a participant may not create VMs.
+	require.Equal(t, http.StatusForbidden, s.Do(t, "DELETE", vmPath, l.pat, nil).Status)
+	require.Equal(t, http.StatusForbidden, s.Do(t, "POST", "/api/v1/vms", l.pat, map[string]any{
+		"name": "mine", "template_id": l.template.ID,
+	}).Status)
+
+	// A slow shutdown; a second action meanwhile is refused naming it.
+	r = s.Do(t, "POST", vmPath+"/actions/shutdown", l.pat, nil)
+	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+	var shutdown domain.Operation
+	r.JSON(t, &shutdown)
+	require.Equal(t, "vm.shutdown", shutdown.Kind)
+	requireConflict(t, s.Do(t, "POST", vmPath+"/actions/start", l.pat, nil),
+		"operation "+shutdown.ID.String()+" (vm.shutdown) is in progress for this VM")
+	requireConflict(t, s.Do(t, "DELETE", vmPath, l.admin, nil), shutdown.ID.String())
+	shutdown = awaitOperation(t, s, l.pat, r.Header.Get("Location"))
+	require.Equal(t, domain.OpCompleted, shutdown.State, shutdown.Error)
+	s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
+	require.Equal(t, domain.PowerStopped, vm.Power)
+
+	r = s.Do(t, "POST", vmPath+"/actions/start", l.pat, nil)
+	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+	started := awaitOperation(t, s, l.pat, r.Header.Get("Location"))
+	require.Equal(t, domain.OpCompleted, started.State, started.Error)
+	s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
+	require.Equal(t, domain.PowerRunning, vm.Power)
+	require.Equal(t, http.StatusNotFound, s.Do(t, "POST", vmPath+"/actions/explode", l.pat, nil).Status)
+
+	// A finished operation cannot be retried, and the owner may not retry at all.
+	requireConflict(t, s.Do(t, "POST", "/api/v1/operations/"+started.ID.String()+"/retry", l.admin, nil), "is completed")
+	require.Equal(t, http.StatusForbidden, s.Do(t, "POST", "/api/v1/operations/"+started.ID.String()+"/retry", l.pat, nil).Status)
+	require.Equal(t, http.StatusNotFound, s.Do(t, "POST", "/api/v1/operations/"+started.ID.String()+"/abort", l.stranger, nil).Status)
+
+	// Reset rolls back to the baseline snapshot and keeps the VM running.
+	r = s.Do(t, "POST", vmPath+"/actions/reset", l.pat, nil)
+	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+	var reset domain.Operation
+	r.JSON(t, &reset)
+	require.Equal(t, "vm.reset", reset.Kind)
+	reset = awaitOperation(t, s, l.pat, r.Header.Get("Location"))
+	require.Equal(t, domain.OpCompleted, reset.State, reset.Error)
+	s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
+	require.Equal(t, domain.PowerRunning, vm.Power)
+
+	// The instructor who created it only reads it; an admin deletes it.
+	require.Equal(t, http.StatusForbidden, s.Do(t, "DELETE", vmPath, l.instructor, nil).Status)
+	r = s.Do(t, "DELETE", vmPath, l.admin, nil)
+	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+	deleted := awaitOperation(t, s, l.admin, r.Header.Get("Location"))
+	require.Equal(t, domain.OpCompleted, deleted.State, deleted.Error)
+	s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
+	require.Equal(t, domain.GuestDeleted, vm.State)
+	_, exists = l.sim.Guest(op.Result["node"].(string), *vm.VMID)
+	require.False(t, exists)
+	requireConflict(t, s.Do(t, "POST", vmPath+"/actions/start", l.pat, nil), "not ready")
+	requireConflict(t, s.Do(t, "DELETE", vmPath, l.admin, nil), "already deleted")
+
+	// Every mutation is in the audit log, with its actor.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	recs, _, err := s.Platform.Audit.ListAudit(ctx, audit.AuditFilter{ObjectType: domain.ObjectVM, ObjectID: vmID.String()})
+	require.NoError(t, err)
+	actions := map[string]string{}
+	for _, rec := range recs {
+		actions[rec.Action] = rec.ActorName
+	}
+	require.Equal(t, map[string]string{
+		"vm.create": "ines", "vm.shutdown": "pat", "vm.start": "pat", "vm.reset": "pat", "vm.delete": "admin",
+	}, actions)
+}
+
+func TestCreateVMValidation(t *testing.T) {
+	l := newVMLab(t, pvesim.Durations{})
+	s := l.s
+	var e api.ErrorBody
+
+	r := s.Do(t, "POST", "/api/v1/vms", l.instructor, map[string]any{
+		"name": "Not A Label", "owner_id": uuid.New(), "template_id": uuid.New(), "cores": 500, "memory_mb": -1,
+	})
+	require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))
+	r.JSON(t, &e)
+	for _, f := range []string{"name", "owner_id", "template_id", "cores", "memory_mb"} {
+		require.Contains(t, e.Error.Fields, f)
+	}
+
+	r = s.Do(t, "POST", "/api/v1/vms", l.instructor, map[string]any{"name": "web-1", "template_id": "nine-thousand", "owner_id": "pat"})
+	require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))
+	r.JSON(t, &e)
+	require.Equal(t, "must be a template id", e.Error.Fields["template_id"])
+	require.Equal(t, "must be a user id", e.Error.Fields["owner_id"])
+
+	// An LXC template cannot become a VM.
+	var cts struct {
+		Items []domain.VMTemplate `json:"items"`
+	}
+	s.Do(t, "GET", "/api/v1/templates?kind=lxc", l.admin, nil).JSON(t, &cts)
+	if len(cts.Items) > 0 {
+		r = s.Do(t, "POST", "/api/v1/vms", l.instructor, map[string]any{"name": "web-1", "template_id": cts.Items[0].ID})
+		require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))
+		r.JSON(t, &e)
+		require.Contains(t, e.Error.Fields["template_id"], "QEMU")
+	}
+
+	r = s.Do(t, "POST", "/api/v1/vms", l.instructor, map[string]any{"name": "web-1"})
+	require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))
+	r.JSON(t, &e)
+	require.Contains(t, e.Error.Fields, "template_id")
+
+	r = s.Do(t, "POST", "/api/v1/vms", l.instructor, `{"name": "web-1", "template_id": "`+l.template.ID.String()+`", "cores": "two"}`)
+	require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))
+	r.JSON(t, &e)
+	require.Equal(t, "must be of type number", e.Error.Fields["cores"])
+
+	r = s.Do(t, "POST", "/api/v1/vms", l.instructor, map[string]any{"name": "web-1", "template_id": l.template.ID, "gpu": true})
+	require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))
+	r.JSON(t, &e)
+	require.Equal(t, "is not a known field", e.Error.Fields["gpu"])
+}
+
+// cloneRefused makes Proxmox refuse every clone with an error a retry
+// cannot fix, so a clone waits for its operator at once.
+var cloneRefused = pvesim.Faults{
+	EndpointErrorRates: map[string]float64{"POST /nodes/{node}/qemu/{vmid}/clone": 1},
+	ErrorText:          "storage 'local-lvm' is not available on node 'pve1'",
+}
+
+// TestCloneAwaitsOperatorThenRetries makes Proxmox refuse the clone for
+// good, so the operation waits for its operator at once; a retry after the
+// fault is gone completes it.
+//
+// A node marked down (sim.SetNodeDown) answers 595, which is retryable:
+// the clone's eight attempts with backoff up to two minutes take about
+// seven minutes before the operator is asked, too long for this test.
+func TestCloneAwaitsOperatorThenRetries(t *testing.T) {
+	l := newVMLab(t, pvesim.Durations{})
+	s := l.s
+	require.NoError(t, l.sim.SetFaults(cloneRefused))
+
+	vmID, location := l.createVM(t, "flaky-1", false)
+	waiting := awaitState(t, s, l.admin, location, domain.OpAwaitingOperator)
+	require.Equal(t, "clone", waiting.Step)
+	require.NotEmpty(t, waiting.Error)
+
+	// Only an operator decides; the VM is busy meanwhile.
+	require.Equal(t, http.StatusForbidden, s.Do(t, "POST", "/api/v1/operations/"+waiting.ID.String()+"/retry", l.instructor, nil).Status)
+	requireConflict(t, s.Do(t, "DELETE", "/api/v1/vms/"+vmID.String(), l.admin, nil), waiting.ID.String())
+	require.Equal(t, http.StatusBadRequest, s.Do(t, "POST", "/api/v1/operations/"+waiting.ID.String()+"/retry", l.admin,
+		map[string]any{"action": "skip"}).Status)
+
+	require.NoError(t, l.sim.SetFaults(pvesim.Faults{}))
+	r := s.Do(t, "POST", "/api/v1/operations/"+waiting.ID.String()+"/retry", l.admin, map[string]any{"reason": "storage fixed"})
+	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+	done := awaitOperation(t, s, l.admin, location)
+	require.Equal(t, domain.OpCompleted, done.State, done.Error)
+
+	var vm domain.VM
+	s.Do(t, "GET", "/api/v1/vms/"+vmID.String(), l.pat, nil).JSON(t, &vm)
+	require.Equal(t, domain.GuestReady, vm.State)
+	require.NotNil(t, vm.VMID)
+	require.Equal(t, domain.PowerStopped, vm.Power)
+}
+
+func TestCloneAbortCompensates(t *testing.T) {
+	l := newVMLab(t, pvesim.Durations{})
+	s := l.s
+	require.NoError(t, l.sim.SetFaults(cloneRefused))
+	vmID, location := l.createVM(t, "doomed-1", false)
+	waiting := awaitState(t, s, l.admin, location, domain.OpAwaitingOperator)
+	require.NoError(t, l.sim.SetFaults(pvesim.Faults{}))
+
+	r := s.Do(t, "POST", "/api/v1/operations/"+waiting.ID.String()+"/abort", l.admin, nil)
+	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+	done := awaitOperation(t, s, l.admin, location)
+	require.Equal(t, domain.OpAborted, done.State, done.Error)
+	var vm domain.VM
+	s.Do(t, "GET", "/api/v1/vms/"+vmID.String(), l.admin, nil).JSON(t, &vm)
+	require.Equal(t, domain.GuestFailed, vm.State)
+}
