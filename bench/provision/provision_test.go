@@ -1,0 +1,204 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/labforge/labforge/internal/apptest"
+	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/workflows"
+)
+
+// TestMain stops the shared PostgreSQL cluster and FerretDB server.
+func TestMain(m *testing.M) { apptest.Main(m) }
+
+// BenchmarkProvision starts N CloneVM workflows at once over K simulated
+// nodes with clone_concurrency C and reports the makespan against the
+// capacity bound, Proxmox API calls per VM, the most clones a node ran at
+// once and the process CPU time per VM. One round usually exceeds the
+// default -benchtime, so the benchmark runs one round; -benchtime=3x runs
+// three on the same stack.
+func BenchmarkProvision(b *testing.B) {
+	p, err := loadParams()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := newStack(b, p)
+	var sum roundFigures
+	rounds := 0
+	for b.Loop() {
+		f := s.round(b, p, rounds)
+		sum.add(f)
+		rounds++
+	}
+	avg := sum.div(rounds)
+	bound := p.bound()
+	b.ReportMetric(avg.makespan.Seconds(), "makespan-s")
+	b.ReportMetric(bound.Seconds(), "bound-s")
+	b.ReportMetric(avg.makespan.Seconds()/bound.Seconds(), "makespan/bound")
+	b.ReportMetric(avg.apiCalls/float64(p.N), "api-calls/vm")
+	b.ReportMetric(float64(sum.maxClones), "max-clones/node")
+	b.ReportMetric(float64(avg.cpu.Microseconds())/1000/float64(p.N), "cpu-ms/vm")
+	b.ReportMetric(avg.slotAttempts/float64(p.N), "slot-attempts/vm")
+	b.Logf("N=%d K=%d C=%d T=%s (real %s, scale %g, poll %s, start=%t), %d round(s): makespan %s, bound %s, ratio %.2f; "+
+		"%.1f Proxmox API calls/VM; max concurrent clones per node %d (cap %d); CPU %.1f ms/VM; %.1f clone-slot attempts/VM",
+		p.N, p.K, p.C, p.T, p.cloneReal(), p.Scale, p.Poll, p.Start, rounds,
+		avg.makespan.Round(time.Millisecond), bound, avg.makespan.Seconds()/bound.Seconds(),
+		avg.apiCalls/float64(p.N), sum.maxClones, p.C, float64(avg.cpu.Microseconds())/1000/float64(p.N),
+		avg.slotAttempts/float64(p.N))
+	// The details go to stdout: the testing package cuts a benchmark's log
+	// after ten lines.
+	fmt.Printf("provision: activity attempts in the last round:%s\nprovision: Proxmox requests by route in the last round:%s\n",
+		sum.attempts, sum.routes)
+}
+
+// roundFigures is what one round measured.
+type roundFigures struct {
+	makespan  time.Duration
+	apiCalls  float64
+	cpu       time.Duration
+	maxClones int
+	routes    string
+	// slotAttempts counts AcquireCloneSlot attempts; beyond one per VM
+	// they are slot-wait retries.
+	slotAttempts float64
+	attempts     string
+}
+
+func (f *roundFigures) add(o roundFigures) {
+	f.makespan += o.makespan
+	f.apiCalls += o.apiCalls
+	f.cpu += o.cpu
+	f.slotAttempts += o.slotAttempts
+	f.maxClones = max(f.maxClones, o.maxClones)
+	f.routes = o.routes
+	f.attempts = o.attempts
+}
+
+func (f roundFigures) div(n int) roundFigures {
+	d := time.Duration(max(n, 1))
+	f.makespan /= d
+	f.cpu /= d
+	f.apiCalls /= float64(max(n, 1))
+	f.slotAttempts /= float64(max(n, 1))
+	return f
+}
+
+// round provisions N fresh VMs: it stores them, starts every CloneVM at
+// once, waits for all within p.Timeout and checks that no node ran more
+// than C clones at a time. The benchmark's ns/op includes storing the VMs;
+// makespan-s does not.
+func (s *stack) round(b *testing.B, p params, round int) roundFigures {
+	ctx, cancel := context.WithTimeout(context.Background(), p.Timeout)
+	defer cancel()
+	ids := s.newVMs(ctx, b, round, p.N)
+	before := s.sim.Stats()
+	cpu0 := cpuTime(b)
+	attempts0 := s.attempts.snapshot()
+
+	start := time.Now()
+	errs := make([]error, len(ids))
+	var started atomic.Int64 // when the last start returned, after start
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() { errs[i] = s.cloneVM(ctx, id, p.Start, start, &started) })
+	}
+	wg.Wait()
+	makespan := time.Since(start)
+	cpu := cpuTime(b) - cpu0
+	attempts1 := s.attempts.snapshot()
+	after := s.sim.Stats()
+	failed := 0
+	for i, err := range errs {
+		if err != nil {
+			if failed < 5 {
+				b.Errorf("VM %s: %v", ids[i], err)
+			}
+			failed++
+		}
+	}
+	if failed > 0 {
+		b.Fatalf("%d of %d CloneVM workflows failed or timed out (deadline %s)", failed, len(ids), p.Timeout)
+	}
+	f := roundFigures{makespan: makespan, cpu: cpu, apiCalls: float64(requests(after) - requests(before)), routes: routeDiff(before, after),
+		slotAttempts: float64(attempts1["AcquireCloneSlot"].Attempts - attempts0["AcquireCloneSlot"].Attempts),
+		attempts: fmt.Sprintf("\n  all %d workflows started by +%s", len(ids), time.Duration(started.Load()).Round(10*time.Millisecond)) +
+			attemptDiff(attempts0, attempts1, start)}
+	for name, ns := range after.Nodes {
+		got := ns.MaxRunning["qmclone"]
+		if got > p.C {
+			b.Errorf("node %s ran %d clones at once; its clone_concurrency is %d", name, got, p.C)
+		}
+		f.maxClones = max(f.maxClones, got)
+	}
+	return f
+}
+
+// cloneVM runs one VM's CloneVM workflow, as the API starts it, and waits
+// for its result; it records in lastStart when its start returned.
+func (s *stack) cloneVM(ctx context.Context, vm uuid.UUID, start bool, t0 time.Time, lastStart *atomic.Int64) error {
+	run, err := s.p.Temporal.ExecuteWorkflow(ctx, workflows.VMStartOptions(workflows.CloneVMWorkflowID(vm), vm),
+		workflows.CloneVM, workflows.CloneVMInput{VM: vm, Start: start})
+	if err != nil {
+		return fmt.Errorf("starting CloneVM: %w", err)
+	}
+	for d := int64(time.Since(t0)); ; {
+		cur := lastStart.Load()
+		if cur >= d || lastStart.CompareAndSwap(cur, d) {
+			break
+		}
+	}
+	var res workflows.CloneVMResult
+	if err := run.Get(ctx, &res); err != nil {
+		return fmt.Errorf("CloneVM: %w", err)
+	}
+	return nil
+}
+
+// requests is the total of the simulator's /api2 requests.
+func requests(st pvesim.Stats) int64 {
+	var n int64
+	for _, c := range st.Requests {
+		n += c
+	}
+	return n
+}
+
+// routeDiff lists the requests per route between two snapshots, busiest first.
+func routeDiff(before, after pvesim.Stats) string {
+	type kv struct {
+		route string
+		n     int64
+	}
+	var rs []kv
+	for r, n := range after.Requests {
+		if d := n - before.Requests[r]; d > 0 {
+			rs = append(rs, kv{r, d})
+		}
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].n > rs[j].n || (rs[i].n == rs[j].n && rs[i].route < rs[j].route) })
+	out := ""
+	for _, r := range rs {
+		out += fmt.Sprintf("\n  %6d  %s", r.n, r.route)
+	}
+	return out
+}
+
+// cpuTime is the process's user plus system CPU time so far. It includes
+// the embedded Temporal server, FerretDB and the simulator, which run in
+// this process; PostgreSQL runs in its own processes and is not counted.
+func cpuTime(tb testing.TB) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatalf("getrusage: %v", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
