@@ -50,6 +50,9 @@ type Proxmox struct {
 	// SlotLease is how long a clone slot is held without renewal; default
 	// 10 minutes. Polling a clone renews it.
 	SlotLease time.Duration
+	// SlotRetry is the mean wait before asking again for a busy clone slot;
+	// default 500ms.
+	SlotRetry time.Duration
 	// Wait paces task polling; zero fields take the client's defaults.
 	Wait   proxmox.WaitOptions
 	Logger *slog.Logger

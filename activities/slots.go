@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -38,10 +39,24 @@ func (a *Proxmox) AcquireCloneSlot(ctx context.Context, plan ClonePlan) error {
 		return classify(err)
 	}
 	if !got {
-		return temporal.NewApplicationError(fmt.Sprintf("all clone slots of node %s (%d) or storage %s (%d) are taken",
-			plan.Guest.Node, nodeCap, plan.SlotKey(), a.storageCap()), ErrTypeSlotBusy)
+		return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("all clone slots of node %s (%d) or storage %s (%d) are taken",
+			plan.Guest.Node, nodeCap, plan.SlotKey(), a.storageCap()), ErrTypeSlotBusy,
+			temporal.ApplicationErrorOptions{NextRetryDelay: a.slotRetryDelay()})
 	}
 	return nil
+}
+
+// slotRetryDelay is how long a workflow waits before asking for a slot
+// again: SlotRetry (default 500ms) jittered between half and one and a half
+// times, so that waiters spread out instead of retrying in waves on the
+// retry policy's growing backoff, and a freed slot is taken within about
+// SlotRetry.
+func (a *Proxmox) slotRetryDelay() time.Duration {
+	base := a.SlotRetry
+	if base <= 0 {
+		base = 500 * time.Millisecond
+	}
+	return base/2 + rand.N(base)
 }
 
 // ReleaseCloneSlot gives the calling workflow's clone slot back; releasing
