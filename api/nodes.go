@@ -60,6 +60,23 @@ type UpdateNodeRequest struct {
 // cluster with the same connection settings.
 type ImportNodesRequest = NodeRequest
 
+// nodeFromRequest builds a node from a registration request, with the
+// default clone concurrency, and validates it.
+func nodeFromRequest(req *NodeRequest) (*domain.Node, error) {
+	if req.CloneConcurrency == 0 {
+		req.CloneConcurrency = defaultCloneConcurrency
+	}
+	n := &domain.Node{
+		Name: req.Name, Cluster: req.Cluster, Endpoint: req.Endpoint, TokenID: req.TokenID, TokenSecret: req.TokenSecret,
+		TLSFingerprint: req.TLSFingerprint, TLSCAFile: req.TLSCAFile, TLSInsecure: req.TLSInsecure,
+		Storages: req.Storages, Bridge: req.Bridge, CloneConcurrency: req.CloneConcurrency,
+	}
+	if n.Storages == nil {
+		n.Storages = []string{}
+	}
+	return n, validateNode(n)
+}
+
 // validateNode checks n and that its TLS verification is configured.
 func validateNode(n *domain.Node) error {
 	var v domain.Validator
@@ -96,18 +113,8 @@ func (s *Server) createNode(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if req.CloneConcurrency == 0 {
-		req.CloneConcurrency = defaultCloneConcurrency
-	}
-	n := &domain.Node{
-		Name: req.Name, Cluster: req.Cluster, Endpoint: req.Endpoint, TokenID: req.TokenID, TokenSecret: req.TokenSecret,
-		TLSFingerprint: req.TLSFingerprint, TLSCAFile: req.TLSCAFile, TLSInsecure: req.TLSInsecure,
-		Storages: req.Storages, Bridge: req.Bridge, CloneConcurrency: req.CloneConcurrency,
-	}
-	if n.Storages == nil {
-		n.Storages = []string{}
-	}
-	if err := validateNode(n); err != nil {
+	n, err := nodeFromRequest(&req)
+	if err != nil {
 		abortWithError(c, err)
 		return
 	}
@@ -234,18 +241,8 @@ func (s *Server) importNodes(c *gin.Context) {
 // registerEntryNode creates the import's entry node, or updates it when
 // (cluster, name) is already registered.
 func (s *Server) registerEntryNode(c *gin.Context, req *ImportNodesRequest) (*domain.Node, error) {
-	if req.CloneConcurrency == 0 {
-		req.CloneConcurrency = defaultCloneConcurrency
-	}
-	n := &domain.Node{
-		Name: req.Name, Cluster: req.Cluster, Endpoint: req.Endpoint, TokenID: req.TokenID, TokenSecret: req.TokenSecret,
-		TLSFingerprint: req.TLSFingerprint, TLSCAFile: req.TLSCAFile, TLSInsecure: req.TLSInsecure,
-		Storages: req.Storages, Bridge: req.Bridge, CloneConcurrency: req.CloneConcurrency,
-	}
-	if n.Storages == nil {
-		n.Storages = []string{}
-	}
-	if err := validateNode(n); err != nil {
+	n, err := nodeFromRequest(req)
+	if err != nil {
 		return nil, err
 	}
 	ctx := c.Request.Context()

@@ -20,25 +20,6 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// awaitOperation polls the operation at location until it ends.
-func awaitOperation(t *testing.T, s *apptest.Stack, token, location string) domain.Operation {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		var op domain.Operation
-		r := s.Do(t, "GET", location, token, nil)
-		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
-		r.JSON(t, &op)
-		if op.State.Terminal() {
-			return op
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("operation still %s at step %q after 60s", op.State, op.Step)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // participantToken creates a participant and signs in as them.
 func participantToken(t *testing.T, s *apptest.Stack, admin string) string {
 	t.Helper()
@@ -156,7 +137,7 @@ func TestImportSyncTemplatesAndDriftEvents(t *testing.T) {
 		var op domain.Operation
 		r.JSON(t, &op)
 		require.True(t, strings.HasPrefix(op.WorkflowID, "nodes/import/"), op.WorkflowID)
-		op = awaitOperation(t, s, admin, r.Header.Get("Location"))
+		op = s.AwaitOperation(t, admin, r.Header.Get("Location"))
 		require.Equal(t, domain.OpCompleted, op.State, op.Error)
 		requireHistoryWithout(t, s, op.WorkflowID, pvesim.DefaultTokenSecret)
 		items, _ := op.Result["nodes"].([]any)

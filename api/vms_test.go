@@ -41,7 +41,7 @@ func newVMLab(t *testing.T, durations pvesim.Durations) *vmLab {
 		"tls_fingerprint": sim.Fingerprint(), "storages": []string{"local-lvm"}, "bridge": "vmbr0",
 	})
 	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
-	op := awaitOperation(t, s, l.admin, r.Header.Get("Location"))
+	op := s.AwaitOperation(t, l.admin, r.Header.Get("Location"))
 	require.Equal(t, domain.OpCompleted, op.State, op.Error)
 	var synced workflows.SyncInventoryResult
 	runPeriodic(t, s, "test-sync", workflows.SyncInventory, workflows.SyncInventoryInput{}, &synced)
@@ -129,7 +129,7 @@ func TestVMLifecycleThroughAPI(t *testing.T) {
 
 	vmID, location := l.createVM(t, "web-1", true)
 	vmPath := "/api/v1/vms/" + vmID.String()
-	op := awaitOperation(t, s, l.instructor, location)
+	op := s.AwaitOperation(t, l.instructor, location)
 	require.Equal(t, domain.OpCompleted, op.State, op.Error)
 
 	var vm domain.VM
@@ -178,14 +178,14 @@ func TestVMLifecycleThroughAPI(t *testing.T) {
 	requireConflict(t, s.Do(t, "POST", vmPath+"/actions/start", l.pat, nil),
 		"operation "+shutdown.ID.String()+" (vm.shutdown) is in progress for this VM")
 	requireConflict(t, s.Do(t, "DELETE", vmPath, l.admin, nil), shutdown.ID.String())
-	shutdown = awaitOperation(t, s, l.pat, r.Header.Get("Location"))
+	shutdown = s.AwaitOperation(t, l.pat, r.Header.Get("Location"))
 	require.Equal(t, domain.OpCompleted, shutdown.State, shutdown.Error)
 	s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
 	require.Equal(t, domain.PowerStopped, vm.Power)
 
 	r = s.Do(t, "POST", vmPath+"/actions/start", l.pat, nil)
 	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
-	started := awaitOperation(t, s, l.pat, r.Header.Get("Location"))
+	started := s.AwaitOperation(t, l.pat, r.Header.Get("Location"))
 	require.Equal(t, domain.OpCompleted, started.State, started.Error)
 	s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
 	require.Equal(t, domain.PowerRunning, vm.Power)
@@ -202,7 +202,7 @@ func TestVMLifecycleThroughAPI(t *testing.T) {
 	var reset domain.Operation
 	r.JSON(t, &reset)
 	require.Equal(t, "vm.reset", reset.Kind)
-	reset = awaitOperation(t, s, l.pat, r.Header.Get("Location"))
+	reset = s.AwaitOperation(t, l.pat, r.Header.Get("Location"))
 	require.Equal(t, domain.OpCompleted, reset.State, reset.Error)
 	s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
 	require.Equal(t, domain.PowerRunning, vm.Power)
@@ -211,7 +211,7 @@ func TestVMLifecycleThroughAPI(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, s.Do(t, "DELETE", vmPath, l.instructor, nil).Status)
 	r = s.Do(t, "DELETE", vmPath, l.admin, nil)
 	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
-	deleted := awaitOperation(t, s, l.admin, r.Header.Get("Location"))
+	deleted := s.AwaitOperation(t, l.admin, r.Header.Get("Location"))
 	require.Equal(t, domain.OpCompleted, deleted.State, deleted.Error)
 	s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
 	require.Equal(t, domain.GuestDeleted, vm.State)
@@ -315,7 +315,7 @@ func TestCloneAwaitsOperatorThenRetries(t *testing.T) {
 	require.NoError(t, l.sim.SetFaults(pvesim.Faults{}))
 	r := s.Do(t, "POST", "/api/v1/operations/"+waiting.ID.String()+"/retry", l.admin, map[string]any{"reason": "storage fixed"})
 	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
-	done := awaitOperation(t, s, l.admin, location)
+	done := s.AwaitOperation(t, l.admin, location)
 	require.Equal(t, domain.OpCompleted, done.State, done.Error)
 
 	var vm domain.VM
@@ -335,7 +335,7 @@ func TestCloneAbortCompensates(t *testing.T) {
 
 	r := s.Do(t, "POST", "/api/v1/operations/"+waiting.ID.String()+"/abort", l.admin, nil)
 	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
-	done := awaitOperation(t, s, l.admin, location)
+	done := s.AwaitOperation(t, l.admin, location)
 	require.Equal(t, domain.OpAborted, done.State, done.Error)
 	var vm domain.VM
 	s.Do(t, "GET", "/api/v1/vms/"+vmID.String(), l.admin, nil).JSON(t, &vm)

@@ -15,25 +15,6 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 )
 
-// waitOperation polls the operation until it is terminal or the deadline passes.
-func waitOperation(t *testing.T, s *apptest.Stack, token, location string) domain.Operation {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		var op domain.Operation
-		r := s.Do(t, "GET", location, token, nil)
-		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
-		r.JSON(t, &op)
-		if op.State.Terminal() {
-			return op
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("operation still %s at step %q after 60s", op.State, op.Step)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // TestDiagnosticsEndToEnd signs in, checks readiness, starts a workflow
 // through the API and follows it to completion through the API.
 func TestDiagnosticsEndToEnd(t *testing.T) {
@@ -48,7 +29,7 @@ func TestDiagnosticsEndToEnd(t *testing.T) {
 	require.Equal(t, workflows.DiagnosticsWorkflowID(op.ID), op.WorkflowID)
 	require.Equal(t, "/api/v1/operations/"+op.ID.String(), r.Header.Get("Location"))
 
-	done := waitOperation(t, s, token, r.Header.Get("Location"))
+	done := s.AwaitOperation(t, token, r.Header.Get("Location"))
 	require.Equal(t, domain.OpCompleted, done.State, done.Error)
 	require.Equal(t, true, done.Result["healthy"], "%v", done.Result)
 	probes := done.Result["probes"].([]any)
@@ -79,7 +60,7 @@ func TestDiagnosticsNamesAQueueWithoutWorkers(t *testing.T) {
 	token := s.AdminToken(t)
 	r := s.Do(t, "POST", "/api/v1/system/diagnostics", token, map[string]any{"queues": []string{"core", "pve-clone"}, "pickup_timeout_seconds": 1})
 	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
-	done := waitOperation(t, s, token, r.Header.Get("Location"))
+	done := s.AwaitOperation(t, token, r.Header.Get("Location"))
 	require.Equal(t, domain.OpCompleted, done.State)
 	require.Equal(t, false, done.Result["healthy"])
 	second := done.Result["probes"].([]any)[1].(map[string]any)
@@ -103,7 +84,7 @@ func TestOperationReflectsTerminatedWorkflow(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	require.NoError(t, s.Platform.Temporal.TerminateWorkflow(ctx, op.WorkflowID, "", "operator test"))
-	done := waitOperation(t, s, token, r.Header.Get("Location"))
+	done := s.AwaitOperation(t, token, r.Header.Get("Location"))
 	require.Equal(t, domain.OpAborted, done.State)
 	require.Contains(t, done.Error, "terminated")
 }

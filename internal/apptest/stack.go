@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/temporalx"
@@ -168,6 +169,28 @@ func (s *Stack) Login(t testing.TB, username, password string) string {
 // AdminToken signs in as the bootstrap administrator.
 func (s *Stack) AdminToken(t testing.TB) string {
 	return s.Login(t, "admin", AdminPassword)
+}
+
+// AwaitOperation polls the operation at location (a Location header) until
+// it is terminal, failing t after 60 seconds.
+func (s *Stack) AwaitOperation(t testing.TB, token, location string) domain.Operation {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var op domain.Operation
+		r := s.Do(t, http.MethodGet, location, token, nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", location, r.Status, r.Body)
+		}
+		r.JSON(t, &op)
+		if op.State.Terminal() {
+			return op
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("operation still %s at step %q after 60s", op.State, op.Step)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // Main runs the tests of a package that uses Start, then stops the shared
