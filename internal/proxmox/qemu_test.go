@@ -176,8 +176,10 @@ func TestSnapshotRollback(t *testing.T) {
 		_, err = c.WaitTask(ctx, "", upid, fastWait)
 	}
 	wantKind(t, err, proxmox.NotFound)
-	_, err = c.CreateSnapshot(ctx, "pve1", 230, "bad name", "", false)
-	wantKind(t, err, proxmox.Invalid)
+	if validating(t, s) {
+		_, err = c.CreateSnapshot(ctx, "pve1", 230, "bad name", "", false)
+		wantKind(t, err, proxmox.Invalid)
+	}
 }
 
 func TestDeleteWithPurge(t *testing.T) {
