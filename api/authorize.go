@@ -1,7 +1,10 @@
 package api
 
 import (
+	"context"
+
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 	"github.com/labforge/labforge/domain"
 )
 
@@ -14,4 +17,28 @@ func (s *Server) authorize(c *gin.Context, obj domain.ObjectRef, need domain.Key
 		return err
 	}
 	return domain.Authorize(subject, perms, obj, need)
+}
+
+// loadObject finds the :id object of objectType with find, after checking
+// the caller may do need to it. A caller who may not read it, like a
+// malformed id, gets KindNotFound.
+func loadObject[T any](s *Server, c *gin.Context, objectType string, need domain.Key,
+	find func(context.Context, uuid.UUID) (*T, error)) (*T, error) {
+	id, err := pathID(c, objectType)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorize(c, domain.Ref(objectType, id), need); err != nil {
+		return nil, err
+	}
+	return find(c.Request.Context(), id)
+}
+
+// listPage checks the caller may read every object of objectType and
+// returns the page the request asks for.
+func (s *Server) listPage(c *gin.Context, objectType string) (domain.Page, error) {
+	if err := s.authorize(c, domain.TypeRef(objectType), domain.KeyRead); err != nil {
+		return domain.Page{}, err
+	}
+	return pageParams(c)
 }

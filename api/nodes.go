@@ -86,11 +86,7 @@ func validateNode(n *domain.Node) error {
 }
 
 func (s *Server) listNodes(c *gin.Context) {
-	if err := s.authorize(c, domain.TypeRef(domain.ObjectNode), domain.KeyRead); err != nil {
-		abortWithError(c, err)
-		return
-	}
-	page, err := pageParams(c)
+	page, err := s.listPage(c, domain.ObjectNode)
 	if err != nil {
 		abortWithError(c, err)
 		return
@@ -267,12 +263,5 @@ func (s *Server) registerEntryNode(c *gin.Context, req *ImportNodesRequest) (*do
 
 // loadNode finds the :id node after checking the caller may do need to it.
 func (s *Server) loadNode(c *gin.Context, need domain.Key) (*domain.Node, error) {
-	id, err := pathID(c, domain.ObjectNode)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(c, domain.Ref(domain.ObjectNode, id), need); err != nil {
-		return nil, err
-	}
-	return s.nodes.FindNode(c.Request.Context(), id)
+	return loadObject(s, c, domain.ObjectNode, need, s.nodes.FindNode)
 }

@@ -17,11 +17,7 @@ type SystemEventStore interface {
 // listSystemEvents answers GET /system/events, filtered by kind, severity
 // and object, newest first. Administrators only.
 func (s *Server) listSystemEvents(c *gin.Context) {
-	if err := s.authorize(c, domain.TypeRef(domain.ObjectSystem), domain.KeyRead); err != nil {
-		abortWithError(c, err)
-		return
-	}
-	page, err := pageParams(c)
+	page, err := s.listPage(c, domain.ObjectSystem)
 	if err != nil {
 		abortWithError(c, err)
 		return

@@ -17,11 +17,7 @@ type TemplateStore interface {
 }
 
 func (s *Server) listTemplates(c *gin.Context) {
-	if err := s.authorize(c, domain.TypeRef(domain.ObjectTemplate), domain.KeyRead); err != nil {
-		abortWithError(c, err)
-		return
-	}
-	page, err := pageParams(c)
+	page, err := s.listPage(c, domain.ObjectTemplate)
 	if err != nil {
 		abortWithError(c, err)
 		return
@@ -47,15 +43,7 @@ func (s *Server) listTemplates(c *gin.Context) {
 }
 
 func (s *Server) getTemplate(c *gin.Context) {
-	id, err := pathID(c, domain.ObjectTemplate)
-	if err == nil {
-		err = s.authorize(c, domain.Ref(domain.ObjectTemplate, id), domain.KeyRead)
-	}
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	t, err := s.templates.FindTemplate(c.Request.Context(), id)
+	t, err := loadObject(s, c, domain.ObjectTemplate, domain.KeyRead, s.templates.FindTemplate)
 	if err != nil {
 		abortWithError(c, err)
 		return

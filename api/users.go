@@ -27,11 +27,7 @@ type UpdateUserRequest struct {
 }
 
 func (s *Server) listUsers(c *gin.Context) {
-	if err := s.authorize(c, domain.TypeRef(domain.ObjectUser), domain.KeyRead); err != nil {
-		abortWithError(c, err)
-		return
-	}
-	page, err := pageParams(c)
+	page, err := s.listPage(c, domain.ObjectUser)
 	if err != nil {
 		abortWithError(c, err)
 		return
@@ -160,14 +156,7 @@ func (s *Server) deleteUser(c *gin.Context) {
 
 // loadUser finds the :id user after checking the caller may do need to it.
 func (s *Server) loadUser(c *gin.Context, need domain.Key) (*domain.User, error) {
-	id, err := pathID(c, domain.ObjectUser)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(c, domain.Ref(domain.ObjectUser, id), need); err != nil {
-		return nil, err
-	}
-	return s.users.FindUserByID(c.Request.Context(), id)
+	return loadObject(s, c, domain.ObjectUser, need, s.users.FindUserByID)
 }
 
 // keepAnAdmin refuses a change that would leave no enabled administrator

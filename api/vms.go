@@ -352,16 +352,5 @@ func (s *Server) startVMOperation(c *gin.Context, op *domain.Operation, vmID uui
 
 // loadVM finds the :id VM after checking the caller may do need to it.
 func (s *Server) loadVM(c *gin.Context, need domain.Key) (*domain.VM, error) {
-	id, err := pathID(c, domain.ObjectVM)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(c, domain.Ref(domain.ObjectVM, id), need); err != nil {
-		return nil, err
-	}
-	vm, err := s.vms.FindVM(c.Request.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	return vm, nil
+	return loadObject(s, c, domain.ObjectVM, need, s.vms.FindVM)
 }
