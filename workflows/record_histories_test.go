@@ -92,7 +92,7 @@ func TestRecordHistories(t *testing.T) {
 	for _, q := range []string{config.QueueCore, config.QueuePVEClone, config.QueuePVEActions} {
 		ts.NewWorker(q, func(r worker.Registry) {
 			if q == config.QueueCore {
-				Register(r)
+				Register(r, Tuning{})
 			}
 			r.RegisterActivity(fake)
 			r.RegisterActivity(&fakeOperations{})

@@ -50,7 +50,9 @@ func RunningWorkflow(err error) (runID string, ok bool) {
 }
 
 // Activity options of the VM lifecycle workflows. When an activity's
-// retries are exhausted, its step waits for the operator.
+// retries are exhausted, its step waits for the operator. The retry
+// intervals, attempts and heartbeat timeouts shown are placeholders that
+// exec replaces with the worker's Tuning (see Tuning.apply).
 var (
 	// coreOptions: PostgreSQL bookkeeping.
 	coreOptions = workflow.ActivityOptions{
@@ -102,7 +104,8 @@ var (
 	}
 )
 
-// exec runs one activity with opts and stores its result in out (nil for none).
+// exec runs one activity with opts, under the worker's Tuning, and stores
+// its result in out (nil for none).
 func exec(ctx workflow.Context, opts workflow.ActivityOptions, out any, activity any, args ...any) error {
-	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), activity, args...).Get(ctx, out)
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, tuned(ctx, opts)), activity, args...).Get(ctx, out)
 }

@@ -111,7 +111,7 @@ func (s *stack) startWorkers(tb testing.TB, p params) {
 		w := worker.New(s.p.Temporal, q, worker.Options{Identity: "bench@" + q,
 			Interceptors: []interceptor.WorkerInterceptor{s.attempts}})
 		if q == config.QueueCore {
-			workflows.Register(w)
+			workflows.Register(w, workflows.Tuning{})
 			w.RegisterActivity(&activities.Operations{Store: s.p.DB})
 		}
 		for _, fn := range activities.ProxmoxActivities(px, q) {

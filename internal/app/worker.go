@@ -51,7 +51,8 @@ func (p *Platform) register(w worker.Worker, queue, identity string) {
 		"postgresql": p.DB, "mongodb": p.Audit,
 	}})
 	if queue == config.QueueCore {
-		workflows.Register(w)
+		workflows.Register(w, workflows.Tuning{StepRetryInterval: p.Config.StepRetryInterval,
+			StepMaxAttempts: p.Config.StepMaxAttempts, HeartbeatTimeout: p.Config.HeartbeatTimeout})
 		w.RegisterActivity(&activities.Operations{Store: p.DB})
 	}
 	vmIDs, _ := p.Config.VMIDs() // validated when the configuration was loaded

@@ -59,6 +59,10 @@ type Config struct {
 	SyncInterval           time.Duration `env:"SYNC_INTERVAL" envDefault:"60s"`
 	ReconcileInterval      time.Duration `env:"RECONCILE_INTERVAL" envDefault:"10m"`
 	ReconcileDeleteOrphans bool          `env:"RECONCILE_DELETE_ORPHANS" envDefault:"false"`
+
+	StepRetryInterval time.Duration `env:"STEP_RETRY_INTERVAL" envDefault:"2s"`
+	StepMaxAttempts   int           `env:"STEP_MAX_ATTEMPTS" envDefault:"8"`
+	HeartbeatTimeout  time.Duration `env:"HEARTBEAT_TIMEOUT" envDefault:"1m"`
 }
 
 // Load reads the configuration from the process environment.
@@ -174,6 +178,15 @@ func (c *Config) Validate() error {
 	}
 	if c.SyncInterval < 5*time.Second {
 		bad("SyncInterval", "is %s; use at least 5s", c.SyncInterval)
+	}
+	if c.StepRetryInterval < 10*time.Millisecond || c.StepRetryInterval > 10*time.Minute {
+		bad("StepRetryInterval", "is %s; use 10ms to 10m", c.StepRetryInterval)
+	}
+	if c.StepMaxAttempts < 1 || c.StepMaxAttempts > 100 {
+		bad("StepMaxAttempts", "is %d; use 1 to 100", c.StepMaxAttempts)
+	}
+	if c.HeartbeatTimeout < time.Second || c.HeartbeatTimeout > time.Hour {
+		bad("HeartbeatTimeout", "is %s; use 1s to 1h", c.HeartbeatTimeout)
 	}
 	if c.ReconcileInterval < time.Minute {
 		bad("ReconcileInterval", "is %s; use at least 1m", c.ReconcileInterval)

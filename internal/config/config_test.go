@@ -38,6 +38,9 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		"LABFORGE_VMID_RANGE=lots":              "LABFORGE_VMID_RANGE",
 		"LABFORGE_SYNC_INTERVAL=1s":             "LABFORGE_SYNC_INTERVAL",
 		"LABFORGE_CLONE_CAP_PER_STORAGE=0":      "LABFORGE_CLONE_CAP_PER_STORAGE",
+		"LABFORGE_STEP_MAX_ATTEMPTS=0":          "LABFORGE_STEP_MAX_ATTEMPTS",
+		"LABFORGE_STEP_RETRY_INTERVAL=1ns":      "LABFORGE_STEP_RETRY_INTERVAL",
+		"LABFORGE_HEARTBEAT_TIMEOUT=2h":         "LABFORGE_HEARTBEAT_TIMEOUT",
 	}
 	for kv, variable := range cases {
 		_, err := config.LoadFrom([]string{kv})
