@@ -43,6 +43,10 @@ type Proxmox struct {
 	Store   ProxmoxStore
 	Clients *NodeClients
 	Slots   SlotStore
+	// Waiters, when set, lets AcquireCloneSlot wait for a released slot
+	// instead of failing with SlotBusy at once; feed it the process's
+	// CloneSlotChannel notifications.
+	Waiters *SlotWaiters
 	// VMIDs is the range VMIDs are allocated from (config VMIDs()).
 	VMIDs domain.VMIDRange
 	// CloneCapPerStorage caps concurrent clones per storage; default 4.

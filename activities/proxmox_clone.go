@@ -18,7 +18,19 @@ import (
 // made, and is taken as it is (after waiting for its clone lock to go); a
 // stranger's guest there is a non-retryable AlreadyExists. A retried
 // attempt resumes polling the clone task its predecessor started.
+//
+// Once the clone is done it gives the workflow's clone slot back itself,
+// so the next clone on the node starts without waiting for the workflow's
+// own ReleaseCloneSlot step (which still runs, for the failure paths).
 func (a *Proxmox) CloneGuest(ctx context.Context, plan ClonePlan) error {
+	err := a.cloneGuest(ctx, plan)
+	if err == nil {
+		a.releaseSlot(ctx)
+	}
+	return err
+}
+
+func (a *Proxmox) cloneGuest(ctx context.Context, plan ClonePlan) error {
 	c, err := a.client(ctx, plan.SourceNodeID)
 	if err != nil {
 		return err

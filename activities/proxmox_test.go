@@ -339,3 +339,35 @@ func TestResetWithoutBaselineIsSnapshotMissingAndReplansInPlace(t *testing.T) {
 	require.Contains(t, g.Snapshots, BaselineSnapshot)
 	require.EqualValues(t, 2, f.clones("pve1"))
 }
+
+func TestAcquireCloneSlotWaitsForARelease(t *testing.T) {
+	t.Parallel()
+	f := newPxFixture(t)
+	vm := f.newVM(t, "queued", 9000, true)
+	var plan ClonePlan
+	f.must(t, &plan, f.px.ReserveAndPlace, vm.ID)
+	plan.NodeCap = 1
+	got, err := f.db.AcquireCloneSlot(f.ctx, plan.Guest.NodeID, plan.SlotKey(), "vm/other/clone", 1, 4, time.Minute)
+	require.NoError(t, err)
+	require.True(t, got)
+
+	waiters := NewSlotWaiters(0)
+	lctx, stop := context.WithCancel(f.ctx)
+	defer stop()
+	go func() { _ = f.db.Listen(lctx, store.CloneSlotChannel, waiters.Released, waiters.WakeAll) }()
+	f.px.Waiters = waiters
+
+	// The holder gives its slot back once the activity is queued.
+	go func() {
+		for waiters.Waiting() == 0 && lctx.Err() == nil {
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond)
+		_ = f.db.ReleaseCloneSlot(f.ctx, "vm/other/clone")
+	}()
+	f.must(t, nil, f.px.AcquireCloneSlot, plan)
+	holders, err := f.db.CloneSlotHolders(f.ctx, plan.Guest.NodeID)
+	require.NoError(t, err)
+	require.Len(t, holders, 1, "the waiter holds the node's one slot")
+	require.Zero(t, waiters.Waiting(), "the waiter left the queue")
+}

@@ -90,10 +90,13 @@ func (db *DB) RenewCloneSlot(ctx context.Context, holder string, lease time.Dura
 	return tag.RowsAffected() == 1, nil
 }
 
-// ReleaseCloneSlot gives holder's slot back. Releasing a slot not held is
-// not an error.
+// ReleaseCloneSlot gives holder's slot back and announces it on
+// CloneSlotChannel (delivered when the statement commits), so waiters in
+// every worker process ask again at once. Releasing a slot not held is not
+// an error and announces nothing.
 func (db *DB) ReleaseCloneSlot(ctx context.Context, holder string) error {
-	_, err := db.q.Exec(ctx, `DELETE FROM clone_slots WHERE holder = $1`, holder)
+	_, err := db.q.Exec(ctx, `WITH released AS (DELETE FROM clone_slots WHERE holder = $1 RETURNING node_id, storage)
+		SELECT pg_notify($2, node_id::text || ' ' || storage) FROM released`, holder, CloneSlotChannel)
 	return mapDeleteErr(err, "clone slot")
 }
 

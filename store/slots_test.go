@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 )
 
@@ -116,4 +118,66 @@ func TestExpiredCloneSlotsAreReclaimed(t *testing.T) {
 	got, err = db.AcquireCloneSlot(ctx, node, "lab:local-lvm", "next", 1, 1, time.Minute)
 	require.NoError(t, err)
 	require.True(t, got, "an expired lease is reclaimed")
+}
+
+func TestReleasingACloneSlotNotifiesListeners(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	db := storetest.New(t)
+	node := uuid.New()
+
+	payloads := make(chan string, 4)
+	listening := make(chan struct{})
+	lctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- db.Listen(lctx, store.CloneSlotChannel, func(p string) { payloads <- p }, nil)
+	}()
+	// LISTEN is in place once a notification sent after it arrives.
+	go func() {
+		defer close(listening)
+		for {
+			select {
+			case <-lctx.Done():
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			got, err := db.AcquireCloneSlot(ctx, node, "lab:probe", "probe", 1, 1, time.Minute)
+			if err != nil || !got || db.ReleaseCloneSlot(ctx, "probe") != nil {
+				return
+			}
+			select {
+			case p := <-payloads:
+				if p != node.String()+" lab:probe" {
+					t.Errorf("the probe's release was announced as %q", p)
+				}
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+	select {
+	case <-listening:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the listener never received a release")
+	}
+
+	got, err := db.AcquireCloneSlot(ctx, node, "lab:local-lvm", "vm/1/clone", 1, 1, time.Minute)
+	require.NoError(t, err)
+	require.True(t, got)
+	require.NoError(t, db.ReleaseCloneSlot(ctx, "vm/1/clone"))
+	require.NoError(t, db.ReleaseCloneSlot(ctx, "vm/1/clone"), "releasing twice is harmless")
+	select {
+	case p := <-payloads:
+		require.Equal(t, node.String()+" lab:local-lvm", p)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification for the release")
+	}
+	select {
+	case p := <-payloads:
+		t.Fatalf("a release of nothing was announced: %q", p)
+	case <-time.After(200 * time.Millisecond):
+	}
+	stop()
+	require.NoError(t, <-done)
 }

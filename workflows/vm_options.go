@@ -62,12 +62,14 @@ var (
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 10,
 		},
 	}
-	// slotOptions: acquiring a clone slot retries SlotBusy with a short
-	// backoff for as long as the schedule-to-close allows; the retry policy
-	// is the wait queue.
+	// slotOptions: acquiring a clone slot waits up to a minute per attempt
+	// (heartbeating) for a slot to be released, then retries SlotBusy with
+	// the short delay the error carries, for as long as the
+	// schedule-to-close allows.
 	slotOptions = workflow.ActivityOptions{
 		TaskQueue:              config.QueueCore,
-		StartToCloseTimeout:    30 * time.Second,
+		StartToCloseTimeout:    2 * time.Minute,
+		HeartbeatTimeout:       time.Minute,
 		ScheduleToCloseTimeout: 6 * time.Hour,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: 2 * time.Second, BackoffCoefficient: 1.5, MaximumInterval: 20 * time.Second,

@@ -102,7 +102,7 @@ func (s *stack) startWorkers(tb testing.TB, p params) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	px := &activities.Proxmox{Store: s.p.DB, Slots: s.p.DB, VMIDs: vmIDs,
+	px := &activities.Proxmox{Store: s.p.DB, Slots: s.p.DB, Waiters: s.p.SlotWaiters(), VMIDs: vmIDs,
 		CloneCapPerStorage: s.p.Config.CloneCapPerStorage, Logger: s.p.Logger,
 		Clients:   &activities.NodeClients{Store: s.p.DB, Timeout: s.p.Config.ProxmoxTimeout, Logger: s.p.Logger},
 		SlotRetry: 2 * p.Poll,

@@ -30,6 +30,11 @@ type Platform struct {
 
 	clientsOnce sync.Once
 	clients     *activities.NodeClients
+
+	waitersOnce   sync.Once
+	waiters       *activities.SlotWaiters
+	stopListening context.CancelFunc
+	listening     sync.WaitGroup
 }
 
 // Connect reaches PostgreSQL, MongoDB and Temporal, each bounded by
@@ -83,6 +88,10 @@ func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Plat
 
 // Close releases every connection; it is safe on a partly connected Platform.
 func (p *Platform) Close() {
+	if p.stopListening != nil {
+		p.stopListening()
+		p.listening.Wait()
+	}
 	if p.Temporal != nil {
 		p.Temporal.Close()
 	}

@@ -1,12 +1,14 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/internal/config"
+	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/workflows"
 	"go.temporal.io/sdk/worker"
 )
@@ -59,6 +61,9 @@ func (p *Platform) register(w worker.Worker, queue, identity string) {
 	vmLifecycle := &activities.Proxmox{Store: p.DB, Slots: p.DB, VMIDs: vmIDs,
 		CloneCapPerStorage: p.Config.CloneCapPerStorage, Logger: p.Logger,
 		Clients: p.nodeClients()}
+	if queue == config.QueueCore {
+		vmLifecycle.Waiters = p.SlotWaiters()
+	}
 	for _, fn := range activities.ProxmoxActivities(vmLifecycle, queue) {
 		w.RegisterActivity(fn)
 	}
@@ -75,6 +80,25 @@ func (ws *Workers) Stop() {
 	for _, w := range ws.workers {
 		w.Stop()
 	}
+}
+
+// SlotWaiters returns the process's one clone-slot wait queue. The first
+// call starts the PostgreSQL listener that feeds it released slots; it
+// runs until Close.
+func (p *Platform) SlotWaiters() *activities.SlotWaiters {
+	p.waitersOnce.Do(func() {
+		p.waiters = activities.NewSlotWaiters(0)
+		ctx, cancel := context.WithCancel(context.Background())
+		p.stopListening = cancel
+		p.listening.Go(func() {
+			err := p.DB.Listen(ctx, store.CloneSlotChannel, p.waiters.Released, p.waiters.WakeAll)
+			if err != nil {
+				p.Logger.Error("clone-slot releases are not announced; waiting clones ask every few seconds instead",
+					slog.Any("error", err))
+			}
+		})
+	})
+	return p.waiters
 }
 
 // nodeClients returns the process's one set of Proxmox clients, so that

@@ -37,9 +37,12 @@ var warningsPattern = regexp.MustCompile(`^WARNINGS: (\d+)$`)
 
 // WaitOptions tune WaitTask. Zero fields take the documented defaults.
 type WaitOptions struct {
-	// Interval is the first delay between polls. Default 1s.
+	// Interval is the shortest delay between polls. Default 1s.
 	Interval time.Duration
-	// MaxInterval caps the delay, which grows by half each poll. Default 10s.
+	// MaxInterval caps the delay. Default 10s. Between the two, a task is
+	// polled about every tenth of the time it has been watched, so its end
+	// is noticed within about a tenth of its run time; after failed polls
+	// the delay grows by half each time.
 	MaxInterval time.Duration
 	// MaxPollErrors is how many consecutive retryable poll failures are
 	// tolerated before WaitTask gives up with the last one. Default 5.
@@ -119,7 +122,7 @@ func (c *Client) WaitTask(ctx context.Context, node, upid string, opts WaitOptio
 		return TaskStatus{}, invalidf(node, op, "task %s belongs to node %s, not %s", upid, u.Node, node)
 	}
 	opts = opts.withDefaults()
-	delay := opts.Interval
+	began := time.Now()
 	last := TaskStatus{UPID: upid, Node: u.Node, Type: u.Type, ID: u.ID, User: u.User, PID: u.PID, StartTime: u.StartTime}
 	failures := 0
 	fail := func(err error) (TaskStatus, error) {
@@ -154,15 +157,24 @@ func (c *Client) WaitTask(ctx context.Context, node, upid string, opts WaitOptio
 				return fail(err)
 			}
 		}
-		t := time.NewTimer(delay)
+		t := time.NewTimer(opts.nextPoll(time.Since(began), failures))
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return fail(ctx.Err())
 		case <-t.C:
 		}
-		delay = min(delay+delay/2, opts.MaxInterval)
 	}
+}
+
+// nextPoll is the delay before the next poll of a task watched for
+// watched, after failures failed polls in a row.
+func (o WaitOptions) nextPoll(watched time.Duration, failures int) time.Duration {
+	d := max(o.Interval, watched/10)
+	for range failures {
+		d += d / 2
+	}
+	return min(d, o.MaxInterval)
 }
 
 // withOp returns err as an *Error attributed to op (and node, if unset),
