@@ -43,7 +43,9 @@ func (p ClonePlan) SlotKey() string { return p.Guest.Cluster + ":" + p.Storage }
 // the last inventory sync, less the memory of VMs being provisioned there.
 // It is idempotent: a VM already placed (provisioning, or ready and being
 // re-cloned by reset-to-template) keeps its VMID and node. No room
-// anywhere is a retryable NoCapacity error.
+// anywhere is a retryable NoCapacity error, and reserves nothing.
+// Placements of one cluster run one at a time (store.InPlacement), so VMs
+// placed together never overbook a node.
 func (a *Proxmox) ReserveAndPlace(ctx context.Context, vmID uuid.UUID) (ClonePlan, error) {
 	vm, err := a.Store.FindVM(ctx, vmID)
 	if err != nil {
@@ -57,7 +59,22 @@ func (a *Proxmox) ReserveAndPlace(ctx context.Context, vmID uuid.UUID) (ClonePla
 	if err != nil {
 		return ClonePlan{}, classify(err)
 	}
-	vmid, err := a.Store.AllocateVMID(ctx, tpl.Cluster, a.VMIDs, domain.ObjectVM, vm.ID)
+	var plan ClonePlan
+	var placeErr error // already classified
+	err = a.Store.InPlacement(ctx, tpl.Cluster, func(tx *store.DB) error {
+		plan, placeErr = a.place(ctx, tx, vm, tpl, src)
+		return placeErr
+	})
+	if placeErr != nil {
+		return ClonePlan{}, placeErr
+	}
+	return plan, classify(err)
+}
+
+// place reserves the VMID and picks the node, on st, a transaction holding
+// the cluster's placement lock.
+func (a *Proxmox) place(ctx context.Context, st ProxmoxStore, vm *domain.VM, tpl *domain.VMTemplate, src *domain.Node) (ClonePlan, error) {
+	vmid, err := st.AllocateVMID(ctx, tpl.Cluster, a.VMIDs, domain.ObjectVM, vm.ID)
 	if err != nil {
 		return ClonePlan{}, classify(err)
 	}
@@ -73,11 +90,11 @@ func (a *Proxmox) ReserveAndPlace(ctx context.Context, vmID uuid.UUID) (ClonePla
 	target := src
 	switch {
 	case vm.NodeID != nil && (vm.State == domain.GuestProvisioning || vm.State == domain.GuestReady):
-		if target, err = a.Store.FindNode(ctx, *vm.NodeID); err != nil {
+		if target, err = st.FindNode(ctx, *vm.NodeID); err != nil {
 			return ClonePlan{}, classify(err)
 		}
 	case plan.Full:
-		if target, err = a.pickNode(ctx, tpl, src, vm.ID, memory); err != nil {
+		if target, err = a.pickNode(ctx, st, tpl, src, vm.ID, memory); err != nil {
 			return ClonePlan{}, err
 		}
 	case src.Status == domain.NodeOffline:
@@ -89,7 +106,7 @@ func (a *Proxmox) ReserveAndPlace(ctx context.Context, vmID uuid.UUID) (ClonePla
 	}
 	plan.Guest.NodeID, plan.Guest.Node, plan.NodeCap = target.ID, target.Name, target.CloneConcurrency
 	vm.VMID, vm.NodeID, vm.Cluster, vm.State = &vmid, &target.ID, tpl.Cluster, domain.GuestProvisioning
-	if err := a.Store.UpdateVM(ctx, vm); err != nil {
+	if err := st.UpdateVM(ctx, vm); err != nil {
 		return ClonePlan{}, classify(err)
 	}
 	return plan, nil
@@ -97,12 +114,12 @@ func (a *Proxmox) ReserveAndPlace(ctx context.Context, vmID uuid.UUID) (ClonePla
 
 // pickNode chooses the node of a full clone among the template's cluster's
 // online nodes: the most free memory wins, the template's node on a tie.
-func (a *Proxmox) pickNode(ctx context.Context, tpl *domain.VMTemplate, src *domain.Node, vmID uuid.UUID, memoryMB int) (*domain.Node, error) {
+func (a *Proxmox) pickNode(ctx context.Context, st ProxmoxStore, tpl *domain.VMTemplate, src *domain.Node, vmID uuid.UUID, memoryMB int) (*domain.Node, error) {
 	var best *domain.Node
 	var bestFree int64
 	page := domain.Page{Limit: domain.MaxPageLimit}
 	for {
-		nodes, next, err := a.Store.ListNodes(ctx, page)
+		nodes, next, err := st.ListNodes(ctx, page)
 		if err != nil {
 			return nil, classify(err)
 		}
@@ -111,7 +128,7 @@ func (a *Proxmox) pickNode(ctx context.Context, tpl *domain.VMTemplate, src *dom
 			if n.Cluster != tpl.Cluster || n.Status != domain.NodeOnline {
 				continue
 			}
-			reserved, err := a.reservedMemory(ctx, n.ID, vmID)
+			reserved, err := reservedMemory(ctx, st, n.ID, vmID)
 			if err != nil {
 				return nil, err
 			}
@@ -137,11 +154,11 @@ func (a *Proxmox) pickNode(ctx context.Context, tpl *domain.VMTemplate, src *dom
 
 // reservedMemory is the memory of the VMs being provisioned on a node
 // (placed, not yet running, so not yet in the synced usage), but vmID.
-func (a *Proxmox) reservedMemory(ctx context.Context, nodeID, vmID uuid.UUID) (int64, error) {
+func reservedMemory(ctx context.Context, st ProxmoxStore, nodeID, vmID uuid.UUID) (int64, error) {
 	var sum int64
 	f := store.VMFilter{NodeID: &nodeID, State: domain.GuestProvisioning, Page: domain.Page{Limit: domain.MaxPageLimit}}
 	for {
-		vms, next, err := a.Store.ListVMs(ctx, f)
+		vms, next, err := st.ListVMs(ctx, f)
 		if err != nil {
 			return 0, classify(err)
 		}

@@ -25,6 +25,9 @@ type ProxmoxStore interface {
 	FindTemplate(ctx context.Context, id uuid.UUID) (*domain.VMTemplate, error)
 	AllocateVMID(ctx context.Context, cluster string, r domain.VMIDRange, ownerType string, ownerID uuid.UUID) (int, error)
 	ReleaseVMID(ctx context.Context, cluster string, vmid int) error
+	// InPlacement runs fn in a transaction holding the cluster's placement
+	// lock (store/placement.go).
+	InPlacement(ctx context.Context, cluster string, fn func(tx *store.DB) error) error
 }
 
 // SlotStore leases clone slots (store.DB implements it in store/slots.go).

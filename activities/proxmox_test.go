@@ -3,6 +3,8 @@ package activities
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -370,4 +372,38 @@ func TestAcquireCloneSlotWaitsForARelease(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, holders, 1, "the waiter holds the node's one slot")
 	require.Zero(t, waiters.Waiting(), "the waiter left the queue")
+}
+
+func TestConcurrentFullClonePlacementsNeverOverbookANode(t *testing.T) {
+	t.Parallel()
+	f := newPxFixture(t)
+	// pve1 has 56 GiB free and pve2 4 GiB: 18 + 1 VMs of 3 GiB fit.
+	const vms = 22
+	ids := make([]uuid.UUID, vms)
+	for i := range ids {
+		ids[i] = f.newVM(t, fmt.Sprintf("full-%02d", i), 9000, false).ID
+	}
+	plans := make([]ClonePlan, vms)
+	errs := make([]error, vms)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Go(func() { errs[i] = f.run(t, nil, &plans[i], f.px.ReserveAndPlace, ids[i]) })
+	}
+	wg.Wait()
+
+	perNode := map[string]int{}
+	placed := 0
+	for i, err := range errs {
+		if err != nil {
+			require.Equal(t, ErrTypeNoCapacity, appError(t, err).Type(), "VM %d: %v", i, err)
+			vm, ferr := f.db.FindVM(f.ctx, ids[i])
+			require.NoError(t, ferr)
+			require.Nil(t, vm.VMID, "a VM that found no room holds no VMID")
+			continue
+		}
+		placed++
+		perNode[plans[i].Guest.Node]++
+	}
+	require.Equal(t, map[string]int{"pve1": 18, "pve2": 1}, perNode)
+	require.Equal(t, 19, placed)
 }

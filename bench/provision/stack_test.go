@@ -108,8 +108,9 @@ func (s *stack) startWorkers(tb testing.TB, p params) {
 		SlotRetry: 2 * p.Poll,
 		Wait:      proxmox.WaitOptions{Interval: p.Poll, MaxInterval: 10 * p.Poll}}
 	for _, q := range []string{config.QueueCore, config.QueuePVEClone, config.QueuePVEActions} {
-		w := worker.New(s.p.Temporal, q, worker.Options{Identity: "bench@" + q,
-			Interceptors: []interceptor.WorkerInterceptor{s.attempts}})
+		opts := app.WorkerOptions("bench@" + q)
+		opts.Interceptors = []interceptor.WorkerInterceptor{s.attempts}
+		w := worker.New(s.p.Temporal, q, opts)
 		if q == config.QueueCore {
 			workflows.Register(w, workflows.Tuning{})
 			w.RegisterActivity(&activities.Operations{Store: s.p.DB})

@@ -30,7 +30,7 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 			return nil, fmt.Errorf("unknown task queue %q; known queues are core, pve-actions, pve-clone, pve-periodic and gateway.<site>", q)
 		}
 		identity := fmt.Sprintf("%d@%s@%s", os.Getpid(), host, q)
-		w := worker.New(p.Temporal, q, worker.Options{Identity: identity})
+		w := worker.New(p.Temporal, q, WorkerOptions(identity))
 		p.register(w, q, identity)
 		if err := w.Start(); err != nil {
 			ws.Stop()
@@ -44,6 +44,19 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 		return nil, err
 	}
 	return ws, nil
+}
+
+// WorkerOptions are the options of every Labforge worker: its identity,
+// and task pollers that scale with the backlog (the server tells each
+// poll whether more pollers would help), so that hundreds of workflows
+// started together — an event's deployment — are not served by the SDK's
+// default two pollers per queue.
+func WorkerOptions(identity string) worker.Options {
+	return worker.Options{
+		Identity:                   identity,
+		WorkflowTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
+		ActivityTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
+	}
 }
 
 // register puts on w the workflows and activities queue q serves. Every
