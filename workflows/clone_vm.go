@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/labforge/labforge/activities"
@@ -65,8 +66,11 @@ func (wf *cloneVM) run(ctx workflow.Context) (CloneVMResult, error) {
 		return CloneVMResult{}, err
 	}
 	wf.placed = true
-	if err := workflow.UpsertTypedSearchAttributes(ctx,
-		temporalx.KeyOwner.ValueSet(wf.plan.Owner.String()), temporalx.KeyNode.ValueSet(wf.plan.Guest.Node)); err != nil {
+	attrs := []temporal.SearchAttributeUpdate{temporalx.KeyNode.ValueSet(wf.plan.Guest.Node)}
+	if !ownerIsRequester(ctx) {
+		attrs = append(attrs, temporalx.KeyOwner.ValueSet(wf.plan.Owner.String()))
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, attrs...); err != nil {
 		return CloneVMResult{}, err
 	}
 	res, err := provision(ctx, wf.op, wf.plan, wf.in.Start, false)
@@ -149,6 +153,16 @@ func (wf *cloneVM) compensate(ctx workflow.Context, cause error) error {
 	var a *activities.Proxmox
 	ctx, _ = workflow.NewDisconnectedContext(ctx)
 	log := workflow.GetLogger(ctx)
+	if !wf.placed && workflow.GetVersion(ctx, changeCompensateUnseenPlacement, workflow.DefaultVersion, 1) == 1 {
+		// Cancelled while placing: the placement may have been stored
+		// without the workflow seeing its result.
+		var t activities.VMTarget
+		if err := exec(ctx, coreOptions, &t, a.LoadVM, wf.in.VM); err != nil {
+			log.Error("compensation: reading the VM's placement failed; its VMID may stay reserved", "error", err)
+		} else if t.Placed {
+			wf.plan.Guest, wf.placed = t.Guest, true
+		}
+	}
 	if wf.placed {
 		g := wf.plan.Guest
 		if err := exec(ctx, cloneOptions, nil, a.DeleteGuest, g); err != nil {

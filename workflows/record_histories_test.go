@@ -108,13 +108,14 @@ func TestRecordHistories(t *testing.T) {
 	desc, err := c.DescribeWorkflow(ctx, run.GetID(), run.GetRunID())
 	require.NoError(t, err)
 	for key, want := range map[temporal.SearchAttributeKeyKeyword]string{
-		temporalx.KeyVMID: vmID.String(), temporalx.KeyOwner: testPlan.Owner.String(),
-		temporalx.KeyNode: "pve1", temporalx.KeyState: StateValue(domain.OpCompleted),
+		temporalx.KeyVMID: vmID.String(), temporalx.KeyNode: "pve1", temporalx.KeyState: StateValue(domain.OpCompleted),
 	} {
 		got, ok := desc.TypedSearchAttributes.GetKeyword(key)
 		require.True(t, ok, key.GetName())
 		require.Equal(t, want, got, key.GetName())
 	}
+	_, ownerSet := desc.TypedSearchAttributes.GetKeyword(temporalx.KeyOwner)
+	require.False(t, ownerSet, "LabforgeOwner is the requester, which the API sets when it starts the workflow")
 
 	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(VMActionWorkflowID(vmID), vmID), VMAction,
 		VMActionInput{OperationID: uuid.MustParse("22222222-2222-4222-8222-222222222222"), VM: vmID, Action: ActionReset})

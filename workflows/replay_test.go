@@ -11,6 +11,9 @@ import (
 // TestReplayRecordedHistories replays the histories under testdata (recorded
 // by TestRecordHistories, build tag "record") against today's workflow code:
 // a change that alters history without workflow.GetVersion fails here.
+// Histories of older workflow versions stay, renamed after the change that
+// superseded them (before-<change-id>_*.json; versions.go lists the
+// change ids), so every branch a running workflow may still take replays.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
 	require.NoError(t, err)

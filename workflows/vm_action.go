@@ -162,10 +162,12 @@ func hasType(err error, typ string) bool {
 	return errors.As(err, &ae) && ae.Type() == typ
 }
 
-// upsertVMAttrs makes the operation findable by VM, owner and node.
+// upsertVMAttrs makes the operation findable by VM and node (and, in
+// workflows started before LabforgeOwner meant the requester everywhere,
+// by the VM owner's id).
 func upsertVMAttrs(ctx workflow.Context, vmID uuid.UUID, t activities.VMTarget) error {
 	updates := []temporal.SearchAttributeUpdate{temporalx.KeyVMID.ValueSet(vmID.String())}
-	if t.Owner != uuid.Nil {
+	if t.Owner != uuid.Nil && !ownerIsRequester(ctx) {
 		updates = append(updates, temporalx.KeyOwner.ValueSet(t.Owner.String()))
 	}
 	if t.Guest.Node != "" {

@@ -183,6 +183,34 @@ func TestCloneVMAbortDeletesTheGuestThenReleasesTheVMID(t *testing.T) {
 	require.Equal(t, domain.OpAborted, e.progress(t).State)
 }
 
+func TestCloneVMCancelledWhilePlacingUndoesTheStoredPlacement(t *testing.T) {
+	e := newVMEnv(t)
+	// The placement is stored, but the workflow is cancelled before it
+	// sees the result.
+	e.OnActivity(px.ReserveAndPlace, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, _ uuid.UUID) (activities.ClonePlan, error) {
+			e.record(t, ctx, "ReserveAndPlace", config.QueueCore)
+			return testPlan, nil
+		}).After(time.Hour)
+	e.mockCloneHappyPath(t)
+	e.RegisterDelayedCallback(e.CancelWorkflow, time.Minute)
+	e.ExecuteWorkflow(CloneVM, CloneVMInput{VM: testPlan.Guest.VM})
+	require.Error(t, e.GetWorkflowError())
+	require.Equal(t, []string{"LoadVM", "DeleteGuest", "ReleaseGuestVMID", "RecordVM:failed::"}, withoutLate(e.calls))
+}
+
+// withoutLate drops the calls of activities whose result the workflow
+// no longer waited for (a cancelled ReserveAndPlace still runs).
+func withoutLate(calls []string) []string {
+	var out []string
+	for _, c := range calls {
+		if c != "ReserveAndPlace" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func TestOperatorRetryRunsTheStepAgainAndSkipIsRefusedWhereUnsafe(t *testing.T) {
 	e := newVMEnv(t)
 	attempts := 0

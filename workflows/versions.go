@@ -1,0 +1,21 @@
+package workflows
+
+import "go.temporal.io/sdk/workflow"
+
+// Workflow change ids (workflow.GetVersion) of the VM lifecycle workflows.
+// Histories recorded before a change replay its old branch.
+const (
+	// changeOwnerIsRequester: LabforgeOwner stays the requester's username
+	// the API set at start; before, VM workflows overwrote it with the VM
+	// owner's id.
+	changeOwnerIsRequester = "owner-is-the-requester"
+	// changeCompensateUnseenPlacement: a CloneVM cancelled before it saw
+	// its placement reads the VM record, and undoes a placement it finds.
+	changeCompensateUnseenPlacement = "compensate-unseen-placement"
+)
+
+// ownerIsRequester reports whether this workflow leaves LabforgeOwner to
+// the API (see changeOwnerIsRequester).
+func ownerIsRequester(ctx workflow.Context) bool {
+	return workflow.GetVersion(ctx, changeOwnerIsRequester, workflow.DefaultVersion, 1) == 1
+}
