@@ -308,8 +308,20 @@ func inProgress(op *domain.Operation) error {
 }
 
 // runningVMOperation finds the unfinished operation of the workflow
-// already running under workflowID, other than op itself.
+// already running under op's workflow id, other than op itself.
 func (s *Server) runningVMOperation(ctx context.Context, op *domain.Operation) (*domain.Operation, error) {
+	return s.findVMOperation(ctx, op, func(o *domain.Operation) bool { return o.WorkflowID == op.WorkflowID })
+}
+
+// unfinishedVMOperation finds the unfinished operation on op's VM, other
+// than op itself, whatever its workflow.
+func (s *Server) unfinishedVMOperation(ctx context.Context, op *domain.Operation) (*domain.Operation, error) {
+	return s.findVMOperation(ctx, op, func(*domain.Operation) bool { return true })
+}
+
+// findVMOperation finds an unfinished operation on op's VM, other than op,
+// that match accepts.
+func (s *Server) findVMOperation(ctx context.Context, op *domain.Operation, match func(*domain.Operation) bool) (*domain.Operation, error) {
 	ops, _, err := s.operations.ListOperations(ctx, domain.OperationFilter{
 		TargetType: op.TargetType, TargetID: op.TargetID, Page: domain.Page{Limit: domain.MaxPageLimit},
 	})
@@ -318,11 +330,11 @@ func (s *Server) runningVMOperation(ctx context.Context, op *domain.Operation) (
 	}
 	for i := range ops {
 		o := &ops[i]
-		if o.ID != op.ID && o.WorkflowID == op.WorkflowID && !o.State.Terminal() {
+		if o.ID != op.ID && !o.State.Terminal() && match(o) {
 			return o, nil
 		}
 	}
-	return nil, domain.NotFoundf("no operation of workflow %s", op.WorkflowID)
+	return nil, domain.NotFoundf("no unfinished operation on VM %s", op.TargetID)
 }
 
 // startVMOperation starts a VM workflow with workflows.VMStartOptions. A
@@ -334,8 +346,8 @@ func (s *Server) startVMOperation(c *gin.Context, op *domain.Operation, vmID uui
 		return nil
 	}
 	if domain.IsKind(err, domain.KindConflict) {
-		// The store refused a second unfinished operation of the workflow.
-		if running, ferr := s.operations.FindOperationByWorkflowID(c.Request.Context(), op.WorkflowID); ferr == nil && !running.State.Terminal() {
+		// The store refused a second unfinished operation on the VM.
+		if running, ferr := s.unfinishedVMOperation(c.Request.Context(), op); ferr == nil {
 			return inProgress(running)
 		}
 		return err

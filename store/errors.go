@@ -49,6 +49,7 @@ var taken = map[string]message{
 	"services_external_port_key":         {"%[2]s port %[3]s is already in use in site %[1]s", "the external port is already in use in the site"},
 	"services_external_hostname_key":     {"host name %[2]q is already used by another service in site %[1]s", "the host name is already used by another service"},
 	"operations_workflow_unfinished_key": {"an operation of workflow %q is already in progress", "an operation of the workflow is already in progress"},
+	"operations_vm_unfinished_key":       {"an operation on VM %s is already in progress", "an operation on the VM is already in progress"},
 }
 
 // missing: foreign keys violated by an insert or update (KindInvalid).

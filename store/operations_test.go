@@ -70,7 +70,7 @@ func TestListOperationsNewestFirst(t *testing.T) {
 	u := newUser(ctx, t, db)
 	var ids []string
 	for i := range 5 {
-		op := &domain.Operation{Kind: "vm_action", TargetType: domain.ObjectVM, TargetID: "t",
+		op := &domain.Operation{Kind: "vm_action", TargetType: domain.ObjectVM, TargetID: unique("vm"),
 			WorkflowID: unique("wf"), State: domain.OpRunning}
 		if i%2 == 0 {
 			op.RequestedBy = u.ID
@@ -101,4 +101,31 @@ func TestListOperationsNewestFirst(t *testing.T) {
 	none, _, err := db.ListOperations(ctx, domain.OperationFilter{TargetType: domain.ObjectVM, TargetID: "other"})
 	require.NoError(t, err)
 	require.Empty(t, none)
+}
+
+func TestOneUnfinishedOperationPerVM(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	db := storetest.New(t)
+	vmID := id()
+	vmOp := func(workflow string) *domain.Operation {
+		return &domain.Operation{Kind: "vm." + workflow, TargetType: domain.ObjectVM, TargetID: vmID.String(),
+			WorkflowID: "vm/" + vmID.String() + "/" + workflow}
+	}
+	action := vmOp("op")
+	require.NoError(t, db.CreateOperation(ctx, action))
+	requireKind(t, db.CreateOperation(ctx, vmOp("delete")), domain.KindConflict,
+		"an operation on VM "+vmID.String()+" is already in progress")
+
+	// Other VMs and other kinds of target are not affected.
+	require.NoError(t, db.CreateOperation(ctx, &domain.Operation{Kind: "vm.op", TargetType: domain.ObjectVM,
+		TargetID: id().String(), WorkflowID: "vm/other/op"}))
+	for range 2 {
+		require.NoError(t, db.CreateOperation(ctx, &domain.Operation{Kind: "system.diagnostics", TargetType: "system",
+			TargetID: vmID.String(), WorkflowID: "diagnostics/" + id().String()}))
+	}
+
+	action.State = domain.OpCompleted
+	require.NoError(t, db.UpdateOperationProgress(ctx, action))
+	require.NoError(t, db.CreateOperation(ctx, vmOp("delete")), "a finished operation frees the VM")
 }
