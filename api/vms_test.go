@@ -26,35 +26,47 @@ type vmLab struct {
 	pat        string
 	patID      uuid.UUID
 	stranger   string
-	template   domain.VMTemplate
+	// template is the first QEMU template; templates are all of them, by
+	// cluster and VMID.
+	template  domain.VMTemplate
+	templates []domain.VMTemplate
 }
 
+// labOptions shape a vmLab: the simulator's configuration, the stack's
+// options and the clone_concurrency of the imported nodes (0 keeps the
+// API's default).
+type labOptions struct {
+	sim              pvesim.Config
+	stack            []apptest.Option
+	cloneConcurrency int
+}
+
+// newVMLab starts a lab on the default simulated cluster at 1/1000 time,
+// with durations overriding the simulator's (unscaled) ones.
 func newVMLab(t *testing.T, durations pvesim.Durations) *vmLab {
 	t.Helper()
-	sim := pvesim.New(pvesim.Config{TimeScale: 0.001, Durations: durations})
-	t.Cleanup(sim.Close)
-	s := apptest.Start(t)
-	l := &vmLab{s: s, sim: sim, admin: s.AdminToken(t)}
+	return startVMLab(t, labOptions{sim: pvesim.Config{TimeScale: 0.001, Durations: durations}})
+}
 
-	r := s.Do(t, "POST", "/api/v1/nodes/import", l.admin, map[string]any{
-		"name": "pve1", "cluster": "lab", "endpoint": sim.URL(), "token_id": pvesim.DefaultTokenID, "token_secret": pvesim.DefaultTokenSecret,
-		"tls_fingerprint": sim.Fingerprint(), "storages": []string{"local-lvm"}, "bridge": "vmbr0",
-	})
-	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
-	op := s.AwaitOperation(t, l.admin, r.Header.Get("Location"))
-	require.Equal(t, domain.OpCompleted, op.State, op.Error)
-	var synced workflows.SyncInventoryResult
-	runPeriodic(t, s, "test-sync", workflows.SyncInventory, workflows.SyncInventoryInput{}, &synced)
-	require.Zero(t, synced.Failed, "%+v", synced)
+// startVMLab starts a simulator and a stack as o says, imports the
+// simulator's cluster as "lab", syncs it and creates the lab's users.
+func startVMLab(t *testing.T, o labOptions) *vmLab {
+	t.Helper()
+	sim := pvesim.New(o.sim)
+	t.Cleanup(sim.Close)
+	s := apptest.Start(t, o.stack...)
+	l := &vmLab{s: s, sim: sim, admin: s.AdminToken(t)}
+	l.importCluster(t, sim, "lab", o.cloneConcurrency)
+	l.sync(t, "test-sync")
 
 	var templates struct {
 		Items []domain.VMTemplate `json:"items"`
 	}
-	r = s.Do(t, "GET", "/api/v1/templates?kind=qemu", l.admin, nil)
+	r := s.Do(t, "GET", "/api/v1/templates?kind=qemu", l.admin, nil)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	r.JSON(t, &templates)
 	require.NotEmpty(t, templates.Items)
-	l.template = templates.Items[0]
+	l.template, l.templates = templates.Items[0], templates.Items
 
 	l.instructor = l.user(t, "ines", domain.RoleInstructor)
 	l.pat = l.user(t, "pat", domain.RoleParticipant)
@@ -63,6 +75,34 @@ func newVMLab(t *testing.T, durations pvesim.Durations) *vmLab {
 	l.patID = me.ID
 	l.stranger = l.user(t, "sam", domain.RoleParticipant)
 	return l
+}
+
+// importCluster registers every node of sim's cluster as cluster through
+// its first node, with the given clone_concurrency (0 for the default).
+func (l *vmLab) importCluster(t *testing.T, sim *pvesim.Server, cluster string, cloneConcurrency int) {
+	t.Helper()
+	req := map[string]any{
+		"name": sim.Nodes()[0], "cluster": cluster, "endpoint": sim.URL(), "token_id": pvesim.DefaultTokenID,
+		"token_secret": pvesim.DefaultTokenSecret, "tls_fingerprint": sim.Fingerprint(),
+		"storages": []string{"local-lvm"}, "bridge": "vmbr0",
+	}
+	if cloneConcurrency > 0 {
+		req["clone_concurrency"] = cloneConcurrency
+	}
+	r := l.s.Do(t, "POST", "/api/v1/nodes/import", l.admin, req)
+	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+	op := l.s.AwaitOperation(t, l.admin, r.Header.Get("Location"))
+	require.Equal(t, domain.OpCompleted, op.State, op.Error)
+}
+
+// sync runs one inventory sync as workflow id and requires every cluster
+// to have been read.
+func (l *vmLab) sync(t *testing.T, id string) workflows.SyncInventoryResult {
+	t.Helper()
+	var synced workflows.SyncInventoryResult
+	runPeriodic(t, l.s, id, workflows.SyncInventory, workflows.SyncInventoryInput{}, &synced)
+	require.Zero(t, synced.Failed, "%+v", synced)
+	return synced
 }
 
 // user creates an account with one role and signs in as it.
@@ -80,8 +120,14 @@ func (l *vmLab) user(t *testing.T, name, role string) string {
 // and the operation's location.
 func (l *vmLab) createVM(t *testing.T, name string, start bool) (uuid.UUID, string) {
 	t.Helper()
+	return l.createVMFrom(t, l.template, name, start)
+}
+
+// createVMFrom is createVM from a given template.
+func (l *vmLab) createVMFrom(t *testing.T, tpl domain.VMTemplate, name string, start bool) (uuid.UUID, string) {
+	t.Helper()
 	r := l.s.Do(t, "POST", "/api/v1/vms", l.instructor, map[string]any{
-		"name": name, "owner_id": l.patID, "template_id": l.template.ID, "start": start,
+		"name": name, "owner_id": l.patID, "template_id": tpl.ID, "start": start,
 	})
 	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
 	var op domain.Operation
