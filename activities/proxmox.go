@@ -149,7 +149,7 @@ func (a *Proxmox) runTask(ctx context.Context, c *proxmox.Client, start func() (
 		}
 		activity.RecordHeartbeat(ctx, upid)
 	}
-	opts := a.Wait
+	opts := a.Wait.Within(pollLimit(ctx))
 	opts.Heartbeat = func(upid string, _ proxmox.TaskStatus) {
 		activity.RecordHeartbeat(ctx, upid)
 		if onPoll != nil {
@@ -158,6 +158,17 @@ func (a *Proxmox) runTask(ctx context.Context, c *proxmox.Client, start func() (
 	}
 	_, err := c.WaitTask(ctx, "", upid, opts)
 	return classifyPVE(err)
+}
+
+// pollLimit is the longest an activity that heartbeats on each poll may
+// wait between polls: a third of its heartbeat timeout, so that Temporal
+// never takes a long but healthy wait for a dead worker. Zero (no limit)
+// outside an activity with a heartbeat timeout.
+func pollLimit(ctx context.Context) time.Duration {
+	if !activity.IsActivity(ctx) {
+		return 0
+	}
+	return activity.GetInfo(ctx).HeartbeatTimeout / 3
 }
 
 // findGuest looks the cluster's guests up for the one at g.VMID.

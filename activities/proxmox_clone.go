@@ -65,10 +65,8 @@ func (a *Proxmox) cloneGuest(ctx context.Context, plan ClonePlan) error {
 // waitUnlocked polls a guest until its clone lock is gone: an earlier
 // attempt's clone may still run while its UPID was lost with the crash.
 func (a *Proxmox) waitUnlocked(ctx context.Context, c *proxmox.Client, node string, vmid int) error {
-	delay := a.Wait.Interval
-	if delay <= 0 {
-		delay = time.Second
-	}
+	pace := a.Wait.Within(pollLimit(ctx))
+	delay := pace.Interval
 	for {
 		st, err := c.VMStatus(ctx, node, vmid)
 		if proxmox.KindOf(err) == proxmox.NotFound {
@@ -89,6 +87,6 @@ func (a *Proxmox) waitUnlocked(ctx context.Context, c *proxmox.Client, node stri
 			return classifyPVE(ctx.Err())
 		case <-time.After(delay):
 		}
-		delay = min(delay*2, 10*time.Second)
+		delay = min(delay*2, pace.MaxInterval)
 	}
 }

@@ -66,6 +66,19 @@ func (o WaitOptions) withDefaults() WaitOptions {
 	return o
 }
 
+// Within returns o, with its defaults filled in, polling at least every
+// limit: both delays are capped at limit. A caller that heartbeats on
+// every poll passes a fraction of its heartbeat timeout, so a long task
+// never makes it look dead. A limit of 0 or less changes nothing.
+func (o WaitOptions) Within(limit time.Duration) WaitOptions {
+	o = o.withDefaults()
+	if limit > 0 {
+		o.Interval = min(o.Interval, limit)
+		o.MaxInterval = min(o.MaxInterval, limit)
+	}
+	return o
+}
+
 // taskStatusWire is the JSON of a task status.
 type taskStatusWire struct {
 	UPID       string `json:"upid"`

@@ -203,3 +203,24 @@ func TestWaitTaskStopsOnPermanentPollError(t *testing.T) {
 		t.Errorf("permanent poll error took %s", d)
 	}
 }
+
+func TestWaitOptionsWithin(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		in            proxmox.WaitOptions
+		limit         time.Duration
+		first, capped time.Duration
+	}{
+		{"defaults below the limit", proxmox.WaitOptions{}, 20 * time.Second, time.Second, 10 * time.Second},
+		{"no limit keeps the defaults", proxmox.WaitOptions{}, 0, time.Second, 10 * time.Second},
+		{"the cap follows the limit", proxmox.WaitOptions{}, 2 * time.Second, time.Second, 2 * time.Second},
+		{"so does the first delay", proxmox.WaitOptions{}, 300 * time.Millisecond, 300 * time.Millisecond, 300 * time.Millisecond},
+		{"set delays within the limit stay", proxmox.WaitOptions{Interval: 10 * time.Millisecond, MaxInterval: 50 * time.Millisecond},
+			time.Second, 10 * time.Millisecond, 50 * time.Millisecond},
+	} {
+		got := tc.in.Within(tc.limit)
+		if got.Interval != tc.first || got.MaxInterval != tc.capped || got.MaxPollErrors != 5 {
+			t.Errorf("%s: Within(%s) = %+v, want first delay %s, cap %s", tc.name, tc.limit, got, tc.first, tc.capped)
+		}
+	}
+}
