@@ -339,9 +339,11 @@ var cloneRefused = pvesim.Faults{
 // good, so the operation waits for its operator at once; a retry after the
 // fault is gone completes it.
 //
-// A node marked down (sim.SetNodeDown) answers 595, which is retryable:
-// the clone's eight attempts with backoff up to two minutes take about
-// seven minutes before the operator is asked, too long for this test.
+// A node marked down answers 595, which is retryable: the operator is
+// asked only once the step's attempts are spent. With the step retries
+// tuned down (LABFORGE_STEP_MAX_ATTEMPTS, LABFORGE_STEP_RETRY_INTERVAL)
+// that takes well under a second; TestE2ENodeDownAwaitsOperatorThenRetries
+// covers it.
 func TestCloneAwaitsOperatorThenRetries(t *testing.T) {
 	l := newVMLab(t, pvesim.Durations{})
 	s := l.s
