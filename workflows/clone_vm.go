@@ -34,6 +34,7 @@ type CloneVMResult struct {
 // abort (or cancellation) deletes the half-made guest, then releases the
 // VMID and marks the VM failed.
 func CloneVM(ctx workflow.Context, in CloneVMInput) (CloneVMResult, error) {
+	ctx = withLocalBookkeeping(ctx)
 	wf := &cloneVM{in: in, progress: progress{operationID: in.OperationID}}
 	if err := wf.setup(ctx); err != nil {
 		return CloneVMResult{}, err
@@ -60,7 +61,7 @@ func (wf *cloneVM) run(ctx workflow.Context) (CloneVMResult, error) {
 		return CloneVMResult{}, err
 	}
 	err := wf.op.step(ctx, "reserve VMID and place", stepOpts{}, func(ctx workflow.Context) error {
-		return exec(ctx, coreOptions, &wf.plan, a.ReserveAndPlace, wf.in.VM)
+		return bookkeep(ctx, &wf.plan, a.ReserveAndPlace, wf.in.VM)
 	})
 	if err != nil {
 		return CloneVMResult{}, err
@@ -78,7 +79,7 @@ func (wf *cloneVM) run(ctx workflow.Context) (CloneVMResult, error) {
 		return res, err
 	}
 	err = wf.op.step(ctx, "record", stepOpts{}, func(ctx workflow.Context) error {
-		return exec(ctx, coreOptions, nil, a.RecordVM,
+		return bookkeep(ctx, nil, a.RecordVM,
 			activities.VMUpdate{VM: wf.in.VM, State: domain.GuestReady, Power: res.Power, IPv4: res.IPv4})
 	})
 	if err != nil {
@@ -111,7 +112,7 @@ func provision(ctx workflow.Context, op *operator, plan activities.ClonePlan, st
 		}
 		cloneErr := exec(ctx, cloneOptions, nil, a.CloneGuest, plan)
 		dctx, _ := workflow.NewDisconnectedContext(ctx)
-		if err := exec(dctx, coreOptions, nil, a.ReleaseCloneSlot); err != nil && cloneErr == nil {
+		if err := bookkeep(dctx, nil, a.ReleaseCloneSlot); err != nil && cloneErr == nil {
 			// The lease runs out on its own; the clone itself succeeded.
 			workflow.GetLogger(ctx).Warn("releasing the clone slot failed", "error", err)
 		}
@@ -157,7 +158,7 @@ func (wf *cloneVM) compensate(ctx workflow.Context, cause error) error {
 		// Cancelled while placing: the placement may have been stored
 		// without the workflow seeing its result.
 		var t activities.VMTarget
-		if err := exec(ctx, coreOptions, &t, a.LoadVM, wf.in.VM); err != nil {
+		if err := bookkeep(ctx, &t, a.LoadVM, wf.in.VM); err != nil {
 			log.Error("compensation: reading the VM's placement failed; its VMID may stay reserved", "error", err)
 		} else if t.Placed {
 			wf.plan.Guest, wf.placed = t.Guest, true
@@ -170,11 +171,11 @@ func (wf *cloneVM) compensate(ctx workflow.Context, cause error) error {
 			_ = wf.report(ctx, domain.OpFailed, "compensate", "deleting the half-made guest failed: "+errMessage(err), nil)
 			return err
 		}
-		if err := exec(ctx, coreOptions, nil, a.ReleaseGuestVMID, g); err != nil {
+		if err := bookkeep(ctx, nil, a.ReleaseGuestVMID, g); err != nil {
 			log.Error("compensation: releasing the VMID failed", "error", err)
 		}
 	}
-	if err := exec(ctx, coreOptions, nil, a.RecordVM, activities.VMUpdate{VM: wf.in.VM, State: domain.GuestFailed}); err != nil {
+	if err := bookkeep(ctx, nil, a.RecordVM, activities.VMUpdate{VM: wf.in.VM, State: domain.GuestFailed}); err != nil {
 		log.Error("compensation: marking the VM failed did not work", "error", err)
 	}
 	state := domain.OpAborted

@@ -19,6 +19,7 @@ type DeleteVMInput struct {
 // the VMID and marks the VM deleted. The record stays, state deleted, for
 // history.
 func DeleteVM(ctx workflow.Context, in DeleteVMInput) error {
+	ctx = withLocalBookkeeping(ctx)
 	wf := &deleteVM{in: in, progress: progress{operationID: in.OperationID}}
 	if err := wf.setup(ctx); err != nil {
 		return err
@@ -41,7 +42,7 @@ func (wf *deleteVM) run(ctx workflow.Context) error {
 	var a *activities.Proxmox
 	var t activities.VMTarget
 	err := wf.op.step(ctx, "load", stepOpts{}, func(ctx workflow.Context) error {
-		return exec(ctx, coreOptions, &t, a.LoadVM, wf.in.VM)
+		return bookkeep(ctx, &t, a.LoadVM, wf.in.VM)
 	})
 	if err != nil {
 		return err
@@ -50,7 +51,7 @@ func (wf *deleteVM) run(ctx workflow.Context) error {
 		return err
 	}
 	err = wf.op.step(ctx, "mark deleting", stepOpts{}, func(ctx workflow.Context) error {
-		return exec(ctx, coreOptions, nil, a.RecordVM, activities.VMUpdate{VM: wf.in.VM, State: domain.GuestDeleting})
+		return bookkeep(ctx, nil, a.RecordVM, activities.VMUpdate{VM: wf.in.VM, State: domain.GuestDeleting})
 	})
 	if err != nil {
 		return err
@@ -63,14 +64,14 @@ func (wf *deleteVM) run(ctx workflow.Context) error {
 			return err
 		}
 		err = wf.op.step(ctx, "release VMID", stepOpts{}, func(ctx workflow.Context) error {
-			return exec(ctx, coreOptions, nil, a.ReleaseGuestVMID, t.Guest)
+			return bookkeep(ctx, nil, a.ReleaseGuestVMID, t.Guest)
 		})
 		if err != nil {
 			return err
 		}
 	}
 	err = wf.op.step(ctx, "mark deleted", stepOpts{}, func(ctx workflow.Context) error {
-		return exec(ctx, coreOptions, nil, a.RecordVM,
+		return bookkeep(ctx, nil, a.RecordVM,
 			activities.VMUpdate{VM: wf.in.VM, State: domain.GuestDeleted, Power: domain.PowerStopped})
 	})
 	if err != nil {

@@ -58,8 +58,12 @@ func (p *progress) report(ctx workflow.Context, state domain.OperationState, ste
 		return nil
 	}
 	var a *activities.Operations
-	actx := workflow.WithActivityOptions(ctx, recordOptions)
-	return workflow.ExecuteActivity(actx, a.RecordOperationProgress, activities.OperationProgress{
-		OperationID: p.operationID, State: state, Step: step, Error: errMsg, Result: result,
-	}).Get(ctx, nil)
+	in := activities.OperationProgress{OperationID: p.operationID, State: state, Step: step, Error: errMsg, Result: result}
+	if local, _ := ctx.Value(localBookkeepingKey{}).(bool); local {
+		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+			StartToCloseTimeout: recordOptions.StartToCloseTimeout, RetryPolicy: recordOptions.RetryPolicy,
+		})
+		return workflow.ExecuteLocalActivity(lctx, a.RecordOperationProgress, in).Get(ctx, nil)
+	}
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, recordOptions), a.RecordOperationProgress, in).Get(ctx, nil)
 }

@@ -12,6 +12,9 @@ const (
 	// changeCompensateUnseenPlacement: a CloneVM cancelled before it saw
 	// its placement reads the VM record, and undoes a placement it finds.
 	changeCompensateUnseenPlacement = "compensate-unseen-placement"
+	// changeLocalBookkeeping: the VM workflows run their PostgreSQL
+	// bookkeeping and progress records as local activities (see bookkeep).
+	changeLocalBookkeeping = "local-bookkeeping"
 )
 
 // ownerIsRequester reports whether this workflow leaves LabforgeOwner to

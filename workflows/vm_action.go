@@ -46,6 +46,7 @@ type VMActionResult struct {
 // its power state. Its ID (VMActionWorkflowID) is one per VM, so a second
 // operation while one runs is refused.
 func VMAction(ctx workflow.Context, in VMActionInput) (VMActionResult, error) {
+	ctx = withLocalBookkeeping(ctx)
 	wf := &vmAction{in: in, progress: progress{operationID: in.OperationID}}
 	if err := wf.setup(ctx); err != nil {
 		return VMActionResult{}, err
@@ -68,7 +69,7 @@ func (wf *vmAction) run(ctx workflow.Context) (VMActionResult, error) {
 	var a *activities.Proxmox
 	var t activities.VMTarget
 	err := wf.op.step(ctx, "load", stepOpts{}, func(ctx workflow.Context) error {
-		return exec(ctx, coreOptions, &t, a.LoadVM, wf.in.VM)
+		return bookkeep(ctx, &t, a.LoadVM, wf.in.VM)
 	})
 	if err != nil {
 		return VMActionResult{}, err
@@ -100,7 +101,7 @@ func (wf *vmAction) run(ctx workflow.Context) (VMActionResult, error) {
 	}
 	if res.Power != "" {
 		err = wf.op.step(ctx, "record", stepOpts{}, func(ctx workflow.Context) error {
-			return exec(ctx, coreOptions, nil, a.RecordVM, activities.VMUpdate{VM: wf.in.VM, Power: res.Power})
+			return bookkeep(ctx, nil, a.RecordVM, activities.VMUpdate{VM: wf.in.VM, Power: res.Power})
 		})
 		if err != nil {
 			return res, err
@@ -133,7 +134,7 @@ func (wf *vmAction) reset(ctx workflow.Context, t activities.VMTarget) (VMAction
 	if reclone {
 		var plan activities.ClonePlan
 		err = wf.op.step(ctx, "re-plan the clone", stepOpts{}, func(ctx workflow.Context) error {
-			return exec(ctx, coreOptions, &plan, a.ReserveAndPlace, wf.in.VM)
+			return bookkeep(ctx, &plan, a.ReserveAndPlace, wf.in.VM)
 		})
 		if err != nil {
 			return res, err
@@ -147,7 +148,7 @@ func (wf *vmAction) reset(ctx workflow.Context, t activities.VMTarget) (VMAction
 	}
 	if update.Power != "" || update.State != "" {
 		err = wf.op.step(ctx, "record", stepOpts{}, func(ctx workflow.Context) error {
-			return exec(ctx, coreOptions, nil, a.RecordVM, update)
+			return bookkeep(ctx, nil, a.RecordVM, update)
 		})
 		if err != nil {
 			return res, err

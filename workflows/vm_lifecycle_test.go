@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
@@ -45,6 +46,9 @@ func newVMEnv(t *testing.T) *vmEnv {
 			return nil
 		}).Maybe()
 	e.SetTestTimeout(30 * time.Second)
+	// The VM workflows run on core, as VMStartOptions start them; their
+	// local activities run there too.
+	e.SetStartWorkflowOptions(client.StartWorkflowOptions{TaskQueue: config.QueueCore})
 	return e
 }
 

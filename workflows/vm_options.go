@@ -54,7 +54,7 @@ func RunningWorkflow(err error) (runID string, ok bool) {
 // intervals, attempts and heartbeat timeouts shown are placeholders that
 // exec replaces with the worker's Tuning (see Tuning.apply).
 var (
-	// coreOptions: PostgreSQL bookkeeping.
+	// coreOptions: PostgreSQL bookkeeping (see bookkeep).
 	coreOptions = workflow.ActivityOptions{
 		TaskQueue:           config.QueueCore,
 		StartToCloseTimeout: 30 * time.Second,
@@ -110,4 +110,32 @@ var (
 // its result in out (nil for none).
 func exec(ctx workflow.Context, opts workflow.ActivityOptions, out any, activity any, args ...any) error {
 	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, tuned(ctx, opts)), activity, args...).Get(ctx, out)
+}
+
+// bookkeep runs one of the core queue's short PostgreSQL activities
+// (placement, records, slot release) with coreOptions under the worker's
+// Tuning. In workflows started since changeLocalBookkeeping it runs as a
+// local activity, inside the workflow task that asked for it: no task
+// queue round trip and no extra workflow task, which is most of a VM
+// workflow's tasks when hundreds start together.
+func bookkeep(ctx workflow.Context, out any, activity any, args ...any) error {
+	opts := tuned(ctx, coreOptions)
+	if local, _ := ctx.Value(localBookkeepingKey{}).(bool); local {
+		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+			StartToCloseTimeout: opts.StartToCloseTimeout, RetryPolicy: opts.RetryPolicy,
+		})
+		return workflow.ExecuteLocalActivity(lctx, activity, args...).Get(ctx, out)
+	}
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), activity, args...).Get(ctx, out)
+}
+
+// localBookkeepingKey marks a workflow context whose bookkeeping (and
+// operation progress records) run as local activities.
+type localBookkeepingKey struct{}
+
+// withLocalBookkeeping decides, once at the start of a VM workflow, whether
+// its bookkeeping runs as local activities (changeLocalBookkeeping).
+func withLocalBookkeeping(ctx workflow.Context) workflow.Context {
+	local := workflow.GetVersion(ctx, changeLocalBookkeeping, workflow.DefaultVersion, 1) == 1
+	return workflow.WithValue(ctx, localBookkeepingKey{}, local)
 }
