@@ -59,6 +59,11 @@ func (a *Proxmox) ReserveAndPlace(ctx context.Context, vmID uuid.UUID) (ClonePla
 	if err != nil {
 		return ClonePlan{}, classify(err)
 	}
+	leave, err := a.placing.enter(ctx, tpl.Cluster)
+	if err != nil {
+		return ClonePlan{}, err
+	}
+	defer leave()
 	var plan ClonePlan
 	var placeErr error // already classified
 	err = a.Store.InPlacement(ctx, tpl.Cluster, func(tx *store.DB) error {

@@ -63,6 +63,8 @@ type Proxmox struct {
 	// Wait paces task polling; zero fields take the client's defaults.
 	Wait   proxmox.WaitOptions
 	Logger *slog.Logger
+
+	placing clusterGate
 }
 
 // GuestRef names a Labforge VM's guest in Proxmox.

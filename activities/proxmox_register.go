@@ -13,7 +13,7 @@ import "github.com/labforge/labforge/internal/config"
 func ProxmoxActivities(a *Proxmox, queue string) []any {
 	switch queue {
 	case config.QueuePVEClone:
-		return []any{a.CloneGuest, a.DeleteGuest}
+		return []any{a.CloneGuestInSlot, a.CloneGuest, a.DeleteGuest}
 	case config.QueuePVEActions:
 		return []any{a.ConfigureGuest, a.EnsureBaseline, a.RollbackBaseline, a.PowerGuest, a.GuestIPv4}
 	case config.QueueCore:

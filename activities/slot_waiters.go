@@ -37,9 +37,10 @@ type slotWaiter struct {
 	elem    *list.Element
 }
 
-// DefaultSlotWaiterLimit is how many activities of one process may wait for
-// a clone slot at once; further ones are told SlotBusy at once and ask
-// again later (they occupy no worker slot meanwhile).
+// DefaultSlotWaiterLimit is how many AcquireCloneSlot activities of one
+// process may wait for a clone slot at once; further ones are told SlotBusy
+// at once and ask again later (they occupy no worker slot meanwhile).
+// CloneGuestInSlot joins whatever the queue's size.
 const DefaultSlotWaiterLimit = 256
 
 // NewSlotWaiters returns an empty queue taking at most limit waiters
@@ -52,11 +53,11 @@ func NewSlotWaiters(limit int) *SlotWaiters {
 }
 
 // join queues a waiter for a slot of node and storage, or returns nil when
-// the queue is full.
-func (q *SlotWaiters) join(node uuid.UUID, storage string) *slotWaiter {
+// the queue is full (unless always).
+func (q *SlotWaiters) join(node uuid.UUID, storage string, always bool) *slotWaiter {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.waiting >= q.limit {
+	if q.waiting >= q.limit && !always {
 		return nil
 	}
 	w := &slotWaiter{node: node, storage: storage, wake: make(chan struct{}, 1)}

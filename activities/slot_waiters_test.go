@@ -19,10 +19,10 @@ func woken(w *slotWaiter) bool {
 func TestSlotWaitersWakeTheOldestWaiterOfTheNodeAndOfTheStorage(t *testing.T) {
 	q := NewSlotWaiters(0)
 	n1, n2 := uuid.New(), uuid.New()
-	a := q.join(n1, "lab:local-lvm")
-	b := q.join(n1, "lab:local-lvm")
-	c := q.join(n2, "lab:shared")
-	d := q.join(n2, "lab:shared")
+	a := q.join(n1, "lab:local-lvm", false)
+	b := q.join(n1, "lab:local-lvm", false)
+	c := q.join(n2, "lab:shared", false)
+	d := q.join(n2, "lab:shared", false)
 
 	q.Released(n1.String() + " lab:local-lvm")
 	require.True(t, woken(a), "the oldest waiter of the node asks again")
@@ -57,10 +57,11 @@ func TestSlotWaitersWakeTheOldestWaiterOfTheNodeAndOfTheStorage(t *testing.T) {
 func TestSlotWaitersAreBounded(t *testing.T) {
 	q := NewSlotWaiters(2)
 	n := uuid.New()
-	a := q.join(n, "s")
+	a := q.join(n, "s", false)
 	require.NotNil(t, a)
-	require.NotNil(t, q.join(n, "s"))
-	require.Nil(t, q.join(n, "s"), "a full queue turns further waiters away")
+	require.NotNil(t, q.join(n, "s", false))
+	require.Nil(t, q.join(n, "s", false), "a full queue turns further waiters away")
+	require.NotNil(t, q.join(n, "s", true), "unless the waiter must wait")
 	q.leave(a)
-	require.NotNil(t, q.join(n, "s"))
+	require.Nil(t, q.join(n, "s", false), "the forced waiter still counts")
 }

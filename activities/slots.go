@@ -29,52 +29,93 @@ func (a *Proxmox) storageCap() int {
 
 // AcquireCloneSlot leases a clone slot of the plan's node and storage to
 // the calling workflow (the holder is its workflow id, so a retry keeps the
-// slot it has). When every slot is taken it waits in this process's
-// SlotWaiters queue, heartbeating, and asks again whenever a slot is
-// released anywhere (and at least every slotPoll, for leases that ran out
-// unannounced). After slotMaxWait, or when the queue is full, it fails with
-// the retryable type SlotBusy and a short retry delay: the activity never
-// occupies a worker slot for long, and the retry policy carries the wait
-// on.
+// slot it has). When every slot is taken it waits as awaitCloneSlot
+// describes for up to slotMaxWait; then, or when this process's queue of
+// waiters is full, it fails with the retryable type SlotBusy and a short
+// retry delay, and the retry policy carries the wait on. Workflows started
+// before clones waited for their own slot (CloneGuestInSlot) call it.
 func (a *Proxmox) AcquireCloneSlot(ctx context.Context, plan ClonePlan) error {
-	got, err := a.tryCloneSlot(ctx, plan)
-	if err != nil || got {
+	got, err := a.awaitCloneSlot(ctx, plan, slotMaxWait, false)
+	if err != nil {
 		return err
 	}
-	if a.Waiters == nil {
+	if !got {
 		return a.slotBusy(plan)
 	}
-	w := a.Waiters.join(plan.Guest.NodeID, plan.SlotKey())
-	if w == nil {
-		return a.slotBusy(plan)
+	return nil
+}
+
+// CloneGuestInSlot waits, heartbeating, until the calling workflow holds a
+// clone slot of the plan's node and storage, then clones as CloneGuest
+// does (which gives the slot back once the task ends). Waiting inside the
+// clone activity means a released slot goes straight to the next clone,
+// without a workflow task in between; the wait occupies one of the worker's
+// activity slots, so a pve-clone worker's activity concurrency bounds how
+// many clones wait in it, and the rest wait in Temporal's task queue.
+func (a *Proxmox) CloneGuestInSlot(ctx context.Context, plan ClonePlan) error {
+	if _, err := a.awaitCloneSlot(ctx, plan, 0, true); err != nil {
+		return err
 	}
-	defer a.Waiters.leave(w)
-	giveUp := time.NewTimer(slotMaxWait)
-	defer giveUp.Stop()
+	return a.CloneGuest(ctx, plan)
+}
+
+// awaitCloneSlot leases the plan's clone slot to the calling workflow,
+// waiting while every slot is taken: in this process's SlotWaiters queue
+// (joined whatever its size when always, else only below its limit), it
+// asks again whenever a slot is released anywhere, and at least every
+// slotPoll for leases that ran out unannounced, heartbeating without
+// details (a clone's details are its task's UPID). It reports false when
+// maxWait (0: no bound) passed or the queue was full first.
+func (a *Proxmox) awaitCloneSlot(ctx context.Context, plan ClonePlan, maxWait time.Duration, always bool) (bool, error) {
+	got, err := a.tryCloneSlot(ctx, plan)
+	if err != nil || got {
+		return got, err
+	}
+	var w *slotWaiter
+	var wake <-chan struct{}
+	if a.Waiters != nil {
+		if w = a.Waiters.join(plan.Guest.NodeID, plan.SlotKey(), always); w != nil {
+			defer a.Waiters.leave(w)
+			wake = w.wake
+		}
+	}
+	if w == nil && !always {
+		return false, nil
+	}
+	var giveUp <-chan time.Time
+	if maxWait > 0 {
+		t := time.NewTimer(maxWait)
+		defer t.Stop()
+		giveUp = t.C
+	}
 	poll := time.NewTimer(a.slotPoll(ctx))
 	defer poll.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
-		case <-giveUp.C:
-			return a.slotBusy(plan)
+			return false, ctx.Err()
+		case <-giveUp:
+			return false, nil
 		case <-poll.C:
-		case <-w.wake:
+		case <-wake:
 		}
-		activity.RecordHeartbeat(ctx, "waiting for a clone slot")
+		activity.RecordHeartbeat(ctx)
 		got, err := a.tryCloneSlot(ctx, plan)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if got {
-			a.Waiters.leave(w)
-			// Another slot may be free too (several released at once, or
-			// a lease ran out): let the next waiter look.
-			a.Waiters.wakeNext(plan.Guest.NodeID, plan.SlotKey())
-			return nil
+			if w != nil {
+				a.Waiters.leave(w)
+				// Another slot may be free too (several released at once,
+				// or a lease ran out): let the next waiter look.
+				a.Waiters.wakeNext(plan.Guest.NodeID, plan.SlotKey())
+			}
+			return true, nil
 		}
-		a.Waiters.rearm(w)
+		if w != nil {
+			a.Waiters.rearm(w)
+		}
 		poll.Reset(a.slotPoll(ctx))
 	}
 }

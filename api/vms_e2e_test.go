@@ -27,6 +27,7 @@ import (
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/config"
 	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/workflows"
 )
 
@@ -187,10 +188,10 @@ func requireVMsMatchProxmox(t *testing.T, l *vmLab, ids []uuid.UUID) map[uuid.UU
 // two-node cluster whose nodes take three clones at a time: each node
 // clones three at once at most, and at least once exactly three.
 //
-// The pve-clone worker starts only once the clones are queued, three per
-// node holding the node's slots: those three start together, so the cap
-// is reached however slow the machine, and the 34 others follow as slots
-// free up.
+// The pve-clone worker starts only once every VM is placed and its clone
+// queued: the worker takes them all at once, three per node get the
+// node's slots and start together, so the cap is reached however slow the
+// machine, and the 34 others follow as slots free up.
 func TestE2EFortyClonesRespectNodeCap(t *testing.T) {
 	const nodes, vms, nodeCap = 2, 40, 3
 	l := startVMLab(t, labOptions{
@@ -215,17 +216,14 @@ func TestE2EFortyClonesRespectNodeCap(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	deadline := time.Now().Add(60 * time.Second)
-	for _, tpl := range l.templates {
-		for {
-			holders, err := s.Platform.DB.CloneSlotHolders(ctx, tpl.NodeID)
-			require.NoError(t, err)
-			require.LessOrEqual(t, len(holders), nodeCap, "more clone slots handed out than clone_concurrency: %v", holders)
-			if len(holders) == nodeCap {
-				break
-			}
-			require.True(t, time.Now().Before(deadline), "the clones of template %d never took the node's %d slots (%d held)", tpl.VMID, nodeCap, len(holders))
-			time.Sleep(50 * time.Millisecond)
+	for {
+		placed, _, err := s.Platform.DB.ListVMs(ctx, store.VMFilter{State: domain.GuestProvisioning, Page: domain.Page{Limit: domain.MaxPageLimit}})
+		require.NoError(t, err)
+		if len(placed) == vms {
+			break
 		}
+		require.True(t, time.Now().Before(deadline), "only %d of %d VMs were placed", len(placed), vms)
+		time.Sleep(50 * time.Millisecond)
 	}
 	clone, err := s.Platform.StartWorkers([]string{config.QueuePVEClone})
 	require.NoError(t, err)
@@ -301,18 +299,18 @@ func TestE2ECloneSurvivesWorkerStop(t *testing.T) {
 	require.Equal(t, 1, clones, "the retried attempt started a second clone instead of resuming the first")
 
 	attempt, lastFailure := cloneAttempts(ctx, t, s, wfID)
-	t.Logf("CloneGuest completed on attempt %d; the attempt before it ended with: %s", attempt, lastFailure)
-	require.Equal(t, int32(2), attempt, "CloneGuest should complete on the attempt after the stopped worker's")
+	t.Logf("the clone completed on attempt %d; the attempt before it ended with: %s", attempt, lastFailure)
+	require.Equal(t, int32(2), attempt, "the clone should complete on the attempt after the stopped worker's")
 }
 
-// cloneHeartbeated reports whether the workflow's pending CloneGuest
-// activity has heartbeated (recorded its task's UPID).
+// cloneHeartbeated reports whether the workflow's pending clone activity
+// (CloneGuestInSlot) has heartbeated its task's UPID.
 func cloneHeartbeated(ctx context.Context, t *testing.T, s *apptest.Stack, wfID string) bool {
 	t.Helper()
 	desc, err := s.Platform.Temporal.DescribeWorkflowExecution(ctx, wfID, "")
 	require.NoError(t, err)
 	for _, pa := range desc.GetPendingActivities() {
-		if pa.GetActivityType().GetName() == "CloneGuest" && pa.GetHeartbeatDetails() != nil {
+		if pa.GetActivityType().GetName() == "CloneGuestInSlot" && pa.GetHeartbeatDetails() != nil {
 			return true
 		}
 	}
@@ -328,8 +326,8 @@ func cloneRunning(sim *pvesim.Server) bool {
 	return false
 }
 
-// cloneAttempts returns the attempt on which the workflow's CloneGuest
-// activity completed and how its previous attempt ended, from the history.
+// cloneAttempts returns the attempt on which the workflow's clone activity
+// (CloneGuestInSlot) completed and how its previous attempt ended, from the history.
 func cloneAttempts(ctx context.Context, t *testing.T, s *apptest.Stack, wfID string) (int32, string) {
 	t.Helper()
 	scheduled := map[int64]bool{}
@@ -337,14 +335,14 @@ func cloneAttempts(ctx context.Context, t *testing.T, s *apptest.Stack, wfID str
 	for iter.HasNext() {
 		ev, err := iter.Next()
 		require.NoError(t, err)
-		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil && a.GetActivityType().GetName() == "CloneGuest" {
+		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil && a.GetActivityType().GetName() == "CloneGuestInSlot" {
 			scheduled[ev.GetEventId()] = true
 		}
 		if a := ev.GetActivityTaskStartedEventAttributes(); a != nil && scheduled[a.GetScheduledEventId()] {
 			return a.GetAttempt(), describeFailure(a)
 		}
 	}
-	t.Fatal("no started CloneGuest activity in the history of " + wfID)
+	t.Fatal("no started CloneGuestInSlot activity in the history of " + wfID)
 	return 0, ""
 }
 

@@ -107,10 +107,15 @@ func provision(ctx workflow.Context, op *operator, plan activities.ClonePlan, st
 	// The slot is held for the clone only and given back before any wait
 	// for the operator, so a stuck clone never blocks the node's others.
 	err := op.step(ctx, "clone", stepOpts{}, func(ctx workflow.Context) error {
-		if err := exec(ctx, slotOptions, nil, a.AcquireCloneSlot, plan); err != nil {
-			return err
+		var cloneErr error
+		if workflow.GetVersion(ctx, changeCloneWaitsForSlot, workflow.DefaultVersion, 1) == 1 {
+			cloneErr = exec(ctx, cloneInSlotOptions, nil, a.CloneGuestInSlot, plan)
+		} else {
+			if err := exec(ctx, slotOptions, nil, a.AcquireCloneSlot, plan); err != nil {
+				return err
+			}
+			cloneErr = exec(ctx, cloneOptions, nil, a.CloneGuest, plan)
 		}
-		cloneErr := exec(ctx, cloneOptions, nil, a.CloneGuest, plan)
 		dctx, _ := workflow.NewDisconnectedContext(ctx)
 		if err := bookkeep(dctx, nil, a.ReleaseCloneSlot); err != nil && cloneErr == nil {
 			// The lease runs out on its own; the clone itself succeeded.

@@ -48,6 +48,9 @@ func (*fakeProxmox) ReserveAndPlace(_ context.Context, vm uuid.UUID) (activities
 }
 func (*fakeProxmox) AcquireCloneSlot(context.Context, activities.ClonePlan) error { return nil }
 func (*fakeProxmox) ReleaseCloneSlot(context.Context) error                       { return nil }
+func (f *fakeProxmox) CloneGuestInSlot(ctx context.Context, plan activities.ClonePlan) error {
+	return f.CloneGuest(ctx, plan)
+}
 func (*fakeProxmox) CloneGuest(_ context.Context, plan activities.ClonePlan) error {
 	if plan.Guest.VM == abortedVM {
 		return temporal.NewNonRetryableApplicationError("clone failed", "TaskFailed", nil)

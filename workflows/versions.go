@@ -15,6 +15,9 @@ const (
 	// changeLocalBookkeeping: the VM workflows run their PostgreSQL
 	// bookkeeping and progress records as local activities (see bookkeep).
 	changeLocalBookkeeping = "local-bookkeeping"
+	// changeCloneWaitsForSlot: the clone activity waits for its own clone
+	// slot (CloneGuestInSlot) instead of a separate AcquireCloneSlot step.
+	changeCloneWaitsForSlot = "clone-waits-for-slot"
 )
 
 // ownerIsRequester reports whether this workflow leaves LabforgeOwner to

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
@@ -104,6 +105,10 @@ func (e *vmEnv) mockCloneHappyPath(t *testing.T) {
 		e.record(t, ctx, "CloneGuest", config.QueuePVEClone)
 		return nil
 	}).Maybe()
+	e.OnActivity(px.CloneGuestInSlot, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClonePlan) error {
+		e.record(t, ctx, "CloneGuestInSlot", config.QueuePVEClone)
+		return nil
+	}).Maybe()
 	e.OnActivity(px.ConfigureGuest, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.GuestConfig) error {
 		e.record(t, ctx, "ConfigureGuest", config.QueuePVEActions)
 		require.Equal(t, 2048, in.MemoryMB)
@@ -159,7 +164,7 @@ func TestCloneVMClonesConfiguresStartsAndRecords(t *testing.T) {
 	var res CloneVMResult
 	require.NoError(t, e.GetWorkflowResult(&res))
 	require.Equal(t, CloneVMResult{Node: "pve1", VMID: 10000, Power: domain.PowerRunning, IPv4: "10.10.0.100"}, res)
-	require.Equal(t, []string{"ReserveAndPlace", "AcquireCloneSlot", "CloneGuest", "ReleaseCloneSlot", "ConfigureGuest",
+	require.Equal(t, []string{"ReserveAndPlace", "CloneGuestInSlot", "ReleaseCloneSlot", "ConfigureGuest",
 		"EnsureBaseline", "PowerGuest:start", "GuestIPv4", "RecordVM:ready:running:10.10.0.100"}, e.calls)
 	require.Equal(t, domain.OpCompleted, e.states[len(e.states)-1])
 	require.Equal(t, domain.OpCompleted, e.progress(t).State)
@@ -167,8 +172,8 @@ func TestCloneVMClonesConfiguresStartsAndRecords(t *testing.T) {
 
 func TestCloneVMAbortDeletesTheGuestThenReleasesTheVMID(t *testing.T) {
 	e := newVMEnv(t)
-	e.OnActivity(px.CloneGuest, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClonePlan) error {
-		e.record(t, ctx, "CloneGuest", config.QueuePVEClone)
+	e.OnActivity(px.CloneGuestInSlot, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClonePlan) error {
+		e.record(t, ctx, "CloneGuestInSlot", config.QueuePVEClone)
 		return temporal.NewNonRetryableApplicationError("clone failed: disk full", "TaskFailed", nil)
 	})
 	e.mockCloneHappyPath(t)
@@ -182,7 +187,7 @@ func TestCloneVMAbortDeletesTheGuestThenReleasesTheVMID(t *testing.T) {
 	err := e.GetWorkflowError()
 	require.Error(t, err)
 	require.True(t, IsAborted(err), "error: %v", err)
-	require.Equal(t, []string{"ReserveAndPlace", "AcquireCloneSlot", "CloneGuest", "ReleaseCloneSlot",
+	require.Equal(t, []string{"ReserveAndPlace", "CloneGuestInSlot", "ReleaseCloneSlot",
 		"DeleteGuest", "ReleaseGuestVMID", "RecordVM:failed::"}, e.calls)
 	require.Equal(t, domain.OpAborted, e.progress(t).State)
 }
@@ -265,9 +270,13 @@ func TestSlotBusyIsRetriedUntilASlotFrees(t *testing.T) {
 		return nil
 	})
 	e.mockCloneHappyPath(t)
+	// Workflows started before clones waited for their own slot.
+	e.OnGetVersion(changeCloneWaitsForSlot, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	e.ExecuteWorkflow(CloneVM, CloneVMInput{VM: testPlan.Guest.VM})
 	require.NoError(t, e.GetWorkflowError())
 	require.Equal(t, 5, busy)
+	require.Equal(t, []string{"ReserveAndPlace", "CloneGuest", "ReleaseCloneSlot", "ConfigureGuest", "EnsureBaseline",
+		"RecordVM:ready:stopped:"}, e.calls)
 	require.NotContains(t, e.states, domain.OpAwaitingOperator)
 }
 
@@ -303,7 +312,7 @@ func TestVMActionResetWithoutBaselineReclones(t *testing.T) {
 	e.mockCloneHappyPath(t)
 	e.ExecuteWorkflow(VMAction, VMActionInput{OperationID: uuid.New(), VM: testPlan.Guest.VM, Action: ActionReset})
 	require.NoError(t, e.GetWorkflowError())
-	require.Equal(t, []string{"LoadVM", "RollbackBaseline", "ReserveAndPlace", "DeleteGuest", "AcquireCloneSlot", "CloneGuest",
+	require.Equal(t, []string{"LoadVM", "RollbackBaseline", "ReserveAndPlace", "DeleteGuest", "CloneGuestInSlot",
 		"ReleaseCloneSlot", "ConfigureGuest", "EnsureBaseline", "PowerGuest:start", "GuestIPv4",
 		"RecordVM:ready:running:10.10.0.100"}, e.calls)
 	require.NotContains(t, e.states, domain.OpAwaitingOperator)

@@ -85,6 +85,14 @@ var (
 			InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: 2 * time.Minute, MaximumAttempts: 8,
 		},
 	}
+	// cloneInSlotOptions: a clone that first waits, heartbeating, for its
+	// node's clone slot; the start-to-close covers the wait behind a
+	// large event's other clones.
+	cloneInSlotOptions = func() workflow.ActivityOptions {
+		o := cloneOptions
+		o.StartToCloseTimeout = 24 * time.Hour
+		return o
+	}()
 	// actionOptions: power, config and snapshots on pve-actions.
 	actionOptions = workflow.ActivityOptions{
 		TaskQueue:           config.QueuePVEActions,

@@ -131,7 +131,7 @@ func (s *stack) round(b *testing.B, p params, round int) roundFigures {
 	f := roundFigures{makespan: makespan, cpu: cpu, apiCalls: float64(requests(after) - requests(before)), routes: routeDiff(before, after),
 		slotAttempts: float64(attempts1["AcquireCloneSlot"].Attempts - attempts0["AcquireCloneSlot"].Attempts),
 		attempts: fmt.Sprintf("\n  all %d workflows started by +%s", len(ids), time.Duration(started.Load()).Round(10*time.Millisecond)) +
-			attemptDiff(attempts0, attempts1, start)}
+			attemptDiff(attempts0, attempts1, start) + "\n  clones by node:" + cloneTimeline(s.sim.Tasks(), start, p.C)}
 	for name, ns := range after.Nodes {
 		got := ns.MaxRunning["qmclone"]
 		if got > p.C {

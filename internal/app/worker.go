@@ -74,7 +74,7 @@ func (p *Platform) register(w worker.Worker, queue, identity string) {
 	vmLifecycle := &activities.Proxmox{Store: p.DB, Slots: p.DB, VMIDs: vmIDs,
 		CloneCapPerStorage: p.Config.CloneCapPerStorage, Logger: p.Logger,
 		Clients: p.nodeClients()}
-	if queue == config.QueueCore {
+	if queue == config.QueueCore || queue == config.QueuePVEClone {
 		vmLifecycle.Waiters = p.SlotWaiters()
 	}
 	for _, fn := range activities.ProxmoxActivities(vmLifecycle, queue) {

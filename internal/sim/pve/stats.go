@@ -100,6 +100,10 @@ type TaskState struct {
 	Running    bool     `json:"running"`
 	ExitStatus string   `json:"exitstatus,omitempty"`
 	Log        []string `json:"log"`
+	// Started and Ended are real (unscaled) times; Ended is zero while
+	// the task runs.
+	Started time.Time `json:"started"`
+	Ended   time.Time `json:"ended,omitzero"`
 }
 
 // Tasks returns every task, oldest first.
@@ -126,7 +130,7 @@ func (s *Server) Task(upid string) (TaskState, bool) {
 
 func taskState(t *task) TaskState {
 	return TaskState{UPID: t.upid, Node: t.node, Type: t.typ, ID: t.id, User: t.user, Running: t.running,
-		ExitStatus: t.exit, Log: append([]string(nil), t.log...)}
+		ExitStatus: t.exit, Log: append([]string(nil), t.log...), Started: t.start, Ended: t.end}
 }
 
 // WaitTasks blocks until no task runs, or returns false when timeout passes.

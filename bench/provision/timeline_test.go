@@ -1,0 +1,55 @@
+package provision
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	pvesim "github.com/labforge/labforge/internal/sim/pve"
+)
+
+// cloneTimeline describes, from the simulator's task list, the clone tasks
+// that began after start: per node when the first began and the last
+// ended, what share of the node's C slots over that span ran a clone, and
+// the mean handoff (from a clone's end to the start of the clone that took
+// its slot).
+func cloneTimeline(tasks []pvesim.TaskState, start time.Time, slots int) string {
+	byNode := map[string][]pvesim.TaskState{}
+	for _, t := range tasks {
+		if t.Type == "qmclone" && !t.Started.Before(start) && !t.Ended.IsZero() {
+			byNode[t.Node] = append(byNode[t.Node], t)
+		}
+	}
+	nodes := make([]string, 0, len(byNode))
+	for n := range byNode {
+		nodes = append(nodes, n)
+	}
+	sort.Strings(nodes)
+	var b strings.Builder
+	var handoff time.Duration
+	handoffs := 0
+	for _, n := range nodes {
+		ts := byNode[n]
+		starts, ends := make([]time.Time, len(ts)), make([]time.Time, len(ts))
+		var busy time.Duration
+		for i, t := range ts {
+			starts[i], ends[i] = t.Started, t.Ended
+			busy += t.Ended.Sub(t.Started)
+		}
+		sort.Slice(starts, func(i, j int) bool { return starts[i].Before(starts[j]) })
+		sort.Slice(ends, func(i, j int) bool { return ends[i].Before(ends[j]) })
+		for i := slots; i < len(starts); i++ {
+			handoff += starts[i].Sub(ends[i-slots])
+			handoffs++
+		}
+		span := ends[len(ends)-1].Sub(starts[0])
+		fmt.Fprintf(&b, "\n  %s: %d clones, first began +%s, last ended +%s, slots busy %.0f%% of %d×%s", n, len(ts),
+			starts[0].Sub(start).Round(10*time.Millisecond), ends[len(ends)-1].Sub(start).Round(10*time.Millisecond),
+			100*busy.Seconds()/(float64(slots)*span.Seconds()), slots, span.Round(10*time.Millisecond))
+	}
+	if handoffs > 0 {
+		fmt.Fprintf(&b, "\n  a clone's end → the next clone's start on its node: mean %s", (handoff / time.Duration(handoffs)).Round(time.Millisecond))
+	}
+	return b.String()
+}
