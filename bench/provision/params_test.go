@@ -29,7 +29,7 @@ var (
 	flagK       = flag.Int("provision.k", 0, "simulated nodes (LABFORGE_BENCH_K, default 4)")
 	flagC       = flag.Int("provision.c", 0, "clone_concurrency of each node (LABFORGE_BENCH_C, default 4)")
 	flagT       = flag.Duration("provision.t", 0, "simulated linked-clone duration (LABFORGE_BENCH_T, default 20s)")
-	flagScale   = flag.Float64("provision.scale", 0, "simulator time scale (LABFORGE_BENCH_SCALE, default 0.01)")
+	flagScale   = flag.Float64("provision.scale", 0, "simulator time scale (LABFORGE_BENCH_SCALE, default 0.1)")
 	flagPoll    = flag.Duration("provision.poll", 0, "first task-poll interval (LABFORGE_BENCH_POLL, default 1s x scale)")
 	flagStart   = flag.Bool("provision.start", false, "start the VMs and wait for their address (LABFORGE_BENCH_START)")
 	flagTimeout = flag.Duration("provision.timeout", 0, "deadline for one round (LABFORGE_BENCH_TIMEOUT, default 10m)")
@@ -80,7 +80,7 @@ func loadParams() (params, error) {
 		p.T = 20 * time.Second
 	}
 	if p.Scale == 0 {
-		p.Scale = 0.01
+		p.Scale = 0.1
 	}
 	if p.Poll == 0 {
 		p.Poll = max(time.Duration(float64(time.Second)*p.Scale), time.Millisecond)

@@ -104,9 +104,8 @@ func (s *stack) startWorkers(tb testing.TB, p params) {
 	}
 	px := &activities.Proxmox{Store: s.p.DB, Slots: s.p.DB, Waiters: s.p.SlotWaiters(), VMIDs: vmIDs,
 		CloneCapPerStorage: s.p.Config.CloneCapPerStorage, Logger: s.p.Logger,
-		Clients:   &activities.NodeClients{Store: s.p.DB, Timeout: s.p.Config.ProxmoxTimeout, Logger: s.p.Logger},
-		SlotRetry: 2 * p.Poll,
-		Wait:      proxmox.WaitOptions{Interval: p.Poll, MaxInterval: 10 * p.Poll}}
+		Clients: &activities.NodeClients{Store: s.p.DB, Timeout: s.p.Config.ProxmoxTimeout, Logger: s.p.Logger},
+		Wait:    proxmox.WaitOptions{Interval: p.Poll, MaxInterval: 10 * p.Poll}}
 	for _, q := range []string{config.QueueCore, config.QueuePVEClone, config.QueuePVEActions} {
 		opts := app.WorkerOptions("bench@" + q)
 		opts.Interceptors = []interceptor.WorkerInterceptor{s.attempts}

@@ -9,12 +9,18 @@ import (
 	pvesim "github.com/labforge/labforge/internal/sim/pve"
 )
 
-// cloneTimeline describes, from the simulator's task list, the clone tasks
-// that began after start: per node when the first began and the last
-// ended, what share of the node's C slots over that span ran a clone, and
-// the mean handoff (from a clone's end to the start of the clone that took
-// its slot).
-func cloneTimeline(tasks []pvesim.TaskState, start time.Time, slots int) string {
+// timeline is how a round's clones used the nodes' clone slots.
+type timeline struct {
+	// text has a line per node: when its first clone began and its last
+	// ended, and what share of its C slots over that span ran a clone.
+	text string
+	// handoff is the mean time from a clone's end to the start of the
+	// clone that took its slot.
+	handoff time.Duration
+}
+
+// cloneTimeline reads the simulator's clone tasks that began after start.
+func cloneTimeline(tasks []pvesim.TaskState, start time.Time, slots int) timeline {
 	byNode := map[string][]pvesim.TaskState{}
 	for _, t := range tasks {
 		if t.Type == "qmclone" && !t.Started.Before(start) && !t.Ended.IsZero() {
@@ -48,8 +54,10 @@ func cloneTimeline(tasks []pvesim.TaskState, start time.Time, slots int) string 
 			starts[0].Sub(start).Round(10*time.Millisecond), ends[len(ends)-1].Sub(start).Round(10*time.Millisecond),
 			100*busy.Seconds()/(float64(slots)*span.Seconds()), slots, span.Round(10*time.Millisecond))
 	}
+	tl := timeline{text: b.String()}
 	if handoffs > 0 {
-		fmt.Fprintf(&b, "\n  a clone's end → the next clone's start on its node: mean %s", (handoff / time.Duration(handoffs)).Round(time.Millisecond))
+		tl.handoff = handoff / time.Duration(handoffs)
+		tl.text += fmt.Sprintf("\n  a clone's end → the next clone's start on its node: mean %s", tl.handoff.Round(time.Millisecond))
 	}
-	return b.String()
+	return tl
 }
