@@ -24,6 +24,7 @@ import (
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/config"
 	pvesim "github.com/labforge/labforge/internal/sim/pve"
@@ -188,10 +189,11 @@ func requireVMsMatchProxmox(t *testing.T, l *vmLab, ids []uuid.UUID) map[uuid.UU
 // two-node cluster whose nodes take three clones at a time: each node
 // clones three at once at most, and at least once exactly three.
 //
-// The pve-clone worker starts only once every VM is placed and its clone
-// queued: the worker takes them all at once, three per node get the
-// node's slots and start together, so the cap is reached however slow the
-// machine, and the 34 others follow as slots free up.
+// The pve-clone workers, in two processes, start only once every VM is
+// placed and its clone queued: they take them all at once, three per node
+// get the node's slots and start together, so the cap is reached however
+// slow the machine, and the 34 others follow as slots free up. The cap
+// holds across both processes.
 func TestE2EFortyClonesRespectNodeCap(t *testing.T) {
 	const nodes, vms, nodeCap = 2, 40, 3
 	l := startVMLab(t, labOptions{
@@ -201,7 +203,12 @@ func TestE2EFortyClonesRespectNodeCap(t *testing.T) {
 			// together, short enough for 40 in seconds.
 			Durations: pvesim.Durations{CloneLinked: 1500 * time.Second},
 		},
-		stack: []apptest.Option{apptest.WithQueues(config.QueueCore, config.QueuePVEActions, config.QueuePVEPeriodic)},
+		stack: []apptest.Option{
+			apptest.WithQueues(config.QueueCore, config.QueuePVEActions, config.QueuePVEPeriodic),
+			// A worker runs at most 20 clone activities at once, so each
+			// of the two processes below takes its share of the 40.
+			func(c *config.Config) { c.WorkerActivitySlots = vms / 2 },
+		},
 		// Each node has its own storage, so the storage cap (4) never binds.
 		cloneConcurrency: nodeCap,
 	})
@@ -225,10 +232,20 @@ func TestE2EFortyClonesRespectNodeCap(t *testing.T) {
 		require.True(t, time.Now().Before(deadline), "only %d of %d VMs were placed", len(placed), vms)
 		time.Sleep(50 * time.Millisecond)
 	}
+	// Two worker processes serve pve-clone: this one and a second platform
+	// with its own connections, clone-slot waiters and listener.
 	clone, err := s.Platform.StartWorkers([]string{config.QueuePVEClone})
 	require.NoError(t, err)
 	t.Cleanup(clone.Stop)
+	other, err := app.Connect(ctx, s.Platform.Config, s.Platform.Logger)
+	require.NoError(t, err)
+	t.Cleanup(other.Close)
+	queriesBefore := other.DB.Pool().Stat().AcquireCount()
+	otherClone, err := other.StartWorkers([]string{config.QueuePVEClone})
+	require.NoError(t, err)
+	t.Cleanup(otherClone.Stop)
 	awaitAll(t, s, l.instructor, locations, domain.OpCompleted, 3*time.Minute)
+	require.Positive(t, other.DB.Pool().Stat().AcquireCount()-queriesBefore, "the second worker process took no clone")
 
 	st := l.sim.Stats()
 	for _, node := range l.sim.Nodes() {

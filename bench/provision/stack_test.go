@@ -107,7 +107,7 @@ func (s *stack) startWorkers(tb testing.TB, p params) {
 		Clients: &activities.NodeClients{Store: s.p.DB, Timeout: s.p.Config.ProxmoxTimeout, Logger: s.p.Logger},
 		Wait:    proxmox.WaitOptions{Interval: p.Poll, MaxInterval: 10 * p.Poll}}
 	for _, q := range []string{config.QueueCore, config.QueuePVEClone, config.QueuePVEActions} {
-		opts := app.WorkerOptions("bench@" + q)
+		opts := app.WorkerOptions("bench@"+q, s.p.Config.WorkerActivitySlots)
 		opts.Interceptors = []interceptor.WorkerInterceptor{s.attempts}
 		w := worker.New(s.p.Temporal, q, opts)
 		if q == config.QueueCore {

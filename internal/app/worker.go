@@ -30,7 +30,7 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 			return nil, fmt.Errorf("unknown task queue %q; known queues are core, pve-actions, pve-clone, pve-periodic and gateway.<site>", q)
 		}
 		identity := fmt.Sprintf("%d@%s@%s", os.Getpid(), host, q)
-		w := worker.New(p.Temporal, q, WorkerOptions(identity))
+		w := worker.New(p.Temporal, q, WorkerOptions(identity, p.Config.WorkerActivitySlots))
 		p.register(w, q, identity)
 		if err := w.Start(); err != nil {
 			ws.Stop()
@@ -46,16 +46,19 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 	return ws, nil
 }
 
-// WorkerOptions are the options of every Labforge worker: its identity,
-// and task pollers that scale with the backlog (the server tells each
-// poll whether more pollers would help), so that hundreds of workflows
-// started together — an event's deployment — are not served by the SDK's
-// default two pollers per queue.
-func WorkerOptions(identity string) worker.Options {
+// WorkerOptions are the options of every Labforge worker: its identity;
+// how many activities it runs at once (LABFORGE_WORKER_ACTIVITY_SLOTS; on
+// pve-clone that includes clones waiting for a clone slot, and the rest
+// wait in Temporal's task queue for another worker); and task pollers that
+// scale with the backlog (the server tells each poll whether more pollers
+// would help), so that hundreds of workflows started together — an event's
+// deployment — are not served by the SDK's default two pollers per queue.
+func WorkerOptions(identity string, activitySlots int) worker.Options {
 	return worker.Options{
-		Identity:                   identity,
-		WorkflowTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
-		ActivityTaskPollerBehavior: worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
+		Identity:                           identity,
+		MaxConcurrentActivityExecutionSize: activitySlots,
+		WorkflowTaskPollerBehavior:         worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
+		ActivityTaskPollerBehavior:         worker.NewPollerBehaviorAutoscaling(worker.PollerBehaviorAutoscalingOptions{}),
 	}
 }
 

@@ -51,7 +51,8 @@ type Config struct {
 	BootstrapAdminEmail    string `env:"BOOTSTRAP_ADMIN_EMAIL" envDefault:"admin@labforge.local"`
 	BootstrapAdminPassword string `env:"BOOTSTRAP_ADMIN_PASSWORD" secret:"true"`
 
-	WorkerQueues []string `env:"WORKER_QUEUES" envDefault:"core,pve-actions,pve-clone,pve-periodic" envSeparator:","`
+	WorkerQueues        []string `env:"WORKER_QUEUES" envDefault:"core,pve-actions,pve-clone,pve-periodic" envSeparator:","`
+	WorkerActivitySlots int      `env:"WORKER_ACTIVITY_SLOTS" envDefault:"1000"`
 
 	VMIDRange              string        `env:"VMID_RANGE" envDefault:"10000-19999"`
 	ProxmoxTimeout         time.Duration `env:"PROXMOX_TIMEOUT" envDefault:"60s"`
@@ -166,6 +167,9 @@ func (c *Config) Validate() error {
 		if !ValidQueue(q) {
 			bad("WorkerQueues", "names unknown queue %q; known queues are %s and gateway.<site>", q, strings.Join(StandardQueues, ", "))
 		}
+	}
+	if c.WorkerActivitySlots < 1 || c.WorkerActivitySlots > 100000 {
+		bad("WorkerActivitySlots", "is %d; use 1 to 100000", c.WorkerActivitySlots)
 	}
 	if _, err := c.VMIDs(); err != nil {
 		bad("VMIDRange", "is %q; use FIRST-LAST within 100-999999999, such as 10000-19999", c.VMIDRange)
