@@ -195,7 +195,11 @@ func (a *Inventory) deleteGuest(ctx context.Context, nodes []domain.Node, r prox
 			return err
 		}
 		activity.RecordHeartbeat(ctx, upid)
-		_, err = client.WaitTask(ctx, r.Node, upid, proxmox.WaitOptions{})
+		// Heartbeat on every poll, and poll within the heartbeat timeout,
+		// so a long delete is not taken for a dead worker.
+		opts := proxmox.WaitOptions{}.Within(pollLimit(ctx))
+		opts.Heartbeat = func(upid string, _ proxmox.TaskStatus) { activity.RecordHeartbeat(ctx, upid) }
+		_, err = client.WaitTask(ctx, r.Node, upid, opts)
 		return err
 	}
 	lxc := r.Type == "lxc"
