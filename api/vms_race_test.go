@@ -14,9 +14,10 @@ import (
 	pvesim "github.com/labforge/labforge/internal/sim/pve"
 )
 
-// TestConcurrentOperationsOnOneVM sends power actions and deletes for one
-// VM at the same moment: exactly one is accepted, and every other one is
-// refused with 409 naming the accepted operation.
+// TestConcurrentOperationsOnOneVM sends starts and deletes for one stopped
+// VM at the same moment (each of them valid alone): exactly one is
+// accepted, and every other one is refused with 409 naming the accepted
+// operation.
 func TestConcurrentOperationsOnOneVM(t *testing.T) {
 	// A start takes 3 s, so the accepted operation is still running when
 	// the others arrive however slow the machine.
@@ -29,7 +30,7 @@ func TestConcurrentOperationsOnOneVM(t *testing.T) {
 
 	requests := []struct{ method, path string }{
 		{"POST", vmPath + "/actions/start"}, {"DELETE", vmPath}, {"POST", vmPath + "/actions/start"},
-		{"DELETE", vmPath}, {"POST", vmPath + "/actions/reboot"}, {"POST", vmPath + "/actions/start"},
+		{"DELETE", vmPath}, {"POST", vmPath + "/actions/start"}, {"POST", vmPath + "/actions/start"},
 	}
 	responses := make([]*apptest.Response, len(requests))
 	var wg sync.WaitGroup
