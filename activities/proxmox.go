@@ -46,9 +46,9 @@ type Proxmox struct {
 	Store   ProxmoxStore
 	Clients *NodeClients
 	Slots   SlotStore
-	// Waiters, when set, lets AcquireCloneSlot wait for a released slot
-	// instead of failing with SlotBusy at once; feed it the process's
-	// CloneSlotChannel notifications.
+	// Waiters, when set, wakes activities waiting for a clone slot as soon
+	// as one is released; feed it the process's CloneSlotChannel
+	// notifications. Without it they ask every few seconds.
 	Waiters *SlotWaiters
 	// VMIDs is the range VMIDs are allocated from (config VMIDs()).
 	VMIDs domain.VMIDRange

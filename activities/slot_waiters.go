@@ -8,8 +8,9 @@ import (
 	"github.com/google/uuid"
 )
 
-// SlotWaiters is the queue of this worker process's AcquireCloneSlot
-// activities that wait for a clone slot. When a slot is released anywhere
+// SlotWaiters is the queue of this worker process's activities that wait
+// for a clone slot (CloneGuestInSlot, and AcquireCloneSlot of older
+// workflows). When a slot is released anywhere
 // (Released, fed from PostgreSQL's CloneSlotChannel notifications), the
 // longest-waiting waiter of that node, and the longest-waiting one of that
 // storage, ask again at once instead of on their next poll. Waking one at a
