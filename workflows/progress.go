@@ -58,12 +58,6 @@ func (p *progress) report(ctx workflow.Context, state domain.OperationState, ste
 		return nil
 	}
 	var a *activities.Operations
-	in := activities.OperationProgress{OperationID: p.operationID, State: state, Step: step, Error: errMsg, Result: result}
-	if local, _ := ctx.Value(localBookkeepingKey{}).(bool); local {
-		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-			StartToCloseTimeout: recordOptions.StartToCloseTimeout, RetryPolicy: recordOptions.RetryPolicy,
-		})
-		return workflow.ExecuteLocalActivity(lctx, a.RecordOperationProgress, in).Get(ctx, nil)
-	}
-	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, recordOptions), a.RecordOperationProgress, in).Get(ctx, nil)
+	return runBookkeeping(ctx, recordOptions, nil, a.RecordOperationProgress,
+		activities.OperationProgress{OperationID: p.operationID, State: state, Step: step, Error: errMsg, Result: result})
 }

@@ -127,7 +127,12 @@ func exec(ctx workflow.Context, opts workflow.ActivityOptions, out any, activity
 // queue round trip and no extra workflow task, which is most of a VM
 // workflow's tasks when hundreds start together.
 func bookkeep(ctx workflow.Context, out any, activity any, args ...any) error {
-	opts := tuned(ctx, coreOptions)
+	return runBookkeeping(ctx, tuned(ctx, coreOptions), out, activity, args...)
+}
+
+// runBookkeeping runs activity with opts: as a local activity (same
+// timeout and retry policy) when ctx says so, else on opts' task queue.
+func runBookkeeping(ctx workflow.Context, opts workflow.ActivityOptions, out any, activity any, args ...any) error {
 	if local, _ := ctx.Value(localBookkeepingKey{}).(bool); local {
 		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 			StartToCloseTimeout: opts.StartToCloseTimeout, RetryPolicy: opts.RetryPolicy,
