@@ -34,12 +34,11 @@ type CloneVMResult struct {
 // abort (or cancellation) deletes the half-made guest, then releases the
 // VMID and marks the VM failed.
 func CloneVM(ctx workflow.Context, in CloneVMInput) (CloneVMResult, error) {
-	ctx = withLocalBookkeeping(ctx)
 	wf := &cloneVM{in: in, progress: progress{operationID: in.OperationID}}
-	if err := wf.setup(ctx); err != nil {
+	var err error
+	if ctx, wf.op, err = wf.beginVMWorkflow(ctx); err != nil {
 		return CloneVMResult{}, err
 	}
-	wf.op = newOperator(ctx, &wf.progress)
 	res, err := wf.run(ctx)
 	if err != nil && (IsAborted(err) || ctx.Err() != nil) {
 		return res, wf.compensate(ctx, err)

@@ -19,13 +19,12 @@ type DeleteVMInput struct {
 // the VMID and marks the VM deleted. The record stays, state deleted, for
 // history.
 func DeleteVM(ctx workflow.Context, in DeleteVMInput) error {
-	ctx = withLocalBookkeeping(ctx)
 	wf := &deleteVM{in: in, progress: progress{operationID: in.OperationID}}
-	if err := wf.setup(ctx); err != nil {
+	var err error
+	if ctx, wf.op, err = wf.beginVMWorkflow(ctx); err != nil {
 		return err
 	}
-	wf.op = newOperator(ctx, &wf.progress)
-	err := wf.run(ctx)
+	err = wf.run(ctx)
 	if err != nil && IsAborted(err) {
 		_ = wf.report(ctx, domain.OpAborted, "aborted", errMessage(err), nil)
 	}

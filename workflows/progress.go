@@ -42,6 +42,17 @@ var recordOptions = workflow.ActivityOptions{
 	},
 }
 
+// beginVMWorkflow starts a VM lifecycle workflow: it decides once whether
+// its bookkeeping runs as local activities, registers the progress query
+// and opens the operator signal. The returned context carries the choice.
+func (p *progress) beginVMWorkflow(ctx workflow.Context) (workflow.Context, *operator, error) {
+	ctx = withLocalBookkeeping(ctx)
+	if err := p.setup(ctx); err != nil {
+		return ctx, nil, err
+	}
+	return ctx, newOperator(ctx, p), nil
+}
+
 // setup registers the progress query handler.
 func (p *progress) setup(ctx workflow.Context) error {
 	p.current = Progress{State: domain.OpPending}

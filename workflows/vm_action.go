@@ -46,12 +46,11 @@ type VMActionResult struct {
 // its power state. Its ID (VMActionWorkflowID) is one per VM, so a second
 // operation while one runs is refused.
 func VMAction(ctx workflow.Context, in VMActionInput) (VMActionResult, error) {
-	ctx = withLocalBookkeeping(ctx)
 	wf := &vmAction{in: in, progress: progress{operationID: in.OperationID}}
-	if err := wf.setup(ctx); err != nil {
+	var err error
+	if ctx, wf.op, err = wf.beginVMWorkflow(ctx); err != nil {
 		return VMActionResult{}, err
 	}
-	wf.op = newOperator(ctx, &wf.progress)
 	res, err := wf.run(ctx)
 	if err != nil && IsAborted(err) {
 		_ = wf.report(ctx, domain.OpAborted, "aborted", errMessage(err), nil)
