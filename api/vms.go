@@ -307,21 +307,9 @@ func inProgress(op *domain.Operation) error {
 	return domain.Conflictf("operation %s (%s) is in progress for this VM", op.ID, op.Kind)
 }
 
-// runningVMOperation finds the unfinished operation of the workflow
-// already running under op's workflow id, other than op itself.
-func (s *Server) runningVMOperation(ctx context.Context, op *domain.Operation) (*domain.Operation, error) {
-	return s.findVMOperation(ctx, op, func(o *domain.Operation) bool { return o.WorkflowID == op.WorkflowID })
-}
-
-// unfinishedVMOperation finds the unfinished operation on op's VM, other
-// than op itself, whatever its workflow.
+// unfinishedVMOperation finds the unfinished operation on op's VM other
+// than op itself (the store allows one per VM, whatever its workflow).
 func (s *Server) unfinishedVMOperation(ctx context.Context, op *domain.Operation) (*domain.Operation, error) {
-	return s.findVMOperation(ctx, op, func(*domain.Operation) bool { return true })
-}
-
-// findVMOperation finds an unfinished operation on op's VM, other than op,
-// that match accepts.
-func (s *Server) findVMOperation(ctx context.Context, op *domain.Operation, match func(*domain.Operation) bool) (*domain.Operation, error) {
 	ops, _, err := s.operations.ListOperations(ctx, domain.OperationFilter{
 		TargetType: op.TargetType, TargetID: op.TargetID, Page: domain.Page{Limit: domain.MaxPageLimit},
 	})
@@ -329,8 +317,7 @@ func (s *Server) findVMOperation(ctx context.Context, op *domain.Operation, matc
 		return nil, err
 	}
 	for i := range ops {
-		o := &ops[i]
-		if o.ID != op.ID && !o.State.Terminal() && match(o) {
+		if o := &ops[i]; o.ID != op.ID && !o.State.Terminal() {
 			return o, nil
 		}
 	}
@@ -356,7 +343,7 @@ func (s *Server) startVMOperation(c *gin.Context, op *domain.Operation, vmID uui
 	if !running {
 		return err
 	}
-	if other, ferr := s.runningVMOperation(c.Request.Context(), op); ferr == nil {
+	if other, ferr := s.unfinishedVMOperation(c.Request.Context(), op); ferr == nil {
 		return inProgress(other)
 	}
 	return domain.Conflictf("workflow %s (run %s) is in progress for this VM; see it in the Temporal Web UI", op.WorkflowID, runID)
