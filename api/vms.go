@@ -279,26 +279,20 @@ func (s *Server) deleteVM(c *gin.Context) {
 	acceptOperation(c, op)
 }
 
-// vmWorkflowIDs are the workflows that may run on a VM; only one at a time.
-func vmWorkflowIDs(vmID uuid.UUID) []string {
-	return []string{workflows.CloneVMWorkflowID(vmID), workflows.VMActionWorkflowID(vmID), workflows.DeleteVMWorkflowID(vmID)}
-}
-
 // vmIdle returns a KindConflict naming the operation in progress on the
-// VM, if there is one.
+// VM, if there is one; an operation whose workflow ended unreported is
+// reconciled from Temporal first.
 func (s *Server) vmIdle(c *gin.Context, vmID uuid.UUID) error {
-	for _, wid := range vmWorkflowIDs(vmID) {
-		op, err := s.operations.FindOperationByWorkflowID(c.Request.Context(), wid)
-		if domain.IsKind(err, domain.KindNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		s.reconcileOperation(c, op)
-		if !op.State.Terminal() {
-			return inProgress(op)
-		}
+	op, err := s.unfinishedVMOperation(c.Request.Context(), vmID.String(), uuid.Nil)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.reconcileOperation(c, op)
+	if !op.State.Terminal() {
+		return inProgress(op)
 	}
 	return nil
 }
@@ -307,21 +301,21 @@ func inProgress(op *domain.Operation) error {
 	return domain.Conflictf("operation %s (%s) is in progress for this VM", op.ID, op.Kind)
 }
 
-// unfinishedVMOperation finds the unfinished operation on op's VM other
-// than op itself (the store allows one per VM, whatever its workflow).
-func (s *Server) unfinishedVMOperation(ctx context.Context, op *domain.Operation) (*domain.Operation, error) {
+// unfinishedVMOperation finds the unfinished operation on the VM other
+// than except (the store allows one per VM, whatever its workflow).
+func (s *Server) unfinishedVMOperation(ctx context.Context, vmID string, except uuid.UUID) (*domain.Operation, error) {
 	ops, _, err := s.operations.ListOperations(ctx, domain.OperationFilter{
-		TargetType: op.TargetType, TargetID: op.TargetID, Page: domain.Page{Limit: domain.MaxPageLimit},
+		TargetType: domain.ObjectVM, TargetID: vmID, Unfinished: true, Page: domain.Page{Limit: 2},
 	})
 	if err != nil {
 		return nil, err
 	}
 	for i := range ops {
-		if o := &ops[i]; o.ID != op.ID && !o.State.Terminal() {
-			return o, nil
+		if ops[i].ID != except {
+			return &ops[i], nil
 		}
 	}
-	return nil, domain.NotFoundf("no unfinished operation on VM %s", op.TargetID)
+	return nil, domain.NotFoundf("no unfinished operation on VM %s", vmID)
 }
 
 // startVMOperation starts a VM workflow with workflows.VMStartOptions. A
@@ -334,7 +328,7 @@ func (s *Server) startVMOperation(c *gin.Context, op *domain.Operation, vmID uui
 	}
 	if domain.IsKind(err, domain.KindConflict) {
 		// The store refused a second unfinished operation on the VM.
-		if running, ferr := s.unfinishedVMOperation(c.Request.Context(), op); ferr == nil {
+		if running, ferr := s.unfinishedVMOperation(c.Request.Context(), op.TargetID, op.ID); ferr == nil {
 			return inProgress(running)
 		}
 		return err
@@ -343,7 +337,7 @@ func (s *Server) startVMOperation(c *gin.Context, op *domain.Operation, vmID uui
 	if !running {
 		return err
 	}
-	if other, ferr := s.unfinishedVMOperation(c.Request.Context(), op); ferr == nil {
+	if other, ferr := s.unfinishedVMOperation(c.Request.Context(), op.TargetID, op.ID); ferr == nil {
 		return inProgress(other)
 	}
 	return domain.Conflictf("workflow %s (run %s) is in progress for this VM; see it in the Temporal Web UI", op.WorkflowID, runID)

@@ -68,7 +68,9 @@ type PermissionStore interface {
 
 // OperationFilter narrows ListOperations. Zero fields match everything.
 type OperationFilter struct {
-	State       OperationState
+	State OperationState
+	// Unfinished keeps only operations in a non-terminal state.
+	Unfinished  bool
 	Kind        string
 	TargetType  string
 	TargetID    string

@@ -92,6 +92,9 @@ func (db *DB) ListOperations(ctx context.Context, f domain.OperationFilter) ([]d
 	if f.State != "" {
 		c.add("state = %s", f.State)
 	}
+	if f.Unfinished {
+		c.add("state NOT IN ('completed', 'failed', 'aborted')")
+	}
 	if f.Kind != "" {
 		c.add("kind = %s", f.Kind)
 	}

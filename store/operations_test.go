@@ -125,7 +125,15 @@ func TestOneUnfinishedOperationPerVM(t *testing.T) {
 			TargetID: vmID.String(), WorkflowID: "diagnostics/" + id().String()}))
 	}
 
+	unfinished, _, err := db.ListOperations(ctx, domain.OperationFilter{TargetType: domain.ObjectVM, TargetID: vmID.String(), Unfinished: true})
+	require.NoError(t, err)
+	require.Len(t, unfinished, 1)
+	require.Equal(t, action.ID, unfinished[0].ID)
+
 	action.State = domain.OpCompleted
 	require.NoError(t, db.UpdateOperationProgress(ctx, action))
+	unfinished, _, err = db.ListOperations(ctx, domain.OperationFilter{TargetType: domain.ObjectVM, TargetID: vmID.String(), Unfinished: true})
+	require.NoError(t, err)
+	require.Empty(t, unfinished)
 	require.NoError(t, db.CreateOperation(ctx, vmOp("delete")), "a finished operation frees the VM")
 }
