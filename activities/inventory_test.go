@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labforge/labforge/domain"
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 	"github.com/stretchr/testify/require"

@@ -15,7 +15,7 @@ import (
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/proxmox"
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 )

@@ -27,7 +27,7 @@ import (
 	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/config"
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/workflows"
 )

@@ -11,7 +11,7 @@ import (
 	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/apptest"
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 // TestConcurrentOperationsOnOneVM sends starts and deletes for one stopped

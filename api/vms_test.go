@@ -10,7 +10,7 @@ import (
 	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/apptest"
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/store/audit"
 	"github.com/labforge/labforge/workflows"
 	"github.com/stretchr/testify/require"

@@ -13,7 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/labforge/labforge/internal/apptest"
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/workflows"
 )
 

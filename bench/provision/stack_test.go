@@ -19,7 +19,7 @@ import (
 	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/proxmox"
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/internal/temporalx"
 	"github.com/labforge/labforge/store/audit/audittest"
 	"github.com/labforge/labforge/store/storetest"

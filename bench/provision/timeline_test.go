@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 // timeline is how a round's clones used the nodes' clone slots.

@@ -1,4 +1,4 @@
-// Command pvesim runs the Proxmox VE 9 API simulator (internal/sim/pve) as a
+// Command pvesim runs the Proxmox VE 9 API simulator (internal/sim/pvesim) as a
 // standalone HTTPS server on loopback, for the dev stack, demos and manual
 // testing with go-proxmox, curl or pvesh-like tools.
 //
@@ -22,8 +22,8 @@ import (
 	"syscall"
 	"time"
 
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
-	pveschema "github.com/labforge/labforge/internal/sim/pve/schema"
+	"github.com/labforge/labforge/internal/sim/pvesim"
+	"github.com/labforge/labforge/internal/sim/pvesim/pveschema"
 )
 
 func main() {

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 func TestExampleSeedMatchesDefault(t *testing.T) {

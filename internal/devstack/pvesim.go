@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 // PVESimPortVariable names the port setting of the dev stack's Proxmox simulator.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/labforge/labforge/domain"
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/store"
 )
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/labforge/labforge/internal/proxmox"
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 // waitErr starts a task and returns the error of starting or waiting for it.

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/labforge/labforge/internal/proxmox"
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
-	pveschema "github.com/labforge/labforge/internal/sim/pve/schema"
+	"github.com/labforge/labforge/internal/sim/pvesim"
+	"github.com/labforge/labforge/internal/sim/pvesim/pveschema"
 )
 
 // testScale makes a 60 s full clone take 60 ms.

@@ -10,7 +10,7 @@ import (
 	goprox "github.com/luthermonson/go-proxmox"
 
 	"github.com/labforge/labforge/internal/proxmox"
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 // slowClones makes a full clone take 300 ms at test scale.

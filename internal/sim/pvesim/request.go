@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	pveschema "github.com/labforge/labforge/internal/sim/pve/schema"
+	"github.com/labforge/labforge/internal/sim/pvesim/pveschema"
 )
 
 // call is one API request being served.

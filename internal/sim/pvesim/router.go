@@ -3,7 +3,7 @@ package pvesim
 import (
 	"strings"
 
-	pveschema "github.com/labforge/labforge/internal/sim/pve/schema"
+	"github.com/labforge/labforge/internal/sim/pvesim/pveschema"
 )
 
 // handlerFunc serves one API method. It returns the value for the "data"

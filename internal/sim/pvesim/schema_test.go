@@ -3,7 +3,7 @@ package pvesim_test
 import (
 	"testing"
 
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 // TestRoutesExistInSchema checks that every method the simulator serves is

@@ -13,8 +13,8 @@ import (
 
 	proxmox "github.com/luthermonson/go-proxmox"
 
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
-	pveschema "github.com/labforge/labforge/internal/sim/pve/schema"
+	"github.com/labforge/labforge/internal/sim/pvesim"
+	"github.com/labforge/labforge/internal/sim/pvesim/pveschema"
 )
 
 func TestMain(m *testing.M) {

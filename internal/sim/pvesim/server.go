@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	pveschema "github.com/labforge/labforge/internal/sim/pve/schema"
+	"github.com/labforge/labforge/internal/sim/pvesim/pveschema"
 )
 
 // Server is a running simulated Proxmox VE cluster. All its methods are safe

@@ -9,7 +9,7 @@ import (
 
 	proxmox "github.com/luthermonson/go-proxmox"
 
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 func TestNodeDown(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 // bigSeed is the default cluster with n more guests, half of them running.

@@ -9,7 +9,7 @@ import (
 
 	proxmox "github.com/luthermonson/go-proxmox"
 
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 // TestConcurrentClonesStartDelete drives 120 clones, starts and deletes

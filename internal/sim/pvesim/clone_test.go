@@ -8,7 +8,7 @@ import (
 
 	proxmox "github.com/luthermonson/go-proxmox"
 
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 // template returns a go-proxmox handle on a seeded template.

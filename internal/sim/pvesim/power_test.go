@@ -9,7 +9,7 @@ import (
 
 	proxmox "github.com/luthermonson/go-proxmox"
 
-	pvesim "github.com/labforge/labforge/internal/sim/pve"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 // clonedVM clones template 9000 on pve1 to newid and returns a handle.

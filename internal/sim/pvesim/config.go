@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"time"
 
-	pveschema "github.com/labforge/labforge/internal/sim/pve/schema"
+	"github.com/labforge/labforge/internal/sim/pvesim/pveschema"
 )
 
 // Config configures a simulator. The zero value is usable: it simulates
