@@ -21,13 +21,19 @@ build: ## build the api, worker and devstack binaries into ./bin
 	$(GO) build -o $(BIN)/labforge-worker ./cmd/worker
 	$(GO) build -o $(BIN)/labforge-devstack ./cmd/devstack
 
-lint: ## gofmt check and go vet
+# Imports come in three groups: standard library, other modules, this module.
+GOIMPORTS ?= $(GO) run golang.org/x/tools/cmd/goimports@v0.45.0 -local github.com/labforge/labforge
+
+lint: ## gofmt and import-grouping check, go vet
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	@misgrouped=$$($(GOIMPORTS) -l $$(git ls-files '*.go')); \
+	if [ -n "$$misgrouped" ]; then echo "imports not grouped (run make fmt):"; echo "$$misgrouped"; exit 1; fi
 	$(GO) vet ./...
 
-fmt:
+fmt: ## gofmt and group imports
 	gofmt -w $$(git ls-files '*.go')
+	$(GOIMPORTS) -w $$(git ls-files '*.go')
 
 bench: ## run the benchmarks and print their figures
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -1,9 +1,10 @@
 package activities
 
 import (
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/proxmox"
-	"go.temporal.io/sdk/temporal"
 )
 
 // Stable error type names workflows switch on. They never change once released.

@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/proxmox"
 	"github.com/labforge/labforge/store"
-	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/temporal"
 )
 
 // ErrTypeClusterUnreachable is the error type of an inventory or reconcile

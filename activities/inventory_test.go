@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
-	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 )
 
 const resourcesRoute = "/cluster/resources"

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/proxmox"
 )

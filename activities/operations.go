@@ -4,8 +4,9 @@ import (
 	"context"
 
 	"github.com/google/uuid"
-	"github.com/labforge/labforge/domain"
 	"go.temporal.io/sdk/activity"
+
+	"github.com/labforge/labforge/domain"
 )
 
 // Operations records the progress of long-running operations so that the

@@ -8,9 +8,10 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"go.temporal.io/sdk/activity"
+
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/proxmox"
-	"go.temporal.io/sdk/activity"
 )
 
 // LabforgeTag marks every Proxmox guest Labforge created. Together with

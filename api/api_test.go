@@ -8,11 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/store/audit"
-	"github.com/stretchr/testify/require"
 )
 
 func TestHealthAndReadiness(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/auth"
 )

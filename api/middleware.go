@@ -9,8 +9,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
-	"github.com/labforge/labforge/domain"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/labforge/labforge/domain"
 )
 
 // RequestIDHeader carries the request id in both directions.

@@ -7,6 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/proto"
+
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/apptest"
@@ -14,10 +19,6 @@ import (
 	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/store/audit"
 	"github.com/labforge/labforge/workflows"
-	"github.com/stretchr/testify/require"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/client"
-	"google.golang.org/protobuf/proto"
 )
 
 // participantToken creates a participant and signs in as them.

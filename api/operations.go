@@ -10,14 +10,15 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
-	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/internal/config"
-	"github.com/labforge/labforge/internal/temporalx"
-	"github.com/labforge/labforge/workflows"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/config"
+	"github.com/labforge/labforge/internal/temporalx"
+	"github.com/labforge/labforge/workflows"
 )
 
 // neverStartedAfter is how long an operation may stay pending without a

@@ -7,11 +7,12 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/internal/auth"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.temporal.io/sdk/client"
+
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/auth"
 )
 
 // OpenAPISpec is the API contract, served at /api/v1/openapi.yaml.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/store/audit"
 )

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/workflows"

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
 	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/store/audit"
 	"github.com/labforge/labforge/workflows"
-	"github.com/stretchr/testify/require"
 )
 
 // vmLab is a stack with the simulator's cluster imported and synced, so

@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/labforge/labforge/activities"
-	"github.com/labforge/labforge/domain"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/domain"
 )
 
 // DiagnosticsInput asks for a check of every worker queue.

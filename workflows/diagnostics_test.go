@@ -6,14 +6,15 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/labforge/labforge/activities"
-	"github.com/labforge/labforge/domain"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/domain"
 )
 
 func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {

@@ -5,11 +5,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/config"
-	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/workflow"
 )
 
 // ImportNodesInput asks for every node of a cluster to be registered,

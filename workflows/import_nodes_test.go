@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/labforge/labforge/activities"
-	"github.com/labforge/labforge/domain"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/domain"
 )
 
 func TestImportNodesReportsPerNodeResults(t *testing.T) {

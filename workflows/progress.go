@@ -4,11 +4,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/config"
-	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/workflow"
 )
 
 // QueryProgress is the query every operation workflow answers with its Progress.

@@ -1,8 +1,9 @@
 package workflows
 
 import (
-	"github.com/labforge/labforge/activities"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/labforge/labforge/activities"
 )
 
 // ReconcileScheduleID is the Temporal Schedule that starts Reconcile.

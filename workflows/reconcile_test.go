@@ -3,11 +3,12 @@ package workflows
 import (
 	"testing"
 
-	"github.com/labforge/labforge/activities"
-	"github.com/labforge/labforge/domain"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/domain"
 )
 
 func TestReconcileCountsOrphansAndMissingGuests(t *testing.T) {

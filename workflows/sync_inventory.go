@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/labforge/labforge/activities"
-	"github.com/labforge/labforge/domain"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/domain"
 )
 
 // SyncInventoryScheduleID is the Temporal Schedule that starts SyncInventory.

@@ -4,12 +4,13 @@ import (
 	"context"
 	"testing"
 
-	"github.com/labforge/labforge/activities"
-	"github.com/labforge/labforge/domain"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/domain"
 )
 
 func newPeriodicEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {

@@ -16,9 +16,10 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/config"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 func main() {

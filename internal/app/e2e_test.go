@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/workflowservice/v1"
+
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/workflows"
-	"github.com/stretchr/testify/require"
-	"go.temporal.io/api/workflowservice/v1"
 )
 
 // TestDiagnosticsEndToEnd signs in, checks readiness, starts a workflow

@@ -8,15 +8,16 @@ import (
 	"net/url"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.temporal.io/sdk/client"
+
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/temporalx"
 	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/audit"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"go.temporal.io/sdk/client"
 )
 
 // Platform holds the connections every Labforge process shares.

@@ -8,11 +8,12 @@ import (
 	"slices"
 	"time"
 
-	"github.com/labforge/labforge/internal/config"
-	"github.com/labforge/labforge/workflows"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/labforge/labforge/internal/config"
+	"github.com/labforge/labforge/workflows"
 )
 
 // scheduleSpec is one Temporal Schedule Labforge owns instead of a cron job.

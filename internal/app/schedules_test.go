@@ -5,13 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
 	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/workflows"
-	"github.com/stretchr/testify/require"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/client"
 )
 
 func TestEnsureSchedulesIsIdempotent(t *testing.T) {

@@ -6,11 +6,12 @@ import (
 	"log/slog"
 	"os"
 
+	"go.temporal.io/sdk/worker"
+
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/workflows"
-	"go.temporal.io/sdk/worker"
 )
 
 // Workers is a set of running Temporal workers, one per task queue.

@@ -18,13 +18,14 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/server/temporaltest"
+
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/temporalx"
 	"github.com/labforge/labforge/store/audit/audittest"
 	"github.com/labforge/labforge/store/storetest"
-	"go.temporal.io/server/temporaltest"
 )
 
 // AdminPassword is the bootstrap administrator's password in every stack.

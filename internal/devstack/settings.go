@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/caarlos0/env/v11"
+
 	"github.com/labforge/labforge/internal/config"
 )
 

@@ -14,13 +14,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"go.temporal.io/sdk/client"
+
 	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/auth"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/ferret"
 	"github.com/labforge/labforge/internal/pgcluster"
 	"github.com/labforge/labforge/workflows"
-	"go.temporal.io/sdk/client"
 )
 
 // databaseName is the dev stack's PostgreSQL database.
