@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"time"
 
 	"github.com/google/uuid"
@@ -54,4 +55,30 @@ type SystemEvent struct {
 	ObjectType string         `json:"object_type,omitempty"`
 	ObjectID   string         `json:"object_id,omitempty"`
 	Details    map[string]any `json:"details,omitempty"`
+}
+
+// AuditLog is the append-only record of every mutation.
+type AuditLog interface {
+	// RecordAudit appends rec, assigning ID and, if zero, Time.
+	RecordAudit(ctx context.Context, rec *AuditRecord) error
+}
+
+// SystemEventFilter narrows ListSystemEvents. Zero fields match everything.
+type SystemEventFilter struct {
+	Kind       string
+	Severity   Severity
+	ObjectType string
+	ObjectID   string
+	Page       Page
+}
+
+// SystemEventLog is where the platform writes and reads what it noticed.
+type SystemEventLog interface {
+	// AddSystemEvent appends ev, assigning Time when zero and ID when
+	// empty. An ev.ID already stored is not added twice, so a retried
+	// activity that gives its events stable IDs records each once.
+	AddSystemEvent(ctx context.Context, ev *SystemEvent) error
+	// ListSystemEvents returns events matching f newest first, and the
+	// cursor of the next page ("" at the end). A bad cursor is KindInvalid.
+	ListSystemEvents(ctx context.Context, f SystemEventFilter) ([]SystemEvent, string, error)
 }

@@ -118,3 +118,19 @@ func (p *EventParticipant) Validate() error {
 	v.Check(p.Role == EventRoleParticipant || p.Role == EventRoleInstructor, "role", "must be participant or instructor")
 	return v.Err()
 }
+
+// EnvironmentFilter narrows ListEnvironments. Zero fields match everything.
+type EnvironmentFilter struct {
+	OwnerID *uuid.UUID
+	Page    Page
+}
+
+// EventFilter narrows ListEvents. Zero fields match everything.
+type EventFilter struct {
+	OwnerID       *uuid.UUID
+	EnvironmentID *uuid.UUID
+	// ParticipantID matches events the user takes part in.
+	ParticipantID *uuid.UUID
+	State         EventState
+	Page          Page
+}

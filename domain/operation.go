@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"time"
 
 	"github.com/google/uuid"
@@ -42,4 +43,32 @@ type Operation struct {
 	CreatedAt   time.Time      `json:"created_at"`
 	UpdatedAt   time.Time      `json:"updated_at"`
 	CompletedAt *time.Time     `json:"completed_at,omitempty"`
+}
+
+// OperationFilter narrows ListOperations. Zero fields match everything.
+type OperationFilter struct {
+	State OperationState
+	// Unfinished keeps only operations in a non-terminal state.
+	Unfinished  bool
+	Kind        string
+	TargetType  string
+	TargetID    string
+	RequestedBy *uuid.UUID
+	Page        Page
+}
+
+// OperationStore keeps the record of every long-running operation.
+type OperationStore interface {
+	// CreateOperation stores op, assigning ID (unless set) and timestamps.
+	// It returns KindConflict if an unfinished operation already uses op.WorkflowID.
+	CreateOperation(ctx context.Context, op *Operation) error
+	// FindOperation returns the operation or KindNotFound.
+	FindOperation(ctx context.Context, id uuid.UUID) (*Operation, error)
+	// FindOperationByWorkflowID returns the newest operation of the workflow or KindNotFound.
+	FindOperationByWorkflowID(ctx context.Context, workflowID string) (*Operation, error)
+	// UpdateOperationProgress stores state, step, error, result and run id,
+	// refreshing UpdatedAt and setting CompletedAt on terminal states.
+	UpdateOperationProgress(ctx context.Context, op *Operation) error
+	// ListOperations returns operations newest first.
+	ListOperations(ctx context.Context, f OperationFilter) ([]Operation, string, error)
 }

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"slices"
 
 	"github.com/google/uuid"
@@ -174,4 +175,28 @@ var OwnerKeys = map[string][]Key{
 	ObjectEnvironment: {KeyFull},
 	ObjectEvent:       {KeyFull},
 	ObjectOperation:   {KeyRead},
+}
+
+// PermissionStore keeps roles and object permissions.
+type PermissionStore interface {
+	// GrantPermission stores p (idempotent: granting an existing permission
+	// returns the stored one's ID in p.ID).
+	GrantPermission(ctx context.Context, p *Permission) error
+	// RevokePermission deletes a permission by id; KindNotFound if absent.
+	RevokePermission(ctx context.Context, id uuid.UUID) error
+	// PermissionsFor returns every permission held by s (directly or through
+	// its roles) that could cover obj: on obj itself, on its whole type, or on
+	// every type. Feed the result to Authorize.
+	PermissionsFor(ctx context.Context, s Subject, obj ObjectRef) ([]Permission, error)
+	// ListRoles returns every role.
+	ListRoles(ctx context.Context) ([]Role, error)
+}
+
+// PermissionFilter narrows ListPermissions. Zero fields match everything.
+type PermissionFilter struct {
+	ObjectType string
+	ObjectID   *uuid.UUID
+	UserID     *uuid.UUID
+	Role       string
+	Page       Page
 }

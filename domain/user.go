@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"time"
 
 	"github.com/google/uuid"
@@ -98,4 +99,25 @@ func (g *Group) Validate() error {
 	v.Check(ValidDisplayText(g.Name, 100), "name", "must be 1-100 printable characters")
 	v.Check(len(g.Description) <= 2000, "description", "must be at most 2000 characters")
 	return v.Err()
+}
+
+// UserStore keeps users and their role memberships.
+type UserStore interface {
+	// CreateUser stores u, assigning ID and timestamps. It returns
+	// KindConflict when the username or e-mail is taken and KindInvalid when
+	// a role does not exist.
+	CreateUser(ctx context.Context, u *User) error
+	// FindUserByID returns the user or an error of KindNotFound.
+	FindUserByID(ctx context.Context, id uuid.UUID) (*User, error)
+	// FindUserByUsername returns the user or an error of KindNotFound.
+	FindUserByUsername(ctx context.Context, username string) (*User, error)
+	// ListUsers returns users ordered by username, and the cursor of the next page ("" at the end).
+	ListUsers(ctx context.Context, page Page) ([]User, string, error)
+	// UpdateUser stores every field of u (roles included) and refreshes
+	// UpdatedAt. It returns KindNotFound or KindConflict.
+	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser removes the user and their personal permissions. It returns KindNotFound.
+	DeleteUser(ctx context.Context, id uuid.UUID) error
+	// CountUsersWithRole counts enabled users holding the role.
+	CountUsersWithRole(ctx context.Context, role string) (int, error)
 }

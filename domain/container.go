@@ -1,0 +1,110 @@
+package domain
+
+import (
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Container is a self-service LXC container on a site network, with a
+// reserved address and an internal DNS name.
+type Container struct {
+	ID         uuid.UUID   `json:"id"`
+	Hostname   string      `json:"hostname"`
+	OwnerID    uuid.UUID   `json:"owner_id"`
+	SiteID     uuid.UUID   `json:"site_id"`
+	NodeID     *uuid.UUID  `json:"node_id,omitempty"`
+	Cluster    string      `json:"cluster"`
+	VMID       *int        `json:"vmid,omitempty"`
+	OSTemplate string      `json:"os_template"`
+	Cores      int         `json:"cores"`
+	MemoryMB   int         `json:"memory_mb"`
+	DiskGB     int         `json:"disk_gb"`
+	IPv4       *netip.Addr `json:"ipv4,omitempty"`
+	MAC        string      `json:"mac,omitempty"`
+	State      GuestState  `json:"state"`
+	Power      PowerState  `json:"power_state"`
+	CreatedAt  time.Time   `json:"created_at"`
+	UpdatedAt  time.Time   `json:"updated_at"`
+}
+
+// Validate checks the container's requested shape.
+func (c *Container) Validate() error {
+	var v Validator
+	v.Check(ValidHostname(c.Hostname), "hostname", "must be a DNS label: lower-case letters, digits and inner hyphens, at most 63 characters")
+	v.Check(c.OwnerID != uuid.Nil, "owner_id", "must name a user")
+	v.Check(c.SiteID != uuid.Nil, "site_id", "must name a site")
+	v.Check(c.OSTemplate != "", "os_template", "must name an LXC template such as local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst")
+	v.Check(c.Cores >= 1 && c.Cores <= 64, "cores", "must be between 1 and 64")
+	v.Check(c.MemoryMB >= 64 && c.MemoryMB <= 1<<18, "memory_mb", "must be between 64 and 262144")
+	v.Check(c.DiskGB >= 1 && c.DiskGB <= 4096, "disk_gb", "must be between 1 and 4096")
+	if c.MAC != "" {
+		_, err := net.ParseMAC(c.MAC)
+		v.Check(err == nil, "mac", "must be a MAC address such as BC:24:11:00:00:01")
+	}
+	return v.Err()
+}
+
+// ServiceProtocol is how a container service is exposed.
+type ServiceProtocol string
+
+// Service protocols: HTTP goes through an NGINX server block routed by
+// host name, TCP and UDP through an NGINX stream server on an external port.
+const (
+	ServiceHTTP ServiceProtocol = "http"
+	ServiceTCP  ServiceProtocol = "tcp"
+	ServiceUDP  ServiceProtocol = "udp"
+)
+
+// Service is one port of a container exposed through the site's gateway.
+type Service struct {
+	ID               uuid.UUID       `json:"id"`
+	ContainerID      uuid.UUID       `json:"container_id"`
+	SiteID           uuid.UUID       `json:"site_id"`
+	Protocol         ServiceProtocol `json:"protocol"`
+	InternalPort     int             `json:"internal_port"`
+	ExternalPort     *int            `json:"external_port,omitempty"`
+	ExternalHostname string          `json:"external_hostname,omitempty"`
+	CreatedAt        time.Time       `json:"created_at"`
+}
+
+// Validate checks the service's ports and host name.
+func (s *Service) Validate() error {
+	var v Validator
+	v.Check(s.Protocol == ServiceHTTP || s.Protocol == ServiceTCP || s.Protocol == ServiceUDP, "protocol", "must be one of http, tcp, udp")
+	v.Check(s.InternalPort >= 1 && s.InternalPort <= 65535, "internal_port", "must be between 1 and 65535")
+	if s.ExternalPort != nil {
+		v.Check(*s.ExternalPort >= 1 && *s.ExternalPort <= 65535, "external_port", "must be between 1 and 65535")
+	}
+	if s.Protocol == ServiceHTTP {
+		v.Check(validDomain(s.ExternalHostname), "external_hostname", "must be a DNS name such as app.lab.example.org")
+	}
+	return v.Err()
+}
+
+// IPAllocation is an address of a site reserved for one container together
+// with the MAC its lease is bound to.
+type IPAllocation struct {
+	SiteID      uuid.UUID  `json:"site_id"`
+	IP          netip.Addr `json:"ip"`
+	MAC         string     `json:"mac"`
+	ContainerID uuid.UUID  `json:"container_id"`
+	AllocatedAt time.Time  `json:"allocated_at"`
+}
+
+// ContainerFilter narrows ListContainers. Zero fields match everything.
+type ContainerFilter struct {
+	OwnerID *uuid.UUID
+	SiteID  *uuid.UUID
+	State   GuestState
+	Page    Page
+}
+
+// ServiceFilter narrows ListServices. Zero fields match everything.
+type ServiceFilter struct {
+	ContainerID *uuid.UUID
+	SiteID      *uuid.UUID
+	Page        Page
+}

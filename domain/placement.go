@@ -1,0 +1,131 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+)
+
+// ErrNoCapacity is wrapped by placement errors that a later attempt may
+// not meet: no online node has room, or a linked clone's template sits on
+// an offline node. Inventory sync refreshes what placement sees.
+var ErrNoCapacity = errors.New("no capacity")
+
+// NodeLoad is a node as placement sees it: its capacity at the last
+// inventory sync, and the memory of the VMs placed on it since that are
+// still being provisioned (so not yet in the synced usage).
+type NodeLoad struct {
+	Node Node
+	// ProvisioningBytes is the memory of the node's VMs in state
+	// provisioning, the VM being placed excepted.
+	ProvisioningBytes int64
+}
+
+// FreeBytes is the memory placement may still count on.
+func (l NodeLoad) FreeBytes() int64 {
+	return l.Node.MaxMemoryBytes - l.Node.UsedMemoryBytes - l.ProvisioningBytes
+}
+
+// PlacementRequest is everything PlaceVM decides on.
+type PlacementRequest struct {
+	VM       VM
+	Template VMTemplate
+	// Nodes are every registered node of the template's cluster, the
+	// template's own node among them, with their load.
+	Nodes []NodeLoad
+}
+
+// Placement is where a VM is cloned: the node it lands on, the node its
+// template is on (the clone request goes there), the storage of its disks
+// and its reserved VMID.
+type Placement struct {
+	VM       VM
+	Template VMTemplate
+	Source   Node
+	Target   Node
+	// Storage holds a full clone's disks; a linked clone stays on the
+	// template's storage.
+	Storage string
+	VMID    int
+}
+
+// PlaceVM decides where a VM is cloned. A VM already placed (provisioning,
+// or ready and re-cloned by reset-to-template) stays on its node. A linked
+// clone lands on its template's node and storage. A full clone goes to the
+// online node of the cluster with the most free memory that fits the VM
+// (its own memory, or its template's), the template's node winning a tie;
+// its disks go to the template's storage when the node has it, else to
+// the node's first storage. The VMID is left for the caller to reserve.
+//
+// No room is an error of KindUnavailable wrapping ErrNoCapacity; a node
+// missing from req.Nodes is KindNotFound.
+func PlaceVM(req PlacementRequest) (Placement, error) {
+	vm, tpl := req.VM, req.Template
+	p := Placement{VM: vm, Template: tpl, Storage: tpl.Storage}
+	src, ok := nodeIn(req.Nodes, tpl.NodeID)
+	if !ok {
+		return Placement{}, NotFoundf("node %s holding template %d is not registered in cluster %q", tpl.NodeID, tpl.VMID, tpl.Cluster)
+	}
+	p.Source = src.Node
+	switch {
+	case vm.NodeID != nil && (vm.State == GuestProvisioning || vm.State == GuestReady):
+		cur, ok := nodeIn(req.Nodes, *vm.NodeID)
+		if !ok {
+			return Placement{}, NotFoundf("node %s of VM %s is not registered in cluster %q", *vm.NodeID, vm.Name, tpl.Cluster)
+		}
+		p.Target = cur.Node
+	case !vm.Linked:
+		memory := vm.MemoryMB
+		if memory == 0 {
+			memory = tpl.MemoryMB
+		}
+		best, ok := roomiest(req.Nodes, src.Node.ID, int64(memory)<<20)
+		if !ok {
+			return Placement{}, noCapacity("no online node of cluster %q has %d MiB free for the VM", tpl.Cluster, memory)
+		}
+		p.Target = best
+	case src.Node.Status == NodeOffline:
+		return Placement{}, noCapacity("node %s holding template %d is offline", src.Node.Name, tpl.VMID)
+	default:
+		p.Target = src.Node
+	}
+	t := p.Target
+	if !vm.Linked && t.ID != src.Node.ID && !slices.Contains(t.Storages, tpl.Storage) && len(t.Storages) > 0 {
+		p.Storage = t.Storages[0]
+	}
+	return p, nil
+}
+
+// roomiest returns the online node with the most free memory of at least
+// need bytes; prefer wins a tie.
+func roomiest(nodes []NodeLoad, prefer uuid.UUID, need int64) (Node, bool) {
+	var best *NodeLoad
+	for i := range nodes {
+		n := &nodes[i]
+		if n.Node.Status != NodeOnline || n.FreeBytes() < need {
+			continue
+		}
+		if best == nil || n.FreeBytes() > best.FreeBytes() || (n.FreeBytes() == best.FreeBytes() && n.Node.ID == prefer) {
+			best = n
+		}
+	}
+	if best == nil {
+		return Node{}, false
+	}
+	return best.Node, true
+}
+
+func nodeIn(nodes []NodeLoad, id uuid.UUID) (NodeLoad, bool) {
+	for _, n := range nodes {
+		if n.Node.ID == id {
+			return n, true
+		}
+	}
+	return NodeLoad{}, false
+}
+
+func noCapacity(format string, args ...any) error {
+	return &Error{Kind: KindUnavailable, Message: fmt.Sprintf(format, args...), Err: ErrNoCapacity}
+}
