@@ -60,7 +60,7 @@ func (db *DB) AllocateVMID(ctx context.Context, cluster string, r domain.VMIDRan
 		return 0, err
 	}
 	var vmid int
-	err := db.InTx(ctx, func(tx *DB) error {
+	err := db.inTx(ctx, func(tx *DB) error {
 		if err := tx.lock(ctx, lockVMIDs, cluster); err != nil {
 			return err
 		}
@@ -86,7 +86,7 @@ func (db *DB) AllocateVMID(ctx context.Context, cluster string, r domain.VMIDRan
 // ReleaseVMID frees a VMID of cluster, clearing it from the VM or container
 // that carried it. Releasing a free VMID is not an error.
 func (db *DB) ReleaseVMID(ctx context.Context, cluster string, vmid int) error {
-	return db.InTx(ctx, func(tx *DB) error {
+	return db.inTx(ctx, func(tx *DB) error {
 		for _, table := range []string{"vms", "containers"} {
 			_, err := tx.q.Exec(ctx, `UPDATE `+table+` SET vmid = NULL, updated_at = now()
 				WHERE cluster = $1 AND vmid = $2`, cluster, vmid)

@@ -65,17 +65,9 @@ func (db *DB) FindContainerByHostname(ctx context.Context, siteID uuid.UUID, hos
 	return &c, nil
 }
 
-// ContainerFilter narrows ListContainers. Zero fields match everything.
-type ContainerFilter struct {
-	OwnerID *uuid.UUID
-	SiteID  *uuid.UUID
-	State   domain.GuestState
-	Page    domain.Page
-}
-
 // ListContainers returns containers oldest first, and the cursor of the
 // next page.
-func (db *DB) ListContainers(ctx context.Context, f ContainerFilter) ([]domain.Container, string, error) {
+func (db *DB) ListContainers(ctx context.Context, f domain.ContainerFilter) ([]domain.Container, string, error) {
 	var c conds
 	if f.OwnerID != nil {
 		c.add("c.owner_id = %s", *f.OwnerID)
@@ -119,7 +111,7 @@ func (db *DB) UpdateContainer(ctx context.Context, c *domain.Container) error {
 // reservation, VMID allocation and the permissions granted on it. It
 // returns KindNotFound.
 func (db *DB) DeleteContainer(ctx context.Context, id uuid.UUID) error {
-	return db.InTx(ctx, func(tx *DB) error {
+	return db.inTx(ctx, func(tx *DB) error {
 		if err := tx.deleteObject(ctx, "containers", domain.ObjectContainer, id); err != nil {
 			return err
 		}

@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 )
 
@@ -51,14 +50,14 @@ func TestContainerRoundTripReadsItsAddress(t *testing.T) {
 	_, err = db.FindContainerByHostname(ctx, site.ID, c.Hostname)
 	require.NoError(t, err)
 
-	live, _, err := db.ListContainers(ctx, store.ContainerFilter{SiteID: &site.ID, OwnerID: &owner.ID, State: domain.GuestPending})
+	live, _, err := db.ListContainers(ctx, domain.ContainerFilter{SiteID: &site.ID, OwnerID: &owner.ID, State: domain.GuestPending})
 	require.NoError(t, err)
 	require.Len(t, live, 1)
 	require.Equal(t, twin.ID, live[0].ID)
-	page, next, err := db.ListContainers(ctx, store.ContainerFilter{Page: domain.Page{Limit: 1}})
+	page, next, err := db.ListContainers(ctx, domain.ContainerFilter{Page: domain.Page{Limit: 1}})
 	require.NoError(t, err)
 	require.Equal(t, c.ID, page[0].ID)
-	page, _, err = db.ListContainers(ctx, store.ContainerFilter{Page: domain.Page{Limit: 1, Cursor: next}})
+	page, _, err = db.ListContainers(ctx, domain.ContainerFilter{Page: domain.Page{Limit: 1, Cursor: next}})
 	require.NoError(t, err)
 	require.Equal(t, twin.ID, page[0].ID)
 
@@ -71,7 +70,7 @@ func TestContainerRoundTripReadsItsAddress(t *testing.T) {
 	vmidAgain, err := db.AllocateVMID(ctx, "lab", domain.VMIDRange{First: 200, Last: 299}, domain.ObjectContainer, twin.ID)
 	require.NoError(t, err)
 	require.Equal(t, vmid, vmidAgain)
-	svcs, _, err := db.ListServices(ctx, store.ServiceFilter{SiteID: &site.ID})
+	svcs, _, err := db.ListServices(ctx, domain.ServiceFilter{SiteID: &site.ID})
 	require.NoError(t, err)
 	require.Empty(t, svcs)
 

@@ -16,7 +16,7 @@ import (
 )
 
 // querier is what repositories run statements on: the pool, or the
-// transaction of an InTx call.
+// transaction of an inTx call.
 type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
@@ -30,7 +30,7 @@ var (
 )
 
 // DB is the PostgreSQL store. Its methods are safe for concurrent use,
-// except on the *DB an InTx callback receives, which belongs to that
+// except on the *DB an inTx callback receives, which belongs to that
 // callback.
 type DB struct {
 	pool *pgxpool.Pool
@@ -85,11 +85,11 @@ func (db *DB) Ping(ctx context.Context) error {
 // Pool returns the underlying connection pool.
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
-// InTx runs fn in one transaction: every store method called on the *DB
+// inTx runs fn in one transaction: every store method called on the *DB
 // fn receives takes part in it. The transaction commits when fn returns nil
 // and rolls back otherwise; fn's error is returned unchanged. Called inside
-// another InTx, it runs in a savepoint of the outer transaction.
-func (db *DB) InTx(ctx context.Context, fn func(tx *DB) error) error {
+// another inTx, it runs in a savepoint of the outer transaction.
+func (db *DB) inTx(ctx context.Context, fn func(tx *DB) error) error {
 	tx, err := db.q.Begin(ctx)
 	if err != nil {
 		return mapErr(err, "")

@@ -30,7 +30,7 @@ func (db *DB) CreateEnvironment(ctx context.Context, e *domain.Environment) erro
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return db.InTx(ctx, func(tx *DB) error {
+	return db.inTx(ctx, func(tx *DB) error {
 		err := tx.q.QueryRow(ctx, `
 			INSERT INTO environments (id, name, description, owner_id, moodle_template_course)
 			VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5)
@@ -74,15 +74,9 @@ func (db *DB) FindEnvironment(ctx context.Context, id uuid.UUID) (*domain.Enviro
 	return &e, nil
 }
 
-// EnvironmentFilter narrows ListEnvironments. Zero fields match everything.
-type EnvironmentFilter struct {
-	OwnerID *uuid.UUID
-	Page    domain.Page
-}
-
 // ListEnvironments returns environments ordered by name, and the cursor of
 // the next page.
-func (db *DB) ListEnvironments(ctx context.Context, f EnvironmentFilter) ([]domain.Environment, string, error) {
+func (db *DB) ListEnvironments(ctx context.Context, f domain.EnvironmentFilter) ([]domain.Environment, string, error) {
 	var c conds
 	if f.OwnerID != nil {
 		c.add("e.owner_id = %s", *f.OwnerID)
@@ -102,7 +96,7 @@ func (db *DB) UpdateEnvironment(ctx context.Context, e *domain.Environment) erro
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return db.InTx(ctx, func(tx *DB) error {
+	return db.inTx(ctx, func(tx *DB) error {
 		err := tx.q.QueryRow(ctx, `
 			UPDATE environments SET name = $2, description = $3, owner_id = $4, moodle_template_course = $5,
 				updated_at = now()

@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 )
 
@@ -45,13 +44,13 @@ func TestEnvironmentRoundTripKeepsMachineOrder(t *testing.T) {
 	requireKind(t, err, domain.KindNotFound, "")
 
 	other := newEnvironment(ctx, t, db, newUser(ctx, t, db), web)
-	mine, _, err := db.ListEnvironments(ctx, store.EnvironmentFilter{OwnerID: &owner.ID})
+	mine, _, err := db.ListEnvironments(ctx, domain.EnvironmentFilter{OwnerID: &owner.ID})
 	require.NoError(t, err)
 	require.Len(t, mine, 1)
-	all, next, err := db.ListEnvironments(ctx, store.EnvironmentFilter{Page: domain.Page{Limit: 1}})
+	all, next, err := db.ListEnvironments(ctx, domain.EnvironmentFilter{Page: domain.Page{Limit: 1}})
 	require.NoError(t, err)
 	require.Equal(t, "DB lab", all[0].Name)
-	all, _, err = db.ListEnvironments(ctx, store.EnvironmentFilter{Page: domain.Page{Limit: 1, Cursor: next}})
+	all, _, err = db.ListEnvironments(ctx, domain.EnvironmentFilter{Page: domain.Page{Limit: 1, Cursor: next}})
 	require.NoError(t, err)
 	require.Equal(t, other.ID, all[0].ID)
 

@@ -46,19 +46,9 @@ func (db *DB) FindEvent(ctx context.Context, id uuid.UUID) (*domain.Event, error
 	return &e, nil
 }
 
-// EventFilter narrows ListEvents. Zero fields match everything.
-type EventFilter struct {
-	OwnerID       *uuid.UUID
-	EnvironmentID *uuid.UUID
-	// ParticipantID matches events the user takes part in.
-	ParticipantID *uuid.UUID
-	State         domain.EventState
-	Page          domain.Page
-}
-
 // ListEvents returns events ordered by start time, and the cursor of the
 // next page.
-func (db *DB) ListEvents(ctx context.Context, f EventFilter) ([]domain.Event, string, error) {
+func (db *DB) ListEvents(ctx context.Context, f domain.EventFilter) ([]domain.Event, string, error) {
 	var c conds
 	if f.OwnerID != nil {
 		c.add("owner_id = %s", *f.OwnerID)

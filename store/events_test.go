@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 )
 
@@ -44,13 +43,13 @@ func TestEventRoundTrip(t *testing.T) {
 	later := newEvent(ctx, t, db, owner, env)
 	later.StartsAt, later.EndsAt = later.StartsAt.Add(48*time.Hour), later.EndsAt.Add(48*time.Hour)
 	require.NoError(t, db.UpdateEvent(ctx, later))
-	page, next, err := db.ListEvents(ctx, store.EventFilter{EnvironmentID: &env.ID, Page: domain.Page{Limit: 1}})
+	page, next, err := db.ListEvents(ctx, domain.EventFilter{EnvironmentID: &env.ID, Page: domain.Page{Limit: 1}})
 	require.NoError(t, err)
 	require.Equal(t, e.ID, page[0].ID)
-	page, _, err = db.ListEvents(ctx, store.EventFilter{EnvironmentID: &env.ID, Page: domain.Page{Limit: 1, Cursor: next}})
+	page, _, err = db.ListEvents(ctx, domain.EventFilter{EnvironmentID: &env.ID, Page: domain.Page{Limit: 1, Cursor: next}})
 	require.NoError(t, err)
 	require.Equal(t, later.ID, page[0].ID)
-	running, _, err := db.ListEvents(ctx, store.EventFilter{OwnerID: &owner.ID, State: domain.EventRunning})
+	running, _, err := db.ListEvents(ctx, domain.EventFilter{OwnerID: &owner.ID, State: domain.EventRunning})
 	require.NoError(t, err)
 	require.Len(t, running, 1)
 
@@ -79,7 +78,7 @@ func TestEventParticipants(t *testing.T) {
 	require.Equal(t, ann.ID, ps[0].UserID)
 	require.Equal(t, domain.EventRoleInstructor, ps[1].Role)
 
-	mine, _, err := db.ListEvents(ctx, store.EventFilter{ParticipantID: &ann.ID})
+	mine, _, err := db.ListEvents(ctx, domain.EventFilter{ParticipantID: &ann.ID})
 	require.NoError(t, err)
 	require.Len(t, mine, 1)
 

@@ -1,5 +1,7 @@
 package store
 
+import "context"
+
 // HasMessage reports whether errors.go has a message for the constraint of
 // the given pg_constraint.contype ('u' and 'p' unique, 'f' foreign key,
 // 'c' check); deleting asks for the message of a foreign key that blocks
@@ -22,3 +24,6 @@ func HasMessage(constraint string, kind byte, deleting bool) bool {
 	}
 	return false
 }
+
+// InTx runs fn in one transaction, as store methods do internally.
+func (db *DB) InTx(ctx context.Context, fn func(tx *DB) error) error { return db.inTx(ctx, fn) }

@@ -24,7 +24,7 @@ func (db *DB) CreateGroup(ctx context.Context, g *domain.Group) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	return db.InTx(ctx, func(tx *DB) error {
+	return db.inTx(ctx, func(tx *DB) error {
 		err := tx.q.QueryRow(ctx, `
 			INSERT INTO groups (id, name, description) VALUES (COALESCE($1, gen_random_uuid()), $2, $3)
 			RETURNING id, created_at`, nullID(g.ID), g.Name, g.Description).Scan(&g.ID, &g.CreatedAt)
@@ -74,7 +74,7 @@ func (db *DB) UpdateGroup(ctx context.Context, g *domain.Group) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	return db.InTx(ctx, func(tx *DB) error {
+	return db.inTx(ctx, func(tx *DB) error {
 		err := tx.q.QueryRow(ctx, `UPDATE groups SET name = $2, description = $3 WHERE id = $1 RETURNING created_at`,
 			g.ID, g.Name, g.Description).Scan(&g.CreatedAt)
 		if err != nil {

@@ -57,7 +57,7 @@ func (db *DB) AllocateIP(ctx context.Context, siteID, containerID uuid.UUID, mac
 		}
 	}
 	var ip netip.Addr
-	err := db.InTx(ctx, func(tx *DB) error {
+	err := db.inTx(ctx, func(tx *DB) error {
 		if err := tx.lock(ctx, lockIPs, siteID.String()); err != nil {
 			return err
 		}
@@ -94,7 +94,7 @@ func (db *DB) reserveIP(ctx context.Context, siteID, containerID uuid.UUID, ip n
 			candidate = randomMAC()
 		}
 		// A savepoint, so that a taken MAC does not abort the transaction.
-		err := db.InTx(ctx, func(sp *DB) error {
+		err := db.inTx(ctx, func(sp *DB) error {
 			_, err := sp.q.Exec(ctx, `INSERT INTO ip_allocations (site_id, ip, mac, container_id) VALUES ($1, $2, $3, $4)`,
 				siteID, ip, candidate, containerID)
 			return mapErr(err, "IP allocation")

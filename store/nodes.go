@@ -11,11 +11,16 @@ import (
 const nodeColumns = `id, name, cluster, endpoint, token_id, token_secret, tls_fingerprint, tls_ca_file, tls_insecure,
 	storages, bridge, clone_concurrency, status, max_cpu, max_memory_bytes, used_memory_bytes, synced_at, created_at`
 
+// nodeDest returns the scan destinations of nodeColumns in n.
+func nodeDest(n *domain.Node) []any {
+	return []any{&n.ID, &n.Name, &n.Cluster, &n.Endpoint, &n.TokenID, &n.TokenSecret, &n.TLSFingerprint,
+		&n.TLSCAFile, &n.TLSInsecure, &n.Storages, &n.Bridge, &n.CloneConcurrency, &n.Status, &n.MaxCPU,
+		&n.MaxMemoryBytes, &n.UsedMemoryBytes, &n.SyncedAt, &n.CreatedAt}
+}
+
 func scanNode(r rowScanner) (domain.Node, error) {
 	var n domain.Node
-	err := r.Scan(&n.ID, &n.Name, &n.Cluster, &n.Endpoint, &n.TokenID, &n.TokenSecret, &n.TLSFingerprint,
-		&n.TLSCAFile, &n.TLSInsecure, &n.Storages, &n.Bridge, &n.CloneConcurrency, &n.Status, &n.MaxCPU,
-		&n.MaxMemoryBytes, &n.UsedMemoryBytes, &n.SyncedAt, &n.CreatedAt)
+	err := r.Scan(nodeDest(&n)...)
 	return n, err
 }
 

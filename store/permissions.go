@@ -59,7 +59,7 @@ func (db *DB) GrantOwner(ctx context.Context, objectType string, objectID, userI
 	if !ok {
 		return domain.Errorf(domain.KindInvalid, "%s objects have no owner", objectType)
 	}
-	return db.InTx(ctx, func(tx *DB) error {
+	return db.inTx(ctx, func(tx *DB) error {
 		for _, k := range keys {
 			p := domain.Permission{ObjectType: objectType, ObjectID: &objectID, Key: k, UserID: &userID}
 			if err := tx.GrantPermission(ctx, &p); err != nil {
@@ -105,18 +105,9 @@ func (db *DB) PermissionsFor(ctx context.Context, s domain.Subject, obj domain.O
 	return perms, mapErr(err, "permissions")
 }
 
-// PermissionFilter narrows ListPermissions. Zero fields match everything.
-type PermissionFilter struct {
-	ObjectType string
-	ObjectID   *uuid.UUID
-	UserID     *uuid.UUID
-	Role       string
-	Page       domain.Page
-}
-
 // ListPermissions returns permissions oldest first, and the cursor of the
 // next page.
-func (db *DB) ListPermissions(ctx context.Context, f PermissionFilter) ([]domain.Permission, string, error) {
+func (db *DB) ListPermissions(ctx context.Context, f domain.PermissionFilter) ([]domain.Permission, string, error) {
 	page := f.Page.Normalize()
 	after, ok, err := decodeCursor(page.Cursor)
 	if err != nil {

@@ -25,7 +25,7 @@ func TestSeededRolesAndPermissionsMatchTheDomain(t *testing.T) {
 	}
 	require.ElementsMatch(t, domain.BuiltinRoles, names)
 
-	seeded, _, err := db.ListPermissions(ctx, store.PermissionFilter{Page: domain.Page{Limit: 100}})
+	seeded, _, err := db.ListPermissions(ctx, domain.PermissionFilter{Page: domain.Page{Limit: 100}})
 	require.NoError(t, err)
 	for i := range seeded {
 		seeded[i].ID = [16]byte{}
@@ -48,7 +48,7 @@ func TestGrantIsIdempotentAndRevokable(t *testing.T) {
 
 	global := domain.Permission{ObjectType: domain.ObjectSite, Key: domain.KeyRead, Role: domain.RoleParticipant}
 	require.NoError(t, db.GrantPermission(ctx, &global), "re-granting a seeded role permission")
-	list, _, err := db.ListPermissions(ctx, store.PermissionFilter{ObjectType: domain.ObjectSite, Role: domain.RoleParticipant})
+	list, _, err := db.ListPermissions(ctx, domain.PermissionFilter{ObjectType: domain.ObjectSite, Role: domain.RoleParticipant})
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	require.Equal(t, list[0].ID, global.ID)
@@ -103,7 +103,7 @@ func TestPermissionsForDriveAuthorize(t *testing.T) {
 
 	// Deleting the VM takes its permissions with it.
 	require.NoError(t, db.DeleteVM(ctx, vm.ID))
-	owned, _, err := db.ListPermissions(ctx, store.PermissionFilter{ObjectID: &vm.ID})
+	owned, _, err := db.ListPermissions(ctx, domain.PermissionFilter{ObjectID: &vm.ID})
 	require.NoError(t, err)
 	require.Empty(t, owned)
 

@@ -1,19 +1,81 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/labforge/labforge/domain"
+)
 
 // lockPlacement is the advisory lock class of a cluster's VM placement.
 const lockPlacement int32 = 0x4c460201
 
-// InPlacement runs fn in a transaction that holds the placement lock of
-// cluster. Placements of one cluster thus run one at a time, and each sees
-// the VMs the ones before it placed (committed with their node and VMID),
-// so two VMs placed at once never both count on the same free memory.
-func (db *DB) InPlacement(ctx context.Context, cluster string, fn func(tx *DB) error) error {
-	return db.InTx(ctx, func(tx *DB) error {
-		if err := tx.lock(ctx, lockPlacement, cluster); err != nil {
+// PlaceVM reserves the VM's VMID from vmids and decides its node with
+// domain.PlaceVM, storing both and state provisioning in one transaction
+// that holds the placement lock of the template's cluster. Placements of
+// one cluster thus run one at a time, and each sees the VMs the ones
+// before it placed (committed with their node and VMID), so two VMs placed
+// at once never count on the same free memory. A VM already placed keeps
+// its VMID (AllocateVMID gives an owner its VMID back) and node. No room
+// reserves nothing: the error wraps domain.ErrNoCapacity.
+func (db *DB) PlaceVM(ctx context.Context, id uuid.UUID, vmids domain.VMIDRange) (*domain.Placement, error) {
+	var p domain.Placement
+	err := db.inTx(ctx, func(tx *DB) error {
+		vm, err := tx.FindVM(ctx, id)
+		if err != nil {
 			return err
 		}
-		return fn(tx)
+		tpl, err := tx.FindTemplate(ctx, vm.TemplateID)
+		if err != nil {
+			return err
+		}
+		if err := tx.lock(ctx, lockPlacement, tpl.Cluster); err != nil {
+			return err
+		}
+		// Read again under the lock: a placement that ran while this one
+		// waited may have placed the VM.
+		if vm, err = tx.FindVM(ctx, id); err != nil {
+			return err
+		}
+		nodes, err := tx.nodeLoads(ctx, tpl.Cluster, id)
+		if err != nil {
+			return err
+		}
+		if p, err = domain.PlaceVM(domain.PlacementRequest{VM: *vm, Template: *tpl, Nodes: nodes}); err != nil {
+			return err
+		}
+		if p.VMID, err = tx.AllocateVMID(ctx, tpl.Cluster, vmids, domain.ObjectVM, vm.ID); err != nil {
+			return err
+		}
+		vm.VMID, vm.NodeID, vm.Cluster, vm.State = &p.VMID, &p.Target.ID, tpl.Cluster, domain.GuestProvisioning
+		if err := tx.UpdateVM(ctx, vm); err != nil {
+			return err
+		}
+		p.VM = *vm
+		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// nodeLoads returns every node of cluster with the memory of its VMs in
+// state provisioning but except's, in one query.
+func (db *DB) nodeLoads(ctx context.Context, cluster string, except uuid.UUID) ([]domain.NodeLoad, error) {
+	rows, err := db.q.Query(ctx, `
+		SELECT `+nodeColumns+`,
+			COALESCE((SELECT SUM(v.memory_mb::bigint) FROM vms v
+				WHERE v.node_id = nodes.id AND v.state = 'provisioning' AND v.id <> $2), 0) * 1048576
+		FROM nodes WHERE cluster = $1 ORDER BY name`, cluster, except)
+	if err != nil {
+		return nil, mapErr(err, "nodes of cluster "+quote(cluster))
+	}
+	loads, err := collect(rows, func(r rowScanner) (domain.NodeLoad, error) {
+		var l domain.NodeLoad
+		err := r.Scan(append(nodeDest(&l.Node), &l.ProvisioningBytes)...)
+		return l, err
+	})
+	return loads, mapErr(err, "nodes of cluster "+quote(cluster))
 }

@@ -41,7 +41,7 @@ func (db *DB) AllocateExternalPort(ctx context.Context, siteID uuid.UUID, protoc
 		return 0, err
 	}
 	var port int
-	err := db.InTx(ctx, func(tx *DB) error {
+	err := db.inTx(ctx, func(tx *DB) error {
 		if err := tx.lock(ctx, lockPorts, siteID.String()+"/"+string(protocol)); err != nil {
 			return err
 		}

@@ -76,7 +76,7 @@ func quote(s string) string { return strconv.Quote(s) }
 // there is no such row and KindConflict while other rows reference it.
 func (db *DB) deleteObject(ctx context.Context, table, objectType string, id uuid.UUID) error {
 	subject := objectType + " " + id.String()
-	return db.InTx(ctx, func(tx *DB) error {
+	return db.inTx(ctx, func(tx *DB) error {
 		tag, err := tx.q.Exec(ctx, `DELETE FROM `+table+` WHERE id = $1`, id)
 		if err != nil {
 			return mapDeleteErr(err, subject)

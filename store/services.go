@@ -49,16 +49,9 @@ func (db *DB) FindService(ctx context.Context, id uuid.UUID) (*domain.Service, e
 	return &s, nil
 }
 
-// ServiceFilter narrows ListServices. Zero fields match everything.
-type ServiceFilter struct {
-	ContainerID *uuid.UUID
-	SiteID      *uuid.UUID
-	Page        domain.Page
-}
-
 // ListServices returns services oldest first, and the cursor of the next
-// page. Call it inside InTx to read a consistent snapshot of a site.
-func (db *DB) ListServices(ctx context.Context, f ServiceFilter) ([]domain.Service, string, error) {
+// page. Call it inside inTx to read a consistent snapshot of a site.
+func (db *DB) ListServices(ctx context.Context, f domain.ServiceFilter) ([]domain.Service, string, error) {
 	var c conds
 	if f.ContainerID != nil {
 		c.add("container_id = %s", *f.ContainerID)

@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 )
 
@@ -43,7 +42,7 @@ func TestServiceRoundTrip(t *testing.T) {
 	require.Nil(t, again.ExternalPort)
 	require.Equal(t, 2200, again.InternalPort)
 
-	mine, _, err := db.ListServices(ctx, store.ServiceFilter{ContainerID: &c.ID, Page: domain.Page{Limit: 2}})
+	mine, _, err := db.ListServices(ctx, domain.ServiceFilter{ContainerID: &c.ID, Page: domain.Page{Limit: 2}})
 	require.NoError(t, err)
 	require.Len(t, mine, 2)
 

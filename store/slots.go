@@ -36,7 +36,7 @@ func (db *DB) AcquireCloneSlot(ctx context.Context, nodeID uuid.UUID, storage, h
 		return false, err
 	}
 	got := false
-	err := db.InTx(ctx, func(tx *DB) error {
+	err := db.inTx(ctx, func(tx *DB) error {
 		if err := tx.lock(ctx, lockCloneNode, nodeID.String()); err != nil {
 			return err
 		}

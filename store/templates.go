@@ -70,17 +70,9 @@ func (db *DB) FindTemplateByVMID(ctx context.Context, cluster string, vmid int) 
 	return &t, nil
 }
 
-// TemplateFilter narrows ListTemplates. Zero fields match everything.
-type TemplateFilter struct {
-	Cluster string
-	NodeID  *uuid.UUID
-	Kind    domain.GuestKind
-	Page    domain.Page
-}
-
 // ListTemplates returns templates ordered by cluster and VMID, and the
 // cursor of the next page.
-func (db *DB) ListTemplates(ctx context.Context, f TemplateFilter) ([]domain.VMTemplate, string, error) {
+func (db *DB) ListTemplates(ctx context.Context, f domain.TemplateFilter) ([]domain.VMTemplate, string, error) {
 	var c conds
 	if f.Cluster != "" {
 		c.add("cluster = %s", f.Cluster)

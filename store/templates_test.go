@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 )
 
@@ -33,13 +32,13 @@ func TestUpsertTemplateByClusterAndVMID(t *testing.T) {
 
 	lxc := &domain.VMTemplate{NodeID: n.ID, Cluster: "lab", VMID: 9001, Kind: domain.GuestLXC, Name: "alpine"}
 	require.NoError(t, db.UpsertTemplate(ctx, lxc))
-	qemu, _, err := db.ListTemplates(ctx, store.TemplateFilter{Cluster: "lab", Kind: domain.GuestQEMU})
+	qemu, _, err := db.ListTemplates(ctx, domain.TemplateFilter{Cluster: "lab", Kind: domain.GuestQEMU})
 	require.NoError(t, err)
 	require.Len(t, qemu, 1)
-	page, next, err := db.ListTemplates(ctx, store.TemplateFilter{NodeID: &n.ID, Page: domain.Page{Limit: 1}})
+	page, next, err := db.ListTemplates(ctx, domain.TemplateFilter{NodeID: &n.ID, Page: domain.Page{Limit: 1}})
 	require.NoError(t, err)
 	require.Equal(t, 9000, page[0].VMID)
-	page, _, err = db.ListTemplates(ctx, store.TemplateFilter{NodeID: &n.ID, Page: domain.Page{Limit: 1, Cursor: next}})
+	page, _, err = db.ListTemplates(ctx, domain.TemplateFilter{NodeID: &n.ID, Page: domain.Page{Limit: 1, Cursor: next}})
 	require.NoError(t, err)
 	require.Equal(t, 9001, page[0].VMID)
 

@@ -28,7 +28,7 @@ func (db *DB) CreateUser(ctx context.Context, u *domain.User) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return db.InTx(ctx, func(tx *DB) error {
+	return db.inTx(ctx, func(tx *DB) error {
 		err := tx.q.QueryRow(ctx, `
 			INSERT INTO users (id, username, email, display_name, source, disabled, password_hash)
 			VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7)
@@ -91,7 +91,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *domain.User) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return db.InTx(ctx, func(tx *DB) error {
+	return db.inTx(ctx, func(tx *DB) error {
 		err := tx.q.QueryRow(ctx, `
 			UPDATE users SET username = $2, email = $3, display_name = $4, source = $5, disabled = $6,
 				password_hash = $7, updated_at = now()

@@ -48,6 +48,24 @@ func (db *DB) CreateVM(ctx context.Context, vm *domain.VM) error {
 	return mapErr(err, "vm")
 }
 
+// CreateVMWithOwner stores vm as CreateVM does, makes vm.OwnerID its owner
+// (domain.OwnerKeys) and, when creator is someone else, lets creator read
+// it, in one transaction: a VM never exists without its owner's rights.
+func (db *DB) CreateVMWithOwner(ctx context.Context, vm *domain.VM, creator uuid.UUID) error {
+	return db.inTx(ctx, func(tx *DB) error {
+		if err := tx.CreateVM(ctx, vm); err != nil {
+			return err
+		}
+		if err := tx.GrantOwner(ctx, domain.ObjectVM, vm.ID, vm.OwnerID); err != nil {
+			return err
+		}
+		if creator == vm.OwnerID {
+			return nil
+		}
+		return tx.GrantPermission(ctx, &domain.Permission{ObjectType: domain.ObjectVM, ObjectID: &vm.ID, Key: domain.KeyRead, UserID: &creator})
+	})
+}
+
 // FindVM returns the VM or KindNotFound.
 func (db *DB) FindVM(ctx context.Context, id uuid.UUID) (*domain.VM, error) {
 	vm, err := scanVM(db.q.QueryRow(ctx, `SELECT `+vmColumns+` FROM vms WHERE id = $1`, id))
@@ -57,17 +75,8 @@ func (db *DB) FindVM(ctx context.Context, id uuid.UUID) (*domain.VM, error) {
 	return &vm, nil
 }
 
-// VMFilter narrows ListVMs. Zero fields match everything.
-type VMFilter struct {
-	OwnerID *uuid.UUID
-	EventID *uuid.UUID
-	NodeID  *uuid.UUID
-	State   domain.GuestState
-	Page    domain.Page
-}
-
 // ListVMs returns VMs oldest first, and the cursor of the next page.
-func (db *DB) ListVMs(ctx context.Context, f VMFilter) ([]domain.VM, string, error) {
+func (db *DB) ListVMs(ctx context.Context, f domain.VMFilter) ([]domain.VM, string, error) {
 	var c conds
 	if f.OwnerID != nil {
 		c.add("owner_id = %s", *f.OwnerID)
@@ -77,6 +86,9 @@ func (db *DB) ListVMs(ctx context.Context, f VMFilter) ([]domain.VM, string, err
 	}
 	if f.NodeID != nil {
 		c.add("node_id = %s", *f.NodeID)
+	}
+	if f.Cluster != "" {
+		c.add("cluster = %s", f.Cluster)
 	}
 	if f.State != "" {
 		c.add("state = %s", f.State)
@@ -107,10 +119,27 @@ func (db *DB) UpdateVM(ctx context.Context, vm *domain.VM) error {
 	return mapErr(err, "vm "+vm.ID.String())
 }
 
+// RecordVMObservation stores the non-empty fields of obs (state, power
+// state, address) on the VM in one statement, leaving the others as they
+// are, so concurrent observers never overwrite each other's fields. It
+// returns KindNotFound, or KindInvalid for a state the record cannot take.
+func (db *DB) RecordVMObservation(ctx context.Context, id uuid.UUID, obs domain.VMObservation) error {
+	tag, err := db.q.Exec(ctx, `UPDATE vms SET state = COALESCE($2, state), power = COALESCE($3, power),
+			ipv4 = COALESCE($4, ipv4), updated_at = now()
+		WHERE id = $1`, id, nullText(string(obs.State)), nullText(string(obs.Power)), obs.IPv4)
+	if err != nil {
+		return mapErr(err, "vm "+id.String())
+	}
+	if tag.RowsAffected() == 0 {
+		return domain.NotFoundf("vm %s not found", id)
+	}
+	return nil
+}
+
 // DeleteVM deletes the VM record, its VMID allocation and the permissions
 // granted on it. It returns KindNotFound.
 func (db *DB) DeleteVM(ctx context.Context, id uuid.UUID) error {
-	return db.InTx(ctx, func(tx *DB) error {
+	return db.inTx(ctx, func(tx *DB) error {
 		if err := tx.deleteObject(ctx, "vms", domain.ObjectVM, id); err != nil {
 			return err
 		}

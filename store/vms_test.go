@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 )
 
@@ -48,16 +47,16 @@ func TestVMRoundTrip(t *testing.T) {
 	requireKind(t, db.UpdateVM(ctx, other), domain.KindInvalid,
 		`VMID `+itoa(vmid)+` in cluster "lab" is not allocated to VM `+other.ID.String())
 
-	byEvent, _, err := db.ListVMs(ctx, store.VMFilter{EventID: &ev.ID})
+	byEvent, _, err := db.ListVMs(ctx, domain.VMFilter{EventID: &ev.ID})
 	require.NoError(t, err)
 	require.Len(t, byEvent, 1)
-	ready, _, err := db.ListVMs(ctx, store.VMFilter{OwnerID: &owner.ID, NodeID: &n.ID, State: domain.GuestReady})
+	ready, _, err := db.ListVMs(ctx, domain.VMFilter{OwnerID: &owner.ID, NodeID: &n.ID, State: domain.GuestReady})
 	require.NoError(t, err)
 	require.Len(t, ready, 1)
-	page, next, err := db.ListVMs(ctx, store.VMFilter{Page: domain.Page{Limit: 1}})
+	page, next, err := db.ListVMs(ctx, domain.VMFilter{Page: domain.Page{Limit: 1}})
 	require.NoError(t, err)
 	require.Equal(t, vm.ID, page[0].ID)
-	page, next, err = db.ListVMs(ctx, store.VMFilter{Page: domain.Page{Limit: 1, Cursor: next}})
+	page, next, err = db.ListVMs(ctx, domain.VMFilter{Page: domain.Page{Limit: 1, Cursor: next}})
 	require.NoError(t, err)
 	require.Equal(t, other.ID, page[0].ID)
 	require.Empty(t, next)
@@ -83,4 +82,48 @@ func TestCreateVMWithUnknownReferencesIsInvalid(t *testing.T) {
 	requireKind(t, db.CreateVM(ctx, vm), domain.KindInvalid, "template "+ghost.String()+" does not exist")
 	vm = &domain.VM{Name: "Not A Label", OwnerID: owner.ID, TemplateID: ghost}
 	requireKind(t, db.CreateVM(ctx, vm), domain.KindInvalid, "the request has invalid fields")
+}
+
+func TestCreateVMWithOwnerGrantsTheOwnerAndLetsTheCreatorRead(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	db := storetest.New(t)
+	owner, admin := newUser(ctx, t, db), newUser(ctx, t, db)
+	tpl := newTemplate(ctx, t, db, newNode(ctx, t, db, "lab"), 9000)
+
+	vm := &domain.VM{Name: unique("vm"), OwnerID: owner.ID, TemplateID: tpl.ID, Cluster: "lab"}
+	require.NoError(t, db.CreateVMWithOwner(ctx, vm, admin.ID))
+	ref := domain.Ref(domain.ObjectVM, vm.ID)
+	for _, k := range domain.OwnerKeys[domain.ObjectVM] {
+		require.NoError(t, authorize(t, db, owner, ref, k))
+	}
+	require.NoError(t, authorize(t, db, admin, ref, domain.KeyRead))
+	require.Error(t, authorize(t, db, admin, ref, domain.KeyUpdate))
+
+	// A refused grant (to a creator who does not exist) leaves no VM behind.
+	bad := &domain.VM{Name: unique("vm"), OwnerID: owner.ID, TemplateID: tpl.ID, Cluster: "lab"}
+	require.Error(t, db.CreateVMWithOwner(ctx, bad, id()))
+	all, _, err := db.ListVMs(ctx, domain.VMFilter{OwnerID: &owner.ID})
+	require.NoError(t, err)
+	require.Len(t, all, 1)
+}
+
+func TestRecordVMObservationKeepsTheFieldsItDoesNotName(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	db := storetest.New(t)
+	owner := newUser(ctx, t, db)
+	vm := newVM(ctx, t, db, owner, newTemplate(ctx, t, db, newNode(ctx, t, db, "lab"), 9000))
+	ip := netip.MustParseAddr("10.0.0.7")
+
+	require.NoError(t, db.RecordVMObservation(ctx, vm.ID, domain.VMObservation{State: domain.GuestReady, IPv4: &ip}))
+	require.NoError(t, db.RecordVMObservation(ctx, vm.ID, domain.VMObservation{Power: domain.PowerRunning}))
+	got, err := db.FindVM(ctx, vm.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.GuestReady, got.State)
+	require.Equal(t, domain.PowerRunning, got.Power)
+	require.Equal(t, ip, *got.IPv4)
+
+	requireKind(t, db.RecordVMObservation(ctx, id(), domain.VMObservation{Power: domain.PowerStopped}), domain.KindNotFound, "")
+	require.Equal(t, domain.KindInvalid, domain.KindOf(db.RecordVMObservation(ctx, vm.ID, domain.VMObservation{State: "sleeping"})))
 }

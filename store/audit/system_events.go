@@ -9,15 +9,6 @@ import (
 	"github.com/labforge/labforge/domain"
 )
 
-// SystemEventFilter narrows ListSystemEvents. Zero fields match everything.
-type SystemEventFilter struct {
-	Kind       string
-	Severity   domain.Severity
-	ObjectType string
-	ObjectID   string
-	Page       domain.Page
-}
-
 type systemEventDoc struct {
 	ID         string          `bson:"_id"`
 	Time       time.Time       `bson:"time"`
@@ -52,7 +43,7 @@ func (s *Store) AddSystemEvent(ctx context.Context, ev *domain.SystemEvent) erro
 // ListSystemEvents returns system events matching f newest first, and the
 // cursor of the next page ("" at the end). A bad cursor is
 // domain.KindInvalid.
-func (s *Store) ListSystemEvents(ctx context.Context, f SystemEventFilter) ([]domain.SystemEvent, string, error) {
+func (s *Store) ListSystemEvents(ctx context.Context, f domain.SystemEventFilter) ([]domain.SystemEvent, string, error) {
 	var filter bson.D
 	filter = eq(filter, "kind", f.Kind)
 	filter = eq(filter, "severity", string(f.Severity))

@@ -30,22 +30,22 @@ func TestSystemEvents(t *testing.T) {
 		assert.NotEmpty(t, events[i].ID)
 	}
 
-	list := func(f audit.SystemEventFilter) []domain.SystemEvent {
+	list := func(f domain.SystemEventFilter) []domain.SystemEvent {
 		t.Helper()
 		got, _, err := s.ListSystemEvents(ctx, f)
 		require.NoError(t, err)
 		return got
 	}
-	assert.Equal(t, []domain.SystemEvent{events[3], events[2], events[1], events[0]}, list(audit.SystemEventFilter{}))
-	assert.Equal(t, []domain.SystemEvent{events[3], events[0]}, list(audit.SystemEventFilter{Kind: "drift"}))
-	assert.Equal(t, []domain.SystemEvent{events[2], events[0]}, list(audit.SystemEventFilter{Severity: domain.SeverityWarning}))
-	assert.Equal(t, []domain.SystemEvent{events[3], events[0]}, list(audit.SystemEventFilter{ObjectType: "vm", ObjectID: "a"}))
-	assert.Equal(t, []domain.SystemEvent{events[0]}, list(audit.SystemEventFilter{Kind: "drift", Severity: domain.SeverityWarning}))
+	assert.Equal(t, []domain.SystemEvent{events[3], events[2], events[1], events[0]}, list(domain.SystemEventFilter{}))
+	assert.Equal(t, []domain.SystemEvent{events[3], events[0]}, list(domain.SystemEventFilter{Kind: "drift"}))
+	assert.Equal(t, []domain.SystemEvent{events[2], events[0]}, list(domain.SystemEventFilter{Severity: domain.SeverityWarning}))
+	assert.Equal(t, []domain.SystemEvent{events[3], events[0]}, list(domain.SystemEventFilter{ObjectType: "vm", ObjectID: "a"}))
+	assert.Equal(t, []domain.SystemEvent{events[0]}, list(domain.SystemEventFilter{Kind: "drift", Severity: domain.SeverityWarning}))
 
-	first, next, err := s.ListSystemEvents(ctx, audit.SystemEventFilter{Page: domain.Page{Limit: 2}})
+	first, next, err := s.ListSystemEvents(ctx, domain.SystemEventFilter{Page: domain.Page{Limit: 2}})
 	require.NoError(t, err)
 	require.Equal(t, []domain.SystemEvent{events[3], events[2]}, first)
-	second, next, err := s.ListSystemEvents(ctx, audit.SystemEventFilter{Page: domain.Page{Limit: 2, Cursor: next}})
+	second, next, err := s.ListSystemEvents(ctx, domain.SystemEventFilter{Page: domain.Page{Limit: 2, Cursor: next}})
 	require.NoError(t, err)
 	assert.Equal(t, []domain.SystemEvent{events[1], events[0]}, second)
 	assert.Empty(t, next)
