@@ -1,27 +1,60 @@
 package activities
 
 import (
+	"errors"
+	"log/slog"
+
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/proxmox"
 )
 
-// Stable error type names workflows switch on. They never change once released.
+// Error types of activity and workflow failures: the stable names
+// workflows switch on (never on message text) and operators see in the
+// Temporal Web UI. They never change once released. Proxmox client errors
+// carry their proxmox.Kind name instead (Locked, Transient, NodeDown,
+// AgentNotReady, Invalid, NotFound, AlreadyExists, Unauthorized,
+// Conflict, TaskFailed).
 const (
+	// ErrTypeInvalid, ErrTypeNotFound, ErrTypeConflict and ErrTypeForbidden
+	// are the domain error kinds a retry cannot fix (non-retryable).
 	ErrTypeInvalid   = "Invalid"
 	ErrTypeNotFound  = "NotFound"
 	ErrTypeConflict  = "Conflict"
 	ErrTypeForbidden = "Forbidden"
+	// ErrTypeSlotBusy: every clone slot of the node or storage is taken; retry later.
+	ErrTypeSlotBusy = "SlotBusy"
+	// ErrTypeSnapshotMissing: the VM has no labforge-baseline snapshot to roll back to.
+	ErrTypeSnapshotMissing = "SnapshotMissing"
+	// ErrTypeNoCapacity: no online node has room for the VM; retry after the next inventory sync.
+	ErrTypeNoCapacity = "NoCapacity"
+	// ErrTypeClusterUnreachable: no node of a cluster answered GET
+	// /cluster/resources during inventory sync or reconciliation.
+	ErrTypeClusterUnreachable = "ClusterUnreachable"
+	// ErrTypeNotProvisioned: the VM has no guest in Proxmox yet (or any more).
+	ErrTypeNotProvisioned = "NotProvisioned"
+	// ErrTypeAborted: an operator aborted the operation (workflows' operator signal).
+	ErrTypeAborted = "Aborted"
 )
 
+// HasErrorType reports whether err is, or wraps, an application error of
+// the given type.
+func HasErrorType(err error, typ string) bool {
+	var ae *temporal.ApplicationError
+	return errors.As(err, &ae) && ae.Type() == typ
+}
+
 // classify turns a domain error into a Temporal application error: kinds a
-// retry cannot fix become non-retryable with a stable type name; everything
-// else (unavailable stores, network trouble, unknown failures) stays
-// retryable.
+// retry cannot fix become non-retryable with a stable type name; a
+// placement without room is the retryable NoCapacity; everything else
+// (unavailable stores, network trouble, unknown failures) stays retryable.
 func classify(err error) error {
 	if err == nil {
 		return nil
+	}
+	if errors.Is(err, domain.ErrNoCapacity) {
+		return temporal.NewApplicationErrorWithCause(domainMessage(err), ErrTypeNoCapacity, err)
 	}
 	switch domain.KindOf(err) {
 	case domain.KindInvalid:
@@ -37,22 +70,20 @@ func classify(err error) error {
 	}
 }
 
-// Error types of activity failures that are not Proxmox or domain kinds.
-const (
-	// ErrTypeSlotBusy: every clone slot of the node or storage is taken; retry later.
-	ErrTypeSlotBusy = "SlotBusy"
-	// ErrTypeSnapshotMissing: the VM has no labforge-baseline snapshot to roll back to.
-	ErrTypeSnapshotMissing = "SnapshotMissing"
-	// ErrTypeNoCapacity: no online node has room for the VM; retry after the next inventory sync.
-	ErrTypeNoCapacity = "NoCapacity"
-)
+// domainMessage is a domain error's message without its cause.
+func domainMessage(err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return err.Error()
+}
 
 // classifyPVE turns a Proxmox client error into a Temporal application
 // error whose type is the proxmox.Kind name: Locked, Transient, NodeDown
 // and AgentNotReady stay retryable; Invalid, NotFound, AlreadyExists,
 // Unauthorized, Conflict and TaskFailed are non-retryable. Errors that do
-// not come from the client (store errors, ...) go through classify, which
-// is where it differs from inventory.go's classifyProxmox.
+// not come from the client (store errors, ...) go through classify.
 func classifyPVE(err error) error {
 	if err == nil {
 		return nil
@@ -66,4 +97,12 @@ func classifyPVE(err error) error {
 	default:
 		return temporal.NewNonRetryableApplicationError(err.Error(), string(kind), err)
 	}
+}
+
+// logger returns l, or a logger that drops everything when l is nil.
+func logger(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return l
 }

@@ -24,14 +24,6 @@ type NodeImport struct {
 	Error  string `json:"error,omitempty"`
 }
 
-// NodeRegistry is where imported nodes are stored.
-type NodeRegistry interface {
-	FindNode(ctx context.Context, id uuid.UUID) (*domain.Node, error)
-	FindNodeByName(ctx context.Context, cluster, name string) (*domain.Node, error)
-	CreateNode(ctx context.Context, n *domain.Node) error
-	UpdateNode(ctx context.Context, n *domain.Node) error
-}
-
 // ImportClusterNodes lists the nodes of the entry node's cluster (one GET
 // /cluster/resources?type=node through the entry node) and registers each
 // other node with the entry node's connection settings: any node of a

@@ -9,53 +9,30 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/proxmox"
-	"github.com/labforge/labforge/store"
 )
 
-// ErrTypeClusterUnreachable is the error type of an inventory or reconcile
-// activity when no node of a cluster answered GET /cluster/resources.
-const ErrTypeClusterUnreachable = "ClusterUnreachable"
-
-// Template statuses inventory sync writes.
-const (
-	TemplateAvailable = "available"
-	// TemplateMissing marks a template Proxmox no longer reports; the record
-	// stays because environments and VMs may still refer to it.
-	TemplateMissing = "missing"
-)
-
-// InventoryStore is what inventory sync and reconciliation read and write
-// in PostgreSQL.
-type InventoryStore interface {
-	ListNodes(ctx context.Context, page domain.Page) ([]domain.Node, string, error)
-	UpdateNodeStatus(ctx context.Context, n *domain.Node) error
-	UpsertTemplate(ctx context.Context, t *domain.VMTemplate) error
-	ListTemplates(ctx context.Context, f store.TemplateFilter) ([]domain.VMTemplate, string, error)
-	ListVMs(ctx context.Context, f store.VMFilter) ([]domain.VM, string, error)
-	FindVM(ctx context.Context, id uuid.UUID) (*domain.VM, error)
-	UpdateVM(ctx context.Context, vm *domain.VM) error
-}
-
-// SystemEventLog is where activities write what the platform noticed.
-type SystemEventLog interface {
-	AddSystemEvent(ctx context.Context, ev *domain.SystemEvent) error
-}
-
-// Inventory holds the activities of the pve-periodic queue: inventory sync
-// and drift reconciliation. Each reads a cluster through ONE
-// GET /cluster/resources.
+// Inventory holds the activities of the pve-periodic queue: inventory
+// sync, drift reconciliation and node import. Each reads a cluster through
+// ONE GET /cluster/resources.
 type Inventory struct {
-	Store   InventoryStore
-	Nodes   NodeRegistry
-	Clients *NodeClients
-	Events  SystemEventLog
-	Logger  *slog.Logger
+	Nodes     domain.NodeStore
+	Templates domain.TemplateStore
+	VMs       domain.VMStore
+	Events    domain.SystemEventLog
+	Clients   *NodeClients
+	Logger    *slog.Logger
+}
+
+func (a *Inventory) validate() error {
+	if a.Nodes == nil || a.Templates == nil || a.VMs == nil || a.Events == nil || a.Clients == nil {
+		return fmt.Errorf("the inventory activities need node, template and VM stores, the system-event log and node clients")
+	}
+	return nil
 }
 
 // ClusterSyncResult is what one cluster's inventory sync observed and stored.
@@ -125,8 +102,8 @@ func (a *Inventory) markOffline(ctx context.Context, nodes []domain.Node) {
 			continue
 		}
 		n.Status, n.SyncedAt = domain.NodeOffline, nil
-		if err := a.Store.UpdateNodeStatus(ctx, n); err != nil {
-			a.logger().Warn("node not marked offline", slog.String("node", n.Name), slog.Any("error", err))
+		if err := a.Nodes.UpdateNodeStatus(ctx, n); err != nil {
+			logger(a.Logger).Warn("node not marked offline", slog.String("node", n.Name), slog.Any("error", err))
 		}
 	}
 }
@@ -148,7 +125,7 @@ func (a *Inventory) syncNodes(ctx context.Context, nodes []domain.Node, resource
 		} else {
 			res.NodesOffline++
 		}
-		if err := a.Store.UpdateNodeStatus(ctx, n); err != nil {
+		if err := a.Nodes.UpdateNodeStatus(ctx, n); err != nil {
 			return err
 		}
 	}
@@ -170,7 +147,7 @@ func (a *Inventory) syncTemplates(ctx context.Context, cluster string, byName ma
 		t := domain.VMTemplate{
 			NodeID: node.ID, Cluster: cluster, VMID: r.VMID, Kind: domain.GuestKind(r.Type), Name: r.Name,
 			Cores: r.MaxCPU, MemoryMB: int(r.MaxMem >> 20), DiskGB: int(r.MaxDisk >> 30),
-			Linked: true, Status: TemplateAvailable, SyncedAt: now,
+			Linked: true, Status: domain.TemplateAvailable, SyncedAt: now,
 		}
 		if old, ok := known[r.VMID]; ok {
 			t.OSType, t.Storage, t.Linked = old.OSType, old.Storage, old.Linked
@@ -178,7 +155,7 @@ func (a *Inventory) syncTemplates(ctx context.Context, cluster string, byName ma
 		if t.OSType == "" {
 			a.readTemplateConfig(ctx, node, &t)
 		}
-		if err := a.Store.UpsertTemplate(ctx, &t); err != nil {
+		if err := a.Templates.UpsertTemplate(ctx, &t); err != nil {
 			return err
 		}
 		res.Templates++
@@ -188,11 +165,11 @@ func (a *Inventory) syncTemplates(ctx context.Context, cluster string, byName ma
 			continue
 		}
 		res.TemplatesMissing++
-		if t.Status == TemplateMissing {
+		if t.Status == domain.TemplateMissing {
 			continue
 		}
-		t.Status, t.SyncedAt = TemplateMissing, now
-		if err := a.Store.UpsertTemplate(ctx, &t); err != nil {
+		t.Status, t.SyncedAt = domain.TemplateMissing, now
+		if err := a.Templates.UpsertTemplate(ctx, &t); err != nil {
 			return err
 		}
 	}
@@ -215,7 +192,7 @@ func (a *Inventory) readTemplateConfig(ctx context.Context, node *domain.Node, t
 		cfg, err = client.VMConfig(ctx, node.Name, t.VMID)
 	}
 	if err != nil {
-		a.logger().Warn("template config not read", slog.String("node", node.Name), slog.Int("vmid", t.VMID), slog.Any("error", err))
+		logger(a.Logger).Warn("template config not read", slog.String("node", node.Name), slog.Int("vmid", t.VMID), slog.Any("error", err))
 		return
 	}
 	t.OSType = cfg["ostype"]
@@ -253,20 +230,11 @@ func (a *Inventory) syncVMs(ctx context.Context, cluster string, resources []pro
 		if power == vm.Power {
 			continue
 		}
-		// Re-read right before writing: UpdateVM stores every field, and a
-		// VM workflow may have changed the record since the list.
-		fresh, err := a.Store.FindVM(ctx, vm.ID)
+		err := a.VMs.RecordVMObservation(ctx, vm.ID, domain.VMObservation{Power: power})
 		if domain.IsKind(err, domain.KindNotFound) {
 			continue
 		}
 		if err != nil {
-			return err
-		}
-		fresh.Power = power
-		if err := a.Store.UpdateVM(ctx, fresh); err != nil {
-			if domain.IsKind(err, domain.KindNotFound) {
-				continue
-			}
 			return err
 		}
 		res.VMsUpdated++
@@ -323,7 +291,7 @@ func (a *Inventory) clusterResources(ctx context.Context, cluster string) ([]dom
 				return nodes, resources, n.Name, nil
 			}
 		}
-		a.logger().Warn("cluster entry node failed", slog.String("cluster", cluster), slog.String("node", n.Name), slog.Any("error", err))
+		logger(a.Logger).Warn("cluster entry node failed", slog.String("cluster", cluster), slog.String("node", n.Name), slog.Any("error", err))
 		errs = append(errs, err)
 		if proxmox.IsRetryable(err) || proxmox.KindOf(err) == proxmox.Unknown {
 			permanent = false
@@ -348,58 +316,28 @@ func rank(s domain.NodeStatus) int {
 }
 
 func (a *Inventory) allNodes(ctx context.Context) ([]domain.Node, error) {
-	var out []domain.Node
-	page := domain.Page{Limit: domain.MaxPageLimit}
-	for {
-		nodes, next, err := a.Store.ListNodes(ctx, page)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, nodes...)
-		if next == "" {
-			return out, nil
-		}
-		page.Cursor = next
-	}
+	return all(ctx, a.Nodes.ListNodes)
 }
 
 func (a *Inventory) clusterTemplates(ctx context.Context, cluster string) (map[int]domain.VMTemplate, error) {
-	out := map[int]domain.VMTemplate{}
-	f := store.TemplateFilter{Cluster: cluster, Page: domain.Page{Limit: domain.MaxPageLimit}}
-	for {
-		ts, next, err := a.Store.ListTemplates(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range ts {
-			out[t.VMID] = t
-		}
-		if next == "" {
-			return out, nil
-		}
-		f.Page.Cursor = next
+	ts, err := all(ctx, func(ctx context.Context, page domain.Page) ([]domain.VMTemplate, string, error) {
+		return a.Templates.ListTemplates(ctx, domain.TemplateFilter{Cluster: cluster, Page: page})
+	})
+	if err != nil {
+		return nil, err
 	}
+	out := make(map[int]domain.VMTemplate, len(ts))
+	for _, t := range ts {
+		out[t.VMID] = t
+	}
+	return out, nil
 }
 
 // clusterVMs returns the VM records of a cluster, with or without a VMID.
 func (a *Inventory) clusterVMs(ctx context.Context, cluster string) ([]domain.VM, error) {
-	var out []domain.VM
-	f := store.VMFilter{Page: domain.Page{Limit: domain.MaxPageLimit}}
-	for {
-		vms, next, err := a.Store.ListVMs(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, vm := range vms {
-			if vm.Cluster == cluster {
-				out = append(out, vm)
-			}
-		}
-		if next == "" {
-			return out, nil
-		}
-		f.Page.Cursor = next
-	}
+	return all(ctx, func(ctx context.Context, page domain.Page) ([]domain.VM, string, error) {
+		return a.VMs.ListVMs(ctx, domain.VMFilter{Cluster: cluster, Page: page})
+	})
 }
 
 // RecordSystemEvent appends ev to the system-event log. Give ev a stable
@@ -410,11 +348,4 @@ func (a *Inventory) RecordSystemEvent(ctx context.Context, ev domain.SystemEvent
 		ev.ID = info.WorkflowExecution.RunID + "/" + info.ActivityID
 	}
 	return classify(a.Events.AddSystemEvent(ctx, &ev))
-}
-
-func (a *Inventory) logger() *slog.Logger {
-	if a.Logger != nil {
-		return a.Logger
-	}
-	return slog.Default()
 }

@@ -39,6 +39,16 @@ func (m *memEvents) AddSystemEvent(_ context.Context, ev *domain.SystemEvent) er
 	return nil
 }
 
+func (m *memEvents) ListSystemEvents(context.Context, domain.SystemEventFilter) ([]domain.SystemEvent, string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]domain.SystemEvent, 0, len(m.events))
+	for _, ev := range m.events {
+		out = append(out, ev)
+	}
+	return out, "", nil
+}
+
 func (m *memEvents) ofKind(kind string) []domain.SystemEvent {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -68,7 +78,7 @@ func newInventoryFixture(t *testing.T, seed *pvesim.Seed) *inventoryFixture {
 	sim := pvesim.New(pvesim.Config{TimeScale: 0.001, Seed: seed})
 	t.Cleanup(sim.Close)
 	events := &memEvents{}
-	inv := &Inventory{Store: db, Nodes: db, Events: events, Clients: &NodeClients{Store: db, Timeout: 5 * time.Second}}
+	inv := &Inventory{Nodes: db, Templates: db, VMs: db, Events: events, Clients: &NodeClients{Nodes: db, Timeout: 5 * time.Second}}
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()
 	env.RegisterActivity(inv)
@@ -133,7 +143,7 @@ func TestSyncClusterStoresNodesTemplatesAndPowerWithOneResourcesCall(t *testing.
 	f := newInventoryFixture(t, seed)
 	pve1 := f.addNode(t, "pve1", "")
 	f.addNode(t, "pve2", "")
-	gone := &domain.VMTemplate{NodeID: pve1.ID, Cluster: "lab", VMID: 9100, Kind: domain.GuestQEMU, Name: "old", Status: TemplateAvailable}
+	gone := &domain.VMTemplate{NodeID: pve1.ID, Cluster: "lab", VMID: 9100, Kind: domain.GuestQEMU, Name: "old", Status: domain.TemplateAvailable}
 	require.NoError(t, f.db.UpsertTemplate(f.ctx, gone))
 
 	before := f.sim.Stats().RequestCount("GET", resourcesRoute)
@@ -161,10 +171,10 @@ func TestSyncClusterStoresNodesTemplatesAndPowerWithOneResourcesCall(t *testing.
 	require.Equal(t, 8192, win.MemoryMB)
 	require.Equal(t, 64, win.DiskGB)
 	require.Equal(t, "local-lvm", win.Storage)
-	require.Equal(t, TemplateAvailable, win.Status)
+	require.Equal(t, domain.TemplateAvailable, win.Status)
 	old, err := f.db.FindTemplateByVMID(f.ctx, "lab", 9100)
 	require.NoError(t, err)
-	require.Equal(t, TemplateMissing, old.Status)
+	require.Equal(t, domain.TemplateMissing, old.Status)
 
 	// The VM record follows Proxmox's power state; templates' configs are
 	// read once, not every cycle.

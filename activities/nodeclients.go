@@ -12,18 +12,12 @@ import (
 	"github.com/labforge/labforge/internal/proxmox"
 )
 
-// NodeStore is what NodeClients reads node endpoints from.
-type NodeStore interface {
-	// FindNode returns the node or an error of kind domain.KindNotFound.
-	FindNode(ctx context.Context, id uuid.UUID) (*domain.Node, error)
-}
-
 // NodeClients hands out one Proxmox client per registered node, built from
 // the node's stored endpoint and token and rebuilt when they change, so a
 // node's breaker and connection pool are shared by every activity of a
 // worker process.
 type NodeClients struct {
-	Store   NodeStore
+	Nodes   domain.NodeStore
 	Timeout time.Duration
 	Logger  *slog.Logger
 
@@ -38,7 +32,7 @@ type nodeClient struct {
 
 // For returns the client of the node with the given id.
 func (nc *NodeClients) For(ctx context.Context, nodeID uuid.UUID) (*proxmox.Client, error) {
-	n, err := nc.Store.FindNode(ctx, nodeID)
+	n, err := nc.Nodes.FindNode(ctx, nodeID)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -9,72 +10,28 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/activity"
 
-	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/proxmox"
-	"github.com/labforge/labforge/store"
 )
 
-// ProxmoxStore is what the VM lifecycle activities read and write in
-// PostgreSQL. Methods return domain errors (KindNotFound, KindConflict, ...).
-type ProxmoxStore interface {
-	FindVM(ctx context.Context, id uuid.UUID) (*domain.VM, error)
-	UpdateVM(ctx context.Context, vm *domain.VM) error
-	ListVMs(ctx context.Context, f store.VMFilter) ([]domain.VM, string, error)
-	FindNode(ctx context.Context, id uuid.UUID) (*domain.Node, error)
-	ListNodes(ctx context.Context, page domain.Page) ([]domain.Node, string, error)
-	FindTemplate(ctx context.Context, id uuid.UUID) (*domain.VMTemplate, error)
-	AllocateVMID(ctx context.Context, cluster string, r domain.VMIDRange, ownerType string, ownerID uuid.UUID) (int, error)
-	ReleaseVMID(ctx context.Context, cluster string, vmid int) error
-	// InPlacement runs fn in a transaction holding the cluster's placement
-	// lock (store/placement.go).
-	InPlacement(ctx context.Context, cluster string, fn func(tx *store.DB) error) error
-}
-
-// SlotStore leases clone slots (store.DB implements it in store/slots.go).
-type SlotStore interface {
-	AcquireCloneSlot(ctx context.Context, nodeID uuid.UUID, storage, holder string, nodeCap, storageCap int, lease time.Duration) (bool, error)
-	RenewCloneSlot(ctx context.Context, holder string, lease time.Duration) (bool, error)
-	ReleaseCloneSlot(ctx context.Context, holder string) error
-}
-
-// Proxmox holds the VM lifecycle activities: clone, configure, snapshot,
-// power, delete (queues pve-clone and pve-actions) and their PostgreSQL
-// bookkeeping (queue core). Every activity is idempotent: it looks before it
+// Proxmox holds the VM lifecycle's Proxmox activities: clone and delete
+// (queue pve-clone), configure, snapshots, power and the guest agent
+// (queue pve-actions). Every activity is idempotent: it looks before it
 // creates, and a retried attempt resumes polling the task its predecessor
 // started, whose UPID it recorded as heartbeat details.
 type Proxmox struct {
-	Store   ProxmoxStore
 	Clients *NodeClients
-	Slots   SlotStore
-	// Waiters, when set, wakes activities waiting for a clone slot as soon
-	// as one is released; feed it the process's CloneSlotChannel
-	// notifications. Without it they ask every few seconds.
-	Waiters *SlotWaiters
-	// VMIDs is the range VMIDs are allocated from (config VMIDs()).
-	VMIDs domain.VMIDRange
-	// CloneCapPerStorage caps concurrent clones per storage; default 4.
-	CloneCapPerStorage int
-	// SlotLease is how long a clone slot is held without renewal; default
-	// 10 minutes. Polling a clone renews it.
-	SlotLease time.Duration
-	// SlotRetry is the mean wait before asking again for a busy clone slot;
-	// default 500ms.
-	SlotRetry time.Duration
+	// Slots are the clone slots a clone waits for and gives back.
+	Slots *CloneSlots
 	// Wait paces task polling; zero fields take the client's defaults.
 	Wait   proxmox.WaitOptions
 	Logger *slog.Logger
-
-	placing clusterGate
 }
 
-// GuestRef names a Labforge VM's guest in Proxmox.
-type GuestRef struct {
-	VM      uuid.UUID `json:"vm"`
-	Name    string    `json:"name"`
-	Cluster string    `json:"cluster"`
-	NodeID  uuid.UUID `json:"node_id"`
-	Node    string    `json:"node"`
-	VMID    int       `json:"vmid"`
+func (a *Proxmox) validate() error {
+	if a.Clients == nil || a.Slots == nil {
+		return fmt.Errorf("the Proxmox activities need node clients and clone slots")
+	}
+	return a.Slots.validate()
 }
 
 // BaselineSnapshot is the snapshot CloneVM takes of every fresh VM and
@@ -98,13 +55,6 @@ func GuestDescription(vmID uuid.UUID) string {
 // it, the VM's name.
 func (g GuestRef) owns(r proxmox.Resource) bool {
 	return r.HasTag(VMTag(g.VM)) || (g.Name != "" && strings.EqualFold(r.Name, g.Name))
-}
-
-func (a *Proxmox) logger() *slog.Logger {
-	if a.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return a.Logger
 }
 
 func (a *Proxmox) client(ctx context.Context, nodeID uuid.UUID) (*proxmox.Client, error) {
@@ -133,12 +83,12 @@ func (a *Proxmox) runTask(ctx context.Context, c *proxmox.Client, start func() (
 		case err != nil && proxmox.KindOf(err) != proxmox.NotFound:
 			return classifyPVE(err)
 		case err != nil, !st.Running() && !st.Succeeded():
-			a.logger().Info("previous attempt's task is gone or failed; starting again", slog.String("upid", upid))
+			logger(a.Logger).Info("previous attempt's task is gone or failed; starting again", slog.String("upid", upid))
 			upid = ""
 		case st.Succeeded():
 			return nil
 		default:
-			a.logger().Info("resuming the previous attempt's task", slog.String("upid", upid))
+			logger(a.Logger).Info("resuming the previous attempt's task", slog.String("upid", upid))
 		}
 	}
 	if upid == "" {

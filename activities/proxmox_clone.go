@@ -12,6 +12,20 @@ import (
 	"github.com/labforge/labforge/internal/proxmox"
 )
 
+// CloneGuestInSlot waits, heartbeating, until the calling workflow holds a
+// clone slot of the plan's node and storage, then clones as CloneGuest
+// does (which gives the slot back once the task ends). Waiting inside the
+// clone activity means a released slot goes straight to the next clone,
+// without a workflow task in between; the wait occupies one of the worker's
+// activity slots, so a pve-clone worker's activity concurrency bounds how
+// many clones wait in it, and the rest wait in Temporal's task queue.
+func (a *Proxmox) CloneGuestInSlot(ctx context.Context, plan ClonePlan) error {
+	if _, err := a.Slots.await(ctx, plan, 0, true); err != nil {
+		return err
+	}
+	return a.CloneGuest(ctx, plan)
+}
+
 // CloneGuest clones the plan's template into the reserved VMID and polls
 // the clone task to its end. It looks before it clones: a guest already at
 // the VMID that carries the VM's tag or name is the one an earlier attempt
@@ -25,7 +39,7 @@ import (
 func (a *Proxmox) CloneGuest(ctx context.Context, plan ClonePlan) error {
 	err := a.cloneGuest(ctx, plan)
 	if err == nil {
-		a.releaseSlot(ctx)
+		a.Slots.releaseQuietly(ctx)
 	}
 	return err
 }
@@ -46,7 +60,7 @@ func (a *Proxmox) cloneGuest(ctx context.Context, plan ClonePlan) error {
 					"VMID %d reserved for VM %s is taken by another guest (%s on %s)",
 					plan.Guest.VMID, plan.Guest.VM, r.Name, r.Node), string(proxmox.AlreadyExists), nil)
 			}
-			a.logger().Info("guest already cloned", slog.String("vm", plan.Guest.VM.String()), slog.Int("vmid", r.VMID))
+			logger(a.Logger).Info("guest already cloned", slog.String("vm", plan.Guest.VM.String()), slog.Int("vmid", r.VMID))
 			return a.waitUnlocked(ctx, c, r.Node, r.VMID)
 		}
 	}
@@ -59,7 +73,7 @@ func (a *Proxmox) cloneGuest(ctx context.Context, plan ClonePlan) error {
 			o.Storage = plan.Storage
 		}
 		return c.CloneVM(ctx, plan.SourceNode, plan.TemplateVMID, plan.Guest.VMID, o)
-	}, a.slotRenewer(ctx))
+	}, a.Slots.renewer(ctx))
 }
 
 // waitUnlocked polls a guest until its clone lock is gone: an earlier

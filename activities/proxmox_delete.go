@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/temporal"
@@ -33,19 +32,13 @@ func (a *Proxmox) DeleteGuest(ctx context.Context, g GuestRef) error {
 	}
 	if r.Status == "running" {
 		err := a.runTask(ctx, c, func() (string, error) { return c.StopVM(ctx, r.Node, r.VMID) }, nil)
-		if err != nil && !isType(err, string(proxmox.Conflict)) {
+		if err != nil && !HasErrorType(err, string(proxmox.Conflict)) {
 			return err
 		}
 	}
 	err = a.runTask(ctx, c, func() (string, error) { return c.DeleteVM(ctx, r.Node, r.VMID, true, true) }, nil)
-	if isType(err, string(proxmox.NotFound)) {
+	if HasErrorType(err, string(proxmox.NotFound)) {
 		return nil
 	}
 	return err
-}
-
-// isType reports whether err is an application error of the given type.
-func isType(err error, typ string) bool {
-	var ae *temporal.ApplicationError
-	return errors.As(err, &ae) && ae.Type() == typ
 }

@@ -28,6 +28,7 @@ type pxFixture struct {
 	db    *store.DB
 	sim   *pvesim.Server
 	px    *Proxmox
+	bk    *Bookkeeping
 	nodes map[string]*domain.Node
 	tpls  map[int]*domain.VMTemplate
 	owner *domain.User
@@ -41,9 +42,10 @@ func newPxFixture(t *testing.T) *pxFixture {
 	sim := pvesim.New(pvesim.Config{TimeScale: 0.001, RandomSeed: 7})
 	t.Cleanup(sim.Close)
 	f := &pxFixture{ctx: ctx, db: db, sim: sim, nodes: map[string]*domain.Node{}, tpls: map[int]*domain.VMTemplate{}}
-	f.px = &Proxmox{Store: db, Slots: db, Clients: &NodeClients{Store: db, Timeout: 5 * time.Second},
-		VMIDs: domain.VMIDRange{First: 10000, Last: 10099}, CloneCapPerStorage: 4,
+	slots := &CloneSlots{Store: db, CapPerStorage: 4}
+	f.px = &Proxmox{Slots: slots, Clients: &NodeClients{Nodes: db, Timeout: 5 * time.Second},
 		Wait: proxmox.WaitOptions{Interval: 2 * time.Millisecond, MaxInterval: 20 * time.Millisecond}}
+	f.bk = &Bookkeeping{VMs: db, Nodes: db, Slots: slots, VMIDs: domain.VMIDRange{First: 10000, Last: 10099}}
 	for _, name := range []string{"pve1", "pve2"} {
 		n := &domain.Node{Name: name, Cluster: "lab", Endpoint: sim.URL(), TokenID: pvesim.DefaultTokenID,
 			TokenSecret: pvesim.DefaultTokenSecret, TLSFingerprint: sim.Fingerprint(), Storages: []string{"local-lvm"},
@@ -83,7 +85,8 @@ func (f *pxFixture) run(t *testing.T, details any, out any, fn any, args ...any)
 	t.Helper()
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()
-	env.RegisterActivity(f.px)
+	registerQueues(t, env, Set{Proxmox: f.px, Bookkeeping: f.bk, Operations: &Operations{}, System: &System{}},
+		QueueCore, QueuePVEClone, QueuePVEActions)
 	env.SetTestTimeout(30 * time.Second)
 	if details != nil {
 		env.SetHeartbeatDetails(details)
@@ -104,10 +107,10 @@ func (f *pxFixture) must(t *testing.T, out any, fn any, args ...any) {
 func (f *pxFixture) provision(t *testing.T, vm *domain.VM) ClonePlan {
 	t.Helper()
 	var plan ClonePlan
-	f.must(t, &plan, f.px.ReserveAndPlace, vm.ID)
-	f.must(t, nil, f.px.AcquireCloneSlot, plan)
+	f.must(t, &plan, f.bk.ReserveAndPlace, vm.ID)
+	f.must(t, nil, f.bk.AcquireCloneSlot, plan)
 	f.must(t, nil, f.px.CloneGuest, plan)
-	f.must(t, nil, f.px.ReleaseCloneSlot)
+	f.must(t, nil, f.bk.ReleaseCloneSlot)
 	f.must(t, nil, f.px.ConfigureGuest, GuestConfig{Guest: plan.Guest, Cores: plan.Cores, MemoryMB: plan.MemoryMB})
 	f.must(t, nil, f.px.EnsureBaseline, plan.Guest)
 	return plan
@@ -188,7 +191,7 @@ func TestStartWaitForAddressRecordAndDelete(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	require.Contains(t, ip, "10.10.0.")
-	f.must(t, nil, f.px.RecordVM, VMUpdate{VM: vm.ID, State: domain.GuestReady, Power: power, IPv4: ip})
+	f.must(t, nil, f.bk.RecordVM, VMUpdate{VM: vm.ID, State: domain.GuestReady, Power: power, IPv4: ip})
 	stored, err := f.db.FindVM(f.ctx, vm.ID)
 	require.NoError(t, err)
 	require.Equal(t, domain.GuestReady, stored.State)
@@ -197,14 +200,14 @@ func TestStartWaitForAddressRecordAndDelete(t *testing.T) {
 	f.must(t, nil, f.px.RollbackBaseline, RollbackRequest{Guest: plan.Guest, Start: true})
 
 	var target VMTarget
-	f.must(t, &target, f.px.LoadVM, vm.ID)
+	f.must(t, &target, f.bk.LoadVM, vm.ID)
 	require.True(t, target.Placed)
 	require.Equal(t, plan.Guest, target.Guest)
 	f.must(t, nil, f.px.DeleteGuest, target.Guest)
 	_, ok := f.sim.Guest("pve1", plan.Guest.VMID)
 	require.False(t, ok, "the guest is gone")
 	f.must(t, nil, f.px.DeleteGuest, target.Guest) // already gone: no-op
-	f.must(t, nil, f.px.ReleaseGuestVMID, target.Guest)
+	f.must(t, nil, f.bk.ReleaseGuestVMID, target.Guest)
 	stored, err = f.db.FindVM(f.ctx, vm.ID)
 	require.NoError(t, err)
 	require.Nil(t, stored.VMID)
@@ -215,9 +218,9 @@ func TestCloneRetriedAfterACrashFindsTheGuestItMade(t *testing.T) {
 	f := newPxFixture(t)
 	vm := f.newVM(t, "crashy", 9000, false)
 	var plan ClonePlan
-	f.must(t, &plan, f.px.ReserveAndPlace, vm.ID)
+	f.must(t, &plan, f.bk.ReserveAndPlace, vm.ID)
 	var again ClonePlan
-	f.must(t, &again, f.px.ReserveAndPlace, vm.ID)
+	f.must(t, &again, f.bk.ReserveAndPlace, vm.ID)
 	require.Equal(t, plan, again, "placement is idempotent")
 
 	f.must(t, nil, f.px.CloneGuest, plan)
@@ -241,7 +244,7 @@ func TestCloneResumesPollingTheRecordedUPID(t *testing.T) {
 	f := newPxFixture(t)
 	vm := f.newVM(t, "resumed", 9000, false)
 	var plan ClonePlan
-	f.must(t, &plan, f.px.ReserveAndPlace, vm.ID)
+	f.must(t, &plan, f.bk.ReserveAndPlace, vm.ID)
 	// The crashed attempt started the clone and recorded its UPID.
 	c, err := f.px.Clients.For(f.ctx, plan.SourceNodeID)
 	require.NoError(t, err)
@@ -264,7 +267,7 @@ func TestCloneErrorsAreClassified(t *testing.T) {
 	f := newPxFixture(t)
 	vm := f.newVM(t, "locked", 9000, false)
 	var plan ClonePlan
-	f.must(t, &plan, f.px.ReserveAndPlace, vm.ID)
+	f.must(t, &plan, f.bk.ReserveAndPlace, vm.ID)
 
 	require.NoError(t, f.sim.SetFaults(pvesim.Faults{LockTimeoutRate: 1}))
 	err := f.run(t, nil, nil, f.px.CloneGuest, plan)
@@ -286,19 +289,19 @@ func TestAcquireCloneSlotIsBusyWhenTheNodeIsFull(t *testing.T) {
 	f := newPxFixture(t)
 	vm := f.newVM(t, "slotted", 9000, true)
 	var plan ClonePlan
-	f.must(t, &plan, f.px.ReserveAndPlace, vm.ID)
+	f.must(t, &plan, f.bk.ReserveAndPlace, vm.ID)
 	plan.NodeCap = 1
 	for _, holder := range []string{"vm/other/clone"} {
 		got, err := f.db.AcquireCloneSlot(f.ctx, plan.Guest.NodeID, plan.SlotKey(), holder, 1, 4, time.Minute)
 		require.NoError(t, err)
 		require.True(t, got)
 	}
-	err := f.run(t, nil, nil, f.px.AcquireCloneSlot, plan)
+	err := f.run(t, nil, nil, f.bk.AcquireCloneSlot, plan)
 	ae := appError(t, err)
 	require.Equal(t, ErrTypeSlotBusy, ae.Type())
 	require.False(t, ae.NonRetryable())
 	require.NoError(t, f.db.ReleaseCloneSlot(f.ctx, "vm/other/clone"))
-	f.must(t, nil, f.px.AcquireCloneSlot, plan)
+	f.must(t, nil, f.bk.AcquireCloneSlot, plan)
 }
 
 func guestsNamed(s *pvesim.Server, name string) []pvesim.GuestState {
@@ -316,7 +319,7 @@ func TestResetWithoutBaselineIsSnapshotMissingAndReplansInPlace(t *testing.T) {
 	f := newPxFixture(t)
 	vm := f.newVM(t, "reset-me", 9000, true)
 	plan := f.provision(t, vm)
-	f.must(t, nil, f.px.RecordVM, VMUpdate{VM: vm.ID, State: domain.GuestReady, Power: domain.PowerStopped})
+	f.must(t, nil, f.bk.RecordVM, VMUpdate{VM: vm.ID, State: domain.GuestReady, Power: domain.PowerStopped})
 
 	c, err := f.px.Clients.For(f.ctx, plan.Guest.NodeID)
 	require.NoError(t, err)
@@ -331,7 +334,7 @@ func TestResetWithoutBaselineIsSnapshotMissingAndReplansInPlace(t *testing.T) {
 	require.True(t, ae.NonRetryable())
 
 	var again ClonePlan
-	f.must(t, &again, f.px.ReserveAndPlace, vm.ID)
+	f.must(t, &again, f.bk.ReserveAndPlace, vm.ID)
 	require.Equal(t, plan, again, "a ready VM is re-cloned at its VMID and node")
 	f.must(t, nil, f.px.DeleteGuest, again.Guest)
 	f.must(t, nil, f.px.CloneGuest, again)
@@ -347,7 +350,7 @@ func TestAcquireCloneSlotWaitsForARelease(t *testing.T) {
 	f := newPxFixture(t)
 	vm := f.newVM(t, "queued", 9000, true)
 	var plan ClonePlan
-	f.must(t, &plan, f.px.ReserveAndPlace, vm.ID)
+	f.must(t, &plan, f.bk.ReserveAndPlace, vm.ID)
 	plan.NodeCap = 1
 	got, err := f.db.AcquireCloneSlot(f.ctx, plan.Guest.NodeID, plan.SlotKey(), "vm/other/clone", 1, 4, time.Minute)
 	require.NoError(t, err)
@@ -357,7 +360,7 @@ func TestAcquireCloneSlotWaitsForARelease(t *testing.T) {
 	lctx, stop := context.WithCancel(f.ctx)
 	defer stop()
 	go func() { _ = f.db.Listen(lctx, store.CloneSlotChannel, waiters.Released, waiters.WakeAll) }()
-	f.px.Waiters = waiters
+	f.px.Slots.Waiters = waiters
 
 	// The holder gives its slot back once the activity is queued.
 	go func() {
@@ -367,7 +370,7 @@ func TestAcquireCloneSlotWaitsForARelease(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		_ = f.db.ReleaseCloneSlot(f.ctx, "vm/other/clone")
 	}()
-	f.must(t, nil, f.px.AcquireCloneSlot, plan)
+	f.must(t, nil, f.bk.AcquireCloneSlot, plan)
 	holders, err := f.db.CloneSlotHolders(f.ctx, plan.Guest.NodeID)
 	require.NoError(t, err)
 	require.Len(t, holders, 1, "the waiter holds the node's one slot")
@@ -387,7 +390,7 @@ func TestConcurrentFullClonePlacementsNeverOverbookANode(t *testing.T) {
 	errs := make([]error, vms)
 	var wg sync.WaitGroup
 	for i := range ids {
-		wg.Go(func() { errs[i] = f.run(t, nil, &plans[i], f.px.ReserveAndPlace, ids[i]) })
+		wg.Go(func() { errs[i] = f.run(t, nil, &plans[i], f.bk.ReserveAndPlace, ids[i]) })
 	}
 	wg.Wait()
 

@@ -224,7 +224,7 @@ func (a *Inventory) deleteGuest(ctx context.Context, nodes []domain.Node, r prox
 		return nil
 	}
 	if err == nil {
-		a.logger().Info("orphan guest deleted", slog.String("node", r.Node), slog.Int("vmid", r.VMID))
+		logger(a.Logger).Info("orphan guest deleted", slog.String("node", r.Node), slog.Int("vmid", r.VMID))
 	}
 	return err
 }

@@ -1,0 +1,98 @@
+package activities
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
+
+	"github.com/labforge/labforge/domain"
+)
+
+// Stores that are never called: Register only checks they are there.
+type (
+	nilVMStore       struct{ domain.VMStore }
+	nilNodeStore     struct{ domain.NodeStore }
+	nilTemplateStore struct{ domain.TemplateStore }
+	nilSlotStore     struct{ domain.CloneSlotStore }
+	nilEvents        struct{ domain.SystemEventLog }
+)
+
+var testVMIDs = domain.VMIDRange{First: 10000, Last: 10099}
+
+// onceRegistry registers each activity name once, so that the queues of
+// several workers can share one test environment.
+type onceRegistry struct {
+	r    ActivityRegistry
+	seen map[string]string
+}
+
+func (o *onceRegistry) RegisterActivityWithOptions(a any, opts activity.RegisterOptions) {
+	if _, dup := o.seen[opts.Name]; dup {
+		return
+	}
+	o.seen[opts.Name] = ""
+	o.r.RegisterActivityWithOptions(a, opts)
+}
+
+// registerQueues registers the activities of queues, from s, on r.
+func registerQueues(t *testing.T, r ActivityRegistry, s Set, queues ...string) {
+	t.Helper()
+	once := &onceRegistry{r: r, seen: map[string]string{}}
+	for _, q := range queues {
+		require.NoError(t, s.Register(once, q))
+	}
+}
+
+// recorder keeps what Register registered.
+type recorder map[string]any
+
+func (r recorder) RegisterActivityWithOptions(a any, opts activity.RegisterOptions) { r[opts.Name] = a }
+
+func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
+	slots := &CloneSlots{Store: nilSlotStore{}, CapPerStorage: 1}
+	s := Set{System: &System{}, Operations: &Operations{}, Proxmox: &Proxmox{Clients: &NodeClients{}, Slots: slots},
+		Bookkeeping: &Bookkeeping{VMs: nilVMStore{}, Nodes: nilNodeStore{}, Slots: slots, VMIDs: testVMIDs},
+		Inventory: &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}}}
+	seen := map[string]string{}
+	for _, q := range StandardQueues {
+		r := recorder{}
+		require.NoError(t, s.Register(r, q))
+		require.Contains(t, r, "ProbeWorker", "every queue answers diagnostics")
+		for name := range r {
+			if name == "ProbeWorker" {
+				continue
+			}
+			require.Empty(t, seen[name], "%s is registered on %s and %s", name, seen[name], q)
+			seen[name] = q
+			got, ok := queueOf[name]
+			require.True(t, ok)
+			require.Equal(t, q, got)
+		}
+	}
+	require.Len(t, seen, len(queueOf), "every activity in the tables is registered on its queue")
+
+	// Workflows name activities by method values on nil pointers.
+	var px *Proxmox
+	var bk *Bookkeeping
+	var inv *Inventory
+	for _, tc := range []struct {
+		fn   any
+		want string
+	}{{px.CloneGuest, QueuePVEClone}, {px.PowerGuest, QueuePVEActions}, {bk.ReserveAndPlace, QueueCore}, {inv.SyncCluster, QueuePVEPeriodic}} {
+		q, ok := QueueOf(tc.fn)
+		require.True(t, ok)
+		require.Equal(t, tc.want, q)
+	}
+	_, ok := QueueOf(px.client)
+	require.False(t, ok, "a method in no table has no queue")
+}
+
+func TestRegisterRefusesAnIncompleteSet(t *testing.T) {
+	err := Set{System: &System{}}.Register(recorder{}, QueuePVEClone)
+	require.ErrorContains(t, err, "queue pve-clone: its activities need a Proxmox")
+	err = Set{System: &System{}, Proxmox: &Proxmox{Clients: &NodeClients{}}}.Register(recorder{}, QueuePVEActions)
+	require.ErrorContains(t, err, "need node clients and clone slots")
+	require.ErrorContains(t, Set{}.Register(recorder{}, "pve-cloned"), `unknown task queue "pve-cloned"`)
+	require.NoError(t, Set{System: &System{}}.Register(recorder{}, GatewayQueuePrefix+"lab-a"), "a gateway queue runs the probe")
+}
