@@ -53,7 +53,7 @@ func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
 	slots := &CloneSlots{Store: nilSlotStore{}, CapPerStorage: 1}
 	s := Set{System: &System{}, Operations: &Operations{}, Proxmox: &Proxmox{Clients: &NodeClients{}, Slots: slots},
 		Bookkeeping: &Bookkeeping{VMs: nilVMStore{}, Nodes: nilNodeStore{}, Slots: slots, VMIDs: testVMIDs},
-		Inventory: &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}}}
+		Inventory:   &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}}}
 	seen := map[string]string{}
 	for _, q := range StandardQueues {
 		r := recorder{}

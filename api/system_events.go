@@ -12,7 +12,7 @@ import (
 
 // SystemEventStore lists what the platform itself noticed.
 type SystemEventStore interface {
-	ListSystemEvents(ctx context.Context, f audit.SystemEventFilter) ([]domain.SystemEvent, string, error)
+	ListSystemEvents(ctx context.Context, f domain.SystemEventFilter) ([]domain.SystemEvent, string, error)
 }
 
 // listSystemEvents answers GET /system/events, filtered by kind, severity
@@ -23,7 +23,7 @@ func (s *Server) listSystemEvents(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	f := audit.SystemEventFilter{
+	f := domain.SystemEventFilter{
 		Kind: c.Query("kind"), Severity: domain.Severity(c.Query("severity")),
 		ObjectType: c.Query("object_type"), ObjectID: c.Query("object_id"), Page: page,
 	}

@@ -14,7 +14,7 @@ import (
 // TemplateStore reads the templates inventory sync discovered.
 type TemplateStore interface {
 	FindTemplate(ctx context.Context, id uuid.UUID) (*domain.VMTemplate, error)
-	ListTemplates(ctx context.Context, f store.TemplateFilter) ([]domain.VMTemplate, string, error)
+	ListTemplates(ctx context.Context, f domain.TemplateFilter) ([]domain.VMTemplate, string, error)
 }
 
 func (s *Server) listTemplates(c *gin.Context) {
@@ -23,7 +23,7 @@ func (s *Server) listTemplates(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	f := store.TemplateFilter{Cluster: c.Query("cluster"), Kind: domain.GuestKind(c.Query("kind")), Page: page}
+	f := domain.TemplateFilter{Cluster: c.Query("cluster"), Kind: domain.GuestKind(c.Query("kind")), Page: page}
 	var v domain.Validator
 	v.Check(f.Kind == "" || f.Kind == domain.GuestQEMU || f.Kind == domain.GuestLXC, "kind", "must be qemu or lxc")
 	if raw := c.Query("node"); raw != "" {

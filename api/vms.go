@@ -16,7 +16,7 @@ import (
 // a VM and its owner's permissions are stored together or not at all.
 type VMStore interface {
 	FindVM(ctx context.Context, id uuid.UUID) (*domain.VM, error)
-	ListVMs(ctx context.Context, f store.VMFilter) ([]domain.VM, string, error)
+	ListVMs(ctx context.Context, f domain.VMFilter) ([]domain.VM, string, error)
 	UpdateVM(ctx context.Context, vm *domain.VM) error
 	InTx(ctx context.Context, fn func(tx *store.DB) error) error
 }
@@ -53,7 +53,7 @@ func (s *Server) listVMs(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	f := store.VMFilter{State: domain.GuestState(c.Query("state")), Page: page}
+	f := domain.VMFilter{State: domain.GuestState(c.Query("state")), Page: page}
 	var v domain.Validator
 	v.Check(f.State == "" || validGuestState(f.State), "state", "must be one of pending, provisioning, ready, failed, deleting, deleted")
 	if raw := c.Query("event"); raw != "" {

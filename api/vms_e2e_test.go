@@ -224,7 +224,7 @@ func TestE2EFortyClonesRespectNodeCap(t *testing.T) {
 	defer cancel()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		placed, _, err := s.Platform.DB.ListVMs(ctx, store.VMFilter{State: domain.GuestProvisioning, Page: domain.Page{Limit: domain.MaxPageLimit}})
+		placed, _, err := s.Platform.DB.ListVMs(ctx, domain.VMFilter{State: domain.GuestProvisioning, Page: domain.Page{Limit: domain.MaxPageLimit}})
 		require.NoError(t, err)
 		if len(placed) == vms {
 			break
