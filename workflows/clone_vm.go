@@ -55,12 +55,11 @@ type cloneVM struct {
 }
 
 func (wf *cloneVM) run(ctx workflow.Context) (CloneVMResult, error) {
-	var a *activities.Proxmox
 	if err := workflow.UpsertTypedSearchAttributes(ctx, temporalx.KeyVMID.ValueSet(wf.in.VM.String())); err != nil {
 		return CloneVMResult{}, err
 	}
 	err := wf.op.step(ctx, "reserve VMID and place", stepOpts{}, func(ctx workflow.Context) error {
-		return bookkeep(ctx, &wf.plan, a.ReserveAndPlace, wf.in.VM)
+		return bookkeep(ctx, &wf.plan, bookkeeping.ReserveAndPlace, wf.in.VM)
 	})
 	if err != nil {
 		return CloneVMResult{}, err
@@ -78,7 +77,7 @@ func (wf *cloneVM) run(ctx workflow.Context) (CloneVMResult, error) {
 		return res, err
 	}
 	err = wf.op.step(ctx, "record", stepOpts{}, func(ctx workflow.Context) error {
-		return bookkeep(ctx, nil, a.RecordVM,
+		return bookkeep(ctx, nil, bookkeeping.RecordVM,
 			activities.VMUpdate{VM: wf.in.VM, State: domain.GuestReady, Power: res.Power, IPv4: res.IPv4})
 	})
 	if err != nil {
@@ -92,12 +91,11 @@ func (wf *cloneVM) run(ctx workflow.Context) (CloneVMResult, error) {
 // baseline snapshot is gone), configure, baseline snapshot, and, if start,
 // start and wait for the guest agent's address.
 func provision(ctx workflow.Context, op *operator, plan activities.ClonePlan, start, replace bool) (CloneVMResult, error) {
-	var a *activities.Proxmox
 	g := plan.Guest
 	res := CloneVMResult{Node: g.Node, VMID: g.VMID, Power: domain.PowerStopped}
 	if replace {
 		err := op.step(ctx, "delete the old guest", stepOpts{}, func(ctx workflow.Context) error {
-			return exec(ctx, cloneOptions, nil, a.DeleteGuest, g)
+			return exec(ctx, cloneSpec, nil, pve.DeleteGuest, g)
 		})
 		if err != nil {
 			return res, err
@@ -108,15 +106,15 @@ func provision(ctx workflow.Context, op *operator, plan activities.ClonePlan, st
 	err := op.step(ctx, "clone", stepOpts{}, func(ctx workflow.Context) error {
 		var cloneErr error
 		if workflow.GetVersion(ctx, changeCloneWaitsForSlot, workflow.DefaultVersion, 1) == 1 {
-			cloneErr = exec(ctx, cloneInSlotOptions, nil, a.CloneGuestInSlot, plan)
+			cloneErr = exec(ctx, cloneInSlotSpec, nil, pve.CloneGuestInSlot, plan)
 		} else {
-			if err := exec(ctx, slotOptions, nil, a.AcquireCloneSlot, plan); err != nil {
+			if err := exec(ctx, slotSpec, nil, bookkeeping.AcquireCloneSlot, plan); err != nil {
 				return err
 			}
-			cloneErr = exec(ctx, cloneOptions, nil, a.CloneGuest, plan)
+			cloneErr = exec(ctx, cloneSpec, nil, pve.CloneGuest, plan)
 		}
 		dctx, _ := workflow.NewDisconnectedContext(ctx)
-		if err := bookkeep(dctx, nil, a.ReleaseCloneSlot); err != nil && cloneErr == nil {
+		if err := bookkeep(dctx, nil, bookkeeping.ReleaseCloneSlot); err != nil && cloneErr == nil {
 			// The lease runs out on its own; the clone itself succeeded.
 			workflow.GetLogger(ctx).Warn("releasing the clone slot failed", "error", err)
 		}
@@ -126,26 +124,26 @@ func provision(ctx workflow.Context, op *operator, plan activities.ClonePlan, st
 		return res, err
 	}
 	err = op.step(ctx, "configure", stepOpts{}, func(ctx workflow.Context) error {
-		return exec(ctx, actionOptions, nil, a.ConfigureGuest,
+		return exec(ctx, actionSpec, nil, pve.ConfigureGuest,
 			activities.GuestConfig{Guest: g, Cores: plan.Cores, MemoryMB: plan.MemoryMB})
 	})
 	if err != nil {
 		return res, err
 	}
 	err = op.step(ctx, "baseline snapshot", stepOpts{skippable: true}, func(ctx workflow.Context) error {
-		return exec(ctx, actionOptions, nil, a.EnsureBaseline, g)
+		return exec(ctx, actionSpec, nil, pve.EnsureBaseline, g)
 	})
 	if err != nil || !start {
 		return res, err
 	}
 	err = op.step(ctx, "start", stepOpts{skippable: true}, func(ctx workflow.Context) error {
-		return exec(ctx, actionOptions, &res.Power, a.PowerGuest, activities.PowerRequest{Guest: g, Action: activities.PowerStart})
+		return exec(ctx, actionSpec, &res.Power, pve.PowerGuest, activities.PowerRequest{Guest: g, Action: activities.PowerStart})
 	})
 	if err != nil || res.Power != domain.PowerRunning {
 		return res, err
 	}
 	err = op.step(ctx, "wait for guest agent IP", stepOpts{skippable: true}, func(ctx workflow.Context) error {
-		return exec(ctx, agentOptions, &res.IPv4, a.GuestIPv4, g)
+		return exec(ctx, agentSpec, &res.IPv4, pve.GuestIPv4, g)
 	})
 	return res, err
 }
@@ -155,14 +153,13 @@ func provision(ctx workflow.Context, op *operator, plan activities.ClonePlan, st
 // released), marks the VM failed and reports the operation aborted. It
 // runs on a disconnected context so that cancellation does not stop it.
 func (wf *cloneVM) compensate(ctx workflow.Context, cause error) error {
-	var a *activities.Proxmox
 	ctx, _ = workflow.NewDisconnectedContext(ctx)
 	log := workflow.GetLogger(ctx)
 	if !wf.placed && workflow.GetVersion(ctx, changeCompensateUnseenPlacement, workflow.DefaultVersion, 1) == 1 {
 		// Cancelled while placing: the placement may have been stored
 		// without the workflow seeing its result.
 		var t activities.VMTarget
-		if err := bookkeep(ctx, &t, a.LoadVM, wf.in.VM); err != nil {
+		if err := bookkeep(ctx, &t, bookkeeping.LoadVM, wf.in.VM); err != nil {
 			log.Error("compensation: reading the VM's placement failed; its VMID may stay reserved", "error", err)
 		} else if t.Placed {
 			wf.plan.Guest, wf.placed = t.Guest, true
@@ -170,23 +167,23 @@ func (wf *cloneVM) compensate(ctx workflow.Context, cause error) error {
 	}
 	if wf.placed {
 		g := wf.plan.Guest
-		if err := exec(ctx, cloneOptions, nil, a.DeleteGuest, g); err != nil {
+		if err := exec(ctx, cloneSpec, nil, pve.DeleteGuest, g); err != nil {
 			log.Error("compensation: deleting the half-made guest failed; the VMID stays reserved", "error", err)
-			_ = wf.report(ctx, domain.OpFailed, "compensate", "deleting the half-made guest failed: "+errMessage(err), nil)
+			_ = wf.report(ctx, domain.OpFailed, "compensate", "deleting the half-made guest failed: "+failureMessage(err), nil)
 			return err
 		}
-		if err := bookkeep(ctx, nil, a.ReleaseGuestVMID, g); err != nil {
+		if err := bookkeep(ctx, nil, bookkeeping.ReleaseGuestVMID, g); err != nil {
 			log.Error("compensation: releasing the VMID failed", "error", err)
 		}
 	}
-	if err := bookkeep(ctx, nil, a.RecordVM, activities.VMUpdate{VM: wf.in.VM, State: domain.GuestFailed}); err != nil {
+	if err := bookkeep(ctx, nil, bookkeeping.RecordVM, activities.VMUpdate{VM: wf.in.VM, State: domain.GuestFailed}); err != nil {
 		log.Error("compensation: marking the VM failed did not work", "error", err)
 	}
 	state := domain.OpAborted
 	if !IsAborted(cause) && ctx.Err() == nil {
 		state = domain.OpFailed
 	}
-	if err := wf.report(ctx, state, "compensated", errMessage(cause), nil); err != nil {
+	if err := wf.report(ctx, state, "compensated", failureMessage(cause), nil); err != nil {
 		return err
 	}
 	return cause

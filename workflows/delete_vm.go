@@ -26,7 +26,7 @@ func DeleteVM(ctx workflow.Context, in DeleteVMInput) error {
 	}
 	err = wf.run(ctx)
 	if err != nil && IsAborted(err) {
-		_ = wf.report(ctx, domain.OpAborted, "aborted", errMessage(err), nil)
+		_ = wf.report(ctx, domain.OpAborted, "aborted", failureMessage(err), nil)
 	}
 	return err
 }
@@ -38,10 +38,9 @@ type deleteVM struct {
 }
 
 func (wf *deleteVM) run(ctx workflow.Context) error {
-	var a *activities.Proxmox
 	var t activities.VMTarget
 	err := wf.op.step(ctx, "load", stepOpts{}, func(ctx workflow.Context) error {
-		return bookkeep(ctx, &t, a.LoadVM, wf.in.VM)
+		return bookkeep(ctx, &t, bookkeeping.LoadVM, wf.in.VM)
 	})
 	if err != nil {
 		return err
@@ -50,27 +49,27 @@ func (wf *deleteVM) run(ctx workflow.Context) error {
 		return err
 	}
 	err = wf.op.step(ctx, "mark deleting", stepOpts{}, func(ctx workflow.Context) error {
-		return bookkeep(ctx, nil, a.RecordVM, activities.VMUpdate{VM: wf.in.VM, State: domain.GuestDeleting})
+		return bookkeep(ctx, nil, bookkeeping.RecordVM, activities.VMUpdate{VM: wf.in.VM, State: domain.GuestDeleting})
 	})
 	if err != nil {
 		return err
 	}
 	if t.Placed {
 		err = wf.op.step(ctx, "delete guest", stepOpts{}, func(ctx workflow.Context) error {
-			return exec(ctx, cloneOptions, nil, a.DeleteGuest, t.Guest)
+			return exec(ctx, cloneSpec, nil, pve.DeleteGuest, t.Guest)
 		})
 		if err != nil {
 			return err
 		}
 		err = wf.op.step(ctx, "release VMID", stepOpts{}, func(ctx workflow.Context) error {
-			return bookkeep(ctx, nil, a.ReleaseGuestVMID, t.Guest)
+			return bookkeep(ctx, nil, bookkeeping.ReleaseGuestVMID, t.Guest)
 		})
 		if err != nil {
 			return err
 		}
 	}
 	err = wf.op.step(ctx, "mark deleted", stepOpts{}, func(ctx workflow.Context) error {
-		return bookkeep(ctx, nil, a.RecordVM,
+		return bookkeep(ctx, nil, bookkeeping.RecordVM,
 			activities.VMUpdate{VM: wf.in.VM, State: domain.GuestDeleted, Power: domain.PowerStopped})
 	})
 	if err != nil {

@@ -69,7 +69,6 @@ func (wf *diagnostics) run(ctx workflow.Context) (DiagnosticsResult, error) {
 		return DiagnosticsResult{}, err
 	}
 	futures := make([]workflow.Future, len(wf.in.Queues))
-	var a *activities.System
 	for i, q := range wf.in.Queues {
 		actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 			TaskQueue:              q,
@@ -77,7 +76,7 @@ func (wf *diagnostics) run(ctx workflow.Context) (DiagnosticsResult, error) {
 			StartToCloseTimeout:    30 * time.Second,
 			RetryPolicy:            &temporal.RetryPolicy{MaximumAttempts: 1},
 		})
-		futures[i] = workflow.ExecuteActivity(actx, a.ProbeWorker)
+		futures[i] = workflow.ExecuteActivity(actx, system.ProbeWorker)
 	}
 	res := DiagnosticsResult{Healthy: true, Probes: make([]QueueProbe, len(futures))}
 	for i, f := range futures {

@@ -24,6 +24,7 @@ func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	var sys *activities.System
 	env.RegisterActivity(ops)
 	env.RegisterActivity(sys)
+	require.NoError(t, Register(env, activities.QueueCore, testTuning()))
 	t.Cleanup(func() { env.AssertExpectations(t) })
 	return env
 }
@@ -44,7 +45,7 @@ func TestDiagnosticsHealthy(t *testing.T) {
 		return nil
 	})
 
-	env.ExecuteWorkflow(Diagnostics, DiagnosticsInput{OperationID: opID, Queues: []string{"core", "pve-clone"}})
+	env.ExecuteWorkflow(DiagnosticsType.Name, DiagnosticsInput{OperationID: opID, Queues: []string{"core", "pve-clone"}})
 	require.True(t, env.IsWorkflowCompleted())
 	require.NoError(t, env.GetWorkflowError())
 	var res DiagnosticsResult
@@ -79,7 +80,7 @@ func TestDiagnosticsReportsUnreachedQueueAndUnhealthyWorker(t *testing.T) {
 		return nil
 	})
 
-	env.ExecuteWorkflow(Diagnostics, DiagnosticsInput{OperationID: uuid.New(), Queues: []string{"core", "pve-clone"}, PickupTimeout: 5 * time.Second})
+	env.ExecuteWorkflow(DiagnosticsType.Name, DiagnosticsInput{OperationID: uuid.New(), Queues: []string{"core", "pve-clone"}, PickupTimeout: 5 * time.Second})
 	require.NoError(t, env.GetWorkflowError())
 	var res DiagnosticsResult
 	require.NoError(t, env.GetWorkflowResult(&res))
@@ -104,7 +105,7 @@ func TestDiagnosticsRetriesBookkeepingUntilStoreAnswers(t *testing.T) {
 		}
 		return nil
 	})
-	env.ExecuteWorkflow(Diagnostics, DiagnosticsInput{OperationID: uuid.New(), Queues: []string{"core"}})
+	env.ExecuteWorkflow(DiagnosticsType.Name, DiagnosticsInput{OperationID: uuid.New(), Queues: []string{"core"}})
 	require.NoError(t, env.GetWorkflowError())
 	require.Equal(t, 4, calls, "two failed attempts, then running and completed recorded")
 }

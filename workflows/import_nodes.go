@@ -2,15 +2,12 @@ package workflows
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/google/uuid"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/internal/config"
 )
 
 // ImportNodesInput asks for every node of a cluster to be registered,
@@ -32,8 +29,8 @@ type ImportNodesResult struct {
 	Nodes []activities.NodeImport `json:"nodes"`
 }
 
-// ImportNodes asks the cluster for its nodes (on the pve-periodic queue,
-// where Proxmox is reached) and registers each, reporting per-node results
+// ImportNodes asks the cluster for its nodes (ImportClusterNodes runs on
+// the pve-periodic queue, where Proxmox is reached) and registers each, reporting per-node results
 // on the operation.
 func ImportNodes(ctx workflow.Context, in ImportNodesInput) (ImportNodesResult, error) {
 	p := &progress{operationID: in.OperationID}
@@ -43,17 +40,9 @@ func ImportNodes(ctx workflow.Context, in ImportNodesInput) (ImportNodesResult, 
 	if err := p.report(ctx, domain.OpRunning, "listing the cluster's nodes", "", nil); err != nil {
 		return ImportNodesResult{}, err
 	}
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		TaskQueue:           config.QueuePVEPeriodic,
-		StartToCloseTimeout: 2 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: 2 * time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second, MaximumAttempts: 5,
-		},
-	})
-	var a *activities.Inventory
 	var res ImportNodesResult
-	if err := workflow.ExecuteActivity(actx, a.ImportClusterNodes, activities.ImportNodesInput{EntryNodeID: in.EntryNodeID}).Get(ctx, &res.Nodes); err != nil {
-		msg := errorMessage(err)
+	if err := exec(ctx, importSpec, &res.Nodes, inventory.ImportClusterNodes, activities.ImportNodesInput{EntryNodeID: in.EntryNodeID}); err != nil {
+		msg := failureMessage(err)
 		if rerr := p.report(ctx, domain.OpFailed, "listing the cluster's nodes", msg, nil); rerr != nil {
 			return res, rerr
 		}

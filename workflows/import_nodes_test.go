@@ -16,6 +16,7 @@ func TestImportNodesReportsPerNodeResults(t *testing.T) {
 	env := newPeriodicEnv(t)
 	var ops *activities.Operations
 	env.RegisterActivity(ops)
+	require.NoError(t, Register(env, activities.QueueCore, testTuning()))
 	var inv *activities.Inventory
 	opID := uuid.New()
 	env.OnActivity(inv.ImportClusterNodes, mock.Anything, mock.Anything).Return([]activities.NodeImport{
@@ -28,7 +29,7 @@ func TestImportNodesReportsPerNodeResults(t *testing.T) {
 		return nil
 	})
 
-	env.ExecuteWorkflow(ImportNodes, ImportNodesInput{OperationID: opID, EntryNodeID: uuid.New(), Cluster: "lab"})
+	env.ExecuteWorkflow(ImportNodesType.Name, ImportNodesInput{OperationID: opID, EntryNodeID: uuid.New(), Cluster: "lab"})
 	require.True(t, env.IsWorkflowCompleted())
 	require.NoError(t, env.GetWorkflowError())
 	require.Equal(t, domain.OpFailed, last.State)

@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
 )
 
@@ -35,14 +36,9 @@ type OperatorDecision struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// ErrTypeAborted is the error type of a workflow an operator aborted.
-const ErrTypeAborted = "Aborted"
-
-// IsAborted reports whether err ends an operation an operator aborted.
-func IsAborted(err error) bool {
-	var ae *temporal.ApplicationError
-	return errors.As(err, &ae) && ae.Type() == ErrTypeAborted
-}
+// IsAborted reports whether err ends an operation an operator aborted
+// (error type activities.ErrTypeAborted).
+func IsAborted(err error) bool { return activities.HasErrorType(err, activities.ErrTypeAborted) }
 
 // operator runs a workflow's steps: when a step fails after its
 // activities' retries, the workflow does not fail but reports
@@ -79,7 +75,7 @@ func (o *operator) step(ctx workflow.Context, name string, opts stepOpts, fn fun
 		if ctx.Err() != nil || temporal.IsCanceledError(err) {
 			return err
 		}
-		reason := fmt.Sprintf("step %q failed: %s", name, errMessage(err))
+		reason := fmt.Sprintf("step %q failed: %s", name, failureMessage(err))
 		workflow.GetLogger(ctx).Warn("step failed; waiting for the operator", "step", name, "error", err)
 		if rerr := o.p.report(ctx, domain.OpAwaitingOperator, name, reason, nil); rerr != nil {
 			return rerr
@@ -91,7 +87,7 @@ func (o *operator) step(ctx workflow.Context, name string, opts stepOpts, fn fun
 		case action == OperatorSkip:
 			return nil
 		case action == OperatorAbort:
-			return temporal.NewNonRetryableApplicationError("aborted by the operator: "+reason, ErrTypeAborted, err)
+			return temporal.NewNonRetryableApplicationError("aborted by the operator: "+reason, activities.ErrTypeAborted, err)
 		}
 	}
 }
@@ -121,15 +117,17 @@ func (o *operator) await(ctx workflow.Context, name string, opts stepOpts) (Oper
 	}
 }
 
-// errMessage is an activity failure's own message, without the SDK's
-// "activity error (type: ...)" wrapping.
-func errMessage(err error) string {
+// failureMessage is a failure's own message and error type, as operators
+// read it in reasons and results: "no online node ... [NoCapacity]",
+// without the SDK's "activity error (type: ...)" wrapping or a repeat of
+// the cause the message already states.
+func failureMessage(err error) string {
 	var ae *temporal.ApplicationError
 	if errors.As(err, &ae) {
 		if ae.Type() != "" {
-			return ae.Error() + " [" + ae.Type() + "]"
+			return ae.Message() + " [" + ae.Type() + "]"
 		}
-		return ae.Error()
+		return ae.Message()
 	}
 	return err.Error()
 }

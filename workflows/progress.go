@@ -1,15 +1,11 @@
 package workflows
 
 import (
-	"time"
-
 	"github.com/google/uuid"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/internal/config"
 )
 
 // QueryProgress is the query every operation workflow answers with its Progress.
@@ -29,18 +25,6 @@ type Progress struct {
 type progress struct {
 	operationID uuid.UUID
 	current     Progress
-}
-
-// recordOptions apply to the bookkeeping activity that writes the operation
-// record; it is cheap and retried until PostgreSQL answers.
-var recordOptions = workflow.ActivityOptions{
-	TaskQueue:           config.QueueCore,
-	StartToCloseTimeout: 30 * time.Second,
-	RetryPolicy: &temporal.RetryPolicy{
-		InitialInterval:    time.Second,
-		BackoffCoefficient: 2,
-		MaximumInterval:    time.Minute,
-	},
 }
 
 // beginVMWorkflow starts a VM lifecycle workflow: it decides once whether
@@ -69,7 +53,6 @@ func (p *progress) report(ctx workflow.Context, state domain.OperationState, ste
 	if p.operationID == uuid.Nil {
 		return nil
 	}
-	var a *activities.Operations
-	return runBookkeeping(ctx, recordOptions, nil, a.RecordOperationProgress,
+	return runBookkeeping(ctx, progressSpec, nil, operations.RecordOperationProgress,
 		activities.OperationProgress{OperationID: p.operationID, State: state, Step: step, Error: errMsg, Result: result})
 }

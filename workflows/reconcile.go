@@ -37,21 +37,19 @@ type ReconcileResult struct {
 // deleted unless in.DeleteOrphans. A cluster that cannot be read is
 // reported and the others are reconciled regardless.
 func Reconcile(ctx workflow.Context, in ReconcileInput) (ReconcileResult, error) {
-	ctx = workflow.WithActivityOptions(ctx, periodicOptions)
-	var a *activities.Inventory
 	var clusters []string
-	if err := workflow.ExecuteActivity(ctx, a.ListClusters).Get(ctx, &clusters); err != nil {
+	if err := exec(ctx, periodicSpec, &clusters, inventory.ListClusters); err != nil {
 		return ReconcileResult{}, err
 	}
 	futures := make([]workflow.Future, len(clusters))
 	for i, c := range clusters {
-		futures[i] = workflow.ExecuteActivity(ctx, a.ReconcileCluster, activities.ReconcileClusterInput{Cluster: c, DeleteOrphans: in.DeleteOrphans})
+		futures[i] = start(ctx, periodicSpec, inventory.ReconcileCluster, activities.ReconcileClusterInput{Cluster: c, DeleteOrphans: in.DeleteOrphans})
 	}
 	res := ReconcileResult{Clusters: make([]ClusterReconcile, len(clusters))}
 	for i, f := range futures {
 		cr := ClusterReconcile{}
 		if err := f.Get(ctx, &cr.ClusterReconcileResult); err != nil {
-			cr.Cluster, cr.Error = clusters[i], errorMessage(err)
+			cr.Cluster, cr.Error = clusters[i], failureMessage(err)
 			res.Failed++
 			reportClusterFailure(ctx, "reconcile", clusters[i], cr.Error)
 		}

@@ -22,7 +22,7 @@ func TestReconcileCountsOrphansAndMissingGuests(t *testing.T) {
 			{Kind: activities.EventMissingGuest, VMID: 4713, VMRecID: "0b6c3f0e-8a51-4c1d-9a57-2f0d6f1e2a11"},
 		}}, nil).Once()
 
-	env.ExecuteWorkflow(Reconcile, ReconcileInput{DeleteOrphans: true})
+	env.ExecuteWorkflow(ReconcileType.Name, ReconcileInput{DeleteOrphans: true})
 	require.True(t, env.IsWorkflowCompleted())
 	require.NoError(t, env.GetWorkflowError())
 	var res ReconcileResult
@@ -46,12 +46,12 @@ func TestReconcileReportsADownCluster(t *testing.T) {
 		return ev.Kind == EventClusterUnreachable && ev.ObjectID == "down"
 	})).Return(nil).Once()
 
-	env.ExecuteWorkflow(Reconcile, ReconcileInput{})
+	env.ExecuteWorkflow(ReconcileType.Name, ReconcileInput{})
 	require.True(t, env.IsWorkflowCompleted())
 	require.NoError(t, env.GetWorkflowError())
 	var res ReconcileResult
 	require.NoError(t, env.GetWorkflowResult(&res))
 	require.Equal(t, 1, res.Failed)
 	require.Equal(t, 1, res.MissingGuests)
-	require.Equal(t, "unreachable", res.Clusters[0].Error)
+	require.Equal(t, "unreachable [ClusterUnreachable]", res.Clusters[0].Error)
 }

@@ -30,7 +30,6 @@ import (
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/temporalx"
 )
 
@@ -92,18 +91,16 @@ func TestRecordHistories(t *testing.T) {
 	c := ts.GetDefaultClient()
 	require.NoError(t, temporalx.EnsureSearchAttributes(ctx, c, ts.GetDefaultNamespace()))
 	fake := &fakeProxmox{}
-	for _, q := range []string{config.QueueCore, config.QueuePVEClone, config.QueuePVEActions} {
+	for _, q := range []string{activities.QueueCore, activities.QueuePVEClone, activities.QueuePVEActions} {
 		ts.NewWorker(q, func(r worker.Registry) {
-			if q == config.QueueCore {
-				Register(r, Tuning{})
-			}
+			require.NoError(t, Register(r, q, testTuning()))
 			r.RegisterActivity(fake)
 			r.RegisterActivity(&fakeOperations{})
 		})
 	}
 	vmID := testPlan.Guest.VM
 
-	run, err := c.ExecuteWorkflow(ctx, VMStartOptions(CloneVMWorkflowID(vmID), vmID), CloneVM,
+	run, err := c.ExecuteWorkflow(ctx, VMStartOptions(CloneVMType, CloneVMWorkflowID(vmID), vmID), CloneVM,
 		CloneVMInput{OperationID: uuid.MustParse("11111111-1111-4111-8111-111111111111"), VM: vmID, Start: true})
 	require.NoError(t, err)
 	require.NoError(t, run.Get(ctx, nil))
@@ -120,10 +117,10 @@ func TestRecordHistories(t *testing.T) {
 	_, ownerSet := desc.TypedSearchAttributes.GetKeyword(temporalx.KeyOwner)
 	require.False(t, ownerSet, "LabforgeOwner is the requester, which the API sets when it starts the workflow")
 
-	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(VMActionWorkflowID(vmID), vmID), VMAction,
+	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(VMActionType, VMActionWorkflowID(vmID), vmID), VMAction,
 		VMActionInput{OperationID: uuid.MustParse("22222222-2222-4222-8222-222222222222"), VM: vmID, Action: ActionReset})
 	require.NoError(t, err)
-	_, err = c.ExecuteWorkflow(ctx, VMStartOptions(VMActionWorkflowID(vmID), vmID), VMAction,
+	_, err = c.ExecuteWorkflow(ctx, VMStartOptions(VMActionType, VMActionWorkflowID(vmID), vmID), VMAction,
 		VMActionInput{VM: vmID, Action: ActionStop})
 	runID, ok := RunningWorkflow(err)
 	require.True(t, ok, "a second operation on the VM conflicts: %v", err)
@@ -133,13 +130,13 @@ func TestRecordHistories(t *testing.T) {
 	require.NoError(t, run.Get(ctx, nil))
 	save(ctx, t, c, run, "vm_action_reset_operator_retry.json")
 
-	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(DeleteVMWorkflowID(vmID), vmID), DeleteVM,
+	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(DeleteVMType, DeleteVMWorkflowID(vmID), vmID), DeleteVM,
 		DeleteVMInput{OperationID: uuid.MustParse("44444444-4444-4444-8444-444444444444"), VM: vmID})
 	require.NoError(t, err)
 	require.NoError(t, run.Get(ctx, nil))
 	save(ctx, t, c, run, "delete_vm.json")
 
-	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(CloneVMWorkflowID(abortedVM), abortedVM), CloneVM,
+	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(CloneVMType, CloneVMWorkflowID(abortedVM), abortedVM), CloneVM,
 		CloneVMInput{OperationID: uuid.MustParse("55555555-5555-4555-8555-555555555555"), VM: abortedVM})
 	require.NoError(t, err)
 	awaitOperator(ctx, t, c, run)

@@ -1,25 +1,82 @@
 package workflows
 
 import (
-	"go.temporal.io/sdk/worker"
+	"fmt"
+
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/labforge/labforge/activities"
 )
 
-// Register registers every workflow with a worker of the core queue; the
-// VM lifecycle workflows run under t (zero fields keep the defaults), by
-// their function names, so clients start them as usual (CloneVM, ...).
-func Register(r worker.WorkflowRegistry, t Tuning) {
-	t = t.withDefaults()
-	r.RegisterWorkflow(Diagnostics)
-	r.RegisterWorkflow(ImportNodes)
-	r.RegisterWorkflowWithOptions(withTuning(t, CloneVM), workflow.RegisterOptions{Name: "CloneVM"})
-	r.RegisterWorkflowWithOptions(withTuning(t, VMAction), workflow.RegisterOptions{Name: "VMAction"})
-	r.RegisterWorkflowWithOptions(withTuningNoResult(t, DeleteVM), workflow.RegisterOptions{Name: "DeleteVM"})
+// Type names a workflow type: the name workers register it under and
+// clients start it by, and the task queue whose workers run it. A name
+// never changes once released: running workflows, schedules and recorded
+// histories carry it.
+type Type struct {
+	Name  string
+	Queue string
 }
 
-// RegisterPeriodic registers the workflows of the pve-periodic queue, the
-// ones its Temporal Schedules start.
-func RegisterPeriodic(r worker.WorkflowRegistry) {
-	r.RegisterWorkflow(SyncInventory)
-	r.RegisterWorkflow(Reconcile)
+// The workflow types, each run by the workers of one queue.
+var (
+	DiagnosticsType   = Type{Name: "Diagnostics", Queue: activities.QueueCore}
+	ImportNodesType   = Type{Name: "ImportNodes", Queue: activities.QueueCore}
+	CloneVMType       = Type{Name: "CloneVM", Queue: activities.QueueCore}
+	VMActionType      = Type{Name: "VMAction", Queue: activities.QueueCore}
+	DeleteVMType      = Type{Name: "DeleteVM", Queue: activities.QueueCore}
+	SyncInventoryType = Type{Name: "SyncInventory", Queue: activities.QueuePVEPeriodic}
+	ReconcileType     = Type{Name: "Reconcile", Queue: activities.QueuePVEPeriodic}
+)
+
+// registration is one workflow type and the function that runs it.
+type registration struct {
+	typ Type
+	fn  any
+}
+
+// table lists every workflow with its function, the VM lifecycle ones
+// under t.
+func table(t Tuning) []registration {
+	return []registration{
+		{DiagnosticsType, tuned(t, Diagnostics)},
+		{ImportNodesType, tuned(t, ImportNodes)},
+		{CloneVMType, tuned(t, CloneVM)},
+		{VMActionType, tuned(t, VMAction)},
+		{DeleteVMType, tunedNoResult(t, DeleteVM)},
+		{SyncInventoryType, tuned(t, SyncInventory)},
+		{ReconcileType, tuned(t, Reconcile)},
+	}
+}
+
+// Types lists every workflow type.
+func Types() []Type {
+	var out []Type
+	for _, r := range table(Tuning{}) {
+		out = append(out, r.typ)
+	}
+	return out
+}
+
+// WorkflowRegistry is where Register puts workflows: a Temporal worker, a
+// replayer or a test environment.
+type WorkflowRegistry interface {
+	RegisterWorkflowWithOptions(w any, options workflow.RegisterOptions)
+}
+
+// Register registers on r the workflows that run on queue, by their type
+// names, under t. The activities they run as local activities are in the
+// same queue's activity table (activities.Set.Register).
+func Register(r WorkflowRegistry, queue string, t Tuning) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if !activities.ValidQueue(queue) {
+		return fmt.Errorf("unknown task queue %q; known queues are %s", queue, activities.KnownQueues())
+	}
+	for _, reg := range table(t) {
+		if reg.typ.Queue == queue {
+			r.RegisterWorkflowWithOptions(reg.fn, workflow.RegisterOptions{Name: reg.typ.Name})
+		}
+	}
+	return nil
 }

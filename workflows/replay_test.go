@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/worker"
+
+	"github.com/labforge/labforge/activities"
 )
 
 // TestReplayRecordedHistories replays the histories under testdata (recorded
@@ -21,8 +23,9 @@ func TestReplayRecordedHistories(t *testing.T) {
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
-			Register(r, Tuning{})
-			RegisterPeriodic(r)
+			for _, q := range activities.StandardQueues {
+				require.NoError(t, Register(r, q, testTuning()))
+			}
 			require.NoError(t, r.ReplayWorkflowHistoryFromJSONFile(nil, f))
 		})
 	}

@@ -1,11 +1,8 @@
 package workflows
 
 import (
-	"errors"
 	"fmt"
-	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/labforge/labforge/activities"
@@ -36,40 +33,24 @@ type SyncInventoryResult struct {
 	Failed   int           `json:"failed"`
 }
 
-// periodicOptions bound the activities of the periodic workflows. They run
-// on the queue the workflow runs on (pve-periodic). An unreachable cluster
-// is retried briefly, then reported: the next cycle tries again.
-var periodicOptions = workflow.ActivityOptions{
-	StartToCloseTimeout: 5 * time.Minute,
-	HeartbeatTimeout:    2 * time.Minute,
-	RetryPolicy: &temporal.RetryPolicy{
-		InitialInterval:    2 * time.Second,
-		BackoffCoefficient: 2,
-		MaximumInterval:    30 * time.Second,
-		MaximumAttempts:    3,
-	},
-}
-
 // SyncInventory reads every cluster once (one GET /cluster/resources per
 // cluster, in parallel) and stores nodes, templates and VM power states.
 // A cluster that cannot be read is reported in the result and as a system
 // event; the other clusters are synced regardless.
 func SyncInventory(ctx workflow.Context, in SyncInventoryInput) (SyncInventoryResult, error) {
-	ctx = workflow.WithActivityOptions(ctx, periodicOptions)
-	var a *activities.Inventory
 	var clusters []string
-	if err := workflow.ExecuteActivity(ctx, a.ListClusters).Get(ctx, &clusters); err != nil {
+	if err := exec(ctx, periodicSpec, &clusters, inventory.ListClusters); err != nil {
 		return SyncInventoryResult{}, err
 	}
 	futures := make([]workflow.Future, len(clusters))
 	for i, c := range clusters {
-		futures[i] = workflow.ExecuteActivity(ctx, a.SyncCluster, c)
+		futures[i] = start(ctx, periodicSpec, inventory.SyncCluster, c)
 	}
 	res := SyncInventoryResult{Clusters: make([]ClusterSync, len(clusters))}
 	for i, f := range futures {
 		cs := ClusterSync{}
 		if err := f.Get(ctx, &cs.ClusterSyncResult); err != nil {
-			cs.Cluster, cs.Error = clusters[i], errorMessage(err)
+			cs.Cluster, cs.Error = clusters[i], failureMessage(err)
 			res.Failed++
 			reportClusterFailure(ctx, "inventory sync", clusters[i], cs.Error)
 		}
@@ -81,7 +62,6 @@ func SyncInventory(ctx workflow.Context, in SyncInventoryInput) (SyncInventoryRe
 // reportClusterFailure writes the system event of a cluster a cycle could
 // not read. Losing the event must not fail the cycle, so its error is logged.
 func reportClusterFailure(ctx workflow.Context, cycle, cluster, msg string) {
-	var a *activities.Inventory
 	ev := domain.SystemEvent{
 		ID:         fmt.Sprintf("%s/%s/%s", workflow.GetInfo(ctx).WorkflowExecution.RunID, EventClusterUnreachable, cluster),
 		Severity:   domain.SeverityError,
@@ -90,17 +70,7 @@ func reportClusterFailure(ctx workflow.Context, cycle, cluster, msg string) {
 		ObjectType: "cluster",
 		ObjectID:   cluster,
 	}
-	if err := workflow.ExecuteActivity(ctx, a.RecordSystemEvent, ev).Get(ctx, nil); err != nil {
+	if err := exec(ctx, periodicSpec, nil, inventory.RecordSystemEvent, ev); err != nil {
 		workflow.GetLogger(ctx).Error("system event not recorded", "cluster", cluster, "error", err)
 	}
-}
-
-// errorMessage is the message of an activity failure without the SDK's
-// wrapping.
-func errorMessage(err error) string {
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		return appErr.Message()
-	}
-	return err.Error()
 }

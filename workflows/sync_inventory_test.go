@@ -18,6 +18,7 @@ func newPeriodicEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	env := s.NewTestWorkflowEnvironment()
 	var inv *activities.Inventory
 	env.RegisterActivity(inv)
+	require.NoError(t, Register(env, activities.QueuePVEPeriodic, testTuning()))
 	t.Cleanup(func() { env.AssertExpectations(t) })
 	return env
 }
@@ -30,7 +31,7 @@ func TestSyncInventorySyncsEveryCluster(t *testing.T) {
 		return activities.ClusterSyncResult{Cluster: c, EntryNode: c + "-1", NodesOnline: 2, Templates: 3}, nil
 	}).Times(2)
 
-	env.ExecuteWorkflow(SyncInventory, SyncInventoryInput{})
+	env.ExecuteWorkflow(SyncInventoryType.Name, SyncInventoryInput{})
 	require.True(t, env.IsWorkflowCompleted())
 	require.NoError(t, env.GetWorkflowError())
 	var res SyncInventoryResult
@@ -55,7 +56,7 @@ func TestSyncInventoryReportsADownClusterAndSyncsTheOthers(t *testing.T) {
 		return nil
 	}).Once()
 
-	env.ExecuteWorkflow(SyncInventory, SyncInventoryInput{})
+	env.ExecuteWorkflow(SyncInventoryType.Name, SyncInventoryInput{})
 	require.True(t, env.IsWorkflowCompleted())
 	require.NoError(t, env.GetWorkflowError())
 	var res SyncInventoryResult

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -27,9 +26,6 @@ const (
 	ActionReset    VMActionKind = "reset-to-template"
 )
 
-// ErrTypeNotProvisioned: the VM has no guest in Proxmox yet (or any more).
-const ErrTypeNotProvisioned = "NotProvisioned"
-
 // VMActionInput asks for one operation on a VM.
 type VMActionInput struct {
 	OperationID uuid.UUID    `json:"operation_id"`
@@ -53,7 +49,7 @@ func VMAction(ctx workflow.Context, in VMActionInput) (VMActionResult, error) {
 	}
 	res, err := wf.run(ctx)
 	if err != nil && IsAborted(err) {
-		_ = wf.report(ctx, domain.OpAborted, "aborted", errMessage(err), nil)
+		_ = wf.report(ctx, domain.OpAborted, "aborted", failureMessage(err), nil)
 	}
 	return res, err
 }
@@ -65,10 +61,9 @@ type vmAction struct {
 }
 
 func (wf *vmAction) run(ctx workflow.Context) (VMActionResult, error) {
-	var a *activities.Proxmox
 	var t activities.VMTarget
 	err := wf.op.step(ctx, "load", stepOpts{}, func(ctx workflow.Context) error {
-		return bookkeep(ctx, &t, a.LoadVM, wf.in.VM)
+		return bookkeep(ctx, &t, bookkeeping.LoadVM, wf.in.VM)
 	})
 	if err != nil {
 		return VMActionResult{}, err
@@ -79,13 +74,13 @@ func (wf *vmAction) run(ctx workflow.Context) (VMActionResult, error) {
 	if !t.Placed {
 		msg := fmt.Sprintf("VM %s has no guest in Proxmox (state %s)", wf.in.VM, t.State)
 		_ = wf.report(ctx, domain.OpFailed, "load", msg, nil)
-		return VMActionResult{}, temporal.NewNonRetryableApplicationError(msg, ErrTypeNotProvisioned, nil)
+		return VMActionResult{}, temporal.NewNonRetryableApplicationError(msg, activities.ErrTypeNotProvisioned, nil)
 	}
 	var res VMActionResult
 	switch wf.in.Action {
 	case ActionStart, ActionStop, ActionShutdown, ActionReboot:
 		err = wf.op.step(ctx, string(wf.in.Action), stepOpts{}, func(ctx workflow.Context) error {
-			return exec(ctx, actionOptions, &res.Power, a.PowerGuest,
+			return exec(ctx, actionSpec, &res.Power, pve.PowerGuest,
 				activities.PowerRequest{Guest: t.Guest, Action: activities.PowerAction(wf.in.Action)})
 		})
 	case ActionReset:
@@ -100,7 +95,7 @@ func (wf *vmAction) run(ctx workflow.Context) (VMActionResult, error) {
 	}
 	if res.Power != "" {
 		err = wf.op.step(ctx, "record", stepOpts{}, func(ctx workflow.Context) error {
-			return bookkeep(ctx, nil, a.RecordVM, activities.VMUpdate{VM: wf.in.VM, Power: res.Power})
+			return bookkeep(ctx, nil, bookkeeping.RecordVM, activities.VMUpdate{VM: wf.in.VM, Power: res.Power})
 		})
 		if err != nil {
 			return res, err
@@ -114,13 +109,12 @@ func (wf *vmAction) run(ctx workflow.Context) (VMActionResult, error) {
 // same VMID and node instead: old guest deleted, fresh clone configured,
 // new baseline taken.
 func (wf *vmAction) reset(ctx workflow.Context, t activities.VMTarget) (VMActionResult, error) {
-	var a *activities.Proxmox
 	running := t.Power == domain.PowerRunning
 	res := VMActionResult{Power: t.Power}
 	reclone := false
 	err := wf.op.step(ctx, "roll back to baseline", stepOpts{}, func(ctx workflow.Context) error {
-		err := exec(ctx, actionOptions, nil, a.RollbackBaseline, activities.RollbackRequest{Guest: t.Guest, Start: running})
-		if hasType(err, activities.ErrTypeSnapshotMissing) {
+		err := exec(ctx, actionSpec, nil, pve.RollbackBaseline, activities.RollbackRequest{Guest: t.Guest, Start: running})
+		if activities.HasErrorType(err, activities.ErrTypeSnapshotMissing) {
 			reclone = true
 			return nil
 		}
@@ -133,7 +127,7 @@ func (wf *vmAction) reset(ctx workflow.Context, t activities.VMTarget) (VMAction
 	if reclone {
 		var plan activities.ClonePlan
 		err = wf.op.step(ctx, "re-plan the clone", stepOpts{}, func(ctx workflow.Context) error {
-			return bookkeep(ctx, &plan, a.ReserveAndPlace, wf.in.VM)
+			return bookkeep(ctx, &plan, bookkeeping.ReserveAndPlace, wf.in.VM)
 		})
 		if err != nil {
 			return res, err
@@ -147,19 +141,13 @@ func (wf *vmAction) reset(ctx workflow.Context, t activities.VMTarget) (VMAction
 	}
 	if update.Power != "" || update.State != "" {
 		err = wf.op.step(ctx, "record", stepOpts{}, func(ctx workflow.Context) error {
-			return bookkeep(ctx, nil, a.RecordVM, update)
+			return bookkeep(ctx, nil, bookkeeping.RecordVM, update)
 		})
 		if err != nil {
 			return res, err
 		}
 	}
 	return res, wf.report(ctx, domain.OpCompleted, "done", "", toMap(res))
-}
-
-// hasType reports whether err is an application error of type typ.
-func hasType(err error, typ string) bool {
-	var ae *temporal.ApplicationError
-	return errors.As(err, &ae) && ae.Type() == typ
 }
 
 // upsertVMAttrs makes the operation findable by VM and node (and, in

@@ -18,7 +18,6 @@ import (
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/internal/config"
 )
 
 // vmEnv is a test environment with the VM lifecycle activities registered
@@ -31,12 +30,17 @@ type vmEnv struct {
 	states []domain.OperationState
 }
 
-var px *activities.Proxmox
+var (
+	px *activities.Proxmox
+	bk *activities.Bookkeeping
+)
 
 func newVMEnv(t *testing.T) *vmEnv {
 	var s testsuite.WorkflowTestSuite
 	e := &vmEnv{TestWorkflowEnvironment: s.NewTestWorkflowEnvironment()}
 	e.RegisterActivity(&activities.Proxmox{})
+	e.RegisterActivity(&activities.Bookkeeping{})
+	require.NoError(t, Register(e, activities.QueueCore, testTuning()))
 	var ops *activities.Operations
 	e.RegisterActivity(ops)
 	e.OnActivity(ops.RecordOperationProgress, mock.Anything, mock.Anything).Return(
@@ -49,7 +53,7 @@ func newVMEnv(t *testing.T) *vmEnv {
 	e.SetTestTimeout(30 * time.Second)
 	// The VM workflows run on core, as VMStartOptions start them; their
 	// local activities run there too.
-	e.SetStartWorkflowOptions(client.StartWorkflowOptions{TaskQueue: config.QueueCore})
+	e.SetStartWorkflowOptions(client.StartWorkflowOptions{TaskQueue: activities.QueueCore})
 	return e
 }
 
@@ -88,68 +92,68 @@ var testPlan = activities.ClonePlan{
 
 // mockCloneHappyPath mocks every CloneVM activity to succeed, recording calls.
 func (e *vmEnv) mockCloneHappyPath(t *testing.T) {
-	e.OnActivity(px.ReserveAndPlace, mock.Anything, testPlan.Guest.VM).Return(
+	e.OnActivity(bk.ReserveAndPlace, mock.Anything, testPlan.Guest.VM).Return(
 		func(ctx context.Context, _ uuid.UUID) (activities.ClonePlan, error) {
-			e.record(t, ctx, "ReserveAndPlace", config.QueueCore)
+			e.record(t, ctx, "ReserveAndPlace", activities.QueueCore)
 			return testPlan, nil
 		}).Maybe()
-	e.OnActivity(px.AcquireCloneSlot, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClonePlan) error {
-		e.record(t, ctx, "AcquireCloneSlot", config.QueueCore)
+	e.OnActivity(bk.AcquireCloneSlot, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClonePlan) error {
+		e.record(t, ctx, "AcquireCloneSlot", activities.QueueCore)
 		return nil
 	}).Maybe()
-	e.OnActivity(px.ReleaseCloneSlot, mock.Anything).Return(func(ctx context.Context) error {
-		e.record(t, ctx, "ReleaseCloneSlot", config.QueueCore)
+	e.OnActivity(bk.ReleaseCloneSlot, mock.Anything).Return(func(ctx context.Context) error {
+		e.record(t, ctx, "ReleaseCloneSlot", activities.QueueCore)
 		return nil
 	}).Maybe()
 	e.OnActivity(px.CloneGuest, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClonePlan) error {
-		e.record(t, ctx, "CloneGuest", config.QueuePVEClone)
+		e.record(t, ctx, "CloneGuest", activities.QueuePVEClone)
 		return nil
 	}).Maybe()
 	e.OnActivity(px.CloneGuestInSlot, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClonePlan) error {
-		e.record(t, ctx, "CloneGuestInSlot", config.QueuePVEClone)
+		e.record(t, ctx, "CloneGuestInSlot", activities.QueuePVEClone)
 		return nil
 	}).Maybe()
 	e.OnActivity(px.ConfigureGuest, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.GuestConfig) error {
-		e.record(t, ctx, "ConfigureGuest", config.QueuePVEActions)
+		e.record(t, ctx, "ConfigureGuest", activities.QueuePVEActions)
 		require.Equal(t, 2048, in.MemoryMB)
 		return nil
 	}).Maybe()
 	e.OnActivity(px.EnsureBaseline, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.GuestRef) error {
-		e.record(t, ctx, "EnsureBaseline", config.QueuePVEActions)
+		e.record(t, ctx, "EnsureBaseline", activities.QueuePVEActions)
 		return nil
 	}).Maybe()
 	e.OnActivity(px.PowerGuest, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in activities.PowerRequest) (domain.PowerState, error) {
-			e.record(t, ctx, "PowerGuest:"+string(in.Action), config.QueuePVEActions)
+			e.record(t, ctx, "PowerGuest:"+string(in.Action), activities.QueuePVEActions)
 			if in.Action == activities.PowerStart || in.Action == activities.PowerReboot {
 				return domain.PowerRunning, nil
 			}
 			return domain.PowerStopped, nil
 		}).Maybe()
 	e.OnActivity(px.GuestIPv4, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.GuestRef) (string, error) {
-		e.record(t, ctx, "GuestIPv4", config.QueuePVEActions)
+		e.record(t, ctx, "GuestIPv4", activities.QueuePVEActions)
 		return "10.10.0.100", nil
 	}).Maybe()
-	e.OnActivity(px.RecordVM, mock.Anything, mock.Anything).Return(func(ctx context.Context, u activities.VMUpdate) error {
-		e.record(t, ctx, "RecordVM:"+string(u.State)+":"+string(u.Power)+":"+u.IPv4, config.QueueCore)
+	e.OnActivity(bk.RecordVM, mock.Anything, mock.Anything).Return(func(ctx context.Context, u activities.VMUpdate) error {
+		e.record(t, ctx, "RecordVM:"+string(u.State)+":"+string(u.Power)+":"+u.IPv4, activities.QueueCore)
 		return nil
 	}).Maybe()
 	e.OnActivity(px.DeleteGuest, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.GuestRef) error {
-		e.record(t, ctx, "DeleteGuest", config.QueuePVEClone)
+		e.record(t, ctx, "DeleteGuest", activities.QueuePVEClone)
 		return nil
 	}).Maybe()
-	e.OnActivity(px.ReleaseGuestVMID, mock.Anything, mock.Anything).Return(func(ctx context.Context, g activities.GuestRef) error {
-		e.record(t, ctx, "ReleaseGuestVMID", config.QueueCore)
+	e.OnActivity(bk.ReleaseGuestVMID, mock.Anything, mock.Anything).Return(func(ctx context.Context, g activities.GuestRef) error {
+		e.record(t, ctx, "ReleaseGuestVMID", activities.QueueCore)
 		require.Equal(t, 10000, g.VMID)
 		return nil
 	}).Maybe()
-	e.OnActivity(px.LoadVM, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ uuid.UUID) (activities.VMTarget, error) {
-		e.record(t, ctx, "LoadVM", config.QueueCore)
+	e.OnActivity(bk.LoadVM, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ uuid.UUID) (activities.VMTarget, error) {
+		e.record(t, ctx, "LoadVM", activities.QueueCore)
 		return activities.VMTarget{Guest: testPlan.Guest, Owner: testPlan.Owner, State: domain.GuestReady,
 			Power: domain.PowerRunning, Placed: true}, nil
 	}).Maybe()
 	e.OnActivity(px.RollbackBaseline, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.RollbackRequest) error {
-		e.record(t, ctx, "RollbackBaseline", config.QueuePVEActions)
+		e.record(t, ctx, "RollbackBaseline", activities.QueuePVEActions)
 		require.True(t, in.Start, "a running VM is started again after the rollback")
 		return nil
 	}).Maybe()
@@ -158,7 +162,7 @@ func (e *vmEnv) mockCloneHappyPath(t *testing.T) {
 func TestCloneVMClonesConfiguresStartsAndRecords(t *testing.T) {
 	e := newVMEnv(t)
 	e.mockCloneHappyPath(t)
-	e.ExecuteWorkflow(CloneVM, CloneVMInput{OperationID: uuid.New(), VM: testPlan.Guest.VM, Start: true})
+	e.ExecuteWorkflow(CloneVMType.Name, CloneVMInput{OperationID: uuid.New(), VM: testPlan.Guest.VM, Start: true})
 	require.True(t, e.IsWorkflowCompleted())
 	require.NoError(t, e.GetWorkflowError())
 	var res CloneVMResult
@@ -173,7 +177,7 @@ func TestCloneVMClonesConfiguresStartsAndRecords(t *testing.T) {
 func TestCloneVMAbortDeletesTheGuestThenReleasesTheVMID(t *testing.T) {
 	e := newVMEnv(t)
 	e.OnActivity(px.CloneGuestInSlot, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClonePlan) error {
-		e.record(t, ctx, "CloneGuestInSlot", config.QueuePVEClone)
+		e.record(t, ctx, "CloneGuestInSlot", activities.QueuePVEClone)
 		return temporal.NewNonRetryableApplicationError("clone failed: disk full", "TaskFailed", nil)
 	})
 	e.mockCloneHappyPath(t)
@@ -183,7 +187,7 @@ func TestCloneVMAbortDeletesTheGuestThenReleasesTheVMID(t *testing.T) {
 		require.Equal(t, "clone", p.Step)
 		require.Contains(t, p.Error, "clone failed: disk full")
 	})
-	e.ExecuteWorkflow(CloneVM, CloneVMInput{VM: testPlan.Guest.VM})
+	e.ExecuteWorkflow(CloneVMType.Name, CloneVMInput{VM: testPlan.Guest.VM})
 	err := e.GetWorkflowError()
 	require.Error(t, err)
 	require.True(t, IsAborted(err), "error: %v", err)
@@ -196,14 +200,14 @@ func TestCloneVMCancelledWhilePlacingUndoesTheStoredPlacement(t *testing.T) {
 	e := newVMEnv(t)
 	// The placement is stored, but the workflow is cancelled before it
 	// sees the result.
-	e.OnActivity(px.ReserveAndPlace, mock.Anything, mock.Anything).Return(
+	e.OnActivity(bk.ReserveAndPlace, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, _ uuid.UUID) (activities.ClonePlan, error) {
-			e.record(t, ctx, "ReserveAndPlace", config.QueueCore)
+			e.record(t, ctx, "ReserveAndPlace", activities.QueueCore)
 			return testPlan, nil
 		}).After(time.Hour)
 	e.mockCloneHappyPath(t)
 	e.RegisterDelayedCallback(e.CancelWorkflow, time.Minute)
-	e.ExecuteWorkflow(CloneVM, CloneVMInput{VM: testPlan.Guest.VM})
+	e.ExecuteWorkflow(CloneVMType.Name, CloneVMInput{VM: testPlan.Guest.VM})
 	require.Error(t, e.GetWorkflowError())
 	require.Equal(t, []string{"LoadVM", "DeleteGuest", "ReleaseGuestVMID", "RecordVM:failed::"}, withoutLate(e.calls))
 }
@@ -225,7 +229,7 @@ func TestOperatorRetryRunsTheStepAgainAndSkipIsRefusedWhereUnsafe(t *testing.T) 
 	attempts := 0
 	e.OnActivity(px.ConfigureGuest, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.GuestConfig) error {
 		attempts++
-		e.record(t, ctx, "ConfigureGuest", config.QueuePVEActions)
+		e.record(t, ctx, "ConfigureGuest", activities.QueuePVEActions)
 		if attempts == 1 {
 			return temporal.NewNonRetryableApplicationError("bad config", "Invalid", nil)
 		}
@@ -236,7 +240,7 @@ func TestOperatorRetryRunsTheStepAgainAndSkipIsRefusedWhereUnsafe(t *testing.T) 
 	e.signalAt(2*time.Minute, OperatorRetry, func() {
 		require.Equal(t, domain.OpAwaitingOperator, e.progress(t).State, "a refused skip keeps the workflow waiting")
 	})
-	e.ExecuteWorkflow(CloneVM, CloneVMInput{OperationID: uuid.New(), VM: testPlan.Guest.VM})
+	e.ExecuteWorkflow(CloneVMType.Name, CloneVMInput{OperationID: uuid.New(), VM: testPlan.Guest.VM})
 	require.NoError(t, e.GetWorkflowError())
 	require.Equal(t, 2, attempts)
 	require.Contains(t, e.states, domain.OpAwaitingOperator)
@@ -253,7 +257,7 @@ func TestOperatorSkipPassesASkippableStep(t *testing.T) {
 		require.Equal(t, domain.OpAwaitingOperator, p.State)
 		require.Equal(t, "baseline snapshot", p.Step)
 	})
-	e.ExecuteWorkflow(CloneVM, CloneVMInput{VM: testPlan.Guest.VM})
+	e.ExecuteWorkflow(CloneVMType.Name, CloneVMInput{VM: testPlan.Guest.VM})
 	require.NoError(t, e.GetWorkflowError())
 	require.NotContains(t, e.calls, "EnsureBaseline")
 	require.Equal(t, "RecordVM:ready:stopped:", e.calls[len(e.calls)-1])
@@ -262,7 +266,7 @@ func TestOperatorSkipPassesASkippableStep(t *testing.T) {
 func TestSlotBusyIsRetriedUntilASlotFrees(t *testing.T) {
 	e := newVMEnv(t)
 	busy := 0
-	e.OnActivity(px.AcquireCloneSlot, mock.Anything, mock.Anything).Return(func(context.Context, activities.ClonePlan) error {
+	e.OnActivity(bk.AcquireCloneSlot, mock.Anything, mock.Anything).Return(func(context.Context, activities.ClonePlan) error {
 		busy++
 		if busy < 5 {
 			return temporal.NewApplicationError("all clone slots are taken", activities.ErrTypeSlotBusy)
@@ -272,7 +276,7 @@ func TestSlotBusyIsRetriedUntilASlotFrees(t *testing.T) {
 	e.mockCloneHappyPath(t)
 	// Workflows started before clones waited for their own slot.
 	e.OnGetVersion(changeCloneWaitsForSlot, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
-	e.ExecuteWorkflow(CloneVM, CloneVMInput{VM: testPlan.Guest.VM})
+	e.ExecuteWorkflow(CloneVMType.Name, CloneVMInput{VM: testPlan.Guest.VM})
 	require.NoError(t, e.GetWorkflowError())
 	require.Equal(t, 5, busy)
 	require.Equal(t, []string{"ReserveAndPlace", "CloneGuest", "ReleaseCloneSlot", "ConfigureGuest", "EnsureBaseline",
@@ -293,7 +297,7 @@ func TestVMActionPowerAndReset(t *testing.T) {
 		t.Run(string(tc.action), func(t *testing.T) {
 			e := newVMEnv(t)
 			e.mockCloneHappyPath(t)
-			e.ExecuteWorkflow(VMAction, VMActionInput{OperationID: uuid.New(), VM: testPlan.Guest.VM, Action: tc.action})
+			e.ExecuteWorkflow(VMActionType.Name, VMActionInput{OperationID: uuid.New(), VM: testPlan.Guest.VM, Action: tc.action})
 			require.NoError(t, e.GetWorkflowError())
 			var res VMActionResult
 			require.NoError(t, e.GetWorkflowResult(&res))
@@ -306,11 +310,11 @@ func TestVMActionPowerAndReset(t *testing.T) {
 func TestVMActionResetWithoutBaselineReclones(t *testing.T) {
 	e := newVMEnv(t)
 	e.OnActivity(px.RollbackBaseline, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.RollbackRequest) error {
-		e.record(t, ctx, "RollbackBaseline", config.QueuePVEActions)
+		e.record(t, ctx, "RollbackBaseline", activities.QueuePVEActions)
 		return temporal.NewNonRetryableApplicationError("no snapshot", activities.ErrTypeSnapshotMissing, nil)
 	})
 	e.mockCloneHappyPath(t)
-	e.ExecuteWorkflow(VMAction, VMActionInput{OperationID: uuid.New(), VM: testPlan.Guest.VM, Action: ActionReset})
+	e.ExecuteWorkflow(VMActionType.Name, VMActionInput{OperationID: uuid.New(), VM: testPlan.Guest.VM, Action: ActionReset})
 	require.NoError(t, e.GetWorkflowError())
 	require.Equal(t, []string{"LoadVM", "RollbackBaseline", "ReserveAndPlace", "DeleteGuest", "CloneGuestInSlot",
 		"ReleaseCloneSlot", "ConfigureGuest", "EnsureBaseline", "PowerGuest:start", "GuestIPv4",
@@ -329,7 +333,7 @@ func TestVMActionFailedStepWaitsAndAborts(t *testing.T) {
 		require.Equal(t, "reboot", p.Step)
 		require.Contains(t, p.Error, "Conflict")
 	})
-	e.ExecuteWorkflow(VMAction, VMActionInput{VM: testPlan.Guest.VM, Action: ActionReboot})
+	e.ExecuteWorkflow(VMActionType.Name, VMActionInput{VM: testPlan.Guest.VM, Action: ActionReboot})
 	require.True(t, IsAborted(e.GetWorkflowError()))
 	require.Equal(t, domain.OpAborted, e.progress(t).State)
 }
@@ -337,7 +341,7 @@ func TestVMActionFailedStepWaitsAndAborts(t *testing.T) {
 func TestDeleteVMDeletesThenReleasesThenMarksDeleted(t *testing.T) {
 	e := newVMEnv(t)
 	e.mockCloneHappyPath(t)
-	e.ExecuteWorkflow(DeleteVM, DeleteVMInput{OperationID: uuid.New(), VM: testPlan.Guest.VM})
+	e.ExecuteWorkflow(DeleteVMType.Name, DeleteVMInput{OperationID: uuid.New(), VM: testPlan.Guest.VM})
 	require.NoError(t, e.GetWorkflowError())
 	require.Equal(t, []string{"LoadVM", "RecordVM:deleting::", "DeleteGuest", "ReleaseGuestVMID", "RecordVM:deleted:stopped:"}, e.calls)
 }
@@ -348,9 +352,9 @@ func TestVMWorkflowIDsAndRunningWorkflow(t *testing.T) {
 	require.Equal(t, "vm/0b0e3e6a-6f0e-4a43-9d4e-3f2a7d1c0f00/op", VMActionWorkflowID(id))
 	require.Equal(t, "vm/0b0e3e6a-6f0e-4a43-9d4e-3f2a7d1c0f00/delete", DeleteVMWorkflowID(id))
 
-	opts := VMStartOptions(VMActionWorkflowID(id), id)
+	opts := VMStartOptions(VMActionType, VMActionWorkflowID(id), id)
 	require.True(t, opts.WorkflowExecutionErrorWhenAlreadyStarted)
-	require.Equal(t, config.QueueCore, opts.TaskQueue)
+	require.Equal(t, activities.QueueCore, opts.TaskQueue)
 
 	runID, ok := RunningWorkflow(serviceerror.NewWorkflowExecutionAlreadyStarted("already started", "req", "run-1"))
 	require.True(t, ok)

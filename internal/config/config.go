@@ -67,6 +67,18 @@ type Config struct {
 	HeartbeatTimeout  time.Duration `env:"HEARTBEAT_TIMEOUT" envDefault:"1m"`
 }
 
+// Default returns every setting at its default, as Load does from an
+// empty environment: the envDefault tags above are the one place defaults
+// are written down. Packages that need a default (tests, benchmarks) take
+// it from here.
+func Default() Config {
+	c, err := LoadFrom(nil)
+	if err != nil {
+		panic("the default configuration is invalid: " + err.Error())
+	}
+	return c
+}
+
 // Load reads the configuration from the process environment.
 func Load() (Config, error) { return LoadFrom(os.Environ()) }
 

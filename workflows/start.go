@@ -1,0 +1,52 @@
+package workflows
+
+import (
+	"errors"
+
+	"github.com/google/uuid"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/labforge/labforge/internal/temporalx"
+)
+
+// Client-side helpers: what the API and tests start workflows with.
+
+// CloneVMWorkflowID is the workflow ID of a VM's clone: vm/<vm-id>/clone.
+func CloneVMWorkflowID(vmID uuid.UUID) string { return "vm/" + vmID.String() + "/clone" }
+
+// VMActionWorkflowID is the workflow ID of a VM's power or reset operation:
+// vm/<vm-id>/op. One ID per VM, so a second operation while one runs
+// conflicts.
+func VMActionWorkflowID(vmID uuid.UUID) string { return "vm/" + vmID.String() + "/op" }
+
+// DeleteVMWorkflowID is the workflow ID of a VM's deletion: vm/<vm-id>/delete.
+func DeleteVMWorkflowID(vmID uuid.UUID) string { return "vm/" + vmID.String() + "/delete" }
+
+// StartOptions are the options to start a workflow of type t with ID id:
+// t's queue, and an error (not the running run) when a workflow with the
+// ID already runs (see RunningWorkflow).
+func (t Type) StartOptions(id string) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{ID: id, TaskQueue: t.Queue, WorkflowExecutionErrorWhenAlreadyStarted: true}
+}
+
+// VMStartOptions are the options the API starts a VM workflow of type t
+// with: StartOptions and the LabforgeVmId search attribute, so the API
+// can answer 409 naming a running one.
+func VMStartOptions(t Type, workflowID string, vmID uuid.UUID) client.StartWorkflowOptions {
+	o := t.StartOptions(workflowID)
+	o.TypedSearchAttributes = temporal.NewSearchAttributes(temporalx.KeyVMID.ValueSet(vmID.String()))
+	return o
+}
+
+// RunningWorkflow reports whether err, from starting a workflow, says a
+// workflow with that ID is already running, and returns the running run's
+// id. The API maps it to 409 "operation in progress".
+func RunningWorkflow(err error) (runID string, ok bool) {
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return started.RunId, true
+	}
+	return "", false
+}
