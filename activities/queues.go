@@ -80,7 +80,7 @@ var queueOf = func() map[string]string {
 	m := map[string]string{}
 	for q, fns := range queueTable {
 		for _, fn := range fns {
-			name := activityName(fn)
+			name := Name(fn)
 			if other, dup := m[name]; dup {
 				panic(fmt.Sprintf("activity %s is in the tables of queues %s and %s", name, other, q))
 			}
@@ -94,7 +94,7 @@ var queueOf = func() map[string]string {
 // such as a.CloneGuest on a nil *Proxmox, as workflows pass it), and false
 // for an activity in no queue's table.
 func QueueOf(activity any) (string, bool) {
-	q, ok := queueOf[activityName(activity)]
+	q, ok := queueOf[Name(activity)]
 	return q, ok
 }
 
@@ -129,7 +129,7 @@ func (s Set) Register(w ActivityRegistry, queue string) error {
 		if err != nil {
 			return fmt.Errorf("queue %s: %w", queue, err)
 		}
-		name := activityName(fn)
+		name := Name(fn)
 		w.RegisterActivityWithOptions(recv.MethodByName(name).Interface(), activity.RegisterOptions{Name: name})
 	}
 	return nil
@@ -156,9 +156,9 @@ func (s Set) receiver(t reflect.Type) (reflect.Value, error) {
 	return reflect.Value{}, fmt.Errorf("no activity struct of type %s", t)
 }
 
-// activityName is the name the Temporal SDK gives a function: the last
+// Name is the name the Temporal SDK gives an activity function: the last
 // element of its Go name, without the "-fm" of a method value.
-func activityName(fn any) string {
+func Name(fn any) string {
 	full := runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name()
 	return strings.TrimSuffix(full[strings.LastIndexByte(full, '.')+1:], "-fm")
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -10,16 +9,6 @@ import (
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/workflows"
 )
-
-// NodeStore keeps the Proxmox nodes Labforge talks to.
-type NodeStore interface {
-	CreateNode(ctx context.Context, n *domain.Node) error
-	FindNode(ctx context.Context, id uuid.UUID) (*domain.Node, error)
-	FindNodeByName(ctx context.Context, cluster, name string) (*domain.Node, error)
-	ListNodes(ctx context.Context, page domain.Page) ([]domain.Node, string, error)
-	UpdateNode(ctx context.Context, n *domain.Node) error
-	DeleteNode(ctx context.Context, id uuid.UUID) error
-}
 
 // defaultCloneConcurrency applies when a request names no clone_concurrency.
 const defaultCloneConcurrency = 2
@@ -225,7 +214,7 @@ func (s *Server) importNodes(c *gin.Context) {
 	op := &domain.Operation{ID: uuid.New(), Kind: "node.import", TargetType: domain.ObjectNode, TargetID: entry.Cluster}
 	op.WorkflowID = workflows.ImportNodesWorkflowID(op.ID)
 	in := workflows.ImportNodesInput{OperationID: op.ID, EntryNodeID: entry.ID, Cluster: entry.Cluster}
-	if err := s.startOperation(c, op, workflows.ImportNodes, in); err != nil {
+	if err := s.startOperation(c, op, workflows.ImportNodesType, in); err != nil {
 		abortWithError(c, err)
 		return
 	}

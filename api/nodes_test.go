@@ -9,13 +9,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/apptest"
-	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/store/audit"
 	"github.com/labforge/labforge/workflows"
@@ -33,11 +31,11 @@ func participantToken(t *testing.T, s *apptest.Stack, admin string) string {
 
 // runPeriodic runs a periodic workflow on the pve-periodic queue and waits
 // for its result.
-func runPeriodic(t *testing.T, s *apptest.Stack, id string, wf, in, out any) {
+func runPeriodic(t *testing.T, s *apptest.Stack, id string, wf workflows.Type, in, out any) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	run, err := s.Platform.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: config.QueuePVEPeriodic}, wf, in)
+	run, err := s.Platform.Temporal.ExecuteWorkflow(ctx, wf.StartOptions(id), wf.Name, in)
 	require.NoError(t, err)
 	require.NoError(t, run.Get(ctx, out))
 }
@@ -158,7 +156,7 @@ func TestImportSyncTemplatesAndDriftEvents(t *testing.T) {
 	require.Len(t, nodes.Items, 2)
 
 	var synced workflows.SyncInventoryResult
-	runPeriodic(t, s, "test-sync", workflows.SyncInventory, workflows.SyncInventoryInput{}, &synced)
+	runPeriodic(t, s, "test-sync", workflows.SyncInventoryType, workflows.SyncInventoryInput{}, &synced)
 	require.Zero(t, synced.Failed, "%+v", synced)
 
 	var templates struct {
@@ -178,7 +176,7 @@ func TestImportSyncTemplatesAndDriftEvents(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, s.Do(t, "GET", "/api/v1/templates?kind=docker", admin, nil).Status)
 
 	var drift workflows.ReconcileResult
-	runPeriodic(t, s, "test-reconcile", workflows.Reconcile, workflows.ReconcileInput{}, &drift)
+	runPeriodic(t, s, "test-reconcile", workflows.ReconcileType, workflows.ReconcileInput{}, &drift)
 	require.Equal(t, 1, drift.OrphanGuests, "%+v", drift)
 
 	var events struct {

@@ -16,7 +16,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/temporalx"
 	"github.com/labforge/labforge/workflows"
 )
@@ -26,17 +25,11 @@ import (
 // the operation and starting its workflow).
 const neverStartedAfter = time.Minute
 
-// startOperation records op, grants the requester read access to it and
-// starts its workflow on the core queue. The caller answers 202 with the
+// startOperation records op (the requester may read it) and starts its
+// workflow, of type t, on t's queue. The caller answers 202 with the
 // returned operation.
-func (s *Server) startOperation(c *gin.Context, op *domain.Operation, workflow any, input any, attrs ...temporal.SearchAttributeUpdate) error {
-	opts := client.StartWorkflowOptions{
-		ID:                       op.WorkflowID,
-		TaskQueue:                config.QueueCore,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		TypedSearchAttributes:    temporal.NewSearchAttributes(attrs...),
-	}
-	err := s.startOperationWith(c, op, opts, workflow, input)
+func (s *Server) startOperation(c *gin.Context, op *domain.Operation, t workflows.Type, input any) error {
+	err := s.startOperationWith(c, op, t.StartOptions(op.WorkflowID), t, input)
 	if _, running := workflows.RunningWorkflow(err); running {
 		return domain.Wrap(err, domain.KindConflict, "workflow "+op.WorkflowID+" is already running")
 	}
@@ -48,21 +41,16 @@ func (s *Server) startOperation(c *gin.Context, op *domain.Operation, workflow a
 // When a workflow with the ID is already running, the operation is
 // recorded failed and the Temporal error is returned unwrapped, so that
 // workflows.RunningWorkflow recognises it.
-func (s *Server) startOperationWith(c *gin.Context, op *domain.Operation, opts client.StartWorkflowOptions, workflow any, input any) error {
+func (s *Server) startOperationWith(c *gin.Context, op *domain.Operation, opts client.StartWorkflowOptions, t workflows.Type, input any) error {
 	ctx := c.Request.Context()
 	user := currentUser(c)
 	op.RequestedBy, op.State = user.ID, domain.OpPending
 	if err := s.operations.CreateOperation(ctx, op); err != nil {
 		return err
 	}
-	for _, k := range domain.OwnerKeys[domain.ObjectOperation] {
-		if err := s.permissions.GrantPermission(ctx, &domain.Permission{ObjectType: domain.ObjectOperation, ObjectID: &op.ID, Key: k, UserID: &user.ID}); err != nil {
-			return err
-		}
-	}
 	opts.TypedSearchAttributes = temporal.NewSearchAttributes(opts.TypedSearchAttributes.Copy(),
 		temporalx.KeyState.ValueSet(workflows.StateValue(domain.OpPending)), temporalx.KeyOwner.ValueSet(user.Username))
-	run, err := s.temporal.ExecuteWorkflow(ctx, opts, workflow, input)
+	run, err := s.temporal.ExecuteWorkflow(ctx, opts, t.Name, input)
 	if err != nil {
 		_, running := workflows.RunningWorkflow(err)
 		op.State, op.Error = domain.OpFailed, "could not start the workflow: "+err.Error()

@@ -32,11 +32,11 @@ type Deps struct {
 	Permissions domain.PermissionStore
 	Operations  domain.OperationStore
 	Audit       domain.AuditLog
-	Nodes       NodeStore
-	Templates   TemplateStore
-	VMs         VMStore
+	Nodes       domain.NodeStore
+	Templates   domain.TemplateStore
+	VMs         domain.VMStore
 	// SystemEvents is the system-event log (store/audit).
-	SystemEvents SystemEventStore
+	SystemEvents domain.SystemEventLog
 	Temporal     client.Client
 	Tokens       *auth.Tokens
 	// Readiness lists the dependencies /readyz checks, in report order.
@@ -54,10 +54,10 @@ type Server struct {
 	permissions  domain.PermissionStore
 	operations   domain.OperationStore
 	audit        domain.AuditLog
-	nodes        NodeStore
-	templates    TemplateStore
-	vms          VMStore
-	systemEvents SystemEventStore
+	nodes        domain.NodeStore
+	templates    domain.TemplateStore
+	vms          domain.VMStore
+	systemEvents domain.SystemEventLog
 	temporal     client.Client
 	tokens       *auth.Tokens
 	readiness    []Check

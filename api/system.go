@@ -2,14 +2,13 @@ package api
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/workflows"
 )
 
@@ -38,7 +37,7 @@ func (s *Server) startDiagnostics(c *gin.Context) {
 	}
 	var v domain.Validator
 	for _, q := range req.Queues {
-		v.Check(config.ValidQueue(q), "queues", "must be task queues such as "+strings.Join(config.StandardQueues, ", "))
+		v.Check(activities.ValidQueue(q), "queues", "must be task queues: "+activities.KnownQueues())
 	}
 	v.Check(!hasDuplicates(req.Queues), "queues", "must not repeat a queue")
 	v.Check(req.PickupTimeoutSeconds >= 0 && req.PickupTimeoutSeconds <= 600, "pickup_timeout_seconds", "must be between 1 and 600, or 0 for the default of 30")
@@ -49,7 +48,7 @@ func (s *Server) startDiagnostics(c *gin.Context) {
 	op := &domain.Operation{ID: uuid.New(), Kind: "system.diagnostics", TargetType: domain.ObjectSystem, TargetID: "workers"}
 	op.WorkflowID = workflows.DiagnosticsWorkflowID(op.ID)
 	in := workflows.DiagnosticsInput{OperationID: op.ID, Queues: req.Queues, PickupTimeout: time.Duration(req.PickupTimeoutSeconds) * time.Second}
-	if err := s.startOperation(c, op, workflows.Diagnostics, in); err != nil {
+	if err := s.startOperation(c, op, workflows.DiagnosticsType, in); err != nil {
 		abortWithError(c, err)
 		return
 	}

@@ -1,19 +1,12 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/store/audit"
 )
-
-// SystemEventStore lists what the platform itself noticed.
-type SystemEventStore interface {
-	ListSystemEvents(ctx context.Context, f domain.SystemEventFilter) ([]domain.SystemEvent, string, error)
-}
 
 // listSystemEvents answers GET /system/events, filtered by kind, severity
 // and object, newest first. Administrators only.

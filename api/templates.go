@@ -1,21 +1,13 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/store"
 )
-
-// TemplateStore reads the templates inventory sync discovered.
-type TemplateStore interface {
-	FindTemplate(ctx context.Context, id uuid.UUID) (*domain.VMTemplate, error)
-	ListTemplates(ctx context.Context, f domain.TemplateFilter) ([]domain.VMTemplate, string, error)
-}
 
 func (s *Server) listTemplates(c *gin.Context) {
 	page, err := s.listPage(c, domain.ObjectTemplate)

@@ -8,18 +8,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/workflows"
 )
-
-// VMStore keeps VM records. InTx runs fn in one PostgreSQL transaction, so
-// a VM and its owner's permissions are stored together or not at all.
-type VMStore interface {
-	FindVM(ctx context.Context, id uuid.UUID) (*domain.VM, error)
-	ListVMs(ctx context.Context, f domain.VMFilter) ([]domain.VM, string, error)
-	UpdateVM(ctx context.Context, vm *domain.VM) error
-	InTx(ctx context.Context, fn func(tx *store.DB) error) error
-}
 
 // CreateVMRequest asks for a VM cloned from a QEMU template. OwnerID
 // defaults to the caller, Linked to the template's linked_clone setting,
@@ -104,8 +94,8 @@ func (s *Server) getVM(c *gin.Context) {
 	c.JSON(http.StatusOK, vm)
 }
 
-// createVM stores the VM (state pending) with its owner's permissions in
-// one transaction, then starts CloneVM.
+// createVM stores the VM (state pending) with its owner's permissions,
+// then starts CloneVM.
 func (s *Server) createVM(c *gin.Context) {
 	if err := s.authorize(c, domain.TypeRef(domain.ObjectVM), domain.KeyCreate); err != nil {
 		abortWithError(c, err)
@@ -122,20 +112,7 @@ func (s *Server) createVM(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	creator := currentUser(c).ID
-	err = s.vms.InTx(ctx, func(tx *store.DB) error {
-		if err := tx.CreateVM(ctx, vm); err != nil {
-			return err
-		}
-		if err := tx.GrantOwner(ctx, domain.ObjectVM, vm.ID, vm.OwnerID); err != nil {
-			return err
-		}
-		if creator == vm.OwnerID {
-			return nil
-		}
-		return tx.GrantPermission(ctx, &domain.Permission{ObjectType: domain.ObjectVM, ObjectID: &vm.ID, Key: domain.KeyRead, UserID: &creator})
-	})
-	if err != nil {
+	if err := s.vms.CreateVMWithOwner(ctx, vm, currentUser(c).ID); err != nil {
 		abortWithError(c, err)
 		return
 	}
@@ -143,11 +120,11 @@ func (s *Server) createVM(c *gin.Context) {
 	op := &domain.Operation{ID: uuid.New(), Kind: "vm.create", TargetType: domain.ObjectVM, TargetID: vm.ID.String(),
 		WorkflowID: workflows.CloneVMWorkflowID(vm.ID)}
 	in := workflows.CloneVMInput{OperationID: op.ID, VM: vm.ID, Start: req.Start}
-	if err := s.startVMOperation(c, op, vm.ID, workflows.CloneVM, in); err != nil {
+	if err := s.startVMOperation(c, op, vm.ID, workflows.CloneVMType, in); err != nil {
 		// Without a workflow the record would stay pending for ever.
 		before := *vm
 		vm.State = domain.GuestFailed
-		if uerr := s.vms.UpdateVM(context.WithoutCancel(ctx), vm); uerr == nil {
+		if uerr := s.vms.RecordVMObservation(context.WithoutCancel(ctx), vm.ID, domain.VMObservation{State: vm.State}); uerr == nil {
 			s.recordAudit(c, "vm.update", domain.ObjectVM, vm.ID.String(), &before, vm)
 		}
 		abortWithError(c, err)
@@ -248,7 +225,7 @@ func (s *Server) vmAction(c *gin.Context) {
 	op := &domain.Operation{ID: uuid.New(), Kind: kind, TargetType: domain.ObjectVM, TargetID: vm.ID.String(),
 		WorkflowID: workflows.VMActionWorkflowID(vm.ID)}
 	in := workflows.VMActionInput{OperationID: op.ID, VM: vm.ID, Action: act.action}
-	if err := s.startVMOperation(c, op, vm.ID, workflows.VMAction, in); err != nil {
+	if err := s.startVMOperation(c, op, vm.ID, workflows.VMActionType, in); err != nil {
 		abortWithError(c, err)
 		return
 	}
@@ -272,7 +249,7 @@ func (s *Server) deleteVM(c *gin.Context) {
 	op := &domain.Operation{ID: uuid.New(), Kind: "vm.delete", TargetType: domain.ObjectVM, TargetID: vm.ID.String(),
 		WorkflowID: workflows.DeleteVMWorkflowID(vm.ID)}
 	in := workflows.DeleteVMInput{OperationID: op.ID, VM: vm.ID}
-	if err := s.startVMOperation(c, op, vm.ID, workflows.DeleteVM, in); err != nil {
+	if err := s.startVMOperation(c, op, vm.ID, workflows.DeleteVMType, in); err != nil {
 		abortWithError(c, err)
 		return
 	}
@@ -322,8 +299,8 @@ func (s *Server) unfinishedVMOperation(ctx context.Context, vmID string, except 
 // startVMOperation starts a VM workflow with workflows.VMStartOptions. A
 // workflow with the same ID that is still running makes it a KindConflict
 // naming that workflow's operation.
-func (s *Server) startVMOperation(c *gin.Context, op *domain.Operation, vmID uuid.UUID, workflow, input any) error {
-	err := s.startOperationWith(c, op, workflows.VMStartOptions(op.WorkflowID, vmID), workflow, input)
+func (s *Server) startVMOperation(c *gin.Context, op *domain.Operation, vmID uuid.UUID, t workflows.Type, input any) error {
+	err := s.startOperationWith(c, op, workflows.VMStartOptions(t, op.WorkflowID, vmID), t, input)
 	if err == nil {
 		return nil
 	}

@@ -28,7 +28,6 @@ import (
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/sim/pvesim"
-	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/workflows"
 )
 
@@ -204,7 +203,7 @@ func TestE2EFortyClonesRespectNodeCap(t *testing.T) {
 			Durations: pvesim.Durations{CloneLinked: 1500 * time.Second},
 		},
 		stack: []apptest.Option{
-			apptest.WithQueues(config.QueueCore, config.QueuePVEActions, config.QueuePVEPeriodic),
+			apptest.WithQueues(activities.QueueCore, activities.QueuePVEActions, activities.QueuePVEPeriodic),
 			// A worker runs at most 20 clone activities at once, so each
 			// of the two processes below takes its share of the 40.
 			func(c *config.Config) { c.WorkerActivitySlots = vms / 2 },
@@ -234,14 +233,14 @@ func TestE2EFortyClonesRespectNodeCap(t *testing.T) {
 	}
 	// Two worker processes serve pve-clone: this one and a second platform
 	// with its own connections, clone-slot waiters and listener.
-	clone, err := s.Platform.StartWorkers([]string{config.QueuePVEClone})
+	clone, err := s.Platform.StartWorkers([]string{activities.QueuePVEClone})
 	require.NoError(t, err)
 	t.Cleanup(clone.Stop)
 	other, err := app.Connect(ctx, s.Platform.Config, s.Platform.Logger)
 	require.NoError(t, err)
 	t.Cleanup(other.Close)
 	queriesBefore := other.DB.Pool().Stat().AcquireCount()
-	otherClone, err := other.StartWorkers([]string{config.QueuePVEClone})
+	otherClone, err := other.StartWorkers([]string{activities.QueuePVEClone})
 	require.NoError(t, err)
 	t.Cleanup(otherClone.Stop)
 	awaitAll(t, s, l.instructor, locations, domain.OpCompleted, 3*time.Minute)
@@ -275,13 +274,13 @@ func TestE2ECloneSurvivesWorkerStop(t *testing.T) {
 	l := startVMLab(t, labOptions{
 		sim: pvesim.Config{TimeScale: 0.001, Durations: pvesim.Durations{CloneLinked: 6000 * time.Second}},
 		stack: []apptest.Option{
-			apptest.WithQueues(config.QueueCore, config.QueuePVEActions, config.QueuePVEPeriodic),
+			apptest.WithQueues(activities.QueueCore, activities.QueuePVEActions, activities.QueuePVEPeriodic),
 			fastSteps(8),
 			func(c *config.Config) { c.HeartbeatTimeout = 2 * time.Second },
 		},
 	})
 	s := l.s
-	first, err := s.Platform.StartWorkers([]string{config.QueuePVEClone})
+	first, err := s.Platform.StartWorkers([]string{activities.QueuePVEClone})
 	require.NoError(t, err)
 	t.Cleanup(first.Stop)
 
@@ -300,7 +299,7 @@ func TestE2ECloneSurvivesWorkerStop(t *testing.T) {
 	require.True(t, cloneRunning(l.sim), "the clone task is not running in Proxmox")
 	first.Stop()
 
-	second, err := s.Platform.StartWorkers([]string{config.QueuePVEClone})
+	second, err := s.Platform.StartWorkers([]string{activities.QueuePVEClone})
 	require.NoError(t, err)
 	t.Cleanup(second.Stop)
 	op := s.AwaitOperation(t, l.instructor, location)

@@ -101,7 +101,7 @@ func (l *vmLab) importCluster(t *testing.T, sim *pvesim.Server, cluster string, 
 func (l *vmLab) sync(t *testing.T, id string) workflows.SyncInventoryResult {
 	t.Helper()
 	var synced workflows.SyncInventoryResult
-	runPeriodic(t, l.s, id, workflows.SyncInventory, workflows.SyncInventoryInput{}, &synced)
+	runPeriodic(t, l.s, id, workflows.SyncInventoryType, workflows.SyncInventoryInput{}, &synced)
 	require.Zero(t, synced.Failed, "%+v", synced)
 	return synced
 }

@@ -59,8 +59,10 @@ type OperationFilter struct {
 
 // OperationStore keeps the record of every long-running operation.
 type OperationStore interface {
-	// CreateOperation stores op, assigning ID (unless set) and timestamps.
-	// It returns KindConflict if an unfinished operation already uses op.WorkflowID.
+	// CreateOperation stores op, assigning ID (unless set) and timestamps,
+	// and lets its requester (RequestedBy, unless zero: the system) read
+	// it, all at once. It returns KindConflict if an unfinished operation
+	// already uses op.WorkflowID or targets the same VM.
 	CreateOperation(ctx context.Context, op *Operation) error
 	// FindOperation returns the operation or KindNotFound.
 	FindOperation(ctx context.Context, id uuid.UUID) (*Operation, error)

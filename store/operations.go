@@ -24,9 +24,23 @@ func scanOperation(r rowScanner) (domain.Operation, error) {
 const terminalStates = `('completed', 'failed', 'aborted')`
 
 // CreateOperation stores op, assigning ID (unless set), timestamps and, for
-// an empty State, pending. A zero RequestedBy means the system. It returns
-// KindConflict if an unfinished operation already uses op.WorkflowID.
+// an empty State, pending, and gives its requester the owner keys of
+// operations (domain.OwnerKeys), in one transaction. A zero RequestedBy
+// means the system. It returns KindConflict if an unfinished operation
+// already uses op.WorkflowID or targets the same VM.
 func (db *DB) CreateOperation(ctx context.Context, op *domain.Operation) error {
+	return db.inTx(ctx, func(tx *DB) error {
+		if err := tx.insertOperation(ctx, op); err != nil {
+			return err
+		}
+		if op.RequestedBy == uuid.Nil {
+			return nil
+		}
+		return tx.GrantOwner(ctx, domain.ObjectOperation, op.ID, op.RequestedBy)
+	})
+}
+
+func (db *DB) insertOperation(ctx context.Context, op *domain.Operation) error {
 	var v domain.Validator
 	v.Check(op.Kind != "", "kind", "must name the kind of operation")
 	v.Check(op.WorkflowID != "", "workflow_id", "must name the workflow")

@@ -100,7 +100,7 @@ func TestRecordHistories(t *testing.T) {
 	}
 	vmID := testPlan.Guest.VM
 
-	run, err := c.ExecuteWorkflow(ctx, VMStartOptions(CloneVMType, CloneVMWorkflowID(vmID), vmID), CloneVM,
+	run, err := c.ExecuteWorkflow(ctx, VMStartOptions(CloneVMType, CloneVMWorkflowID(vmID), vmID), CloneVMType.Name,
 		CloneVMInput{OperationID: uuid.MustParse("11111111-1111-4111-8111-111111111111"), VM: vmID, Start: true})
 	require.NoError(t, err)
 	require.NoError(t, run.Get(ctx, nil))
@@ -117,10 +117,10 @@ func TestRecordHistories(t *testing.T) {
 	_, ownerSet := desc.TypedSearchAttributes.GetKeyword(temporalx.KeyOwner)
 	require.False(t, ownerSet, "LabforgeOwner is the requester, which the API sets when it starts the workflow")
 
-	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(VMActionType, VMActionWorkflowID(vmID), vmID), VMAction,
+	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(VMActionType, VMActionWorkflowID(vmID), vmID), VMActionType.Name,
 		VMActionInput{OperationID: uuid.MustParse("22222222-2222-4222-8222-222222222222"), VM: vmID, Action: ActionReset})
 	require.NoError(t, err)
-	_, err = c.ExecuteWorkflow(ctx, VMStartOptions(VMActionType, VMActionWorkflowID(vmID), vmID), VMAction,
+	_, err = c.ExecuteWorkflow(ctx, VMStartOptions(VMActionType, VMActionWorkflowID(vmID), vmID), VMActionType.Name,
 		VMActionInput{VM: vmID, Action: ActionStop})
 	runID, ok := RunningWorkflow(err)
 	require.True(t, ok, "a second operation on the VM conflicts: %v", err)
@@ -130,13 +130,13 @@ func TestRecordHistories(t *testing.T) {
 	require.NoError(t, run.Get(ctx, nil))
 	save(ctx, t, c, run, "vm_action_reset_operator_retry.json")
 
-	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(DeleteVMType, DeleteVMWorkflowID(vmID), vmID), DeleteVM,
+	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(DeleteVMType, DeleteVMWorkflowID(vmID), vmID), DeleteVMType.Name,
 		DeleteVMInput{OperationID: uuid.MustParse("44444444-4444-4444-8444-444444444444"), VM: vmID})
 	require.NoError(t, err)
 	require.NoError(t, run.Get(ctx, nil))
 	save(ctx, t, c, run, "delete_vm.json")
 
-	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(CloneVMType, CloneVMWorkflowID(abortedVM), abortedVM), CloneVM,
+	run, err = c.ExecuteWorkflow(ctx, VMStartOptions(CloneVMType, CloneVMWorkflowID(abortedVM), abortedVM), CloneVMType.Name,
 		CloneVMInput{OperationID: uuid.MustParse("55555555-5555-4555-8555-555555555555"), VM: abortedVM})
 	require.NoError(t, err)
 	awaitOperator(ctx, t, c, run)

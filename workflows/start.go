@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -28,7 +29,12 @@ func DeleteVMWorkflowID(vmID uuid.UUID) string { return "vm/" + vmID.String() + 
 // t's queue, and an error (not the running run) when a workflow with the
 // ID already runs (see RunningWorkflow).
 func (t Type) StartOptions(id string) client.StartWorkflowOptions {
-	return client.StartWorkflowOptions{ID: id, TaskQueue: t.Queue, WorkflowExecutionErrorWhenAlreadyStarted: true}
+	return client.StartWorkflowOptions{
+		ID:                                       id,
+		TaskQueue:                                t.Queue,
+		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+	}
 }
 
 // VMStartOptions are the options the API starts a VM workflow of type t

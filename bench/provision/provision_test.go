@@ -146,8 +146,8 @@ func (s *stack) round(b *testing.B, p params, round int) roundFigures {
 // cloneVM runs one VM's CloneVM workflow, as the API starts it, and waits
 // for its result; it records in lastStart when its start returned.
 func (s *stack) cloneVM(ctx context.Context, vm uuid.UUID, start bool, t0 time.Time, lastStart *atomic.Int64) error {
-	run, err := s.p.Temporal.ExecuteWorkflow(ctx, workflows.VMStartOptions(workflows.CloneVMWorkflowID(vm), vm),
-		workflows.CloneVM, workflows.CloneVMInput{VM: vm, Start: start})
+	run, err := s.p.Temporal.ExecuteWorkflow(ctx, workflows.VMStartOptions(workflows.CloneVMType, workflows.CloneVMWorkflowID(vm), vm),
+		workflows.CloneVMType.Name, workflows.CloneVMInput{VM: vm, Start: start})
 	if err != nil {
 		return fmt.Errorf("starting CloneVM: %w", err)
 	}

@@ -23,7 +23,6 @@ import (
 	"github.com/labforge/labforge/internal/temporalx"
 	"github.com/labforge/labforge/store/audit/audittest"
 	"github.com/labforge/labforge/store/storetest"
-	"github.com/labforge/labforge/workflows"
 )
 
 // stack is a platform for one benchmark: the simulator with K nodes, the
@@ -91,33 +90,23 @@ func newStack(tb testing.TB, p params) *stack {
 	return s
 }
 
-// startWorkers registers on core, pve-clone and pve-actions what
-// internal/app's Platform.register does, with one difference: task polling
-// is paced by p.Poll (by default the client's 1 s first interval times the
-// time scale), because at 1/100 time the client's real-time 1 s polls
-// would measure the poll interval, not the platform.
+// startWorkers starts core, pve-clone and pve-actions workers as
+// internal/app does, with one difference: task polling is paced by p.Poll
+// (by default the client's 1 s first interval times the time scale),
+// because at 1/100 time the client's real-time 1 s polls would measure the
+// poll interval, not the platform.
 func (s *stack) startWorkers(tb testing.TB, p params) {
 	tb.Helper()
-	vmIDs, err := s.p.Config.VMIDs()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	px := &activities.Proxmox{Store: s.p.DB, Slots: s.p.DB, Waiters: s.p.SlotWaiters(), VMIDs: vmIDs,
-		CloneCapPerStorage: s.p.Config.CloneCapPerStorage, Logger: s.p.Logger,
-		Clients: &activities.NodeClients{Store: s.p.DB, Timeout: s.p.Config.ProxmoxTimeout, Logger: s.p.Logger},
-		Wait:    proxmox.WaitOptions{Interval: p.Poll, MaxInterval: 10 * p.Poll}}
-	for _, q := range []string{config.QueueCore, config.QueuePVEClone, config.QueuePVEActions} {
+	queues := []string{activities.QueueCore, activities.QueuePVEClone, activities.QueuePVEActions}
+	set := s.p.ActivitySet(queues)
+	set.Proxmox.Wait = proxmox.WaitOptions{Interval: p.Poll, MaxInterval: 10 * p.Poll}
+	for _, q := range queues {
 		opts := app.WorkerOptions("bench@"+q, s.p.Config.WorkerActivitySlots)
 		opts.Interceptors = []interceptor.WorkerInterceptor{s.attempts}
 		w := worker.New(s.p.Temporal, q, opts)
-		if q == config.QueueCore {
-			workflows.Register(w, workflows.Tuning{})
-			w.RegisterActivity(&activities.Operations{Store: s.p.DB})
+		if err := s.p.RegisterQueue(w, q, set, "bench@"+q); err != nil {
+			tb.Fatal(err)
 		}
-		for _, fn := range activities.ProxmoxActivities(px, q) {
-			w.RegisterActivity(fn)
-		}
-
 		if err := w.Start(); err != nil {
 			tb.Fatalf("starting the %s worker: %v", q, err)
 		}

@@ -40,7 +40,7 @@ func run(args []string) error {
 		return err
 	}
 	cfg.WorkerQueues = splitQueues(*queues)
-	if err := cfg.Validate(); err != nil {
+	if err := app.ValidateQueues(cfg.WorkerQueues); err != nil {
 		return fmt.Errorf("--queues: %w", err)
 	}
 	logger := app.NewLogger(&cfg, os.Stderr)

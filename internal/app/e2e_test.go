@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labforge/labforge/activities"
+
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/apptest"
-	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/workflows"
 )
 
@@ -34,7 +35,7 @@ func TestDiagnosticsEndToEnd(t *testing.T) {
 	require.Equal(t, domain.OpCompleted, done.State, done.Error)
 	require.Equal(t, true, done.Result["healthy"], "%v", done.Result)
 	probes := done.Result["probes"].([]any)
-	require.Len(t, probes, len(config.StandardQueues))
+	require.Len(t, probes, len(activities.StandardQueues))
 	for _, p := range probes {
 		report := p.(map[string]any)["report"].(map[string]any)
 		require.Equal(t, map[string]any{"postgresql": "ok", "mongodb": "ok"}, report["checks"])
@@ -57,7 +58,7 @@ func TestDiagnosticsEndToEnd(t *testing.T) {
 // TestDiagnosticsNamesAQueueWithoutWorkers runs a platform whose workers
 // poll only core and asks about pve-clone too.
 func TestDiagnosticsNamesAQueueWithoutWorkers(t *testing.T) {
-	s := apptest.Start(t, apptest.WithQueues(config.QueueCore))
+	s := apptest.Start(t, apptest.WithQueues(activities.QueueCore))
 	token := s.AdminToken(t)
 	r := s.Do(t, "POST", "/api/v1/system/diagnostics", token, map[string]any{"queues": []string{"core", "pve-clone"}, "pickup_timeout_seconds": 1})
 	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
@@ -76,7 +77,7 @@ func TestDiagnosticsNamesAQueueWithoutWorkers(t *testing.T) {
 // API's back (as an operator might with `temporal workflow terminate`) and
 // expects the operation to say so.
 func TestOperationReflectsTerminatedWorkflow(t *testing.T) {
-	s := apptest.Start(t, apptest.WithQueues(config.QueueCore))
+	s := apptest.Start(t, apptest.WithQueues(activities.QueueCore))
 	token := s.AdminToken(t)
 	r := s.Do(t, "POST", "/api/v1/system/diagnostics", token, map[string]any{"queues": []string{"pve-clone"}, "pickup_timeout_seconds": 600})
 	require.Equal(t, http.StatusAccepted, r.Status)

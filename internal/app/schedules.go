@@ -20,14 +20,14 @@ import (
 type scheduleSpec struct {
 	id       string
 	every    time.Duration
-	workflow any
+	workflow workflows.Type
 	arg      any
 }
 
 func platformSchedules(cfg config.Config) []scheduleSpec {
 	return []scheduleSpec{
-		{id: workflows.SyncInventoryScheduleID, every: cfg.SyncInterval, workflow: workflows.SyncInventory, arg: workflows.SyncInventoryInput{}},
-		{id: workflows.ReconcileScheduleID, every: cfg.ReconcileInterval, workflow: workflows.Reconcile,
+		{id: workflows.SyncInventoryScheduleID, every: cfg.SyncInterval, workflow: workflows.SyncInventoryType, arg: workflows.SyncInventoryInput{}},
+		{id: workflows.ReconcileScheduleID, every: cfg.ReconcileInterval, workflow: workflows.ReconcileType,
 			arg: workflows.ReconcileInput{DeleteOrphans: cfg.ReconcileDeleteOrphans}},
 	}
 }
@@ -35,8 +35,8 @@ func platformSchedules(cfg config.Config) []scheduleSpec {
 // EnsureSchedules creates the Temporal Schedules sync-inventory (every
 // SyncInterval) and reconcile (every ReconcileInterval), or updates them
 // to the current settings when they exist, so calling it on every worker
-// start is idempotent. Both start their workflow on the pve-periodic queue
-// and skip a run while the previous one is still going. A pause set by an
+// start is idempotent. Both start their workflow on its type's queue
+// (pve-periodic) and skip a run while the previous one is still going. A pause set by an
 // operator is kept.
 func EnsureSchedules(ctx context.Context, c client.Client, cfg config.Config) error {
 	for _, s := range platformSchedules(cfg) {
@@ -51,9 +51,9 @@ func ensureSchedule(ctx context.Context, c client.Client, s scheduleSpec) error 
 	spec := client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: s.every}}}
 	action := &client.ScheduleWorkflowAction{
 		ID:        s.id,
-		Workflow:  s.workflow,
+		Workflow:  s.workflow.Name,
 		Args:      []any{s.arg},
-		TaskQueue: config.QueuePVEPeriodic,
+		TaskQueue: s.workflow.Queue,
 		// A cycle that outlives several intervals is stuck; the next one
 		// starts fresh.
 		WorkflowExecutionTimeout: max(10*s.every, 30*time.Minute),
@@ -88,9 +88,9 @@ func ensureSchedule(ctx context.Context, c client.Client, s scheduleSpec) error 
 const scheduleTimeout = 30 * time.Second
 
 // ensureSchedulesFor ensures the platform's schedules when the worker
-// serves the pve-periodic queue, where their workflows run.
+// serves the queue their workflows run on.
 func (p *Platform) ensureSchedulesFor(queues []string) error {
-	if !slices.Contains(queues, config.QueuePVEPeriodic) {
+	if !slices.ContainsFunc(platformSchedules(p.Config), func(s scheduleSpec) bool { return slices.Contains(queues, s.workflow.Queue) }) {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), scheduleTimeout)

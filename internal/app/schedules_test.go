@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labforge/labforge/activities"
+
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -17,7 +19,7 @@ import (
 
 func TestEnsureSchedulesIsIdempotent(t *testing.T) {
 	// Starting the pve-periodic worker already ensured the schedules once.
-	s := apptest.Start(t, apptest.WithQueues(config.QueueCore, config.QueuePVEPeriodic))
+	s := apptest.Start(t, apptest.WithQueues(activities.QueueCore, activities.QueuePVEPeriodic))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	c := s.Platform.Temporal
@@ -57,7 +59,7 @@ func TestEnsureSchedulesIsIdempotent(t *testing.T) {
 		require.Equal(t, enumspb.SCHEDULE_OVERLAP_POLICY_SKIP, d.Schedule.Policy.Overlap, id)
 		action, ok := d.Schedule.Action.(*client.ScheduleWorkflowAction)
 		require.True(t, ok, "%T", d.Schedule.Action)
-		require.Equal(t, config.QueuePVEPeriodic, action.TaskQueue)
+		require.Equal(t, activities.QueuePVEPeriodic, action.TaskQueue)
 		require.Equal(t, id == workflows.ReconcileScheduleID, d.Schedule.State.Paused, id)
 	}
 	d, err := c.ScheduleClient().GetHandle(ctx, workflows.ReconcileScheduleID).Describe(ctx)
@@ -65,4 +67,10 @@ func TestEnsureSchedulesIsIdempotent(t *testing.T) {
 	action := d.Schedule.Action.(*client.ScheduleWorkflowAction)
 	require.Equal(t, "Reconcile", action.Workflow)
 	require.Len(t, action.Args, 1)
+}
+
+func TestDefaultWorkerQueuesAreTheStandardQueues(t *testing.T) {
+	require.Equal(t, activities.StandardQueues, config.Default().WorkerQueues)
+	require.NoError(t, app.ValidateQueues([]string{"core", "gateway.lab-a"}))
+	require.ErrorContains(t, app.ValidateQueues([]string{"pve-clonee"}), `LABFORGE_WORKER_QUEUES names unknown task queue "pve-clonee"`)
 }

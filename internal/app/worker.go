@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 
 	"go.temporal.io/sdk/worker"
 
@@ -20,19 +21,23 @@ type Workers struct {
 }
 
 // StartWorkers starts one worker per queue, registering on each what that
-// queue serves. It returns once every worker polls, or stops the started
-// ones and returns the first error.
+// queue's tables list (activities/queues.go, workflows/register.go). It
+// returns once every worker polls, or stops the started ones and returns
+// the first error.
 func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
+	if err := ValidateQueues(queues); err != nil {
+		return nil, err
+	}
 	ws := &Workers{}
+	set := p.ActivitySet(queues)
 	host, _ := os.Hostname()
 	for _, q := range queues {
-		if !config.ValidQueue(q) {
-			ws.Stop()
-			return nil, fmt.Errorf("unknown task queue %q; known queues are core, pve-actions, pve-clone, pve-periodic and gateway.<site>", q)
-		}
 		identity := fmt.Sprintf("%d@%s@%s", os.Getpid(), host, q)
 		w := worker.New(p.Temporal, q, WorkerOptions(identity, p.Config.WorkerActivitySlots))
-		p.register(w, q, identity)
+		if err := p.RegisterQueue(w, q, set, identity); err != nil {
+			ws.Stop()
+			return nil, err
+		}
 		if err := w.Start(); err != nil {
 			ws.Stop()
 			return nil, fmt.Errorf("starting the worker for queue %s: %w", q, err)
@@ -45,6 +50,20 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 		return nil, err
 	}
 	return ws, nil
+}
+
+// ValidateQueues checks queue names (LABFORGE_WORKER_QUEUES or --queues)
+// against the task queues Labforge has.
+func ValidateQueues(queues []string) error {
+	if len(queues) == 0 {
+		return fmt.Errorf("%s names no task queue; known queues are %s", config.VariableOf("WorkerQueues"), activities.KnownQueues())
+	}
+	for _, q := range queues {
+		if !activities.ValidQueue(q) {
+			return fmt.Errorf("%s names unknown task queue %q; known queues are %s", config.VariableOf("WorkerQueues"), q, activities.KnownQueues())
+		}
+	}
+	return nil
 }
 
 // WorkerOptions are the options of every Labforge worker: its identity;
@@ -63,32 +82,43 @@ func WorkerOptions(identity string, activitySlots int) worker.Options {
 	}
 }
 
-// register puts on w the workflows and activities queue q serves. Every
-// queue answers diagnostics probes; workflows run on core.
-func (p *Platform) register(w worker.Worker, queue, identity string) {
-	w.RegisterActivity(&activities.System{Identity: identity, Dependencies: map[string]activities.Pinger{
-		"postgresql": p.DB, "mongodb": p.Audit,
-	}})
-	if queue == config.QueueCore {
-		workflows.Register(w, workflows.Tuning{StepRetryInterval: p.Config.StepRetryInterval,
-			StepMaxAttempts: p.Config.StepMaxAttempts, HeartbeatTimeout: p.Config.HeartbeatTimeout})
-		w.RegisterActivity(&activities.Operations{Store: p.DB})
-	}
+// ActivitySet builds the activity structs of a worker process polling
+// queues, from the configuration: one set of Proxmox clients and one
+// clone-slot wait queue per process, shared by every queue. System is
+// left to RegisterQueue, which names the worker.
+func (p *Platform) ActivitySet(queues []string) activities.Set {
 	vmIDs, _ := p.Config.VMIDs() // validated when the configuration was loaded
-	vmLifecycle := &activities.Proxmox{Store: p.DB, Slots: p.DB, VMIDs: vmIDs,
-		CloneCapPerStorage: p.Config.CloneCapPerStorage, Logger: p.Logger,
-		Clients: p.nodeClients()}
-	if queue == config.QueueCore || queue == config.QueuePVEClone {
-		vmLifecycle.Waiters = p.SlotWaiters()
+	slots := &activities.CloneSlots{Store: p.DB, CapPerStorage: p.Config.CloneCapPerStorage, Logger: p.Logger}
+	if slices.Contains(queues, activities.QueueCore) || slices.Contains(queues, activities.QueuePVEClone) {
+		slots.Waiters = p.SlotWaiters()
 	}
-	for _, fn := range activities.ProxmoxActivities(vmLifecycle, queue) {
-		w.RegisterActivity(fn)
+	clients := p.nodeClients()
+	return activities.Set{
+		Operations:  &activities.Operations{Store: p.DB},
+		Bookkeeping: &activities.Bookkeeping{VMs: p.DB, Nodes: p.DB, Slots: slots, VMIDs: vmIDs, Logger: p.Logger},
+		Proxmox:     &activities.Proxmox{Clients: clients, Slots: slots, Logger: p.Logger},
+		Inventory: &activities.Inventory{Nodes: p.DB, Templates: p.DB, VMs: p.DB, Events: p.Audit,
+			Clients: clients, Logger: p.Logger},
 	}
-	if queue == config.QueuePVEPeriodic {
-		workflows.RegisterPeriodic(w)
-		w.RegisterActivity(&activities.Inventory{Store: p.DB, Nodes: p.DB, Events: p.Audit, Logger: p.Logger,
-			Clients: p.nodeClients()})
+}
+
+// RegisterQueue registers on w the workflows of queue, under the
+// configured Tuning, and its activities from set, with a System that
+// reports identity and checks this process's stores.
+func (p *Platform) RegisterQueue(w worker.Worker, queue string, set activities.Set, identity string) error {
+	set.System = &activities.System{Identity: identity, Dependencies: map[string]activities.Pinger{
+		"postgresql": p.DB, "mongodb": p.Audit,
+	}}
+	if err := workflows.Register(w, queue, WorkflowTuning(p.Config)); err != nil {
+		return err
 	}
+	return set.Register(w, queue)
+}
+
+// WorkflowTuning is the workflows' Tuning from the configuration.
+func WorkflowTuning(cfg config.Config) workflows.Tuning {
+	return workflows.Tuning{StepRetryInterval: cfg.StepRetryInterval, StepMaxAttempts: cfg.StepMaxAttempts,
+		HeartbeatTimeout: cfg.HeartbeatTimeout}
 }
 
 // Stop stops every worker, letting running activities finish within the
@@ -122,7 +152,7 @@ func (p *Platform) SlotWaiters() *activities.SlotWaiters {
 // every queue of this worker shares each node's breaker and connections.
 func (p *Platform) nodeClients() *activities.NodeClients {
 	p.clientsOnce.Do(func() {
-		p.clients = &activities.NodeClients{Store: p.DB, Timeout: p.Config.ProxmoxTimeout, Logger: p.Logger}
+		p.clients = &activities.NodeClients{Nodes: p.DB, Timeout: p.Config.ProxmoxTimeout, Logger: p.Logger}
 	})
 	return p.clients
 }

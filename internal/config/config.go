@@ -52,6 +52,9 @@ type Config struct {
 	BootstrapAdminEmail    string `env:"BOOTSTRAP_ADMIN_EMAIL" envDefault:"admin@labforge.local"`
 	BootstrapAdminPassword string `env:"BOOTSTRAP_ADMIN_PASSWORD" secret:"true"`
 
+	// WorkerQueues are checked against activities.StandardQueues when a
+	// worker starts (app.ValidateQueues); a test keeps this default equal
+	// to that list.
 	WorkerQueues        []string `env:"WORKER_QUEUES" envDefault:"core,pve-actions,pve-clone,pve-periodic" envSeparator:","`
 	WorkerActivitySlots int      `env:"WORKER_ACTIVITY_SLOTS" envDefault:"1000"`
 
@@ -177,8 +180,8 @@ func (c *Config) Validate() error {
 		bad("ShutdownTimeout", "and LABFORGE_STARTUP_TIMEOUT must be positive durations such as 30s")
 	}
 	for _, q := range c.WorkerQueues {
-		if !ValidQueue(q) {
-			bad("WorkerQueues", "names unknown queue %q; known queues are %s and gateway.<site>", q, strings.Join(StandardQueues, ", "))
+		if q == "" || strings.ContainsAny(q, " \t") {
+			bad("WorkerQueues", "names queue %q; use comma-separated queue names such as core,pve-clone", q)
 		}
 	}
 	if c.WorkerActivitySlots < 1 || c.WorkerActivitySlots > 100000 {
@@ -241,29 +244,6 @@ var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.Lev
 
 // SlogLevel returns the configured log level.
 func (c *Config) SlogLevel() slog.Level { return logLevels[strings.ToLower(c.LogLevel)] }
-
-// Task queues. Gateway queues are per site: GatewayQueuePrefix + site name.
-const (
-	QueueCore        = "core"
-	QueuePVEActions  = "pve-actions"
-	QueuePVEClone    = "pve-clone"
-	QueuePVEPeriodic = "pve-periodic"
-
-	GatewayQueuePrefix = "gateway."
-)
-
-// StandardQueues are the queues one worker image serves unless told otherwise.
-var StandardQueues = []string{QueueCore, QueuePVEActions, QueuePVEClone, QueuePVEPeriodic}
-
-// ValidQueue reports whether q is a standard queue or a gateway queue.
-func ValidQueue(q string) bool {
-	for _, s := range StandardQueues {
-		if q == s {
-			return true
-		}
-	}
-	return strings.HasPrefix(q, GatewayQueuePrefix) && len(q) > len(GatewayQueuePrefix)
-}
 
 // LogValue prints the configuration with secrets redacted, for debug logs.
 func (c Config) LogValue() slog.Value {

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/store/audit"
 	"github.com/labforge/labforge/store/audit/audittest"
 )
 
