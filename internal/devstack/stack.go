@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,6 +20,7 @@ import (
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/ferret"
 	"github.com/labforge/labforge/internal/pgcluster"
+	"github.com/labforge/labforge/internal/redact"
 	"github.com/labforge/labforge/workflows"
 )
 
@@ -128,7 +128,7 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 
 	printBanner(out, bannerInfo{
 		API: "http://" + displayAddr(l.Addr().String()), UI: ui.URL(), Temporal: tmp.Address(),
-		Postgres: redactURL(databaseURL), Mongo: mongo.URI(), Queues: cfg.WorkerQueues,
+		Postgres: redact.URL(databaseURL), Mongo: mongo.URI(), Queues: cfg.WorkerQueues,
 		PVE: pve, Admin: cfg.BootstrapAdminUsername, Password: cfg.BootstrapAdminPassword, DataDir: dataDir,
 	})
 	err = app.Serve(ctx, l, handler, cfg.ShutdownTimeout, logger)
@@ -196,14 +196,6 @@ func lookupEnv(environ []string, key string) string {
 		}
 	}
 	return v
-}
-
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.Redacted()
 }
 
 func logIf(logger *slog.Logger, what string, err error) {
