@@ -124,6 +124,3 @@ func rootCause(err error) error {
 	}
 	return err
 }
-
-// ErrStartup marks errors that a main should print as one line and exit 1.
-var ErrStartup = errors.New("labforge could not start")
