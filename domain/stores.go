@@ -45,7 +45,9 @@ type UserStore interface {
 	// UpdateUser stores every field of u (roles included) and refreshes
 	// UpdatedAt. It returns KindNotFound or KindConflict.
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser removes the user and their personal permissions. It returns KindNotFound.
+	// DeleteUser removes the user, their roles, group memberships and
+	// personal permissions. It returns KindNotFound, or KindConflict while
+	// the user still owns environments, events, VMs or containers.
 	DeleteUser(ctx context.Context, id uuid.UUID) error
 	// CountUsersWithRole counts enabled users holding the role.
 	CountUsersWithRole(ctx context.Context, role string) (int, error)
@@ -87,8 +89,11 @@ type OperationStore interface {
 	FindOperation(ctx context.Context, id uuid.UUID) (*Operation, error)
 	// FindOperationByWorkflowID returns the newest operation of the workflow or KindNotFound.
 	FindOperationByWorkflowID(ctx context.Context, workflowID string) (*Operation, error)
-	// UpdateOperationProgress stores state, step, error, result and run id,
-	// refreshing UpdatedAt and setting CompletedAt on terminal states.
+	// UpdateOperationProgress stores state, step, error, result and run id
+	// (an empty RunID keeps the stored one), refreshing UpdatedAt and setting
+	// CompletedAt on terminal states. It returns KindNotFound, or
+	// KindConflict when reopening the operation would give its workflow two
+	// unfinished ones.
 	UpdateOperationProgress(ctx context.Context, op *Operation) error
 	// ListOperations returns operations newest first.
 	ListOperations(ctx context.Context, f OperationFilter) ([]Operation, string, error)

@@ -104,7 +104,7 @@ func (p *Platform) Close() {
 	}
 }
 
-// ReadinessProbes are the dependency checks /readyz runs.
+// readinessProbes are the dependency checks /readyz runs.
 func (p *Platform) readinessProbes() map[string]func(context.Context) error {
 	return map[string]func(context.Context) error{
 		"postgresql": func(ctx context.Context) error { return p.DB.Ping(ctx) },

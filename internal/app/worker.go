@@ -20,8 +20,9 @@ type Workers struct {
 }
 
 // StartWorkers starts one worker per queue, registering on each what that
-// queue serves. It returns once every worker polls, or stops the started
-// ones and returns the first error.
+// queue serves, and, when queues include pve-periodic, creates or updates
+// the platform's Temporal Schedules (EnsureSchedules). It returns once every
+// worker polls, or stops the started ones and returns the first error.
 func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 	ws := &Workers{}
 	host, _ := os.Hostname()

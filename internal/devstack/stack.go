@@ -31,10 +31,12 @@ const databaseName = "labforge"
 // itself, since FerretDB has no TTL indexes.
 const auditPurgeInterval = 10 * time.Minute
 
-// Run starts the whole platform in this process — PostgreSQL, FerretDB,
-// Temporal and its Web UI, the API and workers for every queue — prints
-// where everything is, and runs until ctx ends; then it stops everything
-// in reverse order. environ supplies LABFORGE_* settings (os.Environ()).
+// Run starts the whole platform in this process — PostgreSQL (unless
+// LABFORGE_DATABASE_URL names one), FerretDB, Temporal and its Web UI, the
+// Proxmox VE simulator with its nodes registered, the API and workers for
+// LABFORGE_WORKER_QUEUES (every standard queue by default) — prints where
+// everything is, and runs until ctx ends; then it stops everything in
+// reverse order. environ supplies LABFORGE_* settings (os.Environ()).
 func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logger *slog.Logger) (err error) {
 	dataDir, err := filepath.Abs(s.DataDir)
 	if err != nil {
