@@ -1,6 +1,6 @@
 # Labforge — common tasks. `make dev` runs the whole platform on embedded
-# defaults; `make test` runs every test against real PostgreSQL, FerretDB and
-# an embedded Temporal server.
+# defaults; `make test` runs every test, each package starting what it needs
+# (README.md, "Tests", says which run against the real stack).
 
 GO       ?= go
 BIN      ?= bin

@@ -68,8 +68,11 @@ type OperationStore interface {
 	FindOperation(ctx context.Context, id uuid.UUID) (*Operation, error)
 	// FindOperationByWorkflowID returns the newest operation of the workflow or KindNotFound.
 	FindOperationByWorkflowID(ctx context.Context, workflowID string) (*Operation, error)
-	// UpdateOperationProgress stores state, step, error, result and run id,
-	// refreshing UpdatedAt and setting CompletedAt on terminal states.
+	// UpdateOperationProgress stores state, step, error, result and run id
+	// (an empty RunID keeps the stored one), refreshing UpdatedAt and setting
+	// CompletedAt on terminal states. It returns KindNotFound, or
+	// KindConflict when reopening the operation would give its workflow two
+	// unfinished ones.
 	UpdateOperationProgress(ctx context.Context, op *Operation) error
 	// ListOperations returns operations newest first.
 	ListOperations(ctx context.Context, f OperationFilter) ([]Operation, string, error)

@@ -7,7 +7,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// Object types permissions apply to. AnyObject matches every type.
+// Object types permissions apply to. ObjectAny matches every type.
 const (
 	ObjectAny         = "*"
 	ObjectUser        = "user"

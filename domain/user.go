@@ -116,7 +116,9 @@ type UserStore interface {
 	// UpdateUser stores every field of u (roles included) and refreshes
 	// UpdatedAt. It returns KindNotFound or KindConflict.
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser removes the user and their personal permissions. It returns KindNotFound.
+	// DeleteUser removes the user, their roles, group memberships and
+	// personal permissions. It returns KindNotFound, or KindConflict while
+	// the user still owns environments, events, VMs or containers.
 	DeleteUser(ctx context.Context, id uuid.UUID) error
 	// CountUsersWithRole counts enabled users holding the role.
 	CountUsersWithRole(ctx context.Context, role string) (int, error)

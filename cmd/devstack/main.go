@@ -1,8 +1,9 @@
 // Command labforge-devstack runs the whole Labforge platform in one process
 // for a laptop: embedded Temporal server and Web UI, a PostgreSQL cluster
-// from the local server binaries, embedded FerretDB, the API and workers
-// for every queue. State lives under .data/ and survives restarts.
-// `make dev` runs it.
+// from the local server binaries, embedded FerretDB, the Proxmox VE
+// simulator, the API and workers for every standard queue. State lives
+// under .data/ (LABFORGE_DEV_DATA_DIR) and survives restarts; the simulated
+// guests do not. `make dev` runs it.
 package main
 
 import (

@@ -1,6 +1,7 @@
 // Command pvesim runs the Proxmox VE 9 API simulator (internal/sim/pvesim) as a
-// standalone HTTPS server on loopback, for the dev stack, demos and manual
-// testing with go-proxmox, curl or pvesh-like tools.
+// standalone HTTPS server on loopback, for demos and manual testing with
+// go-proxmox, curl or pvesh-like tools. (The dev stack does not need it: it
+// runs the same simulator in its own process.)
 //
 //	pvesim -listen 127.0.0.1:8006 -seed cmd/pvesim/seed.example.yaml -time-scale 0.1
 //

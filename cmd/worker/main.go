@@ -1,6 +1,9 @@
 // Command labforge-worker runs Labforge's Temporal workers. --queues picks
 // the task queues it polls (core, pve-actions, pve-clone, pve-periodic,
-// gateway.<site>), so one image serves every worker role. It serves
+// gateway.<site>), so one image serves every worker role; a gateway.<site>
+// worker only answers diagnostics probes until the ingress work exists. The
+// worker of pve-periodic also creates or updates the inventory-sync and
+// reconcile Schedules. It serves
 // Prometheus metrics (/metrics) and a liveness check (/healthz) on
 // LABFORGE_METRICS_ADDR and stops gracefully on SIGINT or SIGTERM.
 package main

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +14,7 @@ import (
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/config"
+	"github.com/labforge/labforge/internal/redact"
 	"github.com/labforge/labforge/internal/temporalx"
 	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/audit"
@@ -56,11 +56,11 @@ func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Plat
 	defer cancel()
 	db, err := store.Open(sctx, cfg.DatabaseURL, cfg.DatabaseMaxConns)
 	if err != nil {
-		return nil, fmt.Errorf("PostgreSQL is unreachable at %s (%s): %w", redact(cfg.DatabaseURL), config.VariableOf("DatabaseURL"), rootCause(err))
+		return nil, fmt.Errorf("PostgreSQL is unreachable at %s (%s): %w", redact.URL(cfg.DatabaseURL), config.VariableOf("DatabaseURL"), rootCause(err))
 	}
 	p.DB = db
 	if err := db.Migrate(sctx); err != nil {
-		return nil, fmt.Errorf("migrating the PostgreSQL schema at %s failed: %w", redact(cfg.DatabaseURL), err)
+		return nil, fmt.Errorf("migrating the PostgreSQL schema at %s failed: %w", redact.URL(cfg.DatabaseURL), err)
 	}
 
 	sctx, cancel = context.WithTimeout(ctx, cfg.StartupTimeout)
@@ -104,7 +104,7 @@ func (p *Platform) Close() {
 	}
 }
 
-// ReadinessProbes are the dependency checks /readyz runs.
+// readinessProbes are the dependency checks /readyz runs.
 func (p *Platform) readinessProbes() map[string]func(context.Context) error {
 	return map[string]func(context.Context) error{
 		"postgresql": func(ctx context.Context) error { return p.DB.Ping(ctx) },
@@ -124,14 +124,3 @@ func rootCause(err error) error {
 	}
 	return err
 }
-
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	return u.Redacted()
-}
-
-// ErrStartup marks errors that a main should print as one line and exit 1.
-var ErrStartup = errors.New("labforge could not start")

@@ -21,9 +21,10 @@ type Workers struct {
 }
 
 // StartWorkers starts one worker per queue, registering on each what that
-// queue's tables list (activities/queues.go, workflows/register.go). It
-// returns once every worker polls, or stops the started ones and returns
-// the first error.
+// queue's tables list (activities/queues.go, workflows/register.go), and,
+// when queues include pve-periodic, creates or updates the platform's
+// Temporal Schedules (EnsureSchedules). It returns once every worker polls,
+// or stops the started ones and returns the first error.
 func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 	if err := ValidateQueues(queues); err != nil {
 		return nil, err

@@ -1,8 +1,9 @@
 // Package apptest starts a whole Labforge platform inside a test: a real
 // PostgreSQL database (storetest), a real MongoDB-protocol server
 // (FerretDB, audittest), the embedded Temporal server (temporaltest),
-// workers for every standard queue and the API over real HTTP. Every
-// request the stack's client sends is checked against api/openapi.yaml.
+// workers for every standard queue (or those WithQueues names) and the API
+// over real HTTP. Every response the stack's client receives is checked
+// against api/openapi.yaml: its route, status, headers and body.
 package apptest
 
 import (

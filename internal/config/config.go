@@ -18,6 +18,7 @@ import (
 	"github.com/caarlos0/env/v11"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/redact"
 )
 
 // Prefix starts the name of every Labforge environment variable.
@@ -257,17 +258,9 @@ func (c Config) LogValue() slog.Value {
 			val = "[redacted]"
 		}
 		if f.Name == "DatabaseURL" || f.Name == "MongoURI" {
-			val = redactURL(v.Field(i).String())
+			val = redact.URL(v.Field(i).String())
 		}
 		attrs = append(attrs, slog.Any(Prefix+f.Tag.Get("env"), val))
 	}
 	return slog.GroupValue(attrs...)
-}
-
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "[unparseable]"
-	}
-	return u.Redacted()
 }

@@ -84,4 +84,7 @@ func TestLogValueRedactsSecrets(t *testing.T) {
 	if strings.Contains(out, "hunter2") || strings.Contains(out, strings.Repeat("s", 40)) {
 		t.Fatalf("secret leaked: %s", out)
 	}
+	if !strings.Contains(out, "postgres://labforge:xxxxx@db/labforge") {
+		t.Fatalf("database URL not shown redacted: %s", out)
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,6 +20,7 @@ import (
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/ferret"
 	"github.com/labforge/labforge/internal/pgcluster"
+	"github.com/labforge/labforge/internal/redact"
 	"github.com/labforge/labforge/workflows"
 )
 
@@ -31,10 +31,12 @@ const databaseName = "labforge"
 // itself, since FerretDB has no TTL indexes.
 const auditPurgeInterval = 10 * time.Minute
 
-// Run starts the whole platform in this process — PostgreSQL, FerretDB,
-// Temporal and its Web UI, the API and workers for every queue — prints
-// where everything is, and runs until ctx ends; then it stops everything
-// in reverse order. environ supplies LABFORGE_* settings (os.Environ()).
+// Run starts the whole platform in this process — PostgreSQL (unless
+// LABFORGE_DATABASE_URL names one), FerretDB, Temporal and its Web UI, the
+// Proxmox VE simulator with its nodes registered, the API and workers for
+// LABFORGE_WORKER_QUEUES (every standard queue by default) — prints where
+// everything is, and runs until ctx ends; then it stops everything in
+// reverse order. environ supplies LABFORGE_* settings (os.Environ()).
 func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logger *slog.Logger) (err error) {
 	dataDir, err := filepath.Abs(s.DataDir)
 	if err != nil {
@@ -128,7 +130,7 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 
 	printBanner(out, bannerInfo{
 		API: "http://" + displayAddr(l.Addr().String()), UI: ui.URL(), Temporal: tmp.Address(),
-		Postgres: redactURL(databaseURL), Mongo: mongo.URI(), Queues: cfg.WorkerQueues,
+		Postgres: redact.URL(databaseURL), Mongo: mongo.URI(), Queues: cfg.WorkerQueues,
 		PVE: pve, Admin: cfg.BootstrapAdminUsername, Password: cfg.BootstrapAdminPassword, DataDir: dataDir,
 	})
 	err = app.Serve(ctx, l, handler, cfg.ShutdownTimeout, logger)
@@ -196,14 +198,6 @@ func lookupEnv(environ []string, key string) string {
 		}
 	}
 	return v
-}
-
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.Redacted()
 }
 
 func logIf(logger *slog.Logger, what string, err error) {

@@ -1,6 +1,3 @@
-// Package devstack assembles Labforge's one-process development stack. This
-// part embeds a Temporal server persisted in SQLite and the Temporal Web UI;
-// only cmd/devstack and tests import it, because it links the whole server.
 package devstack
 
 import (

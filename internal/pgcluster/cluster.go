@@ -1,6 +1,7 @@
-// Package pgcluster starts and stops a local, throw-away PostgreSQL cluster
-// from the installed server binaries (initdb, postgres), for the dev stack
-// and for tests. The server listens on 127.0.0.1 only, trusts every local
+// Package pgcluster starts and stops a local PostgreSQL cluster from the
+// installed server binaries (initdb, postgres), for the dev stack (which
+// keeps its data directory between runs) and for tests (which throw theirs
+// away). The server listens on 127.0.0.1 only, trusts every local
 // connection and has the superuser postgres: it is not for production.
 package pgcluster
 

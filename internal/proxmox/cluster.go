@@ -3,7 +3,6 @@ package proxmox
 import (
 	"context"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -183,78 +182,19 @@ func (c *Client) NodeStatus(ctx context.Context, node string) (NodeStatus, error
 	}, nil
 }
 
-// FindGuestByTag looks the cluster's guests up by tag in one
-// /cluster/resources call. It reports false when none carries the tag and
-// a Conflict error when several do (an owner tag must be unique).
-func (c *Client) FindGuestByTag(ctx context.Context, tag string) (Resource, bool, error) {
-	return c.findGuest(ctx, "FindGuestByTag", "tag "+tag, func(r Resource) bool { return r.HasTag(tag) })
-}
-
-// FindGuestByName looks the cluster's guests up by name, like FindGuestByTag.
-func (c *Client) FindGuestByName(ctx context.Context, name string) (Resource, bool, error) {
-	return c.findGuest(ctx, "FindGuestByName", "name "+name, func(r Resource) bool { return r.Name == name })
-}
-
-func (c *Client) findGuest(ctx context.Context, op, what string, match func(Resource) bool) (Resource, bool, error) {
+// FindGuest returns the guest (VM, container or template) with vmid, on
+// whichever node of the cluster it is, from one GET /cluster/resources?type=vm.
+// It reports false, and no error, when the cluster has no such guest.
+func (c *Client) FindGuest(ctx context.Context, vmid int) (Resource, bool, error) {
+	const op = "FindGuest"
 	rs, err := c.ClusterResources(ctx, ResourceVM)
 	if err != nil {
 		return Resource{}, false, withOp(err, c.ep.Name, op)
 	}
-	var found []Resource
 	for _, r := range rs {
-		if r.IsGuest() && match(r) {
-			found = append(found, r)
+		if r.IsGuest() && r.VMID == vmid {
+			return r, true, nil
 		}
 	}
-	switch len(found) {
-	case 0:
-		return Resource{}, false, nil
-	case 1:
-		return found[0], true, nil
-	}
-	ids := make([]string, len(found))
-	for i, r := range found {
-		ids[i] = r.ID
-	}
-	return Resource{}, false, &Error{Kind: Conflict, Node: c.ep.Name, Op: op,
-		Message: "several guests match " + what + ": " + strings.Join(ids, ", ")}
-}
-
-// FindGuestByDescription finds the guest whose description contains
-// marker. Descriptions are not part of /cluster/resources, so this reads
-// the config of every guest (of pool, when pool is not empty): prefer
-// FindGuestByTag. Guests on unreachable nodes are skipped.
-func (c *Client) FindGuestByDescription(ctx context.Context, marker, pool string) (Resource, bool, error) {
-	const op = "FindGuestByDescription"
-	if marker == "" {
-		return Resource{}, false, invalidf(c.ep.Name, op, "empty marker")
-	}
-	rs, err := c.ClusterResources(ctx, ResourceVM)
-	if err != nil {
-		return Resource{}, false, withOp(err, c.ep.Name, op)
-	}
-	var found []Resource
-	for _, r := range rs {
-		if !r.IsGuest() || r.Template || (pool != "" && r.Pool != pool) || r.Status == "unknown" {
-			continue
-		}
-		cfg, err := c.guestConfig(ctx, op, r.Node, r.Type, r.VMID)
-		if KindOf(err) == NotFound || KindOf(err) == NodeDown {
-			continue
-		}
-		if err != nil {
-			return Resource{}, false, err
-		}
-		if strings.Contains(cfg["description"], marker) {
-			found = append(found, r)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return Resource{}, false, nil
-	case 1:
-		return found[0], true, nil
-	}
-	return Resource{}, false, &Error{Kind: Conflict, Node: c.ep.Name, Op: op,
-		Message: "several guests' descriptions contain " + strconv.Quote(marker)}
+	return Resource{}, false, nil
 }

@@ -1,10 +1,12 @@
 package proxmox_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/labforge/labforge/internal/proxmox"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 func TestClusterResourcesInOneCall(t *testing.T) {
@@ -58,20 +60,42 @@ func TestClusterResourcesInOneCall(t *testing.T) {
 	_, err = c.ClusterResources(ctx, "bogus")
 	wantKind(t, err, proxmox.Invalid)
 
-	found, ok, err := c.FindGuestByTag(ctx, "lf-vm-400")
-	if err != nil || !ok || found.VMID != 400 {
-		t.Errorf("FindGuestByTag = %+v, %v, %v", found, ok, err)
-	}
-	if _, ok, err := c.FindGuestByTag(ctx, "lf-vm-999"); ok || err != nil {
-		t.Errorf("FindGuestByTag(missing) = %v, %v", ok, err)
-	}
-	upid, err = c.CloneVM(ctx, "pve1", 9000, 401, proxmox.CloneOptions{Name: "owned", Description: "labforge:vm-401"})
+}
+
+func TestFindGuest(t *testing.T) {
+	s := newSim(t, nil)
+	c := newClient(t, s, "pve1", proxmox.Options{})
+	ctx := testCtx(t, 10*time.Second)
+	upid, err := c.CloneVM(ctx, "pve1", 9000, 400, proxmox.CloneOptions{Name: "owned", Pool: "labforge"})
 	mustTask(t, c, upid, err)
-	_, _, err = c.FindGuestByName(ctx, "owned")
-	wantKind(t, err, proxmox.Conflict)
-	found, ok, err = c.FindGuestByDescription(ctx, "labforge:vm-401", "")
-	if err != nil || !ok || found.VMID != 401 {
-		t.Errorf("FindGuestByDescription = %+v, %v, %v", found, ok, err)
+
+	before := s.Stats().RequestCount("GET", "/cluster/resources")
+	found, ok, err := c.FindGuest(ctx, 400)
+	if err != nil || !ok || found.ID != "qemu/400" || found.Node != "pve1" || found.Name != "owned" || found.Pool != "labforge" {
+		t.Errorf("FindGuest(400) = %+v, %v, %v", found, ok, err)
+	}
+	if n := s.Stats().RequestCount("GET", "/cluster/resources") - before; n != 1 {
+		t.Errorf("FindGuest made %d requests, want 1", n)
+	}
+	// Any node answers for the whole cluster, templates included.
+	found, ok, err = c.FindGuest(ctx, 9002)
+	if err != nil || !ok || found.Node != "pve2" || !found.Template {
+		t.Errorf("FindGuest(9002) = %+v, %v, %v", found, ok, err)
+	}
+	if found, ok, err := c.FindGuest(ctx, 999); ok || err != nil {
+		t.Errorf("FindGuest(missing) = %+v, %v, %v", found, ok, err)
+	}
+}
+
+func TestFindGuestError(t *testing.T) {
+	s := newSim(t, func(c *pvesim.Config) {
+		c.Faults = &pvesim.Faults{EndpointErrorRates: map[string]float64{"GET /cluster/resources": 1}}
+	})
+	c := newClient(t, s, "pve1", proxmox.Options{})
+	_, ok, err := c.FindGuest(testCtx(t, 10*time.Second), 400)
+	var e *proxmox.Error
+	if ok || !errors.As(err, &e) || !e.Retryable() || e.Op != "FindGuest" || e.Node != "pve1" || e.Status != 500 {
+		t.Errorf("FindGuest = %v, %v", ok, err)
 	}
 }
 

@@ -16,7 +16,8 @@
 // one of the stable names listed at Kind. The HTTP status and reason phrase
 // Proxmox answered are recorded below go-proxmox (which otherwise reports a
 // 595 as a JSON decode error), so classification goes by status first
-// (595/596, 401/403, 400, 404, 501) and by Proxmox's message otherwise. An
+// (595/596, 401/403, 400, 404, 501, 408/429/502-504) and by Proxmox's
+// message otherwise. An
 // activity maps them to Temporal errors in one place:
 //
 //	var e *proxmox.Error

@@ -40,8 +40,8 @@ func TestContainerLifecycleWithFixedMAC(t *testing.T) {
 		!slices.Equal(g.Tags, []string{"labforge", "lf-ct-300"}) {
 		t.Errorf("container = %+v", g)
 	}
-	if found, ok, err := c.FindGuestByTag(ctx, "lf-ct-300"); err != nil || !ok || found.VMID != 300 || found.Type != "lxc" {
-		t.Errorf("FindGuestByTag = %+v, %v, %v", found, ok, err)
+	if found, ok, err := c.FindGuest(ctx, 300); err != nil || !ok || found.Type != "lxc" || !found.HasTag("lf-ct-300") {
+		t.Errorf("FindGuest = %+v, %v, %v", found, ok, err)
 	}
 
 	if err := c.SetContainerConfig(ctx, "pve2", 300, proxmox.ConfigChange{

@@ -201,8 +201,8 @@ func TestDeleteWithPurge(t *testing.T) {
 	if usedAfter, _, _ := s.StorageUsage("pve1", "local-lvm"); usedAfter > usedBefore {
 		t.Errorf("storage use grew from %d to %d", usedBefore, usedAfter)
 	}
-	if _, found, err := c.FindGuestByName(ctx, "doomed"); err != nil || found {
-		t.Errorf("FindGuestByName after delete = %v, %v", found, err)
+	if _, found, err := c.FindGuest(ctx, 240); err != nil || found {
+		t.Errorf("FindGuest after delete = %v, %v", found, err)
 	}
 	_, err = c.DeleteVM(ctx, "pve1", 240, true, false)
 	wantKind(t, err, proxmox.NotFound)

@@ -65,7 +65,7 @@ func unreachable(address string, err error) error {
 	return fmt.Errorf("Temporal is unreachable at %s (%s): %w", address, config.VariableOf("TemporalAddress"), err)
 }
 
-// Ready reports whether the Temporal frontend answers its health check and
+// Ready returns nil when the Temporal frontend answers its health check and
 // knows namespace; /readyz calls it on every probe, so it is two cheap calls.
 func Ready(ctx context.Context, c client.Client, namespace string) error {
 	if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {

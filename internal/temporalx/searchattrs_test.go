@@ -2,6 +2,8 @@ package temporalx_test
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -18,15 +20,20 @@ import (
 	"github.com/labforge/labforge/internal/temporalx"
 )
 
-var allKeys = []temporal.SearchAttributeKeyKeyword{
-	temporalx.KeyState, temporalx.KeyEventID, temporalx.KeyVMID,
-	temporalx.KeyOwner, temporalx.KeyNode, temporalx.KeySite,
+// allKeys are keys for every registered Labforge search attribute,
+// including those no workflow sets yet, in name order.
+func allKeys() []temporal.SearchAttributeKeyKeyword {
+	var keys []temporal.SearchAttributeKeyKeyword
+	for _, name := range slices.Sorted(maps.Keys(temporalx.SearchAttributes())) {
+		keys = append(keys, temporal.NewSearchAttributeKeyKeyword(name))
+	}
+	return keys
 }
 
 // upsertAll sets every Labforge search attribute to its own name.
 func upsertAll(ctx workflow.Context) error {
-	updates := make([]temporal.SearchAttributeUpdate, 0, len(allKeys))
-	for _, k := range allKeys {
+	var updates []temporal.SearchAttributeUpdate
+	for _, k := range allKeys() {
 		updates = append(updates, k.ValueSet("v-"+k.GetName()))
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx, updates...)
@@ -67,7 +74,7 @@ func TestEnsureSearchAttributes(t *testing.T) {
 
 	desc, err := c.DescribeWorkflow(ctx, run.GetID(), run.GetRunID())
 	require.NoError(t, err)
-	for _, k := range allKeys {
+	for _, k := range allKeys() {
 		got, ok := desc.TypedSearchAttributes.GetKeyword(k)
 		require.True(t, ok, k.GetName())
 		require.Equal(t, "v-"+k.GetName(), got)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
@@ -49,29 +48,4 @@ func hasCode(err error, codes ...int) bool {
 		}
 	}
 	return false
-}
-
-// redactURI hides the password and the query options (which may carry TLS
-// key passwords) of a MongoDB URI so that it can appear in error messages.
-// URIs with several hosts are not valid for net/url, so this works on the
-// string.
-func redactURI(uri string) string {
-	scheme, rest, ok := strings.Cut(uri, "://")
-	if !ok {
-		return "(unparsable MongoDB URI)"
-	}
-	rest, _, hasQuery := strings.Cut(rest, "?")
-	authority, path, _ := strings.Cut(rest, "/")
-	if at := strings.LastIndex(authority, "@"); at >= 0 {
-		user, _, hasPassword := strings.Cut(authority[:at], ":")
-		if hasPassword {
-			user += ":xxxxx"
-		}
-		authority = user + "@" + authority[at+1:]
-	}
-	out := scheme + "://" + authority + "/" + path
-	if hasQuery {
-		out += "?..."
-	}
-	return out
 }

@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/redact"
 )
 
 // Collection names.
@@ -63,7 +64,7 @@ func Open(ctx context.Context, uri, database string, r Retention) (*Store, error
 	if database == "" {
 		return nil, domain.Errorf(domain.KindInvalid, "the MongoDB database name is empty")
 	}
-	redacted := redactURI(uri)
+	redacted := redact.URL(uri)
 	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetAppName("labforge"))
 	if err != nil {
 		return nil, domain.Wrap(err, domain.KindInvalid, fmt.Sprintf("the MongoDB URI %s is not valid", redacted))

@@ -28,7 +28,7 @@ func TestOpenUnreachable(t *testing.T) {
 	require.Error(t, err)
 	assert.Less(t, time.Since(start), 10*time.Second)
 	assert.Equal(t, domain.KindUnavailable, domain.KindOf(err))
-	assert.True(t, strings.HasPrefix(err.Error(), "MongoDB is unreachable at mongodb://labforge:xxxxx@"+addr+"/?...: "), err.Error())
+	assert.True(t, strings.HasPrefix(err.Error(), "MongoDB is unreachable at mongodb://labforge:xxxxx@"+addr+"/?authSource=admin: "), err.Error())
 	assert.NotContains(t, err.Error(), "s3cret")
 }
 
