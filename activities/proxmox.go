@@ -122,17 +122,3 @@ func pollLimit(ctx context.Context) time.Duration {
 	}
 	return activity.GetInfo(ctx).HeartbeatTimeout / 3
 }
-
-// findGuest looks the cluster's guests up for the one at g.VMID.
-func findGuest(ctx context.Context, c *proxmox.Client, vmid int) (proxmox.Resource, bool, error) {
-	rs, err := c.ClusterResources(ctx, proxmox.ResourceVM)
-	if err != nil {
-		return proxmox.Resource{}, false, err
-	}
-	for _, r := range rs {
-		if r.IsGuest() && r.VMID == vmid {
-			return r, true, nil
-		}
-	}
-	return proxmox.Resource{}, false, nil
-}

@@ -18,7 +18,7 @@ func (a *Proxmox) DeleteGuest(ctx context.Context, g GuestRef) error {
 	if err != nil {
 		return err
 	}
-	r, found, err := findGuest(ctx, c, g.VMID)
+	r, found, err := c.FindGuest(ctx, g.VMID)
 	if err != nil {
 		return classifyPVE(err)
 	}
