@@ -10,8 +10,6 @@ import (
 	"github.com/labforge/labforge/workflows"
 )
 
-// defaultCloneConcurrency applies when a request names no clone_concurrency.
-const defaultCloneConcurrency = 2
 
 // NodeRequest registers a node. token_secret is write-only: no response,
 // log or audit record ever carries it.
@@ -54,7 +52,7 @@ type ImportNodesRequest = NodeRequest
 // default clone concurrency, and validates it.
 func nodeFromRequest(req *NodeRequest) (*domain.Node, error) {
 	if req.CloneConcurrency == 0 {
-		req.CloneConcurrency = defaultCloneConcurrency
+		req.CloneConcurrency = domain.DefaultCloneConcurrency
 	}
 	n := &domain.Node{
 		Name: req.Name, Cluster: req.Cluster, Endpoint: req.Endpoint, TokenID: req.TokenID, TokenSecret: req.TokenSecret,

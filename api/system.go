@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -40,7 +41,7 @@ func (s *Server) startDiagnostics(c *gin.Context) {
 		v.Check(activities.ValidQueue(q), "queues", "must be task queues: "+activities.KnownQueues())
 	}
 	v.Check(!hasDuplicates(req.Queues), "queues", "must not repeat a queue")
-	v.Check(req.PickupTimeoutSeconds >= 0 && req.PickupTimeoutSeconds <= 600, "pickup_timeout_seconds", "must be between 1 and 600, or 0 for the default of 30")
+	v.Check(req.PickupTimeoutSeconds >= 0 && req.PickupTimeoutSeconds <= 600, "pickup_timeout_seconds", fmt.Sprintf("must be between 1 and 600, or 0 for the default of %d", int(workflows.DefaultPickupTimeout.Seconds())))
 	if err := v.Err(); err != nil {
 		abortWithError(c, err)
 		return

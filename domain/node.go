@@ -18,6 +18,10 @@ const (
 	NodeOffline NodeStatus = "offline"
 )
 
+// DefaultCloneConcurrency is a node's clone_concurrency when its
+// registration names none: clones it runs at once.
+const DefaultCloneConcurrency = 2
+
 // Node is one Proxmox VE node Labforge talks to, with the API token used for
 // it. TokenSecret never leaves the server: it is not serialised.
 type Node struct {

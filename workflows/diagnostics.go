@@ -20,9 +20,14 @@ type DiagnosticsInput struct {
 	OperationID uuid.UUID
 	Queues      []string
 	// PickupTimeout is how long a queue may go without a worker picking up
-	// the probe before it is reported unreached.
+	// the probe before it is reported unreached; zero means
+	// DefaultPickupTimeout.
 	PickupTimeout time.Duration
 }
+
+// DefaultPickupTimeout is a diagnostics probe's pickup timeout when the
+// request names none.
+const DefaultPickupTimeout = 30 * time.Second
 
 // DiagnosticsWorkflowID returns the workflow ID of a diagnostics operation.
 func DiagnosticsWorkflowID(operationID uuid.UUID) string {
@@ -63,7 +68,7 @@ type diagnostics struct {
 
 func (wf *diagnostics) run(ctx workflow.Context) (DiagnosticsResult, error) {
 	if wf.in.PickupTimeout <= 0 {
-		wf.in.PickupTimeout = 30 * time.Second
+		wf.in.PickupTimeout = DefaultPickupTimeout
 	}
 	if err := wf.report(ctx, domain.OpRunning, "probing workers", "", nil); err != nil {
 		return DiagnosticsResult{}, err
