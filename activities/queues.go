@@ -98,6 +98,16 @@ func QueueOf(activity any) (string, bool) {
 	return q, ok
 }
 
+// Activities returns the names of the activities queue's workers run, in
+// table order, those every queue runs first.
+func Activities(queue string) []string {
+	var names []string
+	for _, fn := range append(slices.Clone(everyQueue), queueTable[queue]...) {
+		names = append(names, Name(fn))
+	}
+	return names
+}
+
 // Set is one worker process's activity structs, each holding its clients.
 // A queue's activities need the structs that own them; the others may be nil.
 type Set struct {
