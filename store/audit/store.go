@@ -1,7 +1,9 @@
 // Package audit is the MongoDB store for Labforge's append-only records: the
 // audit log, users' activity feeds and system events. Each kind lives in its
-// own collection, expires through a TTL index on its time field, and is
-// listed newest first with keyset cursors.
+// own collection and is listed newest first with keyset cursors. Records
+// expire through a TTL index on their time field where the server keeps
+// them (MongoDB), or through PurgeExpired where it does not (FerretDB, the
+// dev stack's store).
 package audit
 
 import (
