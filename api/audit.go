@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"log/slog"
 
 	"github.com/gin-gonic/gin"
@@ -16,7 +15,7 @@ import (
 func (s *Server) recordAudit(c *gin.Context, action, objectType, objectID string, before, after any) {
 	rec := domain.AuditRecord{
 		Action: action, ObjectType: objectType, ObjectID: objectID,
-		Before: asDocument(before), After: asDocument(after),
+		Before: domain.JSONObject(before), After: domain.JSONObject(after),
 		RequestID: requestID(c), ClientIP: c.ClientIP(),
 	}
 	if u, ok := c.Get(ctxUser); ok {
@@ -29,21 +28,4 @@ func (s *Server) writeAudit(c *gin.Context, rec *domain.AuditRecord) {
 	if err := s.audit.RecordAudit(c.Request.Context(), rec); err != nil {
 		loggerFrom(c).Error("audit record not stored", slog.Any("error", err), slog.Any("record", rec))
 	}
-}
-
-// asDocument renders v through its JSON form, so secrets tagged json:"-"
-// never reach the audit log.
-func asDocument(v any) map[string]any {
-	if v == nil {
-		return nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return nil
-	}
-	return m
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/labforge/labforge/workflows"
 )
 
-
 // NodeRequest registers a node. token_secret is write-only: no response,
 // log or audit record ever carries it.
 type NodeRequest struct {

@@ -83,7 +83,7 @@ func (wf *cloneVM) run(ctx workflow.Context) (CloneVMResult, error) {
 	if err != nil {
 		return res, err
 	}
-	return res, wf.report(ctx, domain.OpCompleted, "done", "", toMap(res))
+	return res, wf.report(ctx, domain.OpCompleted, "done", "", domain.JSONObject(res))
 }
 
 // provision makes the planned guest: clone under a clone slot (deleting the

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -95,7 +94,7 @@ func (wf *diagnostics) run(ctx workflow.Context) (DiagnosticsResult, error) {
 		res.Healthy = res.Healthy && p.Reached && r.Healthy
 		res.Probes[i] = p
 	}
-	if err := wf.report(ctx, domain.OpCompleted, "done", "", toMap(res)); err != nil {
+	if err := wf.report(ctx, domain.OpCompleted, "done", "", domain.JSONObject(res)); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -108,17 +107,4 @@ func probeError(queue string, pickup time.Duration, err error) string {
 		return fmt.Sprintf("no worker picked up the probe on queue %q within %s; start one with: labforge-worker --queues %s", queue, pickup, queue)
 	}
 	return err.Error()
-}
-
-// toMap turns a result into the JSON object stored on the operation.
-func toMap(v any) map[string]any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return nil
-	}
-	return m
 }

@@ -11,26 +11,13 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
 )
 
-func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestWorkflowEnvironment()
-	var ops *activities.Operations
-	var sys *activities.System
-	env.RegisterActivity(ops)
-	env.RegisterActivity(sys)
-	require.NoError(t, Register(env, activities.QueueCore, testTuning()))
-	t.Cleanup(func() { env.AssertExpectations(t) })
-	return env
-}
-
 func TestDiagnosticsHealthy(t *testing.T) {
-	env := newEnv(t)
+	env := newTestEnv(t)
 	opID := uuid.New()
 	var sys *activities.System
 	var ops *activities.Operations
@@ -63,7 +50,7 @@ func TestDiagnosticsHealthy(t *testing.T) {
 }
 
 func TestDiagnosticsReportsUnreachedQueueAndUnhealthyWorker(t *testing.T) {
-	env := newEnv(t)
+	env := newTestEnv(t)
 	var sys *activities.System
 	var ops *activities.Operations
 	env.OnActivity(sys.ProbeWorker, mock.Anything).Return(func(ctx context.Context) (activities.ProbeReport, error) {
@@ -93,7 +80,7 @@ func TestDiagnosticsReportsUnreachedQueueAndUnhealthyWorker(t *testing.T) {
 }
 
 func TestDiagnosticsRetriesBookkeepingUntilStoreAnswers(t *testing.T) {
-	env := newEnv(t)
+	env := newTestEnv(t)
 	var sys *activities.System
 	var ops *activities.Operations
 	env.OnActivity(sys.ProbeWorker, mock.Anything).Return(activities.ProbeReport{Healthy: true}, nil)

@@ -13,10 +13,8 @@ import (
 )
 
 func TestImportNodesReportsPerNodeResults(t *testing.T) {
-	env := newPeriodicEnv(t)
+	env := newTestEnv(t)
 	var ops *activities.Operations
-	env.RegisterActivity(ops)
-	require.NoError(t, Register(env, activities.QueueCore, testTuning()))
 	var inv *activities.Inventory
 	opID := uuid.New()
 	env.OnActivity(inv.ImportClusterNodes, mock.Anything, mock.Anything).Return([]activities.NodeImport{

@@ -12,7 +12,7 @@ import (
 )
 
 func TestReconcileCountsOrphansAndMissingGuests(t *testing.T) {
-	env := newPeriodicEnv(t)
+	env := newTestEnv(t)
 	var inv *activities.Inventory
 	env.OnActivity(inv.ListClusters, mock.Anything).Return([]string{"lab"}, nil).Once()
 	env.OnActivity(inv.ReconcileCluster, mock.Anything, activities.ReconcileClusterInput{Cluster: "lab", DeleteOrphans: true}).Return(
@@ -35,7 +35,7 @@ func TestReconcileCountsOrphansAndMissingGuests(t *testing.T) {
 }
 
 func TestReconcileReportsADownCluster(t *testing.T) {
-	env := newPeriodicEnv(t)
+	env := newTestEnv(t)
 	var inv *activities.Inventory
 	env.OnActivity(inv.ListClusters, mock.Anything).Return([]string{"down", "lab"}, nil).Once()
 	env.OnActivity(inv.ReconcileCluster, mock.Anything, activities.ReconcileClusterInput{Cluster: "down"}).Return(

@@ -7,24 +7,13 @@ import (
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
 )
 
-func newPeriodicEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestWorkflowEnvironment()
-	var inv *activities.Inventory
-	env.RegisterActivity(inv)
-	require.NoError(t, Register(env, activities.QueuePVEPeriodic, testTuning()))
-	t.Cleanup(func() { env.AssertExpectations(t) })
-	return env
-}
-
 func TestSyncInventorySyncsEveryCluster(t *testing.T) {
-	env := newPeriodicEnv(t)
+	env := newTestEnv(t)
 	var inv *activities.Inventory
 	env.OnActivity(inv.ListClusters, mock.Anything).Return([]string{"lab", "prod"}, nil).Once()
 	env.OnActivity(inv.SyncCluster, mock.Anything, mock.Anything).Return(func(_ context.Context, c string) (activities.ClusterSyncResult, error) {
@@ -44,7 +33,7 @@ func TestSyncInventorySyncsEveryCluster(t *testing.T) {
 }
 
 func TestSyncInventoryReportsADownClusterAndSyncsTheOthers(t *testing.T) {
-	env := newPeriodicEnv(t)
+	env := newTestEnv(t)
 	var inv *activities.Inventory
 	env.OnActivity(inv.ListClusters, mock.Anything).Return([]string{"down", "lab"}, nil).Once()
 	env.OnActivity(inv.SyncCluster, mock.Anything, "down").Return(activities.ClusterSyncResult{},

@@ -101,7 +101,7 @@ func (wf *vmAction) run(ctx workflow.Context) (VMActionResult, error) {
 			return res, err
 		}
 	}
-	return res, wf.report(ctx, domain.OpCompleted, "done", "", toMap(res))
+	return res, wf.report(ctx, domain.OpCompleted, "done", "", domain.JSONObject(res))
 }
 
 // reset rolls the VM back to its baseline snapshot, keeping its power
@@ -147,7 +147,7 @@ func (wf *vmAction) reset(ctx workflow.Context, t activities.VMTarget) (VMAction
 			return res, err
 		}
 	}
-	return res, wf.report(ctx, domain.OpCompleted, "done", "", toMap(res))
+	return res, wf.report(ctx, domain.OpCompleted, "done", "", domain.JSONObject(res))
 }
 
 // upsertVMAttrs makes the operation findable by VM and node (and, in

@@ -36,13 +36,8 @@ var (
 )
 
 func newVMEnv(t *testing.T) *vmEnv {
-	var s testsuite.WorkflowTestSuite
-	e := &vmEnv{TestWorkflowEnvironment: s.NewTestWorkflowEnvironment()}
-	e.RegisterActivity(&activities.Proxmox{})
-	e.RegisterActivity(&activities.Bookkeeping{})
-	require.NoError(t, Register(e, activities.QueueCore, testTuning()))
+	e := &vmEnv{TestWorkflowEnvironment: newTestEnv(t)}
 	var ops *activities.Operations
-	e.RegisterActivity(ops)
 	e.OnActivity(ops.RecordOperationProgress, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, p activities.OperationProgress) error {
 			e.mu.Lock()
@@ -50,7 +45,6 @@ func newVMEnv(t *testing.T) *vmEnv {
 			e.states = append(e.states, p.State)
 			return nil
 		}).Maybe()
-	e.SetTestTimeout(30 * time.Second)
 	// The VM workflows run on core, as VMStartOptions start them; their
 	// local activities run there too.
 	e.SetStartWorkflowOptions(client.StartWorkflowOptions{TaskQueue: activities.QueueCore})
