@@ -12,8 +12,7 @@ import (
 )
 
 // persistentSecret returns the secret kept in dir/name, creating it with
-// make on first use, so that a restarted dev stack keeps its JWT key and
-// admin password.
+// make on first use, so that a restarted dev stack keeps its JWT key.
 func persistentSecret(dir, name string, make func() (string, error)) (string, error) {
 	path := filepath.Join(dir, name)
 	b, err := os.ReadFile(path)

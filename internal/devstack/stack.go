@@ -16,7 +16,6 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/labforge/labforge/internal/app"
-	"github.com/labforge/labforge/internal/auth"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/ferret"
 	"github.com/labforge/labforge/internal/pgcluster"
@@ -98,7 +97,12 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 		return err
 	}
 	stops = append(stops, p.Close)
-	if _, err := p.EnsureAdmin(ctx); err != nil {
+	created, err := p.EnsureAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	login, err := recordAdmin(dataDir, cfg.BootstrapAdminUsername, created, cfg.BootstrapAdminPassword != "")
+	if err != nil {
 		return err
 	}
 	if err := registerSimNodes(ctx, p.DB, pve); err != nil {
@@ -131,21 +135,19 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	printBanner(out, bannerInfo{
 		API: "http://" + displayAddr(l.Addr().String()), UI: ui.URL(), Temporal: tmp.Address(),
 		Postgres: redact.URL(databaseURL), Mongo: mongo.URI(), Queues: cfg.WorkerQueues,
-		PVE: pve, Admin: cfg.BootstrapAdminUsername, Password: cfg.BootstrapAdminPassword, DataDir: dataDir,
+		PVE: pve, Login: login,
 	})
 	err = app.Serve(ctx, l, handler, cfg.ShutdownTimeout, logger)
 	fmt.Fprintln(out, "Stopping Labforge dev stack...")
 	return err
 }
 
-// platformConfig points the platform at the embedded servers. Secrets are
-// generated on first start and kept in the data directory.
+// platformConfig points the platform at the embedded servers. The JWT
+// secret is generated on first start and kept in the data directory; the
+// first admin's password is LABFORGE_BOOTSTRAP_ADMIN_PASSWORD when set
+// (see recordAdmin otherwise).
 func platformConfig(dataDir string, environ []string, databaseURL string, mongo *ferret.Server, tmp *Temporal) (config.Config, error) {
 	jwt, err := persistentSecret(dataDir, "jwt-secret", randomHex(32))
-	if err != nil {
-		return config.Config{}, err
-	}
-	password, err := persistentSecret(dataDir, "admin-password", auth.GeneratePassword)
 	if err != nil {
 		return config.Config{}, err
 	}
@@ -156,7 +158,6 @@ func platformConfig(dataDir string, environ []string, databaseURL string, mongo 
 		"LABFORGE_TEMPORAL_ADDRESS="+tmp.Address(),
 		"LABFORGE_TEMPORAL_NAMESPACE="+tmp.Namespace(),
 		"LABFORGE_JWT_SECRET="+jwt,
-		"LABFORGE_BOOTSTRAP_ADMIN_PASSWORD="+password,
 	)
 	return config.LoadFrom(env)
 }

@@ -7,7 +7,10 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"time"
 
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/server/common/dynamicconfig"
 	"go.temporal.io/server/temporal"
 
@@ -40,7 +43,11 @@ type TemporalOptions struct {
 	Port int
 	// Namespace is created if missing; empty means "default".
 	Namespace string
-	// Logger receives the server's warnings and errors; nil discards them.
+	// ReadyTimeout bounds the wait for all of the server's services to
+	// serve requests; 0 means DefaultReadyTimeout.
+	ReadyTimeout time.Duration
+	// Logger receives the server's warnings and errors, and what the start
+	// waits for when the server is slow to become ready; nil discards them.
 	Logger *slog.Logger
 }
 
@@ -55,8 +62,11 @@ type Temporal struct {
 }
 
 // StartTemporal starts a Temporal server on opts.DatabaseFile, with the
-// namespace and Labforge's search attributes in place, and returns once its
-// frontend answers. It fails with one sentence if the frontend port is taken.
+// namespace and Labforge's search attributes in place, and returns once all
+// of its services — frontend, history, matching and the system worker —
+// serve requests, so that callers may start workers and create schedules
+// at once. It fails with one sentence if the frontend port is taken or if
+// a service is not ready within opts.ReadyTimeout.
 func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error) {
 	if opts.DatabaseFile == "" {
 		return nil, fmt.Errorf("devstack: TemporalOptions.DatabaseFile is required")
@@ -69,6 +79,12 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 	}
 	if opts.Namespace == "" {
 		opts.Namespace = DefaultNamespace
+	}
+	if opts.ReadyTimeout == 0 {
+		opts.ReadyTimeout = DefaultReadyTimeout
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if err := checkPortFree(opts.IP, opts.Port, "Temporal server", TemporalPortVariable); err != nil {
 		return nil, err
@@ -88,6 +104,7 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
+		temporal.WithStaticHosts(staticHosts(cfg)),
 		temporal.WithLogger(logger),
 		temporal.WithDynamicConfigClient(dynamicConfig()),
 	)
@@ -98,7 +115,7 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 		return nil, fmt.Errorf("start the embedded Temporal server: %w", err)
 	}
 	t := &Temporal{server: srv, logger: logger, address: cfg.PublicClient.HostPort, namespace: opts.Namespace}
-	if err := t.ensureSearchAttributes(ctx, opts.Logger); err != nil {
+	if err := t.settle(ctx, opts); err != nil {
 		_ = t.Stop()
 		return nil, err
 	}
@@ -106,18 +123,20 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 	return t, nil
 }
 
-// ensureSearchAttributes adds search attributes that Labforge gained after
-// the namespace was created in an older database file.
-func (t *Temporal) ensureSearchAttributes(ctx context.Context, logger *slog.Logger) error {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	quiet := slog.New(levelFloor{h: logger.Handler(), min: slog.LevelWarn})
-	c, err := temporalx.Dial(ctx, temporalx.Options{Address: t.address, Namespace: t.namespace, Logger: quiet})
+// settle waits until every service of the server is ready, then adds the
+// search attributes that Labforge gained after the namespace was created
+// in an older database file.
+func (t *Temporal) settle(ctx context.Context, opts TemporalOptions) error {
+	// The SDK's info logs about its own connection say nothing about the stack.
+	quiet := slog.New(levelFloor{h: opts.Logger.Handler(), min: slog.LevelWarn})
+	c, err := client.NewLazyClient(client.Options{HostPort: t.address, Namespace: t.namespace, Logger: sdklog.NewStructuredLogger(quiet)})
 	if err != nil {
-		return err
+		return fmt.Errorf("configure a client of the embedded Temporal server: %w", err)
 	}
 	defer c.Close()
+	if err := waitReady(ctx, c, t.namespace, opts.ReadyTimeout, opts.Logger); err != nil {
+		return err
+	}
 	return temporalx.EnsureSearchAttributes(ctx, c, t.namespace)
 }
 

@@ -48,6 +48,11 @@ func (c *Cluster) launch(ctx context.Context, bins binaries, own owner, opts Opt
 	// If this process dies without calling Stop, the kernel asks the server
 	// for a fast shutdown.
 	cmd.SysProcAttr.Pdeathsig = syscall.SIGINT
+	// In a process group of its own, the server does not receive the Ctrl-C
+	// a terminal sends to this process's group, which postgres takes as a
+	// fast shutdown: it would go while workers and the API still use it.
+	// The owner of the Cluster stops it last, with Stop.
+	cmd.SysProcAttr.Setpgid = true
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start postgres: %w", err)
 	}
