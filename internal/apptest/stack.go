@@ -193,12 +193,3 @@ func (s *Stack) AwaitOperation(t testing.TB, token, location string) domain.Oper
 		time.Sleep(100 * time.Millisecond)
 	}
 }
-
-// Main runs the tests of a package that uses Start, then stops the shared
-// PostgreSQL cluster and FerretDB server.
-func Main(m *testing.M) {
-	code := m.Run()
-	storetest.Shutdown()
-	audittest.Shutdown()
-	os.Exit(code)
-}
