@@ -141,9 +141,17 @@ func (s *Stack) Do(t testing.TB, method, path, token string, body any) *Response
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return s.Send(t, req)
+}
+
+// Send sends a request built by the caller (on s.URL), for tests that set
+// their own headers, and reads the whole response. The request and the
+// response are checked against the contract as Do's are.
+func (s *Stack) Send(t testing.TB, req *http.Request) *Response {
+	t.Helper()
 	resp, err := s.client.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
