@@ -5,16 +5,25 @@
 GO       ?= go
 BIN      ?= bin
 # Packages whose tests also run under the race detector (fast, concurrent code).
-RACE_PKGS ?= ./domain/... ./internal/config/... ./internal/auth/... ./internal/pgcluster/... ./store ./store/storetest ./internal/sim/... ./internal/proxmox/...
+RACE_PKGS ?= ./domain/... ./internal/config/... ./internal/auth/... ./internal/pgcluster/... ./store ./store/storetest ./internal/sim/... ./internal/proxmox/... \
+	./activities ./workflows ./internal/app
+# The API's tests that also run under the race detector: the end-to-end ones
+# (forty clones at once, faults, a worker stopped mid-clone) and the
+# concurrent requests. Its other tests run once, without it.
+RACE_API_TESTS ?= ^(TestE2E|TestConcurrent)
 
 .PHONY: dev test test-race build lint fmt bench clean
 
 dev: ## run the whole platform: Temporal + Web UI, PostgreSQL, FerretDB, API and workers
 	$(GO) run ./cmd/devstack
 
-test: ## run every test (and the race detector on the concurrent packages)
+test: ## run every test, then the race detector over the concurrent code
 	$(GO) test -count=1 -timeout 9m ./...
+	$(MAKE) --no-print-directory test-race
+
+test-race: ## run the concurrent packages' tests and the API's concurrent tests under the race detector
 	$(GO) test -race -count=1 -timeout 9m $(RACE_PKGS)
+	$(GO) test -race -count=1 -timeout 9m -run '$(RACE_API_TESTS)' ./api
 
 build: ## build the api, worker and devstack binaries into ./bin
 	$(GO) build -o $(BIN)/labforge-api ./cmd/api

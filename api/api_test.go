@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/api"
@@ -72,10 +73,39 @@ func TestLoginAndMe(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, s.Do(t, "GET", "/api/v1/me", "not-a-jwt", nil).Status)
 }
 
+// TestRequestIDIsEchoedOrMade sends requests with and without an
+// X-Request-Id: a well-formed one comes back unchanged, in the header and
+// in an error body, so a request can be followed across proxies; without
+// one, or with a malformed one, every request gets a fresh UUID.
 func TestRequestIDIsEchoedOrMade(t *testing.T) {
 	s := apptest.Start(t)
-	r := s.Do(t, "GET", "/healthz", "", nil)
-	require.Len(t, r.Header.Get(api.RequestIDHeader), 36)
+	// /api/v1/me without a token answers 401 with an error body.
+	send := func(id string) *apptest.Response {
+		req, err := http.NewRequest("GET", s.URL+"/api/v1/me", nil)
+		require.NoError(t, err)
+		if id != "" {
+			req.Header.Set(api.RequestIDHeader, id)
+		}
+		r := s.Send(t, req)
+		require.Equal(t, http.StatusUnauthorized, r.Status, string(r.Body))
+		return r
+	}
+
+	const given = "edge-7f3a.42:retry_1"
+	r := send(given)
+	require.Equal(t, given, r.Header.Get(api.RequestIDHeader), "a given request id is echoed")
+	var envelope api.ErrorBody
+	r.JSON(t, &envelope)
+	require.Equal(t, given, envelope.Error.RequestID)
+
+	made := map[string]bool{}
+	for _, id := range []string{"", "", "has spaces", strings.Repeat("x", 129)} {
+		got := send(id).Header.Get(api.RequestIDHeader)
+		_, err := uuid.Parse(got)
+		require.NoError(t, err, "for incoming id %q the request id %q is not a made UUID", id, got)
+		require.False(t, made[got], "request id %q was made twice", got)
+		made[got] = true
+	}
 }
 
 func TestUsersLifecycle(t *testing.T) {

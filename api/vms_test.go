@@ -282,7 +282,12 @@ func TestVMLifecycleThroughAPI(t *testing.T) {
 }
 
 func TestCreateVMValidation(t *testing.T) {
-	l := newVMLab(t, pvesim.Durations{})
+	// The cluster has an LXC template beside the QEMU ones.
+	seed := pvesim.DefaultSeed()
+	seed.Guests = append(seed.Guests, pvesim.SeedGuest{
+		VMID: 9100, Node: "pve1", Type: "lxc", Name: "debian-12-ct-template", Template: true,
+	})
+	l := startVMLab(t, labOptions{sim: pvesim.Config{Seed: seed, TimeScale: 0.001}})
 	s := l.s
 	var e api.ErrorBody
 
@@ -301,17 +306,23 @@ func TestCreateVMValidation(t *testing.T) {
 	require.Equal(t, "must be a template id", e.Error.Fields["template_id"])
 	require.Equal(t, "must be a user id", e.Error.Fields["owner_id"])
 
-	// An LXC template cannot become a VM.
+	// An LXC template cannot become a VM, in a request otherwise valid.
 	var cts struct {
 		Items []domain.VMTemplate `json:"items"`
 	}
-	s.Do(t, "GET", "/api/v1/templates?kind=lxc", l.admin, nil).JSON(t, &cts)
-	if len(cts.Items) > 0 {
-		r = s.Do(t, "POST", "/api/v1/vms", l.instructor, map[string]any{"name": "web-1", "template_id": cts.Items[0].ID})
-		require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))
-		r.JSON(t, &e)
-		require.Contains(t, e.Error.Fields["template_id"], "QEMU")
-	}
+	r = s.Do(t, "GET", "/api/v1/templates?kind=lxc", l.admin, nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	r.JSON(t, &cts)
+	require.Len(t, cts.Items, 1, "the seeded LXC template is synced")
+	require.Equal(t, domain.GuestLXC, cts.Items[0].Kind)
+	r = s.Do(t, "POST", "/api/v1/vms", l.instructor, map[string]any{
+		"name": "web-1", "owner_id": l.patID, "template_id": cts.Items[0].ID,
+	})
+	require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))
+	var lxc api.ErrorBody
+	r.JSON(t, &lxc)
+	require.Len(t, lxc.Error.Fields, 1, "%v", lxc.Error.Fields)
+	require.Contains(t, lxc.Error.Fields["template_id"], "QEMU")
 
 	r = s.Do(t, "POST", "/api/v1/vms", l.instructor, map[string]any{"name": "web-1"})
 	require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))

@@ -142,9 +142,17 @@ func (s *Stack) Do(t testing.TB, method, path, token string, body any) *Response
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return s.Send(t, req)
+}
+
+// Send sends a request built by the caller (on s.URL), for tests that set
+// their own headers, and reads the whole response. The request and the
+// response are checked against the contract as Do's are.
+func (s *Stack) Send(t testing.TB, req *http.Request) *Response {
+	t.Helper()
 	resp, err := s.client.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
@@ -193,13 +201,4 @@ func (s *Stack) AwaitOperation(t testing.TB, token, location string) domain.Oper
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// Main runs the tests of a package that uses Start, then stops the shared
-// PostgreSQL cluster and FerretDB server.
-func Main(m *testing.M) {
-	code := m.Run()
-	storetest.Shutdown()
-	audittest.Shutdown()
-	os.Exit(code)
 }

@@ -91,7 +91,7 @@ func URL(t testing.TB) string {
 // exits with the tests' status. Call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
-	if err := shutdown(); err != nil {
+	if err := Shutdown(); err != nil {
 		fmt.Fprintln(os.Stderr, "storetest:", err)
 		if code == 0 {
 			code = 1

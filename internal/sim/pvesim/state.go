@@ -3,6 +3,7 @@ package pvesim
 import (
 	"net/netip"
 	"sort"
+	"sync/atomic"
 	"time"
 )
 
@@ -108,8 +109,9 @@ type guest struct {
 	// flockHeld is set while a worker holds the config flock exclusively.
 	flockHeld bool
 	// sizes caches figures derived from conf; whoever changes disks,
-	// memory or CPUs in conf calls resized.
-	sizes *guestSizes
+	// memory or CPUs in conf calls resized. It is atomic because readers
+	// holding only Server.mu's read lock fill it.
+	sizes atomic.Pointer[guestSizes]
 }
 
 // guestSizes are a guest's resource figures derived from its config.
@@ -119,15 +121,20 @@ type guestSizes struct {
 	cpus    int
 }
 
-// resized drops the cached figures after a config change.
-func (g *guest) resized() { g.sizes = nil }
+// resized drops the cached figures after a config change. The caller
+// holds Server.mu for writing.
+func (g *guest) resized() { g.sizes.Store(nil) }
 
 // figures returns the cached resource figures, computing them if needed.
+// The caller holds Server.mu, for reading at least: concurrent readers may
+// both compute the figures, and they compute the same ones.
 func (st *state) figures(g *guest) *guestSizes {
-	if g.sizes == nil {
-		g.sizes = &guestSizes{maxdisk: st.bootDiskSize(g), maxmem: g.maxmem(), cpus: g.cpus()}
+	if f := g.sizes.Load(); f != nil {
+		return f
 	}
-	return g.sizes
+	f := &guestSizes{maxdisk: st.bootDiskSize(g), maxmem: g.maxmem(), cpus: g.cpus()}
+	g.sizes.Store(f)
+	return f
 }
 
 // snapshot is a guest snapshot with the config it captured.
