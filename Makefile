@@ -4,12 +4,13 @@
 
 GO       ?= go
 BIN      ?= bin
-# Packages whose tests also run under the race detector (fast, concurrent code).
+# Packages whose tests run under the race detector (the concurrent code);
+# every other package's tests run without it, so no test runs twice.
 RACE_PKGS ?= ./domain/... ./internal/config/... ./internal/auth/... ./internal/pgcluster/... ./store ./store/storetest ./internal/sim/... ./internal/proxmox/... \
 	./activities ./workflows ./internal/app
-# The API's tests that also run under the race detector: the end-to-end ones
+# The API's tests that run under the race detector: the end-to-end ones
 # (forty clones at once, faults, a worker stopped mid-clone) and the
-# concurrent requests. Its other tests run once, without it.
+# concurrent requests. Its other tests run without it.
 RACE_API_TESTS ?= ^(TestE2E|TestConcurrent)
 
 .PHONY: dev test test-race build lint fmt bench clean
@@ -17,8 +18,9 @@ RACE_API_TESTS ?= ^(TestE2E|TestConcurrent)
 dev: ## run the whole platform: Temporal + Web UI, PostgreSQL, FerretDB, API and workers
 	$(GO) run ./cmd/devstack
 
-test: ## run every test, then the race detector over the concurrent code
-	$(GO) test -count=1 -timeout 9m ./...
+test: ## run every test once: the concurrent code's under the race detector
+	$(GO) test -count=1 -timeout 9m $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS) ./api)")
+	$(GO) test -count=1 -timeout 9m -skip '$(RACE_API_TESTS)' ./api
 	$(MAKE) --no-print-directory test-race
 
 test-race: ## run the concurrent packages' tests and the API's concurrent tests under the race detector
