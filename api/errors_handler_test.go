@@ -7,28 +7,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/internal/auth"
 )
-
-// finds returns a find function that knows one object of objectType, by
-// id, and hands out a copy of it each time (handlers change what they
-// load). For any other id it fails as the store does.
-func finds[T any](objectType string, id uuid.UUID, obj T) func(context.Context, uuid.UUID) (*T, error) {
-	return func(_ context.Context, got uuid.UUID) (*T, error) {
-		if got != id {
-			return nil, domain.NotFoundf("%s %s not found", objectType, got)
-		}
-		cp := obj
-		return &cp, nil
-	}
-}
 
 // secretCause is the text of every internal cause below; no response may
 // carry it.
@@ -132,13 +117,6 @@ var failingRoutes = []failingRoute{
 	}},
 }
 
-// addAccount adds u to the accounts the fake UserStore finds.
-func (h *fakeAPI) addAccount(u *domain.User) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.accounts[u.ID] = u
-}
-
 // TestHandlerErrorMapping makes each route's store fail with an error of
 // each kind: the caller gets that kind's one status and code, the error's
 // own message and fields, and, for an internal error, "internal error"
@@ -194,80 +172,6 @@ func TestHandlerPanicsAreInternalErrors(t *testing.T) {
 			require.Contains(t, h.logs.String(), tc.logged)
 		})
 	}
-}
-
-// TestHandlerAuthentication covers the bearer-token check every /api/v1
-// route but login goes through.
-func TestHandlerAuthentication(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name          string
-		header        func(h *fakeAPI) string
-		status        int
-		kind          domain.Kind
-		authenticate  string
-		setupAccounts func(h *fakeAPI)
-	}{
-		{name: "no header", header: func(*fakeAPI) string { return "" },
-			status: http.StatusUnauthorized, kind: domain.KindUnauthorized, authenticate: `Bearer realm="labforge"`},
-		{name: "not bearer", header: func(*fakeAPI) string { return "Basic YWRtaW46YWRtaW4=" },
-			status: http.StatusUnauthorized, kind: domain.KindUnauthorized, authenticate: `Bearer realm="labforge"`},
-		{name: "empty token", header: func(*fakeAPI) string { return "Bearer " },
-			status: http.StatusUnauthorized, kind: domain.KindUnauthorized, authenticate: `Bearer realm="labforge"`},
-		{name: "malformed token", header: func(*fakeAPI) string { return "Bearer not-a-jwt" },
-			status: http.StatusUnauthorized, kind: domain.KindUnauthorized, authenticate: `Bearer realm="labforge", error="invalid_token"`},
-		{name: "token of another installation", header: func(h *fakeAPI) string {
-			tok, _, err := auth.NewTokens(strings.Repeat("another-secret-", 3), time.Hour).Issue(h.admin.ID(), "admin", []string{domain.RoleAdmin})
-			require.NoError(h.t, err)
-			return "Bearer " + tok
-		}, status: http.StatusUnauthorized, kind: domain.KindUnauthorized, authenticate: `Bearer realm="labforge", error="invalid_token"`},
-		{name: "deleted account", header: func(h *fakeAPI) string {
-			tok, _, err := h.tokens.Issue(uuid.New(), "ghost", []string{domain.RoleAdmin})
-			require.NoError(h.t, err)
-			return "Bearer " + tok
-		}, status: http.StatusUnauthorized, kind: domain.KindUnauthorized},
-		{name: "disabled account", header: func(h *fakeAPI) string {
-			h.mu.Lock()
-			h.accounts[h.admin.ID()].Disabled = true
-			h.mu.Unlock()
-			return "Bearer " + h.admin.token
-		}, status: http.StatusUnauthorized, kind: domain.KindUnauthorized},
-		{name: "user store fails", header: func(h *fakeAPI) string {
-			h.users.FindUserByIDFn = func(context.Context, uuid.UUID) (*domain.User, error) { return nil, errors.New(secretCause) }
-			return "Bearer " + h.admin.token
-		}, status: http.StatusInternalServerError, kind: domain.KindInternal},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			h := newFakeAPI(t)
-			h.skipContract = tc.status == http.StatusInternalServerError
-			r := h.doWithHeader("GET", "/api/v1/me", tc.header(h))
-			r.requireError(t, tc.status, tc.kind)
-			require.Equal(t, tc.authenticate, r.header.Get("WWW-Authenticate"))
-			require.NotContains(t, string(r.body), secretCause)
-		})
-	}
-
-	t.Run("valid token", func(t *testing.T) {
-		t.Parallel()
-		h := newFakeAPI(t)
-		r := h.do(h.instructor, "GET", "/api/v1/me", nil)
-		require.Equal(t, http.StatusOK, r.status, string(r.body))
-		var me domain.User
-		r.json(t, &me)
-		require.Equal(t, h.instructor.ID(), me.ID)
-	})
-}
-
-// doWithHeader sends a GET-style request with a raw Authorization header.
-func (h *fakeAPI) doWithHeader(method, path, authorization string) *reply {
-	h.t.Helper()
-	req, err := http.NewRequestWithContext(h.t.Context(), method, path, nil)
-	require.NoError(h.t, err)
-	if authorization != "" {
-		req.Header.Set("Authorization", authorization)
-	}
-	return h.serve(req)
 }
 
 // TestHandlerRequestBodies covers the decoding every JSON body goes

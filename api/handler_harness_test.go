@@ -10,11 +10,8 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -28,19 +25,18 @@ import (
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/auth"
 	"github.com/labforge/labforge/internal/mock"
 )
 
 // fakeAPI is an api.Server whose stores are internal/mock fakes and whose
-// Temporal client is the SDK's mock, with real access tokens. Every
-// response is checked against api/openapi.yaml, as on the real stack. Its users,
+// Temporal client is the SDK's mock, with real access tokens. Its users,
 // permissions and audit log work out of the box (see newFakeAPI); a test
 // sets the Fn fields of the other fakes it expects the handler to call,
 // and any other store call fails the request with 500 and the fake's
 // message in the test log. A Temporal call the test did not expect with
-// temporal.On fails the test.
+// temporal.On fails the test. Every response is checked against
+// api/openapi.yaml, as on the real stack.
 type fakeAPI struct {
 	t        *testing.T
 	server   *api.Server
@@ -78,6 +74,11 @@ type caller struct {
 
 // ID returns the caller's user id.
 func (c *caller) ID() uuid.UUID { return c.user.ID }
+
+// The callers of a fakeAPI, for tables.
+func admin(h *fakeAPI) *caller       { return h.admin }
+func instructor(h *fakeAPI) *caller  { return h.instructor }
+func participant(h *fakeAPI) *caller { return h.participant }
 
 // newFakeAPI builds the API over fresh fakes for t. UserStore.FindUserByID
 // finds the fakeAPI's accounts, PermissionStore.PermissionsFor returns the
@@ -151,7 +152,14 @@ func (h *fakeAPI) addUser(username, role string) *caller {
 	return &caller{user: u, token: token}
 }
 
-// grant lets c hold key on the object of objectType with id (every object
+// addAccount adds u to the accounts the fake UserStore finds.
+func (h *fakeAPI) addAccount(u *domain.User) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.accounts[u.ID] = u
+}
+
+// grant lets c hold keys on the object of objectType with id (every object
 // of the type when id is uuid.Nil).
 func (h *fakeAPI) grant(c *caller, objectType string, id uuid.UUID, keys ...domain.Key) {
 	h.mu.Lock()
@@ -181,93 +189,31 @@ func (h *fakeAPI) auditActions() []string {
 	return out
 }
 
-// reply is a recorded response.
-type reply struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// do sends a request as c (nil: without a token) straight to ServeHTTP. A
-// body of type string is sent verbatim, any other non-nil body as JSON.
-func (h *fakeAPI) do(c *caller, method, path string, body any) *reply {
-	h.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		require.NoError(h.t, err)
-		rd = bytes.NewReader(raw)
-	}
-	req := httptest.NewRequestWithContext(h.t.Context(), method, path, rd)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c != nil {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	return h.serve(req)
-}
-
-// serve passes req to the API's ServeHTTP and records the response,
-// which must match api/openapi.yaml.
-func (h *fakeAPI) serve(req *http.Request) *reply {
-	h.t.Helper()
-	var reqBody []byte
-	if req.Body != nil {
-		var err error
-		reqBody, err = io.ReadAll(req.Body)
-		require.NoError(h.t, err)
-		req.Body = io.NopCloser(bytes.NewReader(reqBody))
-	}
-	rec := httptest.NewRecorder()
-	h.server.ServeHTTP(rec, req)
-	r := &reply{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
-	if !h.skipContract {
-		apptest.CheckContract(h.t, req, reqBody, r.status, r.header, r.body)
-	}
-	return r
-}
-
-// json decodes the body into v.
-func (r *reply) json(t *testing.T, v any) {
-	t.Helper()
-	require.NoError(t, json.Unmarshal(r.body, v), "response %d: %s", r.status, r.body)
-}
-
-// requireError checks that r is an error envelope with status and the
-// code of kind, and returns its detail.
-func (r *reply) requireError(t *testing.T, status int, kind domain.Kind) api.ErrorDetail {
-	t.Helper()
-	require.Equal(t, status, r.status, "body: %s", r.body)
-	var e api.ErrorBody
-	r.json(t, &e)
-	require.Equal(t, string(kind), e.Error.Code, "body: %s", r.body)
-	require.NotEmpty(t, e.Error.Message)
-	require.Equal(t, r.header.Get(api.RequestIDHeader), e.Error.RequestID)
-	return e.Error
-}
-
-// requireFields checks that r is a 400 naming exactly the fields of want;
-// a non-empty message in want must occur in that field's message.
-func (r *reply) requireFields(t *testing.T, want map[string]string) {
-	t.Helper()
-	e := r.requireError(t, http.StatusBadRequest, domain.KindInvalid)
-	got := make([]string, 0, len(e.Fields))
-	for f := range e.Fields {
-		got = append(got, f)
-	}
-	names := make([]string, 0, len(want))
-	for f, msg := range want {
-		names = append(names, f)
-		if msg != "" {
-			require.Contains(t, e.Fields[f], msg, "field %s", f)
+// finds returns a find function that knows one object of objectType, by
+// id, and hands out a copy of it each time (handlers change what they
+// load). For any other id it fails as the store does.
+func finds[T any](objectType string, id uuid.UUID, obj T) func(context.Context, uuid.UUID) (*T, error) {
+	return func(_ context.Context, got uuid.UUID) (*T, error) {
+		if got != id {
+			return nil, domain.NotFoundf("%s %s not found", objectType, got)
 		}
+		cp := obj
+		return &cp, nil
 	}
-	require.ElementsMatch(t, names, got, "fields of %s", r.body)
+}
+
+// with returns a copy of base with changes applied; a nil value removes
+// the key.
+func with(base, changes map[string]any) map[string]any {
+	out := maps.Clone(base)
+	for k, v := range changes {
+		if v == nil {
+			delete(out, k)
+			continue
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // syncBuffer is a bytes.Buffer safe for concurrent writers.

@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"errors"
-	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -27,20 +26,6 @@ func validNodeRequest() map[string]any {
 		"token_id": "labforge@pve!lf", "token_secret": nodeSecret, "tls_fingerprint": "AB:CD:EF",
 		"storages": []string{"local-lvm"}, "bridge": "vmbr0",
 	}
-}
-
-// with returns a copy of base with changes applied; a nil value removes
-// the key.
-func with(base, changes map[string]any) map[string]any {
-	out := maps.Clone(base)
-	for k, v := range changes {
-		if v == nil {
-			delete(out, k)
-			continue
-		}
-		out[k] = v
-	}
-	return out
 }
 
 // storedNode is the node the fake NodeStore knows in the node tests.
@@ -187,11 +172,6 @@ func TestHandlerNodePermissions(t *testing.T) {
 		})
 	}
 }
-
-// The callers of a fakeAPI, for tables.
-func admin(h *fakeAPI) *caller       { return h.admin }
-func instructor(h *fakeAPI) *caller  { return h.instructor }
-func participant(h *fakeAPI) *caller { return h.participant }
 
 // TestHandlerCreateNode checks what a valid registration stores and
 // answers: the default clone concurrency, the secret stored but never
