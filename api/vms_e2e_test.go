@@ -203,7 +203,7 @@ func TestE2EFortyClonesRespectNodeCap(t *testing.T) {
 			Durations: pvesim.Durations{CloneLinked: 1500 * time.Second},
 		},
 		stack: []apptest.Option{
-			apptest.WithQueues(activities.QueueCore, activities.QueuePVEActions, activities.QueuePVEPeriodic),
+			withoutCloneWorkers(),
 			// A worker runs at most 20 clone activities at once, so each
 			// of the two processes below takes its share of the 40.
 			func(c *config.Config) { c.WorkerActivitySlots = vms / 2 },
@@ -213,58 +213,81 @@ func TestE2EFortyClonesRespectNodeCap(t *testing.T) {
 	})
 	s := l.s
 	require.Len(t, l.templates, nodes)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
 
 	ids := make([]uuid.UUID, vms)
 	locations := make([]string, vms)
-	for i := range vms {
-		ids[i], locations[i] = l.createVMFrom(t, l.templates[i%nodes], fmt.Sprintf("bulk-%02d", i), false)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		placed, _, err := s.Platform.DB.ListVMs(ctx, domain.VMFilter{State: domain.GuestProvisioning, Page: domain.Page{Limit: domain.MaxPageLimit}})
-		require.NoError(t, err)
-		if len(placed) == vms {
-			break
+	apptest.Step(t, "every VM placed before any clone worker runs", func(t *testing.T) {
+		for i := range vms {
+			ids[i], locations[i] = l.createVMFrom(t, l.templates[i%nodes], fmt.Sprintf("bulk-%02d", i), false)
 		}
-		require.True(t, time.Now().Before(deadline), "only %d of %d VMs were placed", len(placed), vms)
-		time.Sleep(50 * time.Millisecond)
-	}
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			placed, _, err := s.Platform.DB.ListVMs(ctx, domain.VMFilter{State: domain.GuestProvisioning, Page: domain.Page{Limit: domain.MaxPageLimit}})
+			require.NoError(t, err)
+			if len(placed) == vms {
+				break
+			}
+			require.True(t, time.Now().Before(deadline), "only %d of %d VMs were placed", len(placed), vms)
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+
 	// Two worker processes serve pve-clone: this one and a second platform
 	// with its own connections, clone-slot waiters and listener.
-	clone, err := s.Platform.StartWorkers([]string{activities.QueuePVEClone})
-	require.NoError(t, err)
-	t.Cleanup(clone.Stop)
+	startCloneWorkers(t, s.Platform)
 	other, err := app.Connect(ctx, s.Platform.Config, s.Platform.Logger)
 	require.NoError(t, err)
 	t.Cleanup(other.Close)
 	queriesBefore := other.DB.Pool().Stat().AcquireCount()
-	otherClone, err := other.StartWorkers([]string{activities.QueuePVEClone})
-	require.NoError(t, err)
-	t.Cleanup(otherClone.Stop)
-	awaitAll(t, s, l.instructor, locations, domain.OpCompleted, 3*time.Minute)
-	require.Positive(t, other.DB.Pool().Stat().AcquireCount()-queriesBefore, "the second worker process took no clone")
+	startCloneWorkers(t, other)
+	apptest.Step(t, "both worker processes clone", func(t *testing.T) {
+		awaitAll(t, s, l.instructor, locations, domain.OpCompleted, 3*time.Minute)
+		require.Positive(t, other.DB.Pool().Stat().AcquireCount()-queriesBefore, "the second worker process took no clone")
+	})
 
-	st := l.sim.Stats()
-	for _, node := range l.sim.Nodes() {
-		ns := st.Nodes[node]
-		require.LessOrEqual(t, ns.MaxRunning["qmclone"], nodeCap, "node %s ran more clones at once than its clone_concurrency", node)
-		require.Equal(t, nodeCap, ns.MaxRunning["qmclone"], "node %s never ran %d clones at once: the cap was not exercised", node, nodeCap)
-		require.Equal(t, pvesim.TaskCounts{OK: vms / nodes}, ns.Tasks["qmclone"], "clones on node %s", node)
-	}
-	byID := requireVMsMatchProxmox(t, l, ids)
-	seen := map[int]bool{}
-	for i, id := range ids {
-		vm := byID[id]
-		require.False(t, seen[*vm.VMID], "VMID %d given twice", *vm.VMID)
-		seen[*vm.VMID] = true
-		// A linked clone lands on its template's node.
-		require.Equal(t, l.templates[i%nodes].NodeID, *vm.NodeID, "VM %s", vm.Name)
-		g, ok := l.sim.Guest(fmt.Sprintf("pve%d", i%nodes+1), *vm.VMID)
-		require.True(t, ok, "VM %s's guest %d is not on its template's node", vm.Name, *vm.VMID)
-		require.Contains(t, g.Tags, activities.VMTag(id))
-	}
+	apptest.Step(t, "each node ran exactly its cap of clones at once", func(t *testing.T) {
+		st := l.sim.Stats()
+		for _, node := range l.sim.Nodes() {
+			ns := st.Nodes[node]
+			require.LessOrEqual(t, ns.MaxRunning["qmclone"], nodeCap, "node %s ran more clones at once than its clone_concurrency", node)
+			require.Equal(t, nodeCap, ns.MaxRunning["qmclone"], "node %s never ran %d clones at once: the cap was not exercised", node, nodeCap)
+			require.Equal(t, pvesim.TaskCounts{OK: vms / nodes}, ns.Tasks["qmclone"], "clones on node %s", node)
+		}
+	})
+
+	apptest.Step(t, "each VM has its own guest on its template's node", func(t *testing.T) {
+		byID := requireVMsMatchProxmox(t, l, ids)
+		seen := map[int]bool{}
+		for i, id := range ids {
+			vm := byID[id]
+			require.False(t, seen[*vm.VMID], "VMID %d given twice", *vm.VMID)
+			seen[*vm.VMID] = true
+			// A linked clone lands on its template's node.
+			require.Equal(t, l.templates[i%nodes].NodeID, *vm.NodeID, "VM %s", vm.Name)
+			g, ok := l.sim.Guest(fmt.Sprintf("pve%d", i%nodes+1), *vm.VMID)
+			require.True(t, ok, "VM %s's guest %d is not on its template's node", vm.Name, *vm.VMID)
+			require.Contains(t, g.Tags, activities.VMTag(id))
+		}
+	})
+}
+
+// withoutCloneWorkers runs the stack's workers on every queue but
+// pve-clone, so a test starts those itself (startCloneWorkers) when it is
+// ready for clones.
+func withoutCloneWorkers() apptest.Option {
+	return apptest.WithQueues(activities.QueueCore, activities.QueuePVEActions, activities.QueuePVEPeriodic)
+}
+
+// startCloneWorkers starts workers on p for the pve-clone queue, stopped
+// when t ends (or earlier, by the caller).
+func startCloneWorkers(t *testing.T, p *app.Platform) *app.Workers {
+	t.Helper()
+	w, err := p.StartWorkers([]string{activities.QueuePVEClone})
+	require.NoError(t, err)
+	t.Cleanup(w.Stop)
+	return w
 }
 
 // TestE2ECloneSurvivesWorkerStop stops the only pve-clone worker while it
@@ -274,49 +297,51 @@ func TestE2ECloneSurvivesWorkerStop(t *testing.T) {
 	l := startVMLab(t, labOptions{
 		sim: pvesim.Config{TimeScale: 0.001, Durations: pvesim.Durations{CloneLinked: 6000 * time.Second}},
 		stack: []apptest.Option{
-			apptest.WithQueues(activities.QueueCore, activities.QueuePVEActions, activities.QueuePVEPeriodic),
+			withoutCloneWorkers(),
 			fastSteps(8),
 			func(c *config.Config) { c.HeartbeatTimeout = 2 * time.Second },
 		},
 	})
 	s := l.s
-	first, err := s.Platform.StartWorkers([]string{activities.QueuePVEClone})
-	require.NoError(t, err)
-	t.Cleanup(first.Stop)
+	first := startCloneWorkers(t, s.Platform)
 
 	vmID, location := l.createVM(t, "survivor-1", false)
 	wfID := workflows.CloneVMWorkflowID(vmID)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	// Stop the worker once the clone runs in Proxmox and the activity has
-	// recorded its task in a heartbeat.
-	deadline := time.Now().Add(60 * time.Second)
-	for !cloneHeartbeated(ctx, t, s, wfID) {
-		require.True(t, time.Now().Before(deadline), "the clone activity never heartbeated its task")
-		time.Sleep(50 * time.Millisecond)
-	}
-	require.True(t, cloneRunning(l.sim), "the clone task is not running in Proxmox")
-	first.Stop()
-
-	second, err := s.Platform.StartWorkers([]string{activities.QueuePVEClone})
-	require.NoError(t, err)
-	t.Cleanup(second.Stop)
-	op := s.AwaitOperation(t, l.instructor, location)
-	require.Equal(t, domain.OpCompleted, op.State, op.Error)
-
-	requireVMsMatchProxmox(t, l, []uuid.UUID{vmID})
-	var clones int
-	for _, task := range l.sim.Tasks() {
-		if task.Type == "qmclone" {
-			clones++
+	apptest.Step(t, "stop the worker while it polls the clone", func(t *testing.T) {
+		// Stop the worker once the clone runs in Proxmox and the activity
+		// has recorded its task in a heartbeat.
+		deadline := time.Now().Add(60 * time.Second)
+		for !cloneHeartbeated(ctx, t, s, wfID) {
+			require.True(t, time.Now().Before(deadline), "the clone activity never heartbeated its task")
+			time.Sleep(50 * time.Millisecond)
 		}
-	}
-	require.Equal(t, 1, clones, "the retried attempt started a second clone instead of resuming the first")
+		require.True(t, cloneRunning(l.sim), "the clone task is not running in Proxmox")
+		first.Stop()
+	})
 
-	attempt, lastFailure := cloneAttempts(ctx, t, s, wfID)
-	t.Logf("the clone completed on attempt %d; the attempt before it ended with: %s", attempt, lastFailure)
-	require.Equal(t, int32(2), attempt, "the clone should complete on the attempt after the stopped worker's")
+	startCloneWorkers(t, s.Platform)
+	apptest.Step(t, "the clone completes on another worker, once", func(t *testing.T) {
+		op := s.AwaitOperation(t, l.instructor, location)
+		require.Equal(t, domain.OpCompleted, op.State, op.Error)
+
+		requireVMsMatchProxmox(t, l, []uuid.UUID{vmID})
+		var clones int
+		for _, task := range l.sim.Tasks() {
+			if task.Type == "qmclone" {
+				clones++
+			}
+		}
+		require.Equal(t, 1, clones, "the retried attempt started a second clone instead of resuming the first")
+	})
+
+	apptest.Step(t, "on the attempt after the stopped worker's", func(t *testing.T) {
+		attempt, lastFailure := cloneAttempts(ctx, t, s, wfID)
+		t.Logf("the clone completed on attempt %d; the attempt before it ended with: %s", attempt, lastFailure)
+		require.Equal(t, int32(2), attempt, "the clone should complete on the attempt after the stopped worker's")
+	})
 }
 
 // cloneHeartbeated reports whether the workflow's pending clone activity
@@ -391,31 +416,35 @@ func TestE2EClonesRideOutInjectedFaults(t *testing.T) {
 	// Faults start after the import and sync, which are not under test.
 	require.NoError(t, l.sim.SetFaults(pvesim.Faults{LockTimeoutRate: 0.3, UnreachableRate: 0.05}))
 
-	ids := make([]uuid.UUID, vms)
-	locations := make([]string, vms)
-	for i := range vms {
-		ids[i], locations[i] = l.createVMFrom(t, l.templates[i%len(l.templates)], fmt.Sprintf("faulty-%02d", i), i%2 == 0)
-	}
-	awaitAll(t, l.s, l.instructor, locations, domain.OpCompleted, 3*time.Minute)
-	byID := requireVMsMatchProxmox(t, l, ids)
-	for i, id := range ids {
-		if i%2 == 0 {
-			require.Equal(t, domain.PowerRunning, byID[id].Power, "VM %s", byID[id].Name)
-			require.NotNil(t, byID[id].IPv4, "VM %s", byID[id].Name)
+	apptest.Step(t, "every VM completes on retries alone", func(t *testing.T) {
+		ids := make([]uuid.UUID, vms)
+		locations := make([]string, vms)
+		for i := range vms {
+			ids[i], locations[i] = l.createVMFrom(t, l.templates[i%len(l.templates)], fmt.Sprintf("faulty-%02d", i), i%2 == 0)
 		}
-	}
+		awaitAll(t, l.s, l.instructor, locations, domain.OpCompleted, 3*time.Minute)
+		byID := requireVMsMatchProxmox(t, l, ids)
+		for i, id := range ids {
+			if i%2 == 0 {
+				require.Equal(t, domain.PowerRunning, byID[id].Power, "VM %s", byID[id].Name)
+				require.NotNil(t, byID[id].IPv4, "VM %s", byID[id].Name)
+			}
+		}
+	})
 
-	st := l.sim.Stats()
-	var lockTimeouts, clonesOK int64
-	for _, ns := range st.Nodes {
-		lockTimeouts += ns.Tasks["qmclone"].Failed
-		clonesOK += ns.Tasks["qmclone"].OK
-	}
-	t.Logf("injected: %d failed clone tasks, %d answers 595, %d answers 596", lockTimeouts, st.Statuses[595], st.Statuses[596])
-	require.Positive(t, lockTimeouts, "no clone task failed: the lock-timeout fault was not injected")
-	require.Positive(t, st.Statuses[595]+st.Statuses[596], "no request answered 595/596: the unreachable fault was not injected")
-	require.Positive(t, st.Statuses[596], "no request answered 596")
-	require.EqualValues(t, vms, clonesOK, "every VM should have exactly one successful clone")
+	apptest.Step(t, "the faults were injected", func(t *testing.T) {
+		st := l.sim.Stats()
+		var lockTimeouts, clonesOK int64
+		for _, ns := range st.Nodes {
+			lockTimeouts += ns.Tasks["qmclone"].Failed
+			clonesOK += ns.Tasks["qmclone"].OK
+		}
+		t.Logf("injected: %d failed clone tasks, %d answers 595, %d answers 596", lockTimeouts, st.Statuses[595], st.Statuses[596])
+		require.Positive(t, lockTimeouts, "no clone task failed: the lock-timeout fault was not injected")
+		require.Positive(t, st.Statuses[595]+st.Statuses[596], "no request answered 595/596: the unreachable fault was not injected")
+		require.Positive(t, st.Statuses[596], "no request answered 596")
+		require.EqualValues(t, vms, clonesOK, "every VM should have exactly one successful clone")
+	})
 }
 
 // TestE2ENodeDownAwaitsOperatorThenRetries takes the template's node down
@@ -430,23 +459,28 @@ func TestE2ENodeDownAwaitsOperatorThenRetries(t *testing.T) {
 	require.NoError(t, l.sim.SetNodeDown(node, true))
 
 	vmID, location := l.createVM(t, "stranded-1", false)
-	waiting := awaitState(t, s, l.admin, location, domain.OpAwaitingOperator)
-	require.Equal(t, "clone", waiting.Step)
-	require.Contains(t, waiting.Error, "595")
-	st := l.sim.Stats()
-	require.EqualValues(t, attempts, st.RequestCount("POST", cloneRoute), "one clone request per attempt")
-	require.EqualValues(t, attempts, st.Statuses[595])
-	requireLabforgeState(t, s, workflows.CloneVMWorkflowID(vmID), domain.OpAwaitingOperator)
+	var waiting domain.Operation
+	apptest.Step(t, "the clone waits for its operator", func(t *testing.T) {
+		waiting = awaitState(t, s, l.admin, location, domain.OpAwaitingOperator)
+		require.Equal(t, "clone", waiting.Step)
+		require.Contains(t, waiting.Error, "595")
+		st := l.sim.Stats()
+		require.EqualValues(t, attempts, st.RequestCount("POST", cloneRoute), "one clone request per attempt")
+		require.EqualValues(t, attempts, st.Statuses[595])
+		requireLabforgeState(t, s, workflows.CloneVMWorkflowID(vmID), domain.OpAwaitingOperator)
+	})
 
-	require.NoError(t, l.sim.SetNodeDown(node, false))
-	r := s.Do(t, "POST", "/api/v1/operations/"+waiting.ID.String()+"/retry", l.admin, map[string]any{"reason": "node back"})
-	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
-	done := s.AwaitOperation(t, l.admin, location)
-	require.Equal(t, domain.OpCompleted, done.State, done.Error)
-	requireLabforgeState(t, s, workflows.CloneVMWorkflowID(vmID), domain.OpCompleted)
-	vm := requireVMsMatchProxmox(t, l, []uuid.UUID{vmID})[vmID]
-	_, ok := l.sim.Guest(node, *vm.VMID)
-	require.True(t, ok, "the guest is not on node %s", node)
+	apptest.Step(t, "an operator's retry completes it once the node is back", func(t *testing.T) {
+		require.NoError(t, l.sim.SetNodeDown(node, false))
+		r := s.Do(t, "POST", "/api/v1/operations/"+waiting.ID.String()+"/retry", l.admin, map[string]any{"reason": "node back"})
+		require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+		done := s.AwaitOperation(t, l.admin, location)
+		require.Equal(t, domain.OpCompleted, done.State, done.Error)
+		requireLabforgeState(t, s, workflows.CloneVMWorkflowID(vmID), domain.OpCompleted)
+		vm := requireVMsMatchProxmox(t, l, []uuid.UUID{vmID})[vmID]
+		_, ok := l.sim.Guest(node, *vm.VMID)
+		require.True(t, ok, "the guest is not on node %s", node)
+	})
 }
 
 // templateNode returns the name of the node holding tpl.
@@ -489,67 +523,77 @@ func TestE2EInventorySyncReadsEachClusterOnce(t *testing.T) {
 	s := l.s
 	sim2 := pvesim.New(pvesim.Config{Seed: e2eSeed("lab2", nodes, guestsPerNode), TimeScale: 0.001})
 	t.Cleanup(sim2.Close)
-	l.importCluster(t, sim2, "lab2", 0)
-	l.sync(t, "test-sync-lab2")
 	sims := map[string]*pvesim.Server{"lab": l.sim, "lab2": sim2}
-
-	// Labforge VMs for the first third of each cluster's guests (VMIDs
-	// allocated as a clone would), power not yet known.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	vmids, err := s.Platform.Config.VMIDs()
-	require.NoError(t, err)
+
 	want := map[uuid.UUID]domain.PowerState{}
-	for cluster, sim := range sims {
-		tpls, nodeIDs := clusterInventory(t, l, cluster)
-		for range nodes * guestsPerNode / 3 {
-			vm := &domain.VM{Name: "adopted", OwnerID: l.patID, TemplateID: tpls[0].ID, Cluster: cluster,
-				Linked: true, Cores: 1, MemoryMB: 512}
-			require.NoError(t, s.Platform.DB.CreateVM(ctx, vm))
-			vmid, err := s.Platform.DB.AllocateVMID(ctx, cluster, vmids, domain.ObjectVM, vm.ID)
-			require.NoError(t, err)
-			g := simGuest(t, sim, vmid)
-			nodeID := nodeIDs[g.Node]
-			vm.Name, vm.VMID, vm.NodeID = g.Name, &vmid, &nodeID
-			vm.State, vm.Power = domain.GuestReady, domain.PowerUnknown
-			require.NoError(t, s.Platform.DB.UpdateVM(ctx, vm))
-			want[vm.ID] = domain.PowerStopped
-			if g.Status == "running" {
-				want[vm.ID] = domain.PowerRunning
+	apptest.Step(t, "two clusters with Labforge VMs among their guests", func(t *testing.T) {
+		l.importCluster(t, sim2, "lab2", 0)
+		l.sync(t, "test-sync-lab2")
+
+		// Labforge VMs for the first third of each cluster's guests (VMIDs
+		// allocated as a clone would), power not yet known.
+		vmids, err := s.Platform.Config.VMIDs()
+		require.NoError(t, err)
+		for cluster, sim := range sims {
+			tpls, nodeIDs := clusterInventory(t, l, cluster)
+			for range nodes * guestsPerNode / 3 {
+				vm := &domain.VM{Name: "adopted", OwnerID: l.patID, TemplateID: tpls[0].ID, Cluster: cluster,
+					Linked: true, Cores: 1, MemoryMB: 512}
+				require.NoError(t, s.Platform.DB.CreateVM(ctx, vm))
+				vmid, err := s.Platform.DB.AllocateVMID(ctx, cluster, vmids, domain.ObjectVM, vm.ID)
+				require.NoError(t, err)
+				g := simGuest(t, sim, vmid)
+				nodeID := nodeIDs[g.Node]
+				vm.Name, vm.VMID, vm.NodeID = g.Name, &vmid, &nodeID
+				vm.State, vm.Power = domain.GuestReady, domain.PowerUnknown
+				require.NoError(t, s.Platform.DB.UpdateVM(ctx, vm))
+				want[vm.ID] = domain.PowerStopped
+				if g.Status == "running" {
+					want[vm.ID] = domain.PowerRunning
+				}
 			}
 		}
-	}
-	require.Len(t, want, 2*nodes*guestsPerNode/3)
+		require.Len(t, want, 2*nodes*guestsPerNode/3)
+	})
 
 	before := map[string]pvesim.Stats{"lab": l.sim.Stats(), "lab2": sim2.Stats()}
 	sched := s.Platform.Temporal.ScheduleClient().GetHandle(ctx, workflows.SyncInventoryScheduleID)
 	for cycle := 1; cycle <= cycles; cycle++ {
-		res := triggerSync(ctx, t, sched, s.Platform.Temporal, cycle)
-		require.Len(t, res.Clusters, len(sims), "%+v", res)
-		require.Zero(t, res.Failed, "%+v", res)
-		updated := 0
-		for _, c := range res.Clusters {
-			require.Equal(t, nodes, c.NodesOnline, "%+v", c)
-			require.Equal(t, nodes, c.Templates, "%+v", c)
-			updated += c.VMsUpdated
-		}
-		if cycle == 1 {
-			require.Equal(t, len(want), updated, "the first cycle stores every VM's power")
-		} else {
-			require.Zero(t, updated, "a cycle without changes updates nothing")
-		}
+		apptest.Step(t, fmt.Sprintf("sync cycle %d", cycle), func(t *testing.T) {
+			res := triggerSync(ctx, t, sched, s.Platform.Temporal, cycle)
+			require.Len(t, res.Clusters, len(sims), "%+v", res)
+			require.Zero(t, res.Failed, "%+v", res)
+			updated := 0
+			for _, c := range res.Clusters {
+				require.Equal(t, nodes, c.NodesOnline, "%+v", c)
+				require.Equal(t, nodes, c.Templates, "%+v", c)
+				updated += c.VMsUpdated
+			}
+			if cycle == 1 {
+				require.Equal(t, len(want), updated, "the first cycle stores every VM's power")
+			} else {
+				require.Zero(t, updated, "a cycle without changes updates nothing")
+			}
+		})
 	}
 
-	for cluster, sim := range sims {
-		delta := requestDelta(before[cluster], sim.Stats())
-		require.Equal(t, map[string]int64{"GET /cluster/resources": cycles}, delta,
-			"cluster %s: %d sync cycles should each make one GET /cluster/resources and no other request", cluster, cycles)
-	}
-	for id, power := range want {
-		vm, err := s.Platform.DB.FindVM(ctx, id)
-		require.NoError(t, err)
-		require.Equal(t, power, vm.Power, "VM %s (VMID %d)", vm.Name, *vm.VMID)
-	}
+	apptest.Step(t, "each cycle read each cluster once", func(t *testing.T) {
+		for cluster, sim := range sims {
+			delta := requestDelta(before[cluster], sim.Stats())
+			require.Equal(t, map[string]int64{"GET /cluster/resources": cycles}, delta,
+				"cluster %s: %d sync cycles should each make one GET /cluster/resources and no other request", cluster, cycles)
+		}
+	})
+
+	apptest.Step(t, "every VM's power is stored", func(t *testing.T) {
+		for id, power := range want {
+			vm, err := s.Platform.DB.FindVM(ctx, id)
+			require.NoError(t, err)
+			require.Equal(t, power, vm.Power, "VM %s (VMID %d)", vm.Name, *vm.VMID)
+		}
+	})
 }
 
 // simGuest returns the guest at vmid, failing t without one.

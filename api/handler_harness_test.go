@@ -1,0 +1,235 @@
+package api_test
+
+// The handler tests (TestHandler*) run the API's own router over the
+// in-memory fakes of internal/mock and the Temporal SDK's mock client: no
+// database, no Temporal server, no port. They cover validation, permission
+// and error-mapping paths in milliseconds (go test -run '^TestHandler'
+// ./api/ runs only them); the end-to-end tests in this package cover the
+// same API on the real stack.
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"maps"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/mocks"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/api"
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/auth"
+	"github.com/labforge/labforge/internal/mock"
+)
+
+// fakeAPI is an api.Server whose stores are internal/mock fakes and whose
+// Temporal client is the SDK's mock, with real access tokens. Its users,
+// permissions and audit log work out of the box (see newFakeAPI); a test
+// sets the Fn fields of the other fakes it expects the handler to call,
+// and any other store call fails the request with 500 and the fake's
+// message in the test log. A Temporal call the test did not expect with
+// temporal.On fails the test. Every response is checked against
+// api/openapi.yaml, as on the real stack.
+type fakeAPI struct {
+	t        *testing.T
+	server   *api.Server
+	tokens   *auth.Tokens
+	logs     *syncBuffer
+	temporal *mocks.Client
+	// skipContract turns off the check of responses against
+	// api/openapi.yaml, for tests that make a store fail in ways its
+	// route cannot: the contract documents each route's real statuses.
+	skipContract bool
+
+	users        *mock.UserStore
+	permissions  *mock.PermissionStore
+	operations   *mock.OperationStore
+	nodes        *mock.NodeStore
+	templates    *mock.TemplateStore
+	vms          *mock.VMStore
+	systemEvents *mock.SystemEventLog
+
+	// The callers every fakeAPI has: an administrator, an instructor and
+	// a participant, holding the seed permissions of their roles only.
+	admin, instructor, participant *caller
+
+	mu       sync.Mutex
+	accounts map[uuid.UUID]*domain.User
+	grants   []domain.Permission
+	audit    []domain.AuditRecord
+}
+
+// caller is a signed-in user of a fakeAPI.
+type caller struct {
+	user  *domain.User
+	token string
+}
+
+// ID returns the caller's user id.
+func (c *caller) ID() uuid.UUID { return c.user.ID }
+
+// The callers of a fakeAPI, for tables.
+func admin(h *fakeAPI) *caller       { return h.admin }
+func instructor(h *fakeAPI) *caller  { return h.instructor }
+func participant(h *fakeAPI) *caller { return h.participant }
+
+// newFakeAPI builds the API over fresh fakes for t. UserStore.FindUserByID
+// finds the fakeAPI's accounts, PermissionStore.PermissionsFor returns the
+// seed permissions plus those grant added (domain.Authorize ignores the
+// ones that do not apply), and AuditLog.RecordAudit keeps the records for
+// auditActions. The log is printed when t fails.
+func newFakeAPI(t *testing.T) *fakeAPI {
+	t.Helper()
+	h := &fakeAPI{
+		t:            t,
+		tokens:       auth.NewTokens(strings.Repeat("fake-api-secret-", 3), time.Hour),
+		logs:         &syncBuffer{},
+		temporal:     mocks.NewClient(t),
+		users:        &mock.UserStore{},
+		permissions:  &mock.PermissionStore{},
+		operations:   &mock.OperationStore{},
+		nodes:        &mock.NodeStore{},
+		templates:    &mock.TemplateStore{},
+		vms:          &mock.VMStore{},
+		systemEvents: &mock.SystemEventLog{},
+		accounts:     map[uuid.UUID]*domain.User{},
+	}
+	h.users.FindUserByIDFn = func(_ context.Context, id uuid.UUID) (*domain.User, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if u, ok := h.accounts[id]; ok {
+			cp := *u
+			return &cp, nil
+		}
+		return nil, domain.NotFoundf("user %s not found", id)
+	}
+	h.permissions.PermissionsForFn = func(context.Context, domain.Subject, domain.ObjectRef) ([]domain.Permission, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return append(append([]domain.Permission{}, domain.SeedPermissions...), h.grants...), nil
+	}
+	auditLog := &mock.AuditLog{RecordAuditFn: func(_ context.Context, rec *domain.AuditRecord) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.audit = append(h.audit, *rec)
+		return nil
+	}}
+	h.server = api.New(api.Deps{
+		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: auditLog,
+		Nodes: h.nodes, Templates: h.templates, VMs: h.vms, SystemEvents: h.systemEvents,
+		Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
+		Queues: activities.StandardQueues,
+		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("API log:\n%s", h.logs.String())
+		}
+	})
+	h.admin = h.addUser("admin", domain.RoleAdmin)
+	h.instructor = h.addUser("ines", domain.RoleInstructor)
+	h.participant = h.addUser("pat", domain.RoleParticipant)
+	return h
+}
+
+// addUser creates an enabled local account with one role and signs it in.
+func (h *fakeAPI) addUser(username, role string) *caller {
+	h.t.Helper()
+	u := &domain.User{ID: uuid.New(), Username: username, Email: username + "@example.org",
+		Source: domain.AuthLocal, Roles: []string{role}, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	token, _, err := h.tokens.Issue(u.ID, u.Username, u.Roles)
+	require.NoError(h.t, err)
+	h.mu.Lock()
+	h.accounts[u.ID] = u
+	h.mu.Unlock()
+	return &caller{user: u, token: token}
+}
+
+// addAccount adds u to the accounts the fake UserStore finds.
+func (h *fakeAPI) addAccount(u *domain.User) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.accounts[u.ID] = u
+}
+
+// grant lets c hold keys on the object of objectType with id (every object
+// of the type when id is uuid.Nil).
+func (h *fakeAPI) grant(c *caller, objectType string, id uuid.UUID, keys ...domain.Key) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, k := range keys {
+		p := domain.Permission{ID: uuid.New(), ObjectType: objectType, Key: k, UserID: &c.user.ID}
+		if id != uuid.Nil {
+			p.ObjectID = &id
+		}
+		h.grants = append(h.grants, p)
+	}
+}
+
+// auditRecords returns the audit records written so far.
+func (h *fakeAPI) auditRecords() []domain.AuditRecord {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]domain.AuditRecord{}, h.audit...)
+}
+
+// auditActions returns the actions of the audit records written so far.
+func (h *fakeAPI) auditActions() []string {
+	var out []string
+	for _, rec := range h.auditRecords() {
+		out = append(out, rec.Action)
+	}
+	return out
+}
+
+// finds returns a find function that knows one object of objectType, by
+// id, and hands out a copy of it each time (handlers change what they
+// load). For any other id it fails as the store does.
+func finds[T any](objectType string, id uuid.UUID, obj T) func(context.Context, uuid.UUID) (*T, error) {
+	return func(_ context.Context, got uuid.UUID) (*T, error) {
+		if got != id {
+			return nil, domain.NotFoundf("%s %s not found", objectType, got)
+		}
+		cp := obj
+		return &cp, nil
+	}
+}
+
+// with returns a copy of base with changes applied; a nil value removes
+// the key.
+func with(base, changes map[string]any) map[string]any {
+	out := maps.Clone(base)
+	for k, v := range changes {
+		if v == nil {
+			delete(out, k)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
