@@ -111,97 +111,110 @@ func TestRequestIDIsEchoedOrMade(t *testing.T) {
 func TestUsersLifecycle(t *testing.T) {
 	s := apptest.Start(t)
 	admin := s.AdminToken(t)
-
-	invalid := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"username": "Bad Name", "email": "nope", "password": "short", "roles": []string{"instructor"}})
-	require.Equal(t, http.StatusBadRequest, invalid.Status)
 	var envelope api.ErrorBody
-	invalid.JSON(t, &envelope)
-	require.Contains(t, envelope.Error.Fields, "username")
-	require.Contains(t, envelope.Error.Fields, "email")
-	require.Contains(t, envelope.Error.Fields, "password")
+	var ada, adminUser domain.User
+	var adaToken string
 
-	unknownField := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"username": "ada", "is_admin": true})
-	require.Equal(t, http.StatusBadRequest, unknownField.Status)
-	unknownField.JSON(t, &envelope)
-	require.Equal(t, "is not a known field", envelope.Error.Fields["is_admin"])
+	apptest.Step(t, "invalid requests name their fields", func(t *testing.T) {
+		invalid := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"username": "Bad Name", "email": "nope", "password": "short", "roles": []string{"instructor"}})
+		require.Equal(t, http.StatusBadRequest, invalid.Status)
+		invalid.JSON(t, &envelope)
+		require.Contains(t, envelope.Error.Fields, "username")
+		require.Contains(t, envelope.Error.Fields, "email")
+		require.Contains(t, envelope.Error.Fields, "password")
 
-	wrongType := s.Do(t, "POST", "/api/v1/users", admin, `{"username": 7}`)
-	require.Equal(t, http.StatusBadRequest, wrongType.Status)
-	wrongType.JSON(t, &envelope)
-	require.Equal(t, "must be of type string", envelope.Error.Fields["username"])
+		unknownField := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"username": "ada", "is_admin": true})
+		require.Equal(t, http.StatusBadRequest, unknownField.Status)
+		unknownField.JSON(t, &envelope)
+		require.Equal(t, "is not a known field", envelope.Error.Fields["is_admin"])
 
-	created := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{
-		"username": "ada", "email": "ada@example.org", "display_name": "Ada Lovelace",
-		"roles": []string{domain.RoleInstructor}, "password": "analytical-engine-1843",
+		wrongType := s.Do(t, "POST", "/api/v1/users", admin, `{"username": 7}`)
+		require.Equal(t, http.StatusBadRequest, wrongType.Status)
+		wrongType.JSON(t, &envelope)
+		require.Equal(t, "must be of type string", envelope.Error.Fields["username"])
 	})
-	require.Equal(t, http.StatusCreated, created.Status, string(created.Body))
-	var ada domain.User
-	created.JSON(t, &ada)
-	require.Equal(t, "/api/v1/users/"+ada.ID.String(), created.Header.Get("Location"))
 
-	dup := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"username": "ada", "email": "ada2@example.org", "password": "analytical-engine-1843"})
-	require.Equal(t, http.StatusConflict, dup.Status)
-	dup.JSON(t, &envelope)
-	require.Contains(t, envelope.Error.Message, "ada")
+	apptest.Step(t, "create, and a taken name is a conflict", func(t *testing.T) {
+		created := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{
+			"username": "ada", "email": "ada@example.org", "display_name": "Ada Lovelace",
+			"roles": []string{domain.RoleInstructor}, "password": "analytical-engine-1843",
+		})
+		require.Equal(t, http.StatusCreated, created.Status, string(created.Body))
+		created.JSON(t, &ada)
+		require.Equal(t, "/api/v1/users/"+ada.ID.String(), created.Header.Get("Location"))
 
-	// An instructor cannot administer users, and cannot even see other accounts.
-	adaToken := s.Login(t, "ada", "analytical-engine-1843")
-	require.Equal(t, http.StatusForbidden, s.Do(t, "GET", "/api/v1/users", adaToken, nil).Status)
-	var adminUser domain.User
-	s.Do(t, "GET", "/api/v1/me", admin, nil).JSON(t, &adminUser)
-	require.Equal(t, http.StatusNotFound, s.Do(t, "GET", "/api/v1/users/"+adminUser.ID.String(), adaToken, nil).Status)
+		dup := s.Do(t, "POST", "/api/v1/users", admin, map[string]any{"username": "ada", "email": "ada2@example.org", "password": "analytical-engine-1843"})
+		require.Equal(t, http.StatusConflict, dup.Status)
+		dup.JSON(t, &envelope)
+		require.Contains(t, envelope.Error.Message, "ada")
+	})
 
-	list := s.Do(t, "GET", "/api/v1/users?limit=1", admin, nil)
-	require.Equal(t, http.StatusOK, list.Status)
-	var page struct {
-		Items      []domain.User `json:"items"`
-		NextCursor string        `json:"next_cursor"`
-	}
-	list.JSON(t, &page)
-	require.Len(t, page.Items, 1)
-	require.Equal(t, "ada", page.Items[0].Username)
-	require.NotEmpty(t, page.NextCursor)
-	s.Do(t, "GET", "/api/v1/users?limit=1&cursor="+page.NextCursor, admin, nil).JSON(t, &page)
-	require.Equal(t, "admin", page.Items[0].Username)
-	require.Equal(t, http.StatusBadRequest, s.Do(t, "GET", "/api/v1/users?limit=0", admin, nil).Status)
+	apptest.Step(t, "an instructor cannot administer or even see other accounts", func(t *testing.T) {
+		adaToken = s.Login(t, "ada", "analytical-engine-1843")
+		require.Equal(t, http.StatusForbidden, s.Do(t, "GET", "/api/v1/users", adaToken, nil).Status)
+		s.Do(t, "GET", "/api/v1/me", admin, nil).JSON(t, &adminUser)
+		require.Equal(t, http.StatusNotFound, s.Do(t, "GET", "/api/v1/users/"+adminUser.ID.String(), adaToken, nil).Status)
+	})
 
-	patched := s.Do(t, "PATCH", "/api/v1/users/"+ada.ID.String(), admin, map[string]any{"display_name": "Countess of Lovelace", "disabled": true})
-	require.Equal(t, http.StatusOK, patched.Status, string(patched.Body))
-	// A disabled account loses access at once, not when its token expires.
-	require.Equal(t, http.StatusUnauthorized, s.Do(t, "GET", "/api/v1/me", adaToken, nil).Status)
-	loginDisabled := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"username": "ada", "password": "analytical-engine-1843"})
-	require.Equal(t, http.StatusForbidden, loginDisabled.Status)
+	apptest.Step(t, "list in pages", func(t *testing.T) {
+		list := s.Do(t, "GET", "/api/v1/users?limit=1", admin, nil)
+		require.Equal(t, http.StatusOK, list.Status)
+		var page struct {
+			Items      []domain.User `json:"items"`
+			NextCursor string        `json:"next_cursor"`
+		}
+		list.JSON(t, &page)
+		require.Len(t, page.Items, 1)
+		require.Equal(t, "ada", page.Items[0].Username)
+		require.NotEmpty(t, page.NextCursor)
+		s.Do(t, "GET", "/api/v1/users?limit=1&cursor="+page.NextCursor, admin, nil).JSON(t, &page)
+		require.Equal(t, "admin", page.Items[0].Username)
+		require.Equal(t, http.StatusBadRequest, s.Do(t, "GET", "/api/v1/users?limit=0", admin, nil).Status)
+	})
 
-	// The last administrator cannot be demoted or deleted.
-	demote := s.Do(t, "PATCH", "/api/v1/users/"+adminUser.ID.String(), admin, map[string]any{"roles": []string{"participant"}})
-	require.Equal(t, http.StatusConflict, demote.Status)
-	require.Equal(t, http.StatusConflict, s.Do(t, "DELETE", "/api/v1/users/"+adminUser.ID.String(), admin, nil).Status)
+	apptest.Step(t, "a disabled account loses access at once", func(t *testing.T) {
+		patched := s.Do(t, "PATCH", "/api/v1/users/"+ada.ID.String(), admin, map[string]any{"display_name": "Countess of Lovelace", "disabled": true})
+		require.Equal(t, http.StatusOK, patched.Status, string(patched.Body))
+		// At once, not when its token expires.
+		require.Equal(t, http.StatusUnauthorized, s.Do(t, "GET", "/api/v1/me", adaToken, nil).Status)
+		loginDisabled := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"username": "ada", "password": "analytical-engine-1843"})
+		require.Equal(t, http.StatusForbidden, loginDisabled.Status)
+	})
 
-	require.Equal(t, http.StatusNoContent, s.Do(t, "DELETE", "/api/v1/users/"+ada.ID.String(), admin, nil).Status)
-	require.Equal(t, http.StatusNotFound, s.Do(t, "GET", "/api/v1/users/"+ada.ID.String(), admin, nil).Status)
-	require.Equal(t, http.StatusNotFound, s.Do(t, "GET", "/api/v1/users/not-a-uuid", admin, nil).Status)
+	apptest.Step(t, "the last administrator cannot be demoted or deleted", func(t *testing.T) {
+		demote := s.Do(t, "PATCH", "/api/v1/users/"+adminUser.ID.String(), admin, map[string]any{"roles": []string{"participant"}})
+		require.Equal(t, http.StatusConflict, demote.Status)
+		require.Equal(t, http.StatusConflict, s.Do(t, "DELETE", "/api/v1/users/"+adminUser.ID.String(), admin, nil).Status)
+	})
 
-	// Every mutation left an audit record with actor, request id and before/after, and no secret.
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	recs, _, err := s.Platform.Audit.ListAudit(ctx, audit.AuditFilter{ObjectType: domain.ObjectUser, ObjectID: ada.ID.String()})
-	require.NoError(t, err)
-	actions := map[string]domain.AuditRecord{}
-	for _, r := range recs {
-		actions[r.Action] = r
-	}
-	require.Contains(t, actions, "user.create")
-	require.Contains(t, actions, "user.update")
-	require.Contains(t, actions, "user.delete")
-	upd := actions["user.update"]
-	require.Equal(t, adminUser.ID, upd.ActorID)
-	require.NotEmpty(t, upd.RequestID)
-	require.Equal(t, false, upd.Before["disabled"])
-	require.Equal(t, true, upd.After["disabled"])
-	for _, r := range recs {
-		require.NotContains(t, r.After, "password_hash")
-		require.NotContains(t, strings.ToLower(string(mustJSON(t, r))), "argon2")
-	}
+	apptest.Step(t, "delete", func(t *testing.T) {
+		require.Equal(t, http.StatusNoContent, s.Do(t, "DELETE", "/api/v1/users/"+ada.ID.String(), admin, nil).Status)
+		require.Equal(t, http.StatusNotFound, s.Do(t, "GET", "/api/v1/users/"+ada.ID.String(), admin, nil).Status)
+		require.Equal(t, http.StatusNotFound, s.Do(t, "GET", "/api/v1/users/not-a-uuid", admin, nil).Status)
+	})
+
+	apptest.Step(t, "every mutation left an audit record, without secrets", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		recs, _, err := s.Platform.Audit.ListAudit(ctx, audit.AuditFilter{ObjectType: domain.ObjectUser, ObjectID: ada.ID.String()})
+		require.NoError(t, err)
+		actions := map[string]domain.AuditRecord{}
+		for _, r := range recs {
+			actions[r.Action] = r
+		}
+		require.Contains(t, actions, "user.create")
+		require.Contains(t, actions, "user.update")
+		require.Contains(t, actions, "user.delete")
+		upd := actions["user.update"]
+		require.Equal(t, adminUser.ID, upd.ActorID)
+		require.NotEmpty(t, upd.RequestID)
+		require.Equal(t, false, upd.Before["disabled"])
+		require.Equal(t, true, upd.After["disabled"])
+		for _, r := range recs {
+			require.NotContains(t, r.After, "password_hash")
+			require.NotContains(t, strings.ToLower(string(mustJSON(t, r))), "argon2")
+		}
+	})
 }
 
 func mustJSON(t *testing.T, v any) []byte {

@@ -173,112 +173,121 @@ func TestVMLifecycleThroughAPI(t *testing.T) {
 	// A shutdown takes 3 s, long enough to send a second action meanwhile.
 	l := newVMLab(t, pvesim.Durations{Shutdown: 3000 * time.Second})
 	s := l.s
-
 	vmID, location := l.createVM(t, "web-1", true)
 	vmPath := "/api/v1/vms/" + vmID.String()
-	op := s.AwaitOperation(t, l.instructor, location)
-	require.Equal(t, domain.OpCompleted, op.State, op.Error)
-
+	var op domain.Operation
 	var vm domain.VM
-	r := s.Do(t, "GET", vmPath, l.pat, nil)
-	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
-	r.JSON(t, &vm)
-	require.Equal(t, domain.GuestReady, vm.State)
-	require.Equal(t, domain.PowerRunning, vm.Power)
-	require.NotNil(t, vm.VMID)
-	require.NotNil(t, vm.NodeID)
-	require.NotNil(t, vm.IPv4)
-	require.Equal(t, l.patID, vm.OwnerID)
-	require.Equal(t, l.template.Cores, vm.Cores)
-	_, exists := l.sim.Guest(op.Result["node"].(string), *vm.VMID)
-	require.True(t, exists)
 
-	// The owner lists it; the stranger neither lists nor sees it.
-	var list struct {
-		Items []domain.VM `json:"items"`
-	}
-	r = s.Do(t, "GET", "/api/v1/vms?state=ready", l.pat, nil)
-	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
-	r.JSON(t, &list)
-	require.Len(t, list.Items, 1)
-	require.Equal(t, vmID, list.Items[0].ID)
-	s.Do(t, "GET", "/api/v1/vms", l.stranger, nil).JSON(t, &list)
-	require.Empty(t, list.Items)
-	s.Do(t, "GET", "/api/v1/vms", l.admin, nil).JSON(t, &list)
-	require.Len(t, list.Items, 1)
-	require.Equal(t, http.StatusBadRequest, s.Do(t, "GET", "/api/v1/vms?state=sleeping", l.pat, nil).Status)
-	require.Equal(t, http.StatusNotFound, s.Do(t, "GET", vmPath, l.stranger, nil).Status)
-	require.Equal(t, http.StatusNotFound, s.Do(t, "POST", vmPath+"/actions/stop", l.stranger, nil).Status)
-	require.Equal(t, http.StatusNotFound, s.Do(t, "DELETE", vmPath, l.stranger, nil).Status)
-	// The owner may power it but not delete it; a participant may not create VMs.
-	require.Equal(t, http.StatusForbidden, s.Do(t, "DELETE", vmPath, l.pat, nil).Status)
-	require.Equal(t, http.StatusForbidden, s.Do(t, "POST", "/api/v1/vms", l.pat, map[string]any{
-		"name": "mine", "template_id": l.template.ID,
-	}).Status)
+	apptest.Step(t, "the clone makes a running VM with an address", func(t *testing.T) {
+		op = s.AwaitOperation(t, l.instructor, location)
+		require.Equal(t, domain.OpCompleted, op.State, op.Error)
+		r := s.Do(t, "GET", vmPath, l.pat, nil)
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		r.JSON(t, &vm)
+		require.Equal(t, domain.GuestReady, vm.State)
+		require.Equal(t, domain.PowerRunning, vm.Power)
+		require.NotNil(t, vm.VMID)
+		require.NotNil(t, vm.NodeID)
+		require.NotNil(t, vm.IPv4)
+		require.Equal(t, l.patID, vm.OwnerID)
+		require.Equal(t, l.template.Cores, vm.Cores)
+		_, exists := l.sim.Guest(op.Result["node"].(string), *vm.VMID)
+		require.True(t, exists)
+	})
 
-	// A slow shutdown; a second action meanwhile is refused naming it.
-	r = s.Do(t, "POST", vmPath+"/actions/shutdown", l.pat, nil)
-	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
-	var shutdown domain.Operation
-	r.JSON(t, &shutdown)
-	require.Equal(t, "vm.shutdown", shutdown.Kind)
-	requireConflict(t, s.Do(t, "POST", vmPath+"/actions/start", l.pat, nil),
-		"operation "+shutdown.ID.String()+" (vm.shutdown) is in progress for this VM")
-	requireConflict(t, s.Do(t, "DELETE", vmPath, l.admin, nil), shutdown.ID.String())
-	shutdown = s.AwaitOperation(t, l.pat, r.Header.Get("Location"))
-	require.Equal(t, domain.OpCompleted, shutdown.State, shutdown.Error)
-	s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
-	require.Equal(t, domain.PowerStopped, vm.Power)
+	apptest.Step(t, "the owner lists it; a stranger neither lists nor sees it", func(t *testing.T) {
+		var list struct {
+			Items []domain.VM `json:"items"`
+		}
+		r := s.Do(t, "GET", "/api/v1/vms?state=ready", l.pat, nil)
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		r.JSON(t, &list)
+		require.Len(t, list.Items, 1)
+		require.Equal(t, vmID, list.Items[0].ID)
+		s.Do(t, "GET", "/api/v1/vms", l.stranger, nil).JSON(t, &list)
+		require.Empty(t, list.Items)
+		s.Do(t, "GET", "/api/v1/vms", l.admin, nil).JSON(t, &list)
+		require.Len(t, list.Items, 1)
+		require.Equal(t, http.StatusBadRequest, s.Do(t, "GET", "/api/v1/vms?state=sleeping", l.pat, nil).Status)
+		require.Equal(t, http.StatusNotFound, s.Do(t, "GET", vmPath, l.stranger, nil).Status)
+		require.Equal(t, http.StatusNotFound, s.Do(t, "POST", vmPath+"/actions/stop", l.stranger, nil).Status)
+		require.Equal(t, http.StatusNotFound, s.Do(t, "DELETE", vmPath, l.stranger, nil).Status)
+		// The owner may power it but not delete it; a participant may not create VMs.
+		require.Equal(t, http.StatusForbidden, s.Do(t, "DELETE", vmPath, l.pat, nil).Status)
+		require.Equal(t, http.StatusForbidden, s.Do(t, "POST", "/api/v1/vms", l.pat, map[string]any{
+			"name": "mine", "template_id": l.template.ID,
+		}).Status)
+	})
 
-	r = s.Do(t, "POST", vmPath+"/actions/start", l.pat, nil)
-	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
-	started := s.AwaitOperation(t, l.pat, r.Header.Get("Location"))
-	require.Equal(t, domain.OpCompleted, started.State, started.Error)
-	s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
-	require.Equal(t, domain.PowerRunning, vm.Power)
-	require.Equal(t, http.StatusNotFound, s.Do(t, "POST", vmPath+"/actions/explode", l.pat, nil).Status)
+	apptest.Step(t, "a second action during a slow shutdown is refused naming it", func(t *testing.T) {
+		r := s.Do(t, "POST", vmPath+"/actions/shutdown", l.pat, nil)
+		require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+		var shutdown domain.Operation
+		r.JSON(t, &shutdown)
+		require.Equal(t, "vm.shutdown", shutdown.Kind)
+		requireConflict(t, s.Do(t, "POST", vmPath+"/actions/start", l.pat, nil),
+			"operation "+shutdown.ID.String()+" (vm.shutdown) is in progress for this VM")
+		requireConflict(t, s.Do(t, "DELETE", vmPath, l.admin, nil), shutdown.ID.String())
+		shutdown = s.AwaitOperation(t, l.pat, r.Header.Get("Location"))
+		require.Equal(t, domain.OpCompleted, shutdown.State, shutdown.Error)
+		s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
+		require.Equal(t, domain.PowerStopped, vm.Power)
+	})
 
-	// A finished operation cannot be retried, and the owner may not retry at all.
-	requireConflict(t, s.Do(t, "POST", "/api/v1/operations/"+started.ID.String()+"/retry", l.admin, nil), "is completed")
-	require.Equal(t, http.StatusForbidden, s.Do(t, "POST", "/api/v1/operations/"+started.ID.String()+"/retry", l.pat, nil).Status)
-	require.Equal(t, http.StatusNotFound, s.Do(t, "POST", "/api/v1/operations/"+started.ID.String()+"/abort", l.stranger, nil).Status)
+	apptest.Step(t, "start, and a finished operation cannot be retried", func(t *testing.T) {
+		r := s.Do(t, "POST", vmPath+"/actions/start", l.pat, nil)
+		require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+		started := s.AwaitOperation(t, l.pat, r.Header.Get("Location"))
+		require.Equal(t, domain.OpCompleted, started.State, started.Error)
+		s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
+		require.Equal(t, domain.PowerRunning, vm.Power)
+		require.Equal(t, http.StatusNotFound, s.Do(t, "POST", vmPath+"/actions/explode", l.pat, nil).Status)
 
-	// Reset rolls back to the baseline snapshot and keeps the VM running.
-	r = s.Do(t, "POST", vmPath+"/actions/reset", l.pat, nil)
-	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
-	var reset domain.Operation
-	r.JSON(t, &reset)
-	require.Equal(t, "vm.reset", reset.Kind)
-	reset = s.AwaitOperation(t, l.pat, r.Header.Get("Location"))
-	require.Equal(t, domain.OpCompleted, reset.State, reset.Error)
-	s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
-	require.Equal(t, domain.PowerRunning, vm.Power)
+		// The owner may not retry at all.
+		requireConflict(t, s.Do(t, "POST", "/api/v1/operations/"+started.ID.String()+"/retry", l.admin, nil), "is completed")
+		require.Equal(t, http.StatusForbidden, s.Do(t, "POST", "/api/v1/operations/"+started.ID.String()+"/retry", l.pat, nil).Status)
+		require.Equal(t, http.StatusNotFound, s.Do(t, "POST", "/api/v1/operations/"+started.ID.String()+"/abort", l.stranger, nil).Status)
+	})
 
-	// The instructor who created it only reads it; an admin deletes it.
-	require.Equal(t, http.StatusForbidden, s.Do(t, "DELETE", vmPath, l.instructor, nil).Status)
-	r = s.Do(t, "DELETE", vmPath, l.admin, nil)
-	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
-	deleted := s.AwaitOperation(t, l.admin, r.Header.Get("Location"))
-	require.Equal(t, domain.OpCompleted, deleted.State, deleted.Error)
-	s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
-	require.Equal(t, domain.GuestDeleted, vm.State)
-	_, exists = l.sim.Guest(op.Result["node"].(string), *vm.VMID)
-	require.False(t, exists)
-	requireConflict(t, s.Do(t, "POST", vmPath+"/actions/start", l.pat, nil), "not ready")
-	requireConflict(t, s.Do(t, "DELETE", vmPath, l.admin, nil), "already deleted")
+	apptest.Step(t, "reset rolls back to the baseline and keeps the VM running", func(t *testing.T) {
+		r := s.Do(t, "POST", vmPath+"/actions/reset", l.pat, nil)
+		require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+		var reset domain.Operation
+		r.JSON(t, &reset)
+		require.Equal(t, "vm.reset", reset.Kind)
+		reset = s.AwaitOperation(t, l.pat, r.Header.Get("Location"))
+		require.Equal(t, domain.OpCompleted, reset.State, reset.Error)
+		s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
+		require.Equal(t, domain.PowerRunning, vm.Power)
+	})
 
-	// Every mutation is in the audit log, with its actor.
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	recs, _, err := s.Platform.Audit.ListAudit(ctx, audit.AuditFilter{ObjectType: domain.ObjectVM, ObjectID: vmID.String()})
-	require.NoError(t, err)
-	actions := map[string]string{}
-	for _, rec := range recs {
-		actions[rec.Action] = rec.ActorName
-	}
-	require.Equal(t, map[string]string{
-		"vm.create": "ines", "vm.shutdown": "pat", "vm.start": "pat", "vm.reset": "pat", "vm.delete": "admin",
-	}, actions)
+	apptest.Step(t, "the creating instructor only reads it; an admin deletes it", func(t *testing.T) {
+		require.Equal(t, http.StatusForbidden, s.Do(t, "DELETE", vmPath, l.instructor, nil).Status)
+		r := s.Do(t, "DELETE", vmPath, l.admin, nil)
+		require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+		deleted := s.AwaitOperation(t, l.admin, r.Header.Get("Location"))
+		require.Equal(t, domain.OpCompleted, deleted.State, deleted.Error)
+		s.Do(t, "GET", vmPath, l.pat, nil).JSON(t, &vm)
+		require.Equal(t, domain.GuestDeleted, vm.State)
+		_, exists := l.sim.Guest(op.Result["node"].(string), *vm.VMID)
+		require.False(t, exists)
+		requireConflict(t, s.Do(t, "POST", vmPath+"/actions/start", l.pat, nil), "not ready")
+		requireConflict(t, s.Do(t, "DELETE", vmPath, l.admin, nil), "already deleted")
+	})
+
+	apptest.Step(t, "every mutation is in the audit log, with its actor", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		recs, _, err := s.Platform.Audit.ListAudit(ctx, audit.AuditFilter{ObjectType: domain.ObjectVM, ObjectID: vmID.String()})
+		require.NoError(t, err)
+		actions := map[string]string{}
+		for _, rec := range recs {
+			actions[rec.Action] = rec.ActorName
+		}
+		require.Equal(t, map[string]string{
+			"vm.create": "ines", "vm.shutdown": "pat", "vm.start": "pat", "vm.reset": "pat", "vm.delete": "admin",
+		}, actions)
+	})
 }
 
 func TestCreateVMValidation(t *testing.T) {
