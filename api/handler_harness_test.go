@@ -8,7 +8,6 @@ package api_test
 // same API on the real stack.
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"maps"
@@ -25,6 +24,7 @@ import (
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/auth"
 	"github.com/labforge/labforge/internal/mock"
 )
@@ -41,7 +41,7 @@ type fakeAPI struct {
 	t        *testing.T
 	server   *api.Server
 	tokens   *auth.Tokens
-	logs     *syncBuffer
+	logs     *apptest.SyncBuffer
 	temporal *mocks.Client
 	// skipContract turns off the check of responses against
 	// api/openapi.yaml, for tests that make a store fail in ways its
@@ -90,7 +90,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	h := &fakeAPI{
 		t:            t,
 		tokens:       auth.NewTokens(strings.Repeat("fake-api-secret-", 3), time.Hour),
-		logs:         &syncBuffer{},
+		logs:         &apptest.SyncBuffer{},
 		temporal:     mocks.NewClient(t),
 		users:        &mock.UserStore{},
 		permissions:  &mock.PermissionStore{},
@@ -214,22 +214,4 @@ func with(base, changes map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

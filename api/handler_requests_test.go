@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -27,23 +26,12 @@ type reply struct {
 // body of type string is sent verbatim, any other non-nil body as JSON.
 func (h *fakeAPI) do(c *caller, method, path string, body any) *reply {
 	h.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		require.NoError(h.t, err)
-		rd = bytes.NewReader(raw)
-	}
-	req := httptest.NewRequestWithContext(h.t.Context(), method, path, rd)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	req := httptest.NewRequestWithContext(h.t.Context(), method, path, apptest.RequestBody(h.t, body))
+	token := ""
 	if c != nil {
-		req.Header.Set("Authorization", "Bearer "+c.token)
+		token = c.token
 	}
+	apptest.PrepareRequest(req, token)
 	return h.serve(req)
 }
 

@@ -7,7 +7,6 @@
 package apptest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -120,28 +119,11 @@ func (r *Response) JSON(t testing.TB, v any) {
 // of type string is sent verbatim.
 func (s *Stack) Do(t testing.TB, method, path, token string, body any) *Response {
 	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, s.URL+path, rd)
+	req, err := http.NewRequest(method, s.URL+path, RequestBody(t, body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
+	PrepareRequest(req, token)
 	return s.Send(t, req)
 }
 

@@ -22,6 +22,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/devstack"
 )
 
@@ -109,7 +110,7 @@ func stablePorts(t *testing.T, n int) []int {
 func startStack(ctx context.Context, t *testing.T, s devstack.Settings, environ []string) (string, func()) {
 	t.Helper()
 	runCtx, cancel := context.WithCancel(ctx)
-	out := &syncBuffer{}
+	out := &apptest.SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	done := make(chan error, 1)
 	go func() { done <- devstack.Run(runCtx, s, environ, out, logger) }()
@@ -195,22 +196,4 @@ func call(ctx context.Context, t *testing.T, method, url, token string, body []b
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return resp.StatusCode, string(b)
-}
-
-// syncBuffer is a bytes.Buffer that one goroutine writes while another reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
