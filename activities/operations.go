@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/activity"
@@ -13,6 +14,13 @@ import (
 // API can answer GET /api/v1/operations/{id} from PostgreSQL.
 type Operations struct {
 	Store domain.OperationStore
+}
+
+func (a *Operations) validate() error {
+	if a.Store == nil {
+		return errors.New("the operation activities need an operation store")
+	}
+	return nil
 }
 
 // OperationProgress is one progress report from a workflow.

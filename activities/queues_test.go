@@ -11,11 +11,12 @@ import (
 
 // Stores that are never called: Register only checks they are there.
 type (
-	nilVMStore       struct{ domain.VMStore }
-	nilNodeStore     struct{ domain.NodeStore }
-	nilTemplateStore struct{ domain.TemplateStore }
-	nilSlotStore     struct{ domain.CloneSlotStore }
-	nilEvents        struct{ domain.SystemEventLog }
+	nilVMStore        struct{ domain.VMStore }
+	nilNodeStore      struct{ domain.NodeStore }
+	nilTemplateStore  struct{ domain.TemplateStore }
+	nilSlotStore      struct{ domain.CloneSlotStore }
+	nilEvents         struct{ domain.SystemEventLog }
+	nilOperationStore struct{ domain.OperationStore }
 )
 
 var testVMIDs = domain.VMIDRange{First: 10000, Last: 10099}
@@ -51,7 +52,7 @@ func (r recorder) RegisterActivityWithOptions(a any, opts activity.RegisterOptio
 
 func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
 	slots := &CloneSlots{Store: nilSlotStore{}, CapPerStorage: 1}
-	s := Set{System: &System{}, Operations: &Operations{}, Proxmox: &Proxmox{Clients: &NodeClients{}, Slots: slots},
+	s := Set{System: &System{}, Operations: &Operations{Store: nilOperationStore{}}, Proxmox: &Proxmox{Clients: &NodeClients{}, Slots: slots},
 		Bookkeeping: &Bookkeeping{VMs: nilVMStore{}, Nodes: nilNodeStore{}, Slots: slots, VMIDs: testVMIDs},
 		Inventory:   &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}}}
 	seen := map[string]string{}
