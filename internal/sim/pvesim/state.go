@@ -67,6 +67,17 @@ type storage struct {
 	lockSlot  chan struct{} // storage-lock slots; nil means unlimited
 }
 
+// fileBased reports whether the storage keeps volumes as files under a
+// path (Proxmox's $scfg->{path}), as dir, NFS, CIFS, CephFS and
+// GlusterFS storages do.
+func (st *storage) fileBased() bool {
+	switch st.typ {
+	case "dir", "nfs", "cifs", "cephfs", "glusterfs", "btrfs":
+		return true
+	}
+	return false
+}
+
 // hasContent reports whether the storage accepts the content type.
 func (st *storage) hasContent(c string) bool {
 	for _, x := range st.content {
@@ -87,6 +98,7 @@ type volume struct {
 	vmid    int
 	base    string // base volume name of a linked clone
 	ctime   int64
+	oci     bool // a vztmpl pulled from an OCI registry (an OCI archive)
 }
 
 // guest is a QEMU VM or LXC container. conf holds the config file's keys
