@@ -28,8 +28,8 @@
 //
 // Addresses come from a DHCP lease table per bridge. Tests and the dev stack
 // reserve the address of a MAC with Server.SetLease (or PinLease, naming the
-// bridge); a MAC without a reservation gets the first free address of its
-// bridge's pool, in the order MACs first ask, and keeps it. A started
+// bridge); a MAC without a reservation gets an address of its bridge's pool
+// derived from the MAC (the same in every run) and keeps it. A started
 // container's ip=dhcp interfaces report no IPv4 address until
 // Durations.DHCPLease (scaled) has passed, then their lease; the QEMU guest
 // agent answers only after Durations.AgentReady.

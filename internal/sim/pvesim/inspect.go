@@ -158,8 +158,8 @@ func (s *Server) PinLease(bridgeName, mac, ip string) error {
 // SetLease reserves ip for mac in the DHCP lease table of the bridge whose
 // subnet holds ip, as a dnsmasq dhcp-host entry would: a container or VM
 // with that MAC then reports ip once its lease arrives. A MAC without a
-// reservation gets the first free address of its bridge's pool, in the
-// order MACs first ask, and keeps it. SetLease fails when no bridge's
+// reservation gets an address of its bridge's pool derived from the MAC
+// (the same in every run) and keeps it. SetLease fails when no bridge's
 // subnet holds ip.
 func (s *Server) SetLease(mac, ip string) error {
 	addr, err := netip.ParseAddr(ip)

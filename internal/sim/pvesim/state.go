@@ -178,38 +178,6 @@ type bridge struct {
 	taken   map[netip.Addr]string
 }
 
-// lease returns the address the bridge's DHCP server gives mac, allocating
-// the lowest free address of the range on first use.
-func (b *bridge) lease(mac string) (netip.Addr, bool) {
-	if ip, ok := b.leases[mac]; ok {
-		return ip, true
-	}
-	for ip := b.start; ip.IsValid() && b.prefix.Contains(ip); ip = ip.Next() {
-		if b.end.IsValid() && b.end.Less(ip) {
-			break
-		}
-		if _, used := b.taken[ip]; used {
-			continue
-		}
-		b.leases[mac] = ip
-		b.taken[ip] = mac
-		return ip, true
-	}
-	return netip.Addr{}, false
-}
-
-// pin fixes mac's lease to ip, replacing any earlier lease of either.
-func (b *bridge) pin(mac string, ip netip.Addr) {
-	if old, ok := b.leases[mac]; ok {
-		delete(b.taken, old)
-	}
-	if other, ok := b.taken[ip]; ok {
-		delete(b.leases, other)
-	}
-	b.leases[mac] = ip
-	b.taken[ip] = mac
-}
-
 // storageKey names a storage as seen from a node: shared storages by ID,
 // node-local ones by node and ID.
 func storageKey(nodeName, id string, shared bool) string {
