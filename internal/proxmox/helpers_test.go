@@ -127,3 +127,26 @@ func validating(t testing.TB, s *pvesim.Server) bool {
 	t.Logf("PVE 9.1 API schema not found (set %s): skipping the 400 checks", pveschema.EnvSchemaPath)
 	return false
 }
+
+// waitContainerIPv4 polls a running container's interfaces (up to 5 s)
+// until the named one has an IPv4 address, and returns it.
+func waitContainerIPv4(t testing.TB, c *proxmox.Client, node string, vmid int, name string) proxmox.Interface {
+	t.Helper()
+	ctx := testCtx(t, 5*time.Second)
+	for {
+		ifs, err := c.ContainerInterfaces(ctx, node, vmid)
+		if err != nil {
+			t.Fatalf("ContainerInterfaces: %v", err)
+		}
+		for _, i := range ifs {
+			if _, ok := i.IPv4(); ok && i.Name == name {
+				return i
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s of CT %d has no IPv4 address after 5s: %+v", name, vmid, ifs)
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}

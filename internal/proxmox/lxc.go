@@ -98,9 +98,15 @@ type ContainerSpec struct {
 	RootFSGiB int
 	Pool      string
 	// SSHKeys are public keys for root, one per entry.
-	SSHKeys      []string
-	Unprivileged bool
-	// Start starts the container at the end of the creation task.
+	SSHKeys []string
+	// Privileged asks for a privileged container; Proxmox creates
+	// unprivileged ones by default.
+	Privileged bool
+	// Start has Proxmox start the container once it is created: the
+	// vzcreate task ends by starting a separate vzstart task, whose UPID
+	// CreateContainer does not return and whose failure leaves the
+	// container created but stopped. When the start's outcome matters,
+	// create without Start and call StartContainer.
 	Start bool
 }
 
@@ -133,8 +139,10 @@ func (s ContainerSpec) body(node, op string) (map[string]any, error) {
 	}
 	body := map[string]any{
 		"vmid": s.VMID, "ostemplate": s.OSTemplate, "net0": net0, "storage": s.Storage,
-		"rootfs": s.Storage + ":" + strconv.Itoa(size), "unprivileged": boolInt(s.Unprivileged),
-		"start": boolInt(s.Start),
+		"rootfs": s.Storage + ":" + strconv.Itoa(size), "start": boolInt(s.Start),
+	}
+	if s.Privileged {
+		body["unprivileged"] = 0
 	}
 	setIf(body, "hostname", s.Hostname)
 	setIf(body, "description", s.Description)
@@ -165,9 +173,9 @@ func (s ContainerSpec) body(node, op string) (map[string]any, error) {
 	return body, nil
 }
 
-// CreateContainer creates an LXC container (and starts it if spec.Start) and
-// returns the vzcreate task's UPID. The container exists, locked "create",
-// as soon as this returns.
+// CreateContainer creates an LXC container and returns the vzcreate task's
+// UPID. The container exists, locked "create", as soon as this returns;
+// spec.Start says what happens after the task.
 func (c *Client) CreateContainer(ctx context.Context, node string, spec ContainerSpec) (string, error) {
 	const op = "CreateContainer"
 	path, err := nodePath(op, node, "/lxc")
@@ -236,7 +244,10 @@ func (c *Client) DeleteContainer(ctx context.Context, node string, vmid int, pur
 }
 
 // ContainerInterfaces lists a running container's interfaces with their
-// addresses (a stopped container is a Conflict).
+// addresses. A container without a process on node, stopped or missing,
+// has none: Proxmox answers null, and this returns an empty list and no
+// error. An interface configured ip=dhcp has no IPv4 address until the
+// container's DHCP client got its lease, a few seconds after the start.
 func (c *Client) ContainerInterfaces(ctx context.Context, node string, vmid int) ([]Interface, error) {
 	const op = "ContainerInterfaces"
 	path, err := guestPath(op, node, kindLXC, vmid, "/interfaces")

@@ -26,7 +26,7 @@ func TestContainerLifecycleWithFixedMAC(t *testing.T) {
 		Description: "labforge:ct-300", Tags: []string{"labforge", "lf-ct-300"},
 		Net0:  proxmox.ContainerNIC{Bridge: "vmbr0", HWAddr: strings.ToLower(mac)},
 		Cores: 2, Memory: 1024, Storage: "local-lvm", RootFSGiB: 4, Pool: "labforge",
-		SSHKeys: []string{"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample user@host"}, Unprivileged: true,
+		SSHKeys: []string{"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample user@host"},
 	}
 	upid, err := c.CreateContainer(ctx, "pve2", spec)
 	st := mustTask(t, c, upid, err)
@@ -59,17 +59,8 @@ func TestContainerLifecycleWithFixedMAC(t *testing.T) {
 	if g := guest(t, s, "pve2", 300); g.Status != "running" || g.IPv4 != "10.10.0.42" {
 		t.Fatalf("after start: status %s, IPv4 %s", g.Status, g.IPv4)
 	}
-	ifs, err := c.ContainerInterfaces(ctx, "pve2", 300)
-	if err != nil {
-		t.Fatalf("ContainerInterfaces: %v", err)
-	}
-	var eth0 proxmox.Interface
-	for _, i := range ifs {
-		if i.Name == "eth0" {
-			eth0 = i
-		}
-	}
-	if ip, ok := eth0.IPv4(); !ok || ip != netip.MustParseAddr("10.10.0.42") || eth0.HWAddr != strings.ToLower(mac) {
+	eth0 := waitContainerIPv4(t, c, "pve2", 300, "eth0")
+	if ip, _ := eth0.IPv4(); ip != netip.MustParseAddr("10.10.0.42") || eth0.HWAddr != strings.ToLower(mac) {
 		t.Errorf("eth0 = %+v", eth0)
 	}
 

@@ -46,7 +46,11 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			adminJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
 		}
-		if err := s.PinLease(l.Bridge, l.MAC, l.IP); err != nil {
+		pin := s.PinLease
+		if l.Bridge == "" {
+			pin = func(_, mac, ip string) error { return s.SetLease(mac, ip) }
+		}
+		if err := pin(l.Bridge, l.MAC, l.IP); err != nil {
 			adminJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
 		}

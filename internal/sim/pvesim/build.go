@@ -305,7 +305,7 @@ func (st *state) allocVolume(s *storage, vmid int, kind string, size uint64, isB
 	if kind == kindLXC {
 		content = "rootdir"
 	}
-	fileStorage := s.typ == "dir" || s.typ == "nfs" || s.typ == "cifs" || s.typ == "cephfs" || s.typ == "glusterfs"
+	fileStorage := s.fileBased()
 	var name string
 	for i := 0; ; i++ {
 		disk := prefix + "-" + strconv.Itoa(vmid) + "-disk-" + strconv.Itoa(i)

@@ -61,8 +61,13 @@ type Durations struct {
 	SnapshotDelete time.Duration `json:"snapshot_delete" yaml:"snapshot_delete"`
 	ConfigUpdate   time.Duration `json:"config_update" yaml:"config_update"`
 	Template       time.Duration `json:"template" yaml:"template"`
+	// OCIPull is how long pulling an OCI image into a storage takes.
+	OCIPull time.Duration `json:"oci_pull" yaml:"oci_pull"`
 	// AgentReady is how long after a QEMU start the guest agent answers.
 	AgentReady time.Duration `json:"agent_ready" yaml:"agent_ready"`
+	// DHCPLease is how long after a container starts its ip=dhcp interfaces
+	// get their IPv4 address (before that they report none).
+	DHCPLease time.Duration `json:"dhcp_lease" yaml:"dhcp_lease"`
 	// LockTimeout is how long a task waits for a busy storage or config lock.
 	LockTimeout time.Duration `json:"lock_timeout" yaml:"lock_timeout"`
 	// AuthFailureDelay is how long Proxmox holds back a 401 answer.
@@ -88,7 +93,9 @@ func DefaultDurations() Durations {
 		SnapshotDelete:   2 * time.Second,
 		ConfigUpdate:     time.Second,
 		Template:         2 * time.Second,
+		OCIPull:          15 * time.Second,
 		AgentReady:       10 * time.Second,
+		DHCPLease:        4 * time.Second,
 		LockTimeout:      10 * time.Second,
 		AuthFailureDelay: 3 * time.Second,
 	}
@@ -120,7 +127,9 @@ func (d Durations) fillFrom(def Durations) Durations {
 	fill(&d.SnapshotDelete, def.SnapshotDelete)
 	fill(&d.ConfigUpdate, def.ConfigUpdate)
 	fill(&d.Template, def.Template)
+	fill(&d.OCIPull, def.OCIPull)
 	fill(&d.AgentReady, def.AgentReady)
+	fill(&d.DHCPLease, def.DHCPLease)
 	fill(&d.LockTimeout, def.LockTimeout)
 	fill(&d.AuthFailureDelay, def.AuthFailureDelay)
 	return d
@@ -135,6 +144,8 @@ func (d Durations) scaled(scale float64) Durations {
 		Reset: m(d.Reset), Suspend: m(d.Suspend), Resume: m(d.Resume), Destroy: m(d.Destroy),
 		Snapshot: m(d.Snapshot), Rollback: m(d.Rollback), SnapshotDelete: m(d.SnapshotDelete),
 		ConfigUpdate: m(d.ConfigUpdate), Template: m(d.Template), AgentReady: m(d.AgentReady),
+		OCIPull:     m(d.OCIPull),
+		DHCPLease:   m(d.DHCPLease),
 		LockTimeout: m(d.LockTimeout), AuthFailureDelay: m(d.AuthFailureDelay),
 	}
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // destroyGuest serves DELETE /nodes/{node}/{qemu,lxc}/{vmid}: synchronous
-// existence, protection and running checks, then a qmdestroy/vzdestroy
+// existence, protection, running and (for containers) lock checks, then a qmdestroy/vzdestroy
 // task that takes the storage lock, frees the disks, drops the guest from
 // its pool and removes its config.
 func (s *Server) destroyGuest(kind string) handlerFunc {
@@ -22,6 +22,13 @@ func (s *Server) destroyGuest(kind string) handlerFunc {
 		}
 		if isTrue(g.conf["protection"]) {
 			return nil, errf("can't remove %s %d - protection mode enabled", g.typeWord(), g.vmid)
+		}
+		// pct's destroy_vm checks the lock before forking its worker (and
+		// again under the lock); qm's checks it only in the worker.
+		if kind == kindLXC {
+			if err := checkLock(g); err != nil {
+				return nil, errf("%s", err.Error())
+			}
 		}
 		if g.status == "running" {
 			if kind == kindQEMU {

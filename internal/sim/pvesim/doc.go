@@ -24,4 +24,13 @@
 //	GET  /_sim/guests               every guest with config, status, MACs, IP, snapshots
 //	GET  /_sim/tasks                every task with status and exit status
 //	PUT  /_sim/leases               pin a DHCP lease: {"bridge":"vmbr0","mac":"BC:24:11:..","ip":"10.10.0.50"}
+//	                                (without "bridge", the bridge whose subnet holds ip)
+//
+// Addresses come from a DHCP lease table per bridge. Tests and the dev stack
+// reserve the address of a MAC with Server.SetLease (or PinLease, naming the
+// bridge); a MAC without a reservation gets an address of its bridge's pool
+// derived from the MAC (the same in every run) and keeps it. A started
+// container's ip=dhcp interfaces report no IPv4 address until
+// Durations.DHCPLease (scaled) has passed, then their lease; the QEMU guest
+// agent answers only after Durations.AgentReady.
 package pvesim

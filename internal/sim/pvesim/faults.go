@@ -34,6 +34,9 @@ type Faults struct {
 	UnreachableRate float64 `json:"unreachable_rate,omitempty" yaml:"unreachable_rate,omitempty"`
 	// TaskFailureRate makes tasks end with an error exit status.
 	TaskFailureRate float64 `json:"task_failure_rate,omitempty" yaml:"task_failure_rate,omitempty"`
+	// TaskFailureRates overrides TaskFailureRate per task type, e.g.
+	// {"vzstart": 1} fails every container start and nothing else.
+	TaskFailureRates map[string]float64 `json:"task_failure_rates,omitempty" yaml:"task_failure_rates,omitempty"`
 	// Latency (plus up to LatencyJitter) is added to every /api2 request. It
 	// is wall-clock time and not multiplied by the time scale.
 	Latency       time.Duration `json:"-" yaml:"latency,omitempty"`
@@ -51,6 +54,7 @@ type faultsJSON struct {
 	LockTimeoutRate    float64            `json:"lock_timeout_rate,omitempty"`
 	UnreachableRate    float64            `json:"unreachable_rate,omitempty"`
 	TaskFailureRate    float64            `json:"task_failure_rate,omitempty"`
+	TaskFailureRates   map[string]float64 `json:"task_failure_rates,omitempty"`
 	Latency            string             `json:"latency,omitempty"`
 	LatencyJitter      string             `json:"latency_jitter,omitempty"`
 	NodeDownCode       int                `json:"node_down_code,omitempty"`
@@ -61,7 +65,7 @@ func (f Faults) MarshalJSON() ([]byte, error) {
 	j := faultsJSON{
 		ErrorRate: f.ErrorRate, EndpointErrorRates: f.EndpointErrorRates, ErrorText: f.ErrorText,
 		LockTimeoutRate: f.LockTimeoutRate, UnreachableRate: f.UnreachableRate,
-		TaskFailureRate: f.TaskFailureRate, NodeDownCode: f.NodeDownCode,
+		TaskFailureRate: f.TaskFailureRate, TaskFailureRates: f.TaskFailureRates, NodeDownCode: f.NodeDownCode,
 	}
 	if f.Latency != 0 {
 		j.Latency = f.Latency.String()
@@ -83,7 +87,7 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 	out := Faults{
 		ErrorRate: j.ErrorRate, EndpointErrorRates: j.EndpointErrorRates, ErrorText: j.ErrorText,
 		LockTimeoutRate: j.LockTimeoutRate, UnreachableRate: j.UnreachableRate,
-		TaskFailureRate: j.TaskFailureRate, NodeDownCode: j.NodeDownCode,
+		TaskFailureRate: j.TaskFailureRate, TaskFailureRates: j.TaskFailureRates, NodeDownCode: j.NodeDownCode,
 	}
 	var err error
 	if j.Latency != "" {
@@ -108,6 +112,9 @@ func (f Faults) validate() error {
 	}
 	for k, v := range f.EndpointErrorRates {
 		rates["endpoint_error_rates["+k+"]"] = v
+	}
+	for k, v := range f.TaskFailureRates {
+		rates["task_failure_rates["+k+"]"] = v
 	}
 	for k, v := range rates {
 		if v < 0 || v > 1 {
@@ -162,6 +169,14 @@ func (d *dice) hit(rate float64, kind, key string) (bool, float64) {
 	}
 	v := d.roll(kind, key)
 	return v < rate, v
+}
+
+// taskFailureRate is the injected failure rate of tasks of type typ.
+func (f Faults) taskFailureRate(typ string) float64 {
+	if r, ok := f.TaskFailureRates[typ]; ok {
+		return r
+	}
+	return f.TaskFailureRate
 }
 
 // taskFailureText is the exit status of a task failed by TaskFailureRate,

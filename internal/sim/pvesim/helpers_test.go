@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -168,4 +169,22 @@ func rawDo(t testing.TB, s *pvesim.Server, method, path, contentType, body strin
 // rawClient is an HTTP client trusting the simulator's certificate.
 func rawClient(s *pvesim.Server) *http.Client {
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: s.CertPool()}}}
+}
+
+// waitSimTask waits up to 10 s for a task of type typ on guest vmid to
+// appear and end, and returns it: for tasks that another task starts.
+func waitSimTask(t testing.TB, s *pvesim.Server, typ string, vmid int) pvesim.TaskState {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for _, tk := range s.Tasks() {
+			if tk.Type == typ && tk.ID == strconv.Itoa(vmid) && !tk.Running {
+				return tk
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no finished %s task for %d after 10s", typ, vmid)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }

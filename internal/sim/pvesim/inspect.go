@@ -2,6 +2,7 @@ package pvesim
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"strings"
 )
@@ -115,6 +116,8 @@ func (s *Server) SetFaults(f Faults) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
+	f.EndpointErrorRates = maps.Clone(f.EndpointErrorRates)
+	f.TaskFailureRates = maps.Clone(f.TaskFailureRates)
 	s.mu.Lock()
 	s.faults = f
 	s.mu.Unlock()
@@ -126,13 +129,8 @@ func (s *Server) Faults() Faults {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	f := s.faults
-	if f.EndpointErrorRates != nil {
-		m := make(map[string]float64, len(f.EndpointErrorRates))
-		for k, v := range f.EndpointErrorRates {
-			m[k] = v
-		}
-		f.EndpointErrorRates = m
-	}
+	f.EndpointErrorRates = maps.Clone(f.EndpointErrorRates)
+	f.TaskFailureRates = maps.Clone(f.TaskFailureRates)
 	return f
 }
 
@@ -155,6 +153,28 @@ func (s *Server) PinLease(bridgeName, mac, ip string) error {
 	}
 	b.pin(strings.ToUpper(mac), addr)
 	return nil
+}
+
+// SetLease reserves ip for mac in the DHCP lease table of the bridge whose
+// subnet holds ip, as a dnsmasq dhcp-host entry would: a container or VM
+// with that MAC then reports ip once its lease arrives. A MAC without a
+// reservation gets an address of its bridge's pool derived from the MAC
+// (the same in every run) and keeps it. SetLease fails when no bridge's
+// subnet holds ip.
+func (s *Server) SetLease(mac, ip string) error {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, name := range sortedKeys(s.st.bridges) {
+		if b := s.st.bridges[name]; b.prefix.Contains(addr) {
+			b.pin(strings.ToUpper(mac), addr)
+			return nil
+		}
+	}
+	return fmt.Errorf("no bridge's subnet holds %s", ip)
 }
 
 // Nodes returns the node names in seed order.

@@ -2,7 +2,6 @@ package pvesim
 
 import (
 	"fmt"
-	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,8 +19,10 @@ var sizeOnly = regexp.MustCompile(`^\d+(\.\d+)?$`)
 
 // createContainer serves POST /nodes/{node}/lxc: Proxmox's synchronous
 // checks (VMID unused, pool, rootfs storage), a config locked "create", and a
-// vzcreate task that takes the storage lock, allocates the root disk,
-// extracts the template and starts the container when start=1.
+// vzcreate task that takes the storage lock, allocates the root disk and
+// extracts the template. With start=1 the vzcreate task ends by starting a
+// separate vzstart task, as create_vm does through vm_start; a start that
+// fails leaves the container in place, stopped.
 func (s *Server) createContainer(c *call) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -75,11 +76,13 @@ func (s *Server) createContainer(c *call) (any, error) {
 		}
 		conf[k] = v
 	}
-	// The API's default is a privileged container, stored without the key.
-	if c.has("unprivileged") && c.bool("unprivileged") {
-		conf["unprivileged"] = "1"
-	} else {
+	// create_vm makes a new container unprivileged unless told otherwise
+	// (a restore keeps the backup's setting); a privileged one is stored
+	// without the key.
+	if c.has("unprivileged") && !c.bool("unprivileged") || !c.has("unprivileged") && c.bool("restore") {
 		delete(conf, "unprivileged")
+	} else {
+		conf["unprivileged"] = "1"
 	}
 	if conf["hostname"] == "" {
 		conf["hostname"] = "CT" + strconv.Itoa(vmid)
@@ -112,8 +115,12 @@ func (s *Server) createContainer(c *call) (any, error) {
 				}
 				vol = s.st.allocVolume(rootStore, vmid, kindLXC, size, false, "", time.Now())
 				r.t.log = append(r.t.log, "  Logical volume \""+vol.name+"\" created.",
-					"Creating filesystem with "+strconv.FormatUint(size/4096, 10)+" 4k blocks",
-					"extracting archive '/var/lib/vz/template/cache/"+strings.TrimPrefix(tname, "vztmpl/")+"'")
+					"Creating filesystem with "+strconv.FormatUint(size/4096, 10)+" 4k blocks")
+				if st.volumes[tname].oci {
+					r.t.log = append(r.t.log, "Detected OCI archive")
+				} else {
+					r.t.log = append(r.t.log, "extracting archive '/var/lib/vz/template/cache/"+strings.TrimPrefix(tname, "vztmpl/")+"'")
+				}
 				return nil
 			})
 			if err != nil {
@@ -142,24 +149,18 @@ func (s *Server) createContainer(c *call) (any, error) {
 			if err != nil || !startAfter {
 				return err
 			}
-			return s.startAfterCreate(r, g)
+			return r.locked(func() error { s.startCreated(c.user, g); return nil })
 		})
 	return upidResult(t), nil
 }
 
-// startAfterCreate starts a freshly created container inside its vzcreate
-// task, as create_vm does with start=1.
-func (s *Server) startAfterCreate(r *taskRun, g *guest) error {
-	if err := r.locked(func() error { return s.memoryCheck(r, g) }); err != nil {
-		return err
-	}
-	if err := r.sleep(s.dur.Start); err != nil {
-		return err
-	}
-	return r.locked(func() error {
-		g.status, g.startedAt = "running", time.Now()
-		g.pid = s.st.nodes[g.node].nextPID + 7
-		return nil
+// startCreated starts the vzstart task of a container just created with
+// start=1. The caller holds Server.mu.
+func (s *Server) startCreated(user string, g *guest) {
+	node, vmid, dur := g.node, g.vmid, s.powerDuration(kindLXC, "start")
+	spec := taskSpec{node: node, typ: powerTaskTypes[kindLXC]["start"], id: itoa(vmid), user: user, nominal: dur}
+	s.startTask(spec, func(r *taskRun) error {
+		return s.runPowerAction(r, kindLXC, "start", node, vmid, dur, false, false)
 	})
 }
 
@@ -175,61 +176,4 @@ func guessOSType(ostemplate string) string {
 		return "centos"
 	}
 	return "unmanaged"
-}
-
-// getContainerInterfaces serves GET /nodes/{node}/lxc/{vmid}/interfaces
-// for a running container: lo and one entry per net[n], with the address
-// its bridge's DHCP server (or its static ip=) gives it.
-func (s *Server) getContainerInterfaces(c *call) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, aerr := s.loadGuest(c, kindLXC)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if g.status != "running" {
-		return nil, &apiError{status: http.StatusInternalServerError, msg: fmt.Sprintf("CT %d not running", g.vmid)}
-	}
-	out := []map[string]any{ctInterface("lo", "00:00:00:00:00:00", "127.0.0.1/8", "::1/128")}
-	for _, k := range g.netKeys() {
-		v := g.conf[k]
-		mac := netMAC(kindLXC, v)
-		name := propValue(v, "name")
-		if name == "" {
-			name = "eth" + strings.TrimPrefix(k, "net")
-		}
-		inet := ""
-		switch ip := propValue(v, "ip"); {
-		case ip == "dhcp":
-			if b := s.st.bridges[propValue(v, "bridge")]; b != nil {
-				if addr, ok := b.lease(mac); ok {
-					inet = addr.String() + "/" + strconv.Itoa(b.prefix.Bits())
-				}
-			}
-		case strings.Contains(ip, "/"):
-			inet = ip
-		}
-		out = append(out, ctInterface(name, strings.ToLower(mac), inet, linkLocal(mac)+"/64"))
-	}
-	return out, nil
-}
-
-// ctInterface renders one container interface as `ip -j addr` reports it.
-func ctInterface(name, mac, inet, inet6 string) map[string]any {
-	addrs := []map[string]any{}
-	e := map[string]any{"name": name, "hwaddr": mac, "hardware-address": mac}
-	if inet != "" {
-		e["inet"] = inet
-		ip, bits, _ := strings.Cut(inet, "/")
-		p, _ := strconv.Atoi(bits)
-		addrs = append(addrs, map[string]any{"ip-address": ip, "ip-address-type": "inet", "prefix": p})
-	}
-	if inet6 != "" {
-		e["inet6"] = inet6
-		ip, bits, _ := strings.Cut(inet6, "/")
-		p, _ := strconv.Atoi(bits)
-		addrs = append(addrs, map[string]any{"ip-address": ip, "ip-address-type": "inet6", "prefix": p})
-	}
-	e["ip-addresses"] = addrs
-	return e
 }

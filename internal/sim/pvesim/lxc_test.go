@@ -41,6 +41,9 @@ func TestContainerLifecycle(t *testing.T) {
 		t.Errorf("during create: %+v", d)
 	}
 	mustOK(t, task, nil)
+	if tk := waitSimTask(t, s, "vzstart", 500); tk.ExitStatus != "OK" {
+		t.Fatalf("vzstart = %+v", tk)
+	}
 
 	ct, err := n.Container(cx, 500)
 	if err != nil {
@@ -53,10 +56,11 @@ func TestContainerLifecycle(t *testing.T) {
 	if !strings.Contains(cc.Nets["net0"], "hwaddr="+mac) || !strings.HasPrefix(cc.RootFS, "local-lvm:vm-500-disk-0,size=8G") {
 		t.Errorf("net0 %q rootfs %q", cc.Nets["net0"], cc.RootFS)
 	}
-	ifaces, err := ct.Interfaces(cx)
-	if err != nil || len(ifaces) != 2 {
-		t.Fatalf("Interfaces = %+v, %v", ifaces, err)
-	}
+	var ifaces proxmox.ContainerInterfaces
+	eventually(t, "CT 500's DHCP lease", func() bool {
+		ifaces, err = ct.Interfaces(cx)
+		return err == nil && len(ifaces) == 2 && ifaces[1].Inet != ""
+	})
 	if ifaces[1].Name != "eth0" || ifaces[1].HWAddr != strings.ToLower(mac) || ifaces[1].Inet != "10.10.0.77/24" {
 		t.Errorf("eth0 = %+v", ifaces[1])
 	}
@@ -81,8 +85,8 @@ func TestContainerLifecycle(t *testing.T) {
 	mustOK(t, task, err)
 	task, err = ct.Shutdown(cx, false, 30)
 	mustOK(t, task, err)
-	if _, err := ct.Interfaces(cx); err == nil || err.Error() != "500 CT 500 not running" {
-		t.Errorf("interfaces of stopped CT: %v", err)
+	if ifaces, err := ct.Interfaces(cx); err != nil || len(ifaces) != 0 {
+		t.Errorf("interfaces of stopped CT: %+v, %v", ifaces, err)
 	}
 	task, err = ct.Snapshot("before").Rollback(cx, true)
 	mustOK(t, task, err)

@@ -127,6 +127,7 @@ func (s *Server) registerRoutes() {
 	r.add("GET", "/nodes/{node}/storage", s.getNodeStorages)
 	r.add("GET", "/nodes/{node}/storage/{storage}/status", s.getStorageStatus)
 	r.add("GET", "/nodes/{node}/storage/{storage}/content", s.getStorageContent)
+	r.add("POST", "/nodes/{node}/storage/{storage}/oci-registry-pull", s.pullOCIImage)
 
 	r.add("GET", "/pools", s.getPools)
 	r.add("POST", "/pools", s.createPool)

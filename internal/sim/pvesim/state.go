@@ -67,6 +67,17 @@ type storage struct {
 	lockSlot  chan struct{} // storage-lock slots; nil means unlimited
 }
 
+// fileBased reports whether the storage keeps volumes as files under a
+// path (Proxmox's $scfg->{path}), as dir, NFS, CIFS, CephFS and
+// GlusterFS storages do.
+func (st *storage) fileBased() bool {
+	switch st.typ {
+	case "dir", "nfs", "cifs", "cephfs", "glusterfs", "btrfs":
+		return true
+	}
+	return false
+}
+
 // hasContent reports whether the storage accepts the content type.
 func (st *storage) hasContent(c string) bool {
 	for _, x := range st.content {
@@ -87,6 +98,7 @@ type volume struct {
 	vmid    int
 	base    string // base volume name of a linked clone
 	ctime   int64
+	oci     bool // a vztmpl pulled from an OCI registry (an OCI archive)
 }
 
 // guest is a QEMU VM or LXC container. conf holds the config file's keys
@@ -164,38 +176,6 @@ type bridge struct {
 	end     netip.Addr
 	leases  map[string]netip.Addr // MAC (upper case) → address
 	taken   map[netip.Addr]string
-}
-
-// lease returns the address the bridge's DHCP server gives mac, allocating
-// the lowest free address of the range on first use.
-func (b *bridge) lease(mac string) (netip.Addr, bool) {
-	if ip, ok := b.leases[mac]; ok {
-		return ip, true
-	}
-	for ip := b.start; ip.IsValid() && b.prefix.Contains(ip); ip = ip.Next() {
-		if b.end.IsValid() && b.end.Less(ip) {
-			break
-		}
-		if _, used := b.taken[ip]; used {
-			continue
-		}
-		b.leases[mac] = ip
-		b.taken[ip] = mac
-		return ip, true
-	}
-	return netip.Addr{}, false
-}
-
-// pin fixes mac's lease to ip, replacing any earlier lease of either.
-func (b *bridge) pin(mac string, ip netip.Addr) {
-	if old, ok := b.leases[mac]; ok {
-		delete(b.taken, old)
-	}
-	if other, ok := b.taken[ip]; ok {
-		delete(b.leases, other)
-	}
-	b.leases[mac] = ip
-	b.taken[ip] = mac
 }
 
 // storageKey names a storage as seen from a node: shared storages by ID,

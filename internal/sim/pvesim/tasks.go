@@ -84,7 +84,7 @@ func decodeUPID(upid string) (decodedUPID, bool) {
 
 // startTask registers a task on its node and runs work in the background.
 // The caller holds Server.mu. The task ends OK when work returns nil and with
-// the error's text as exit status otherwise; TaskFailureRate may fail it
+// the error's text as exit status otherwise; TaskFailureRate(s) may fail it
 // before work runs.
 func (s *Server) startTask(spec taskSpec, work func(r *taskRun) error) *task {
 	n := s.st.nodes[spec.node]
@@ -104,7 +104,7 @@ func (s *Server) startTask(spec taskSpec, work func(r *taskRun) error) *task {
 	if n.running[t.typ] > n.maxRunning[t.typ] {
 		n.maxRunning[t.typ] = n.running[t.typ]
 	}
-	failInjected, _ := s.dice.hit(s.faults.TaskFailureRate, "task", t.typ+":"+t.id)
+	failInjected, _ := s.dice.hit(s.faults.taskFailureRate(t.typ), "task", t.typ+":"+t.id)
 	s.tasksWG.Add(1)
 	go func() {
 		defer s.tasksWG.Done()
