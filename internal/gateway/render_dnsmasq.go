@@ -13,7 +13,7 @@ import (
 // container needs a reload, not a restart. s must be valid.
 func renderDnsmasq(s Snapshot, o DnsmasqOptions) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# dnsmasq for site %s, rendered by Labforge; changes are overwritten.\n", s.Site)
+	fmt.Fprintf(&b, "# dnsmasq for site %s, rendered by Labforge, edits are overwritten.\n", s.Site)
 	if o.Port != 0 {
 		fmt.Fprintf(&b, "port=%d\n", o.Port)
 	}

@@ -13,7 +13,7 @@ import (
 func renderNginx(s Snapshot, o NginxOptions) string {
 	c := s.canonical()
 	var b strings.Builder
-	fmt.Fprintf(&b, "# NGINX for site %s, rendered by Labforge; changes are overwritten.\n", s.Site)
+	fmt.Fprintf(&b, "# NGINX for site %s, rendered by Labforge, edits are overwritten.\n", s.Site)
 	if o.StreamModule != "" {
 		fmt.Fprintf(&b, "load_module %s;\n", o.StreamModule)
 	}
