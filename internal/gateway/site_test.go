@@ -1,0 +1,229 @@
+package gateway
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// containerIP stands for the container: backends listen there, NGINX and
+// dnsmasq on 127.0.0.1 stand for the gateway.
+const containerIP = "127.0.0.2"
+
+// testSite is a gateway on loopback: its applier, the ports NGINX and
+// dnsmasq listen on, and the backends of one container "web".
+type testSite struct {
+	dir     string
+	cfg     Config
+	applier *Applier
+	snap    Snapshot
+	certPEM []byte
+
+	httpPort, tlsPort, dnsPort, tcpPort, udpPort int
+}
+
+// newTestSite starts the backends of container "web" (an HTTP server that
+// also accepts WebSocket upgrades, a TCP and a UDP echo) on containerIP and
+// returns a site whose snapshot publishes them. Nothing is applied yet.
+func newTestSite(t *testing.T) *testSite {
+	t.Helper()
+	requireTools(t)
+	dir := t.TempDir()
+	s := &testSite{dir: dir,
+		httpPort: freePort(t, "127.0.0.1"), tlsPort: freePort(t, "127.0.0.1"), dnsPort: freePort(t, "127.0.0.1"),
+		tcpPort: freePort(t, "127.0.0.1"), udpPort: freePort(t, "127.0.0.1"),
+	}
+	s.certPEM = writeTestCert(t, dir, "apps.test")
+	web := startHTTPBackend(t)
+	s.snap = Snapshot{
+		Site: "test", CIDR: "127.0.0.0/24", Gateway: "127.0.0.1", DHCPStart: "127.0.0.100", DHCPEnd: "127.0.0.200",
+		InternalDomain:  "lab.test",
+		ExternalDomains: []ExternalDomain{{Name: "apps.test", CertPath: filepath.Join(dir, "tls.crt"), KeyPath: filepath.Join(dir, "tls.key")}},
+		Containers: []Container{{Hostname: "web", MAC: "BC:24:11:00:00:01", IPv4: containerIP, Services: []Service{
+			{Kind: KindHTTP, Host: "web.apps.test", Port: web, Scheme: "http"},
+			{Kind: KindTCP, Port: startTCPEcho(t), ExternalPort: s.tcpPort},
+			{Kind: KindUDP, Port: startUDPEcho(t), ExternalPort: s.udpPort},
+		}}},
+	}
+	user := ""
+	if os.Geteuid() == 0 {
+		user = "root" // workers must reach the test's private temp directory
+	}
+	s.cfg = Config{
+		NginxConf: filepath.Join(dir, "nginx.conf"), DnsmasqConf: filepath.Join(dir, "dnsmasq.conf"),
+		Nginx: NginxOptions{Prefix: dir, StreamModule: streamModule, User: user,
+			HTTPListen:    "127.0.0.1:" + strconv.Itoa(s.httpPort),
+			TLSListen:     "127.0.0.1:" + strconv.Itoa(s.tlsPort),
+			StreamAddress: "127.0.0.1"},
+		Dnsmasq: DnsmasqOptions{ListenAddress: "127.0.0.1", Port: s.dnsPort,
+			HostsFile: filepath.Join(dir, "hosts"), DHCPHostsFile: filepath.Join(dir, "dhcp-hosts")},
+		DnsmasqPidFile: filepath.Join(dir, "dnsmasq.pid"),
+		Logger:         slog.New(slog.NewTextHandler(t.Output(), nil)),
+	}
+	s.applier = s.newApplier(t)
+	return s
+}
+
+// newApplier returns an Applier for the site's current cfg.
+func (s *testSite) newApplier(t *testing.T) *Applier {
+	t.Helper()
+	a, err := New(s.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// startNginx runs NGINX on the files in place until the test ends.
+func (s *testSite) startNginx(t *testing.T) {
+	t.Helper()
+	startProcess(t, s.cfg.NginxPidFile(), "nginx", "-p", s.dir, "-c", s.cfg.NginxConf, "-g", "daemon off;")
+	waitFor(testContext(t, 10*time.Second), t, "nginx to listen", func() bool {
+		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(s.httpPort))
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+}
+
+// startDnsmasq runs dnsmasq as a DNS server only on the files in place
+// until the test ends.
+func (s *testSite) startDnsmasq(t *testing.T) {
+	t.Helper()
+	args := []string{"--keep-in-foreground", "--conf-file=" + s.cfg.DnsmasqConf, "--pid-file=" + s.cfg.DnsmasqPidFile, "--log-facility=-"}
+	if os.Geteuid() == 0 {
+		args = append(args, "--user=root") // re-reading the hosts file in the test's private directory
+	}
+	startProcess(t, s.cfg.DnsmasqPidFile, "dnsmasq", args...)
+}
+
+// startHTTPBackend serves "hello from web" with the forwarded headers, and
+// answers a WebSocket upgrade by echoing what the client sends.
+func startHTTPBackend(t *testing.T) int {
+	l, err := net.Listen("tcp", containerIP+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") == "websocket" {
+			hijackEcho(w, r)
+			return
+		}
+		fmt.Fprintf(w, "hello from web host=%s xfh=%s xfp=%s xff=%s",
+			r.Host, r.Header.Get("X-Forwarded-Host"), r.Header.Get("X-Forwarded-Proto"), r.Header.Get("X-Forwarded-For"))
+	}))
+	srv.Listener.Close()
+	srv.Listener = l
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// hijackEcho completes a WebSocket-style upgrade when the proxy passed the
+// Upgrade and Connection headers, then echoes raw bytes.
+func hijackEcho(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Connection") != "upgrade" {
+		http.Error(w, "Connection header not passed: "+r.Header.Get("Connection"), http.StatusBadRequest)
+		return
+	}
+	conn, rw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	rw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+	rw.Flush()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	io.Copy(conn, rw)
+}
+
+// startTCPEcho echoes every TCP connection on containerIP.
+func startTCPEcho(t *testing.T) int {
+	l, err := net.Listen("tcp", containerIP+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(10 * time.Second))
+				io.Copy(c, c)
+			}()
+		}
+	}()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// startUDPEcho echoes every UDP datagram on containerIP.
+func startUDPEcho(t *testing.T) int {
+	pc, err := net.ListenPacket("udp", containerIP+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			n, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			pc.WriteTo(buf[:n], from)
+		}
+	}()
+	return pc.LocalAddr().(*net.UDPAddr).Port
+}
+
+// writeTestCert writes a self-signed certificate for domain and *.domain to
+// dir/tls.crt and dir/tls.key and returns the certificate PEM.
+func writeTestCert(t *testing.T, dir, domain string) []byte {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: domain},
+		DNSNames:  []string{domain, "*." + domain},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA: true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	if err := os.WriteFile(filepath.Join(dir, "tls.crt"), certPEM, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tls.key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certPEM
+}
