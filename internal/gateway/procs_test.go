@@ -17,26 +17,45 @@ import (
 // streamModule is where Debian's libnginx-mod-stream installs the module.
 const streamModule = "/usr/lib/nginx/modules/ngx_stream_module.so"
 
+// tools are the absolute paths of the programs the tests run.
+type tools struct{ nginx, dnsmasq string }
+
+// findTool looks for a program on PATH, then in /usr/sbin, where Debian
+// installs nginx and dnsmasq and which a non-root PATH often lacks.
+func findTool(name string) (string, error) {
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	return exec.LookPath(filepath.Join("/usr/sbin", name))
+}
+
 // requireTools skips the test when nginx, dnsmasq or the stream module is
 // missing, except under CI (CI set), which installs them (.ci/run).
-func requireTools(t *testing.T) {
+func requireTools(t *testing.T) tools {
 	t.Helper()
 	var missing []string
-	for _, bin := range []string{"nginx", "dnsmasq"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			missing = append(missing, bin)
+	var found tools
+	for _, tool := range []struct {
+		name string
+		dst  *string
+	}{{"nginx", &found.nginx}, {"dnsmasq", &found.dnsmasq}} {
+		p, err := findTool(tool.name)
+		if err != nil {
+			missing = append(missing, tool.name)
 		}
+		*tool.dst = p
 	}
 	if _, err := os.Stat(streamModule); err != nil {
 		missing = append(missing, streamModule)
 	}
 	if len(missing) == 0 {
-		return
+		return found
 	}
 	if os.Getenv("CI") != "" {
 		t.Fatalf("CI must have nginx and dnsmasq (apt-get install nginx-light libnginx-mod-stream dnsmasq-base); missing %v", missing)
 	}
 	t.Skipf("skipping: %v not installed (apt-get install nginx-light libnginx-mod-stream dnsmasq-base)", missing)
+	return tools{}
 }
 
 // testContext is a context that ends with the test or after d.

@@ -33,6 +33,7 @@ type testSite struct {
 	applier *Applier
 	snap    Snapshot
 	certPEM []byte
+	bins    tools
 
 	httpPort, tlsPort, dnsPort, tcpPort, udpPort int
 }
@@ -42,9 +43,9 @@ type testSite struct {
 // returns a site whose snapshot publishes them. Nothing is applied yet.
 func newTestSite(t *testing.T) *testSite {
 	t.Helper()
-	requireTools(t)
+	bins := requireTools(t)
 	dir := t.TempDir()
-	s := &testSite{dir: dir,
+	s := &testSite{dir: dir, bins: bins,
 		httpPort: freePort(t, "127.0.0.1"), tlsPort: freePort(t, "127.0.0.1"), dnsPort: freePort(t, "127.0.0.1"),
 		tcpPort: freePort(t, "127.0.0.1"), udpPort: freePort(t, "127.0.0.1"),
 	}
@@ -72,6 +73,7 @@ func newTestSite(t *testing.T) *testSite {
 			StreamAddress: "127.0.0.1"},
 		Dnsmasq: DnsmasqOptions{ListenAddress: "127.0.0.1", Port: s.dnsPort,
 			HostsFile: filepath.Join(dir, "hosts"), DHCPHostsFile: filepath.Join(dir, "dhcp-hosts")},
+		NginxBin: bins.nginx, DnsmasqBin: bins.dnsmasq,
 		DnsmasqPidFile: filepath.Join(dir, "dnsmasq.pid"),
 		Logger:         slog.New(slog.NewTextHandler(t.Output(), nil)),
 	}
@@ -92,7 +94,7 @@ func (s *testSite) newApplier(t *testing.T) *Applier {
 // startNginx runs NGINX on the files in place until the test ends.
 func (s *testSite) startNginx(t *testing.T) {
 	t.Helper()
-	startProcess(t, s.cfg.NginxPidFile(), "nginx", "-p", s.dir, "-c", s.cfg.NginxConf, "-g", "daemon off;")
+	startProcess(t, s.cfg.NginxPidFile(), s.bins.nginx, "-p", s.dir, "-c", s.cfg.NginxConf, "-g", "daemon off;")
 	waitFor(testContext(t, 10*time.Second), t, "nginx to listen", func() bool {
 		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(s.httpPort))
 		if err == nil {
@@ -110,7 +112,7 @@ func (s *testSite) startDnsmasq(t *testing.T) {
 	if os.Geteuid() == 0 {
 		args = append(args, "--user=root") // re-reading the hosts file in the test's private directory
 	}
-	startProcess(t, s.cfg.DnsmasqPidFile, "dnsmasq", args...)
+	startProcess(t, s.cfg.DnsmasqPidFile, s.bins.dnsmasq, args...)
 }
 
 // startHTTPBackend serves "hello from web" with the forwarded headers, and
