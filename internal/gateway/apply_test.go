@@ -2,9 +2,11 @@ package gateway
 
 import (
 	"errors"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +107,38 @@ func TestApplyRejectsAnInvalidSnapshotWithoutWriting(t *testing.T) {
 	}
 	if _, err := os.Stat(s.cfg.NginxConf); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("an invalid snapshot wrote %s", s.cfg.NginxConf)
+	}
+}
+
+func TestApplyRollsBackWhenNginxCannotReload(t *testing.T) {
+	s := newTestSite(t)
+	ctx := testContext(t, 20*time.Second)
+	if _, err := s.applier.Apply(ctx, s.snap); err != nil {
+		t.Fatal(err)
+	}
+	s.startNginx(t)
+	before, _ := os.ReadFile(s.cfg.NginxConf)
+
+	// nginx -t does not bind, so only the reload finds the port taken.
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	busy := s.snap
+	busy.Containers = []Container{s.snap.Containers[0]}
+	busy.Containers[0].Services = append(slices.Clone(s.snap.Containers[0].Services),
+		Service{Kind: KindTCP, Port: 22, ExternalPort: taken.Addr().(*net.TCPAddr).Port})
+
+	_, err = s.applier.Apply(ctx, busy)
+	var te *ToolError
+	if !errors.As(err, &te) || te.Tool != "nginx" || te.Step != "reload" || !strings.Contains(err.Error(), "Address already in use") {
+		t.Fatalf("Apply(busy port) = %v, want nginx's reload failure", err)
+	}
+	if after, _ := os.ReadFile(s.cfg.NginxConf); string(after) != string(before) {
+		t.Fatal("the previous NGINX file was not restored")
+	}
+	if code, body := s.get(t, "web.apps.test"); code != http.StatusOK {
+		t.Fatalf("old config stopped serving: %d %q", code, body)
 	}
 }

@@ -29,7 +29,7 @@ type Config struct {
 	// SIGHUP to re-read the hosts files. Empty: dnsmasq is never reloaded.
 	DnsmasqPidFile string
 
-	CommandTimeout time.Duration // per tool run; default 30s
+	CommandTimeout time.Duration // per tool run, and for NGINX to report a reload; default 30s
 	Logger         *slog.Logger  // default slog.Default()
 	Now            func() time.Time
 }
@@ -83,5 +83,9 @@ func (c Config) validate() error {
 	return errors.Join(errs...)
 }
 
+// NginxErrorLog is where the rendered configuration makes NGINX log; it
+// is logged at notice level so that a reload's outcome can be read there.
+func (c Config) NginxErrorLog() string { return filepath.Join(c.Nginx.Prefix, nginxErrorLogName) }
+
 // NginxPidFile is where the rendered configuration makes NGINX keep its pid.
-func (c Config) NginxPidFile() string { return filepath.Join(c.Nginx.Prefix, "nginx.pid") }
+func (c Config) NginxPidFile() string { return filepath.Join(c.Nginx.Prefix, nginxPidName) }

@@ -53,7 +53,7 @@ var (
 		`|(load_module|user|worker_processes|pid|access_log|[a-z_]+_temp_path|client_max_body_size|server_names_hash_bucket_size` +
 		`|worker_connections|server_name|return|proxy_pass|proxy_http_version|proxy_buffering|proxy_request_buffering` +
 		`|proxy_read_timeout|ssl_certificate|ssl_certificate_key|ssl_reject_handshake|default) ` + tok + `;` +
-		`|error_log ` + tok + ` warn;|'' close;` +
+		`|error_log ` + tok + ` notice;|'' close;` +
 		`|listen ` + tok + `( ssl)?( default_server)?;|listen ` + tok + ` udp;` +
 		`|proxy_set_header [A-Za-z-]+ \$[a-z_]+;` +
 		`)$`)

@@ -6,6 +6,13 @@ import (
 	"strings"
 )
 
+// File names inside NginxOptions.Prefix that the rendered configuration
+// gives NGINX, and the Applier reads.
+const (
+	nginxPidName      = "nginx.pid"
+	nginxErrorLogName = "error.log"
+)
+
 // renderNginx renders NGINX's whole configuration: the main context with
 // every path inside o.Prefix, an http block with one server per HTTP
 // service and a 404 default server, and a stream block with one server per
@@ -21,7 +28,7 @@ func renderNginx(s Snapshot, o NginxOptions) string {
 		fmt.Fprintf(&b, "user %s;\n", o.User)
 	}
 	p := func(name string) string { return filepath.Join(o.Prefix, name) }
-	fmt.Fprintf(&b, "worker_processes 1;\npid %s;\nerror_log %s warn;\n", p("nginx.pid"), p("error.log"))
+	fmt.Fprintf(&b, "worker_processes 1;\npid %s;\nerror_log %s notice;\n", p(nginxPidName), p(nginxErrorLogName))
 	b.WriteString("events {\n    worker_connections 1024;\n}\n\n")
 	renderHTTP(&b, c, o, p)
 	renderStream(&b, c, o)
