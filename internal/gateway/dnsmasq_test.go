@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,4 +60,34 @@ func TestDnsmasqAnswersContainerNamesAndPicksUpNewOnes(t *testing.T) {
 		ips, err := s.lookupA(t, "db.lab.test")
 		return err == nil && len(ips) == 1 && ips[0] == "127.0.0.3"
 	})
+}
+
+func TestDnsmasqAcceptsTheDHCPPart(t *testing.T) {
+	s := newTestSite(t)
+	s.cfg.Dnsmasq.DHCP = true
+	s.applier = s.newApplier(t)
+	if _, err := s.applier.Apply(testContext(t, 20*time.Second), s.snap); err != nil {
+		t.Fatalf("dnsmasq --test on the DHCP settings: %v", err)
+	}
+	leases, err := os.ReadFile(s.cfg.Dnsmasq.DHCPHostsFile)
+	if err != nil || !strings.Contains(string(leases), "BC:24:11:00:00:01,127.0.0.2,web\n") {
+		t.Fatalf("static leases: %q, %v", leases, err)
+	}
+}
+
+func TestDnsmasqSiteSettingsChangeAsksForARestart(t *testing.T) {
+	s := newTestSite(t)
+	ctx := testContext(t, 20*time.Second)
+	if _, err := s.applier.Apply(ctx, s.snap); err != nil {
+		t.Fatal(err)
+	}
+	s.startDnsmasq(t)
+	s.snap.DNSForwarders = []string{"192.0.2.53"}
+	res, err := s.applier.Apply(ctx, s.snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Changed || !res.DnsmasqRestartNeeded {
+		t.Fatalf("new forwarders: %+v, want a change that asks for a dnsmasq restart", res)
+	}
 }
