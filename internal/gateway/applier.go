@@ -7,16 +7,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
+	"slices"
 	"time"
 )
 
 // Applier renders snapshots into the gateway host's files and makes NGINX
 // and dnsmasq serve them. Its methods are safe for concurrent use; applies
-// run one at a time.
+// run one at a time, and one waiting for its turn gives up when its context
+// ends.
 type Applier struct {
-	cfg Config
-	mu  sync.Mutex
+	cfg  Config
+	turn chan struct{} // holds a token while an apply runs
 }
 
 // Result is the outcome of an Apply.
@@ -37,7 +38,7 @@ func New(cfg Config) (*Applier, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Applier{cfg: cfg}, nil
+	return &Applier{cfg: cfg, turn: make(chan struct{}, 1)}, nil
 }
 
 // Apply makes the gateway serve s. When s (rendered with the same options)
@@ -54,8 +55,12 @@ func (a *Applier) Apply(ctx context.Context, s Snapshot) (Result, error) {
 	}
 	hash, filesHash := s.Hash(), files.hash()
 
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	select {
+	case a.turn <- struct{}{}:
+		defer func() { <-a.turn }()
+	case <-ctx.Done():
+		return Result{}, fmt.Errorf("waiting for another gateway apply: %w", ctx.Err())
+	}
 	log := a.cfg.Logger.With("site", s.Site, "hash", hash)
 
 	prev, err := loadState(a.cfg.StateFile)
@@ -76,7 +81,7 @@ func (a *Applier) Apply(ctx context.Context, s Snapshot) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	dnsmasqMainChanged := !old[1].existed || string(old[1].data) != files.DnsmasqConf
+	prevDnsmasq := old[slices.IndexFunc(old, func(f saved) bool { return f.path == a.cfg.DnsmasqConf })]
 
 	if err := a.install(ctx, targets); err != nil {
 		return Result{}, a.rollback(ctx, log, old, false, err)
@@ -85,7 +90,8 @@ func (a *Applier) Apply(ctx context.Context, s Snapshot) (Result, error) {
 		return Result{}, a.rollback(ctx, log, old, true, err)
 	}
 	res := Result{Hash: hash, AppliedAt: a.cfg.Now().UTC(), Changed: true}
-	res.DnsmasqRestartNeeded = dnsmasqMainChanged && runningPid(a.cfg.DnsmasqPidFile) != 0 && old[1].existed
+	res.DnsmasqRestartNeeded = prevDnsmasq.existed && string(prevDnsmasq.data) != files.DnsmasqConf &&
+		runningPid(a.cfg.DnsmasqPidFile) != 0
 	if res.DnsmasqRestartNeeded {
 		log.Warn("dnsmasq main file changed; site-wide DNS and DHCP settings take effect when dnsmasq restarts")
 	}
@@ -137,6 +143,9 @@ func (a *Applier) test(ctx context.Context) error {
 // when they had been reloaded, and returns cause with any restore failure.
 func (a *Applier) rollback(ctx context.Context, log *slog.Logger, old []saved, reloaded bool, cause error) error {
 	log.Warn("gateway apply failed; restoring the previous configuration", "err", cause)
+	// Put the old configuration back even when ctx has ended; every tool
+	// run stays bounded by CommandTimeout.
+	ctx = context.WithoutCancel(ctx)
 	if err := restoreFiles(old); err != nil {
 		return errors.Join(cause, fmt.Errorf("restore previous gateway files: %w", err))
 	}
