@@ -142,3 +142,32 @@ func TestApplyRollsBackWhenNginxCannotReload(t *testing.T) {
 		t.Fatalf("old config stopped serving: %d %q", code, body)
 	}
 }
+
+func TestApplyAcceptsTheLongestHostName(t *testing.T) {
+	s := newTestSite(t)
+	label := strings.Repeat("a", 63)
+	long := label + "." + label + "." + label + "." + strings.Repeat("b", 51) + ".apps.test" // 253 characters
+	s.snap.Containers[0].Services[0].Host = long
+	if err := s.snap.Validate(); err != nil {
+		t.Fatalf("%d-character host name rejected: %v", len(long), err)
+	}
+	if _, err := s.applier.Apply(testContext(t, 20*time.Second), s.snap); err != nil {
+		t.Fatalf("nginx rejected a %d-character host name: %v", len(long), err)
+	}
+}
+
+func TestApplyFirstFailureLeavesNoFiles(t *testing.T) {
+	s := newTestSite(t)
+	s.cfg.DnsmasqTestArgs = []string{"--test", "--conf-file={conf}", "--dhcp-range=not-an-address"}
+	s.applier = s.newApplier(t)
+	_, err := s.applier.Apply(testContext(t, 20*time.Second), s.snap)
+	var te *ToolError
+	if !errors.As(err, &te) || te.Tool != "dnsmasq" || !strings.Contains(te.Output, "bad dhcp-range") {
+		t.Fatalf("Apply = %v, want dnsmasq's test failure with its message", err)
+	}
+	for _, p := range []string{s.cfg.NginxConf, s.cfg.DnsmasqConf, s.cfg.Dnsmasq.HostsFile, s.cfg.Dnsmasq.DHCPHostsFile} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s was left behind by a failed first apply", p)
+		}
+	}
+}

@@ -50,7 +50,7 @@ var (
 		`|# ` + tok + ` -> container ` + tok + `( port [0-9]+)?` +
 		`|# (NGINX for site|Unknown host names)[^;{}]*` +
 		`|(events|http|stream|server|location /) \{|map \$http_upgrade \$connection_upgrade \{|\}` +
-		`|(load_module|user|worker_processes|pid|access_log|[a-z_]+_temp_path|client_max_body_size|server_names_hash_bucket_size` +
+		`|(load_module|user|worker_processes|pid|access_log|[a-z_]+_temp_path|client_max_body_size|server_names_hash_bucket_size|server_names_hash_max_size` +
 		`|worker_connections|server_name|return|proxy_pass|proxy_http_version|proxy_buffering|proxy_request_buffering` +
 		`|proxy_read_timeout|ssl_certificate|ssl_certificate_key|ssl_reject_handshake|default) ` + tok + `;` +
 		`|error_log ` + tok + ` notice;|'' close;` +

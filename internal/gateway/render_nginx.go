@@ -42,7 +42,7 @@ func renderHTTP(b *strings.Builder, s Snapshot, o NginxOptions, p func(string) s
 		fmt.Fprintf(b, "    %s_temp_path %s;\n", t, p(t+"_temp"))
 	}
 	b.WriteString("    client_max_body_size 10g;\n")
-	b.WriteString("    server_names_hash_bucket_size 128;\n")
+	b.WriteString("    server_names_hash_bucket_size 512;\n    server_names_hash_max_size 8192;\n")
 	b.WriteString("    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        '' close;\n    }\n\n")
 	b.WriteString("    # Unknown host names get 404.\n    server {\n")
 	fmt.Fprintf(b, "        listen %s default_server;\n", o.HTTPListen)
