@@ -133,11 +133,17 @@ func startProcess(t *testing.T, pidFile, bin string, args ...string) {
 		if pid := runningPid(pidFile); pid != 0 && pid != cmd.Process.Pid {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		// SIGTERM first, so NGINX's master stops and reaps its workers.
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 		select {
 		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Errorf("%s did not exit", bin)
+		case <-time.After(3 * time.Second):
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			select {
+			case <-done:
+			case <-time.After(3 * time.Second):
+				t.Errorf("%s did not exit", bin)
+			}
 		}
 		if t.Failed() {
 			t.Logf("%s output:\n%s", filepath.Base(bin), out.String())
