@@ -91,7 +91,7 @@ func (a *Applier) Apply(ctx context.Context, s Snapshot) (Result, error) {
 	}
 	res := Result{Hash: hash, AppliedAt: a.cfg.Now().UTC(), Changed: true}
 	res.DnsmasqRestartNeeded = prevDnsmasq.existed && string(prevDnsmasq.data) != files.DnsmasqConf &&
-		runningPid(a.cfg.DnsmasqPidFile) != 0
+		runningPid(a.cfg.DnsmasqPidFile, "dnsmasq") != 0
 	if res.DnsmasqRestartNeeded {
 		log.Warn("dnsmasq main file changed; site-wide DNS and DHCP settings take effect when dnsmasq restarts")
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -169,5 +170,16 @@ func TestApplyFirstFailureLeavesNoFiles(t *testing.T) {
 		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s was left behind by a failed first apply", p)
 		}
+	}
+}
+
+func TestApplyDoesNotSignalAStalePidFilesProcess(t *testing.T) {
+	s := newTestSite(t)
+	// The test process stands for an unrelated program that took the pid.
+	if err := os.WriteFile(s.cfg.DnsmasqPidFile, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.applier.Apply(testContext(t, 20*time.Second), s.snap); err != nil {
+		t.Fatal(err) // a SIGHUP to this process would have ended the test binary
 	}
 }

@@ -130,7 +130,7 @@ func startProcess(t *testing.T, pidFile, bin string, args ...string) {
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
 	t.Cleanup(func() {
-		if pid := runningPid(pidFile); pid != 0 && pid != cmd.Process.Pid {
+		if pid := runningPid(pidFile, filepath.Base(bin)); pid != 0 && pid != cmd.Process.Pid {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
 		// SIGTERM first, so NGINX's master stops and reaps its workers.
@@ -156,6 +156,6 @@ func startProcess(t *testing.T, pidFile, bin string, args ...string) {
 			t.Fatalf("%s exited: %s", bin, out.String())
 		default:
 		}
-		return runningPid(pidFile) != 0
+		return runningPid(pidFile, filepath.Base(bin)) != 0
 	})
 }

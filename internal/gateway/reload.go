@@ -15,12 +15,12 @@ import (
 // files when it starts.
 func (a *Applier) reload(ctx context.Context) error {
 	c := a.cfg
-	if runningPid(c.NginxPidFile()) != 0 {
+	if runningPid(c.NginxPidFile(), "nginx") != 0 {
 		if err := a.reloadNginx(ctx); err != nil {
 			return err
 		}
 	}
-	if pid := runningPid(c.DnsmasqPidFile); pid != 0 {
+	if pid := runningPid(c.DnsmasqPidFile, "dnsmasq"); pid != 0 {
 		if err := syscall.Kill(pid, syscall.SIGHUP); err != nil {
 			return &ToolError{Tool: "dnsmasq", Step: "reload", Err: fmt.Errorf("SIGHUP to pid %d: %w", pid, err)}
 		}

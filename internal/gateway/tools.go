@@ -56,8 +56,10 @@ func (a *Applier) run(ctx context.Context, tool, step, bin string, args []string
 }
 
 // runningPid returns the pid recorded in pidFile when that process is
-// alive, or 0 when the tool is not running.
-func runningPid(pidFile string) int {
+// alive and, where /proc tells, is the named program; 0 when the tool is
+// not running. Checking the name keeps a stale pid file that now names an
+// unrelated process from getting that process signalled.
+func runningPid(pidFile, name string) int {
 	if pidFile == "" {
 		return 0
 	}
@@ -70,6 +72,9 @@ func runningPid(pidFile string) int {
 		return 0
 	}
 	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return 0
+	}
+	if comm, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm"); err == nil && strings.TrimSpace(string(comm)) != name {
 		return 0
 	}
 	return pid
