@@ -6,7 +6,7 @@ GO       ?= go
 BIN      ?= bin
 # Packages whose tests run under the race detector (the concurrent code);
 # every other package's tests run without it, so no test runs twice.
-RACE_PKGS ?= ./domain/... ./internal/config/... ./internal/auth/... ./internal/pgcluster/... ./store ./store/storetest ./internal/sim/... ./internal/proxmox/... \
+RACE_PKGS ?= ./domain/... ./internal/config/... ./internal/auth/... ./internal/pgcluster/... ./internal/gateway ./store ./store/storetest ./internal/sim/... ./internal/proxmox/... \
 	./activities ./workflows ./internal/app
 # The API's tests that run under the race detector: the end-to-end ones
 # (forty clones at once, faults, a worker stopped mid-clone) and the

@@ -12,6 +12,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.10.0
 	github.com/luthermonson/go-proxmox v0.8.0
+	github.com/miekg/dns v1.1.73
 	github.com/pressly/goose/v3 v3.26.0
 	github.com/prometheus/client_golang v1.21.0
 	github.com/sony/gobreaker/v2 v2.3.0
