@@ -59,7 +59,8 @@ func (a *Inventory) ImportClusterNodes(ctx context.Context, in ImportNodesInput)
 	return out, nil
 }
 
-// importNode registers node name of entry's cluster with entry's settings.
+// importNode registers node name of entry's cluster with entry's settings;
+// a new node also takes entry's site.
 func (a *Inventory) importNode(ctx context.Context, entry *domain.Node, name string) NodeImport {
 	res := NodeImport{Name: name}
 	n := *entry
@@ -67,7 +68,9 @@ func (a *Inventory) importNode(ctx context.Context, entry *domain.Node, name str
 	existing, err := a.Nodes.FindNodeByName(ctx, entry.Cluster, name)
 	switch {
 	case err == nil:
-		n.ID, res.Action = existing.ID, "updated"
+		// A known node keeps its site: the site is not a connection
+		// setting the entry node shares.
+		n.ID, n.SiteID, res.Action = existing.ID, existing.SiteID, "updated"
 		err = a.Nodes.UpdateNode(ctx, &n)
 	case domain.IsKind(err, domain.KindNotFound):
 		res.Action = "created"

@@ -110,3 +110,22 @@ func newList[T any](items []T, next string) listBody[T] {
 	}
 	return listBody[T]{Items: items, NextCursor: next}
 }
+
+// nullable is a string field of a PATCH request that tells an absent
+// field (Set false: keep the stored value) from null (Set, Value nil:
+// clear it).
+type nullable struct {
+	Set   bool
+	Value *string
+}
+
+// UnmarshalJSON implements json.Unmarshaler; it runs only when the field
+// is present.
+func (n *nullable) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	if string(b) == "null" {
+		n.Value = nil
+		return nil
+	}
+	return json.Unmarshal(b, &n.Value)
+}

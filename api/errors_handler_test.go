@@ -66,6 +66,8 @@ var (
 	routeTplID  = uuid.MustParse("0c7a1c0e-3333-4b7e-9c1e-2f6a8e1d0003")
 	routeUserID = uuid.MustParse("0c7a1c0e-4444-4b7e-9c1e-2f6a8e1d0004")
 	routeOpID   = uuid.MustParse("0c7a1c0e-5555-4b7e-9c1e-2f6a8e1d0005")
+	routeSiteID = uuid.MustParse("0c7a1c0e-6666-4b7e-9c1e-2f6a8e1d0006")
+	routeDomID  = uuid.MustParse("0c7a1c0e-7777-4b7e-9c1e-2f6a8e1d0007")
 )
 
 // failingRoutes cover every entity of the API, reads and writes.
@@ -86,6 +88,24 @@ var failingRoutes = []failingRoute{
 		h.nodes.FindNodeFn = finds(domain.ObjectNode, routeNodeID, domain.Node{ID: routeNodeID, Name: "pve1", Cluster: "lab"})
 		h.nodes.DeleteNodeFn = func(context.Context, uuid.UUID) error { return err }
 	}},
+	{"list sites", "GET", "/api/v1/sites", nil, func(h *fakeAPI, err error) {
+		h.sites.ListSitesFn = func(context.Context, domain.Page) ([]domain.Site, string, error) { return nil, "", err }
+	}},
+	{"create site", "POST", "/api/v1/sites", validSiteRequest(), func(h *fakeAPI, err error) {
+		h.sites.CreateSiteFn = func(context.Context, *domain.Site) error { return err }
+	}},
+	{"delete site", "DELETE", "/api/v1/sites/" + routeSiteID.String(), nil, func(h *fakeAPI, err error) {
+		h.sites.FindSiteFn = finds(domain.ObjectSite, routeSiteID, storedSite())
+		h.sites.DeleteSiteFn = func(context.Context, uuid.UUID) error { return err }
+	}},
+	{"get external domain", "GET", "/api/v1/external-domains/" + routeDomID.String(), nil, func(h *fakeAPI, err error) {
+		h.extDomains.FindExternalDomainFn = func(context.Context, uuid.UUID) (*domain.ExternalDomain, error) { return nil, err }
+	}},
+	{"update external domain", "PATCH", "/api/v1/external-domains/" + routeDomID.String(), map[string]any{"key_path": "/etc/ssl/k.pem"},
+		func(h *fakeAPI, err error) {
+			h.extDomains.FindExternalDomainFn = finds(domain.ObjectExternalDomain, routeDomID, storedDomain())
+			h.extDomains.UpdateExternalDomainFn = func(context.Context, *domain.ExternalDomain) error { return err }
+		}},
 	{"list templates", "GET", "/api/v1/templates", nil, func(h *fakeAPI, err error) {
 		h.templates.ListTemplatesFn = func(context.Context, domain.TemplateFilter) ([]domain.VMTemplate, string, error) { return nil, "", err }
 	}},

@@ -52,6 +52,8 @@ type fakeAPI struct {
 	permissions  *mock.PermissionStore
 	operations   *mock.OperationStore
 	nodes        *mock.NodeStore
+	sites        *mock.SiteStore
+	extDomains   *mock.ExternalDomainStore
 	templates    *mock.TemplateStore
 	vms          *mock.VMStore
 	systemEvents *mock.SystemEventLog
@@ -96,6 +98,8 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 		permissions:  &mock.PermissionStore{},
 		operations:   &mock.OperationStore{},
 		nodes:        &mock.NodeStore{},
+		sites:        &mock.SiteStore{},
+		extDomains:   &mock.ExternalDomainStore{},
 		templates:    &mock.TemplateStore{},
 		vms:          &mock.VMStore{},
 		systemEvents: &mock.SystemEventLog{},
@@ -123,7 +127,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	}}
 	h.server = api.New(api.Deps{
 		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: auditLog,
-		Nodes: h.nodes, Templates: h.templates, VMs: h.vms, SystemEvents: h.systemEvents,
+		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms, SystemEvents: h.systemEvents,
 		Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
 		Queues: activities.StandardQueues,
 		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),

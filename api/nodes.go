@@ -24,10 +24,13 @@ type NodeRequest struct {
 	Storages         []string `json:"storages"`
 	Bridge           string   `json:"bridge"`
 	CloneConcurrency int      `json:"clone_concurrency"`
+	// SiteID names the site whose network the node serves, if any.
+	SiteID *string `json:"site_id"`
 }
 
 // UpdateNodeRequest changes the fields it names; an absent or empty
-// token_secret keeps the stored one.
+// token_secret keeps the stored one, a null site_id detaches the node
+// from its site.
 type UpdateNodeRequest struct {
 	Name             *string   `json:"name"`
 	Cluster          *string   `json:"cluster"`
@@ -40,6 +43,7 @@ type UpdateNodeRequest struct {
 	Storages         *[]string `json:"storages"`
 	Bridge           *string   `json:"bridge"`
 	CloneConcurrency *int      `json:"clone_concurrency"`
+	SiteID           nullable  `json:"site_id"`
 }
 
 // ImportNodesRequest registers one node of a cluster (the entry node,
@@ -86,6 +90,15 @@ func (s *Server) listNodes(c *gin.Context) {
 	c.JSON(http.StatusOK, newList(nodes, next))
 }
 
+// nodeSite resolves the site_id of a node request: nil for none, else the
+// id of an existing site or KindInvalid naming site_id.
+func (s *Server) nodeSite(c *gin.Context, raw *string) (*uuid.UUID, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	return s.existingSite(c, *raw)
+}
+
 func (s *Server) createNode(c *gin.Context) {
 	if err := s.authorize(c, domain.TypeRef(domain.ObjectNode), domain.KeyCreate); err != nil {
 		abortWithError(c, err)
@@ -97,10 +110,12 @@ func (s *Server) createNode(c *gin.Context) {
 		return
 	}
 	n, err := nodeFromRequest(&req)
-	if err != nil {
+	siteID, siteErr := s.nodeSite(c, req.SiteID)
+	if err := mergeErrors(err, siteErr); err != nil {
 		abortWithError(c, err)
 		return
 	}
+	n.SiteID = siteID
 	if err := s.nodes.CreateNode(c.Request.Context(), n); err != nil {
 		abortWithError(c, err)
 		return
@@ -132,11 +147,15 @@ func (s *Server) updateNode(c *gin.Context) {
 	}
 	before := *n
 	applyNodeUpdate(n, &req)
+	var siteErr error
+	if req.SiteID.Set {
+		n.SiteID, siteErr = s.nodeSite(c, req.SiteID.Value)
+	}
 	check := *n
 	if req.TokenSecret == nil || *req.TokenSecret == "" {
 		n.TokenSecret = "" // UpdateNode keeps the stored secret
 	}
-	if err := validateNode(&check); err != nil {
+	if err := mergeErrors(validateNode(&check), siteErr); err != nil {
 		abortWithError(c, err)
 		return
 	}
@@ -225,14 +244,19 @@ func (s *Server) importNodes(c *gin.Context) {
 // (cluster, name) is already registered.
 func (s *Server) registerEntryNode(c *gin.Context, req *ImportNodesRequest) (*domain.Node, error) {
 	n, err := nodeFromRequest(req)
-	if err != nil {
+	siteID, siteErr := s.nodeSite(c, req.SiteID)
+	if err := mergeErrors(err, siteErr); err != nil {
 		return nil, err
 	}
+	n.SiteID = siteID
 	ctx := c.Request.Context()
 	existing, err := s.nodes.FindNodeByName(ctx, n.Cluster, n.Name)
 	switch {
 	case err == nil:
 		n.ID = existing.ID
+		if req.SiteID == nil {
+			n.SiteID = existing.SiteID
+		}
 		if err := s.nodes.UpdateNode(ctx, n); err != nil {
 			return nil, err
 		}

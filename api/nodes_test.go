@@ -176,6 +176,26 @@ func TestImportSyncTemplatesAndDriftEvents(t *testing.T) {
 		require.Len(t, nodes.Items, 2)
 	})
 
+	apptest.Step(t, "a new import keeps the nodes' site", func(t *testing.T) {
+		r := s.Do(t, "POST", "/api/v1/sites", admin, validSiteRequest())
+		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+		var site domain.Site
+		r.JSON(t, &site)
+		for _, n := range nodes.Items {
+			r := s.Do(t, "PATCH", "/api/v1/nodes/"+n.ID.String(), admin, map[string]any{"site_id": site.ID.String()})
+			require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		}
+		r = s.Do(t, "POST", "/api/v1/nodes/import", admin, importReq)
+		require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+		op := s.AwaitOperation(t, admin, r.Header.Get("Location"))
+		require.Equal(t, domain.OpCompleted, op.State, op.Error)
+		for _, n := range nodes.Items {
+			var got domain.Node
+			s.Do(t, "GET", "/api/v1/nodes/"+n.ID.String(), admin, nil).JSON(t, &got)
+			require.Equal(t, &site.ID, got.SiteID, "node %s", n.Name)
+		}
+	})
+
 	apptest.Step(t, "sync finds the templates", func(t *testing.T) {
 		var synced workflows.SyncInventoryResult
 		runPeriodic(t, s, "test-sync", workflows.SyncInventoryType, workflows.SyncInventoryInput{}, &synced)

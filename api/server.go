@@ -33,8 +33,11 @@ type Deps struct {
 	Operations  domain.OperationStore
 	Audit       domain.AuditLog
 	Nodes       domain.NodeStore
-	Templates   domain.TemplateStore
-	VMs         domain.VMStore
+	Sites       domain.SiteStore
+	// ExternalDomains keeps the sites' external domains.
+	ExternalDomains domain.ExternalDomainStore
+	Templates       domain.TemplateStore
+	VMs             domain.VMStore
 	// SystemEvents is the system-event log (store/audit).
 	SystemEvents domain.SystemEventLog
 	Temporal     client.Client
@@ -50,20 +53,22 @@ type Deps struct {
 
 // Server is the HTTP API.
 type Server struct {
-	users        domain.UserStore
-	permissions  domain.PermissionStore
-	operations   domain.OperationStore
-	audit        domain.AuditLog
-	nodes        domain.NodeStore
-	templates    domain.TemplateStore
-	vms          domain.VMStore
-	systemEvents domain.SystemEventLog
-	temporal     client.Client
-	tokens       *auth.Tokens
-	readiness    []Check
-	queues       []string
-	logger       *slog.Logger
-	engine       *gin.Engine
+	users           domain.UserStore
+	permissions     domain.PermissionStore
+	operations      domain.OperationStore
+	audit           domain.AuditLog
+	nodes           domain.NodeStore
+	sites           domain.SiteStore
+	externalDomains domain.ExternalDomainStore
+	templates       domain.TemplateStore
+	vms             domain.VMStore
+	systemEvents    domain.SystemEventLog
+	temporal        client.Client
+	tokens          *auth.Tokens
+	readiness       []Check
+	queues          []string
+	logger          *slog.Logger
+	engine          *gin.Engine
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -72,7 +77,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 func New(d Deps) *Server {
 	s := &Server{
 		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
-		nodes: d.Nodes, templates: d.Templates, vms: d.VMs, systemEvents: d.SystemEvents,
+		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, systemEvents: d.SystemEvents,
 		temporal: d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
 	}
 	e := gin.New()
@@ -116,6 +121,16 @@ func New(d Deps) *Server {
 	authed.GET("/nodes/:id", s.getNode)
 	authed.PATCH("/nodes/:id", s.updateNode)
 	authed.DELETE("/nodes/:id", s.deleteNode)
+	authed.GET("/sites", s.listSites)
+	authed.POST("/sites", s.createSite)
+	authed.GET("/sites/:id", s.getSite)
+	authed.PATCH("/sites/:id", s.updateSite)
+	authed.DELETE("/sites/:id", s.deleteSite)
+	authed.GET("/external-domains", s.listExternalDomains)
+	authed.POST("/external-domains", s.createExternalDomain)
+	authed.GET("/external-domains/:id", s.getExternalDomain)
+	authed.PATCH("/external-domains/:id", s.updateExternalDomain)
+	authed.DELETE("/external-domains/:id", s.deleteExternalDomain)
 	authed.GET("/templates", s.listTemplates)
 	authed.GET("/templates/:id", s.getTemplate)
 	authed.GET("/vms", s.listVMs)

@@ -25,24 +25,26 @@ const DefaultCloneConcurrency = 2
 // Node is one Proxmox VE node Labforge talks to, with the API token used for
 // it. TokenSecret never leaves the server: it is not serialised.
 type Node struct {
-	ID               uuid.UUID  `json:"id"`
-	Name             string     `json:"name"`
-	Cluster          string     `json:"cluster"`
-	Endpoint         string     `json:"endpoint"`
-	TokenID          string     `json:"token_id"`
-	TokenSecret      string     `json:"-"`
-	TLSFingerprint   string     `json:"tls_fingerprint,omitempty"`
-	TLSCAFile        string     `json:"tls_ca_file,omitempty"`
-	TLSInsecure      bool       `json:"tls_insecure"`
-	Storages         []string   `json:"storages"`
-	Bridge           string     `json:"bridge"`
-	CloneConcurrency int        `json:"clone_concurrency"`
-	Status           NodeStatus `json:"status"`
-	MaxCPU           int        `json:"max_cpu"`
-	MaxMemoryBytes   int64      `json:"max_memory_bytes"`
-	UsedMemoryBytes  int64      `json:"used_memory_bytes"`
-	SyncedAt         *time.Time `json:"synced_at,omitempty"`
-	CreatedAt        time.Time  `json:"created_at"`
+	ID               uuid.UUID `json:"id"`
+	Name             string    `json:"name"`
+	Cluster          string    `json:"cluster"`
+	Endpoint         string    `json:"endpoint"`
+	TokenID          string    `json:"token_id"`
+	TokenSecret      string    `json:"-"`
+	TLSFingerprint   string    `json:"tls_fingerprint,omitempty"`
+	TLSCAFile        string    `json:"tls_ca_file,omitempty"`
+	TLSInsecure      bool      `json:"tls_insecure"`
+	Storages         []string  `json:"storages"`
+	Bridge           string    `json:"bridge"`
+	CloneConcurrency int       `json:"clone_concurrency"`
+	// SiteID is the site whose network the node serves, if any.
+	SiteID          *uuid.UUID `json:"site_id"`
+	Status          NodeStatus `json:"status"`
+	MaxCPU          int        `json:"max_cpu"`
+	MaxMemoryBytes  int64      `json:"max_memory_bytes"`
+	UsedMemoryBytes int64      `json:"used_memory_bytes"`
+	SyncedAt        *time.Time `json:"synced_at,omitempty"`
+	CreatedAt       time.Time  `json:"created_at"`
 }
 
 // Validate checks the node's connection settings.

@@ -9,18 +9,19 @@ import (
 
 // Object types permissions apply to. ObjectAny matches every type.
 const (
-	ObjectAny         = "*"
-	ObjectUser        = "user"
-	ObjectGroup       = "group"
-	ObjectSite        = "site"
-	ObjectNode        = "node"
-	ObjectTemplate    = "template"
-	ObjectEnvironment = "environment"
-	ObjectEvent       = "event"
-	ObjectVM          = "vm"
-	ObjectContainer   = "container"
-	ObjectOperation   = "operation"
-	ObjectSystem      = "system"
+	ObjectAny            = "*"
+	ObjectUser           = "user"
+	ObjectGroup          = "group"
+	ObjectSite           = "site"
+	ObjectExternalDomain = "external_domain"
+	ObjectNode           = "node"
+	ObjectTemplate       = "template"
+	ObjectEnvironment    = "environment"
+	ObjectEvent          = "event"
+	ObjectVM             = "vm"
+	ObjectContainer      = "container"
+	ObjectOperation      = "operation"
+	ObjectSystem         = "system"
 )
 
 // Key is what a permission allows. The level keys nest —
@@ -165,6 +166,8 @@ var SeedPermissions = []Permission{
 	{ObjectType: ObjectSite, Key: KeyRead, Role: RoleInstructor},
 	{ObjectType: ObjectContainer, Key: KeyCreate, Role: RoleInstructor},
 	{ObjectType: ObjectSite, Key: KeyRead, Role: RoleParticipant},
+	{ObjectType: ObjectExternalDomain, Key: KeyRead, Role: RoleInstructor},
+	{ObjectType: ObjectExternalDomain, Key: KeyRead, Role: RoleParticipant},
 	{ObjectType: ObjectContainer, Key: KeyCreate, Role: RoleParticipant},
 }
 

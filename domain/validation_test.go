@@ -59,19 +59,70 @@ func TestSiteValidate(t *testing.T) {
 	good := domain.Site{
 		Name: "lab-a", CIDR: netip.MustParsePrefix("10.20.0.0/24"), Gateway: netip.MustParseAddr("10.20.0.1"),
 		DHCPStart: netip.MustParseAddr("10.20.0.100"), DHCPEnd: netip.MustParseAddr("10.20.0.200"), InternalDomain: "lab.example.org",
+		ExternalIP: netip.MustParseAddr("192.0.2.10"), ExternalPortFirst: 2000, ExternalPortLast: 2999,
 	}
 	if err := good.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	bad := good
-	bad.Gateway = netip.MustParseAddr("10.30.0.1")
-	bad.DHCPEnd = netip.MustParseAddr("10.20.0.50")
-	bad.InternalDomain = "bad_domain;"
-	f := fieldsOf(t, bad.Validate())
-	for _, field := range []string{"gateway", "dhcp_end", "internal_domain"} {
-		if f[field] == "" {
-			t.Errorf("no message for %s in %v", field, f)
+	for _, tc := range []struct {
+		name   string
+		change func(s *domain.Site)
+		fields []string
+	}{
+		{"gateway outside cidr, range reversed, bad domain", func(s *domain.Site) {
+			s.Gateway = netip.MustParseAddr("10.30.0.1")
+			s.DHCPEnd = netip.MustParseAddr("10.20.0.50")
+			s.InternalDomain = "bad_domain;"
+		}, []string{"gateway_ip", "dhcp_end", "internal_domain"}},
+		{"IPv6 network", func(s *domain.Site) { s.CIDR = netip.MustParsePrefix("fd00::/64") }, []string{"cidr"}},
+		{"gateway inside the DHCP range", func(s *domain.Site) { s.Gateway = netip.MustParseAddr("10.20.0.150") }, []string{"gateway_ip"}},
+		{"gateway is the network address", func(s *domain.Site) { s.Gateway = netip.MustParseAddr("10.20.0.0") }, []string{"gateway_ip"}},
+		{"DHCP range from the network to the broadcast address", func(s *domain.Site) {
+			s.DHCPStart = netip.MustParseAddr("10.20.0.0")
+			s.DHCPEnd = netip.MustParseAddr("10.20.0.255")
+		}, []string{"dhcp_start", "dhcp_end"}},
+		{"bad name", func(s *domain.Site) { s.Name = "Lab A" }, []string{"name"}},
+		{"unspecified forwarder", func(s *domain.Site) { s.DNSForwarders = []netip.Addr{{}} }, []string{"dns_forwarders"}},
+		{"IPv6 external IP", func(s *domain.Site) { s.ExternalIP = netip.MustParseAddr("2001:db8::1") }, []string{"external_ip"}},
+		{"missing external IP", func(s *domain.Site) { s.ExternalIP = netip.Addr{} }, []string{"external_ip"}},
+		{"privileged ports", func(s *domain.Site) { s.ExternalPortFirst = 80 }, []string{"external_port_first"}},
+		{"ports reversed", func(s *domain.Site) { s.ExternalPortFirst, s.ExternalPortLast = 3000, 2999 }, []string{"external_port_last"}},
+		{"port above 65535", func(s *domain.Site) { s.ExternalPortLast = 70000 }, []string{"external_port_last"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := good
+			tc.change(&bad)
+			f := fieldsOf(t, bad.Validate())
+			if len(f) != len(tc.fields) {
+				t.Errorf("fields %v, want exactly %v", f, tc.fields)
+			}
+			for _, field := range tc.fields {
+				if f[field] == "" {
+					t.Errorf("no message for %s in %v", field, f)
+				}
+			}
+		})
+	}
+}
+
+func TestExternalDomainValidateRejectsConfigInjection(t *testing.T) {
+	good := domain.ExternalDomain{Name: "lab.example.org", CertPath: "/etc/ssl/lab/fullchain.pem",
+		KeyPath: "/etc/ssl/lab/privkey.pem", SiteID: uuid.New()}
+	if err := good.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"", "relative.pem", "/etc/ssl/a b.pem", "/etc/ssl/a.pem;", "/etc/ssl/{x}", "/etc/$host",
+		"/etc/ssl/\"a\"", "/etc/ssl/a\n.pem", "/etc/../shadow", "/etc/ssl/", "/etc/ssl/'a'"} {
+		bad := good
+		bad.CertPath, bad.KeyPath = p, p
+		f := fieldsOf(t, bad.Validate())
+		if f["cert_path"] == "" || f["key_path"] == "" || len(f) != 2 {
+			t.Errorf("path %q: fields %v, want cert_path and key_path", p, f)
 		}
+	}
+	bad := domain.ExternalDomain{Name: "Lab.Example.org", CertPath: "/a", KeyPath: "/b"}
+	if f := fieldsOf(t, bad.Validate()); f["name"] == "" || f["site_id"] == "" {
+		t.Errorf("want name and site_id, got %v", f)
 	}
 }
 

@@ -32,7 +32,8 @@ func TestEveryConstraintHasAMessage(t *testing.T) {
 		"users_pkey": true, "permissions_pkey": true, "groups_pkey": true, "sites_pkey": true, "nodes_pkey": true,
 		"vm_templates_pkey": true, "environments_pkey": true, "events_pkey": true, "vms_pkey": true,
 		"containers_pkey": true, "services_pkey": true, "operations_pkey": true, "environment_machines_pkey": true,
-		"nodes_id_cluster_key": true, "containers_site_id_id_key": true,
+		"external_domains_pkey": true,
+		"nodes_id_cluster_key":  true, "containers_site_id_id_key": true,
 		// Clone slots are upserted per holder under an advisory lock.
 		"clone_slots_pkey": true,
 	}

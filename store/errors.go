@@ -35,6 +35,7 @@ var taken = map[string]message{
 	"groups_name_key":                    {"group name %q is already taken", "the group name is already taken"},
 	"group_members_pkey":                 {"user %[2]s is already a member of group %[1]s", "the user is already a member of the group"},
 	"sites_name_key":                     {"site name %q is already taken", "the site name is already taken"},
+	"external_domains_name_key":          {"external domain name %q is already taken", "the external domain name is already taken"},
 	"nodes_cluster_name_key":             {"node %[2]q already exists in cluster %[1]q", "the node already exists in its cluster"},
 	"vm_templates_cluster_vmid_key":      {"VMID %[2]s in cluster %[1]q is already a known template", "the template's VMID is already known"},
 	"environment_machines_name_key":      {"machine name %[2]q is used twice in environment %[1]s", "a machine name is used twice in the environment"},
@@ -50,6 +51,13 @@ var taken = map[string]message{
 	"services_external_hostname_key":     {"host name %[2]q is already used by another service in site %[1]s", "the host name is already used by another service"},
 	"operations_workflow_unfinished_key": {"an operation of workflow %q is already in progress", "an operation of the workflow is already in progress"},
 	"operations_vm_unfinished_key":       {"an operation on VM %s is already in progress", "an operation on the VM is already in progress"},
+}
+
+// takenField names the request field a unique violation is about, for
+// the constraints whose clash the caller fixes by changing one field.
+var takenField = map[string]string{
+	"sites_name_key":            "name",
+	"external_domains_name_key": "name",
 }
 
 // missing: foreign keys violated by an insert or update (KindInvalid).
@@ -75,6 +83,8 @@ var missing = map[string]message{
 	"vms_vmid_fkey":                            {"VMID %[2]s in cluster %[1]q is not allocated to VM %[3]s", "the VMID is not allocated to the VM"},
 	"containers_owner_id_fkey":                 {"owner %s does not exist", "the owner does not exist"},
 	"containers_site_id_fkey":                  {"site %s does not exist", "the site does not exist"},
+	"external_domains_site_id_fkey":            {"site %s does not exist", "the site does not exist"},
+	"nodes_site_id_fkey":                       {"site %s does not exist", "the site does not exist"},
 	"containers_node_id_fkey":                  {"node %s does not exist", "the node does not exist"},
 	"containers_vmid_fkey":                     {"VMID %[2]s in cluster %[1]q is not allocated to container %[3]s", "the VMID is not allocated to the container"},
 	"ip_allocations_container_fkey":            {"container %[2]s does not exist in site %[1]s", "the container does not exist in the site"},
@@ -95,6 +105,8 @@ var referenced = map[string]message{
 	"vms_node_id_fkey":                      {"node %s still hosts VMs", "the node still hosts VMs"},
 	"containers_node_id_fkey":               {"node %s still hosts containers", "the node still hosts containers"},
 	"containers_site_id_fkey":               {"site %s still has containers", "the site still has containers"},
+	"external_domains_site_id_fkey":         {"site %s still has external domains", "the site still has external domains"},
+	"nodes_site_id_fkey":                    {"site %s still has nodes", "the site still has nodes"},
 	"vms_vmid_fkey":                         {"VMID %[2]s in cluster %[1]q is still used by VM %[3]s", "the VMID is still used by a VM"},
 	"containers_vmid_fkey":                  {"VMID %[2]s in cluster %[1]q is still used by container %[3]s", "the VMID is still used by a container"},
 }
@@ -105,6 +117,12 @@ var invalid = map[string][2]string{
 	"users_source_check":                  {"source", "must be one of local, ldap, oidc"},
 	"permissions_one_grantee":             {"grantee", "must name either a user or a role, not both"},
 	"sites_addresses_check":               {"cidr", "must be an IPv4 network holding the gateway and the DHCP range, with dhcp_start not above dhcp_end"},
+	"sites_external_ip_check":             {"external_ip", "must be a single IPv4 address"},
+	"sites_external_ports_check":          {"external_port_first", "must be between 1024 and 65535, not above external_port_last"},
+	"sites_gateway_check":                 {"gateway_ip", "must be outside the DHCP range"},
+	"sites_dhcp_hosts_check":              {"dhcp_start", "the DHCP range must not hold the network or broadcast address"},
+	"external_domains_name_check":         {"name", "must be a lower-case DNS name"},
+	"external_domains_paths_check":        {"cert_path", "must be an absolute path without whitespace, quotes, control characters or ;{}$"},
 	"nodes_clone_concurrency_check":       {"clone_concurrency", "must be between 1 and 64"},
 	"nodes_status_check":                  {"status", "must be one of unknown, online, offline"},
 	"vm_templates_vmid_check":             {"vmid", "must be between 100 and 999999999"},
@@ -164,7 +182,7 @@ func translate(err error, subject string, deleting bool) error {
 	name := pgErr.ConstraintName
 	switch {
 	case pgErr.Code == "23505":
-		return fromTable(err, pgErr, taken, domain.KindConflict, "the object already exists")
+		return withTakenField(fromTable(err, pgErr, taken, domain.KindConflict, "the object already exists"), name)
 	case pgErr.Code == "23503" && deleting:
 		return fromTable(err, pgErr, referenced, domain.KindConflict, "the object is still in use")
 	case pgErr.Code == "23503":
@@ -185,6 +203,15 @@ func translate(err error, subject string, deleting bool) error {
 		return domain.Wrap(err, domain.KindUnavailable, "PostgreSQL is busy or unavailable; try again")
 	}
 	return domain.Wrap(err, domain.KindInternal, "database error")
+}
+
+// withTakenField adds the field a taken constraint is about to err.
+func withTakenField(err error, constraint string) error {
+	var de *domain.Error
+	if f, ok := takenField[constraint]; ok && errors.As(err, &de) {
+		de.Fields = map[string]string{f: "is already taken"}
+	}
+	return err
 }
 
 // fromTable builds the message for a violated constraint from table.

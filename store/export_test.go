@@ -27,3 +27,6 @@ func HasMessage(constraint string, kind byte, deleting bool) bool {
 
 // InTx runs fn in one transaction, as store methods do internally.
 func (db *DB) InTx(ctx context.Context, fn func(tx *DB) error) error { return db.inTx(ctx, fn) }
+
+// MapErr is mapErr, for tests that run statements of their own.
+func MapErr(err error) error { return mapErr(err, "row") }

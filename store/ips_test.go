@@ -17,9 +17,9 @@ func TestConcurrentAllocateIPGivesDistinctAddresses(t *testing.T) {
 	ctx := testContext(t)
 	db := storetest.New(t)
 	owner := newUser(ctx, t, db)
-	// The range holds the gateway (.1) and the network address (.0), which
-	// are never handed out: 22 addresses, 20 of them free.
-	site := newSite(ctx, t, db, "10.70.0.0/24", "10.70.0.0", "10.70.0.21")
+	// Sites keep the gateway (.1) and the network address (.0) out of
+	// the range: 20 addresses.
+	site := newSite(ctx, t, db, "10.70.0.0/24", "10.70.0.2", "10.70.0.21")
 
 	const workers = 20
 	cts := make([]*domain.Container, workers)
@@ -53,7 +53,7 @@ func TestConcurrentAllocateIPGivesDistinctAddresses(t *testing.T) {
 
 	late := newContainer(ctx, t, db, owner, site)
 	_, err := db.AllocateIP(ctx, site.ID, late.ID, "")
-	requireKind(t, err, domain.KindConflict, "no free IP address left in 10.70.0.0-10.70.0.21 in site "+site.ID.String())
+	requireKind(t, err, domain.KindConflict, "no free IP address left in 10.70.0.2-10.70.0.21 in site "+site.ID.String())
 
 	require.NoError(t, db.ReleaseIP(ctx, site.ID, got[0]))
 	require.NoError(t, db.ReleaseIP(ctx, site.ID, got[0]), "releasing a free address is a no-op")

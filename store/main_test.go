@@ -60,7 +60,9 @@ func newSite(ctx context.Context, t *testing.T, db *store.DB, cidr, start, end s
 	p := netip.MustParsePrefix(cidr)
 	s := &domain.Site{Name: unique("site"), CIDR: p, Gateway: p.Addr().Next(),
 		DHCPStart: netip.MustParseAddr(start), DHCPEnd: netip.MustParseAddr(end),
-		InternalDomain: "lab.example.org", DNSForwarders: []netip.Addr{netip.MustParseAddr("9.9.9.9")}}
+		InternalDomain: "lab.example.org", DNSForwarders: []netip.Addr{netip.MustParseAddr("9.9.9.9")},
+		ExternalIP: netip.MustParseAddr("192.0.2.10"), ExternalPortFirst: domain.DefaultExternalPortFirst,
+		ExternalPortLast: domain.DefaultExternalPortLast}
 	require.NoError(t, db.CreateSite(ctx, s))
 	return s
 }

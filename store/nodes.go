@@ -9,12 +9,12 @@ import (
 )
 
 const nodeColumns = `id, name, cluster, endpoint, token_id, token_secret, tls_fingerprint, tls_ca_file, tls_insecure,
-	storages, bridge, clone_concurrency, status, max_cpu, max_memory_bytes, used_memory_bytes, synced_at, created_at`
+	storages, bridge, clone_concurrency, site_id, status, max_cpu, max_memory_bytes, used_memory_bytes, synced_at, created_at`
 
 // nodeDest returns the scan destinations of nodeColumns in n.
 func nodeDest(n *domain.Node) []any {
 	return []any{&n.ID, &n.Name, &n.Cluster, &n.Endpoint, &n.TokenID, &n.TokenSecret, &n.TLSFingerprint,
-		&n.TLSCAFile, &n.TLSInsecure, &n.Storages, &n.Bridge, &n.CloneConcurrency, &n.Status, &n.MaxCPU,
+		&n.TLSCAFile, &n.TLSInsecure, &n.Storages, &n.Bridge, &n.CloneConcurrency, &n.SiteID, &n.Status, &n.MaxCPU,
 		&n.MaxMemoryBytes, &n.UsedMemoryBytes, &n.SyncedAt, &n.CreatedAt}
 }
 
@@ -43,11 +43,11 @@ func (db *DB) CreateNode(ctx context.Context, n *domain.Node) error {
 	}
 	err := db.q.QueryRow(ctx, `
 		INSERT INTO nodes (id, name, cluster, endpoint, token_id, token_secret, tls_fingerprint, tls_ca_file,
-			tls_insecure, storages, bridge, clone_concurrency, status)
-		VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			tls_insecure, storages, bridge, clone_concurrency, status, site_id)
+		VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		RETURNING id, created_at`,
 		nullID(n.ID), n.Name, n.Cluster, n.Endpoint, n.TokenID, n.TokenSecret, n.TLSFingerprint, n.TLSCAFile,
-		n.TLSInsecure, storages(n), n.Bridge, n.CloneConcurrency, n.Status,
+		n.TLSInsecure, storages(n), n.Bridge, n.CloneConcurrency, n.Status, n.SiteID,
 	).Scan(&n.ID, &n.CreatedAt)
 	return mapErr(err, "node")
 }
@@ -96,11 +96,11 @@ func (db *DB) UpdateNode(ctx context.Context, n *domain.Node) error {
 	err := db.q.QueryRow(ctx, `
 		UPDATE nodes SET name = $2, cluster = $3, endpoint = $4, token_id = $5,
 			token_secret = COALESCE(NULLIF($6, ''), token_secret), tls_fingerprint = $7, tls_ca_file = $8,
-			tls_insecure = $9, storages = $10, bridge = $11, clone_concurrency = $12
+			tls_insecure = $9, storages = $10, bridge = $11, clone_concurrency = $12, site_id = $13
 		WHERE id = $1
 		RETURNING token_secret, status, max_cpu, max_memory_bytes, used_memory_bytes, synced_at, created_at`,
 		n.ID, n.Name, n.Cluster, n.Endpoint, n.TokenID, n.TokenSecret, n.TLSFingerprint, n.TLSCAFile,
-		n.TLSInsecure, storages(n), n.Bridge, n.CloneConcurrency,
+		n.TLSInsecure, storages(n), n.Bridge, n.CloneConcurrency, n.SiteID,
 	).Scan(&n.TokenSecret, &n.Status, &n.MaxCPU, &n.MaxMemoryBytes, &n.UsedMemoryBytes, &n.SyncedAt, &n.CreatedAt)
 	return mapErr(err, "node "+n.ID.String())
 }

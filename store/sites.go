@@ -9,12 +9,13 @@ import (
 	"github.com/labforge/labforge/domain"
 )
 
-const siteColumns = `id, name, cidr, gateway, dhcp_start, dhcp_end, internal_domain, dns_forwarders, created_at`
+const siteColumns = `id, name, cidr, gateway, dhcp_start, dhcp_end, internal_domain, dns_forwarders,
+	external_ip, external_port_first, external_port_last, created_at`
 
 func scanSite(r rowScanner) (domain.Site, error) {
 	var s domain.Site
 	err := r.Scan(&s.ID, &s.Name, &s.CIDR, &s.Gateway, &s.DHCPStart, &s.DHCPEnd, &s.InternalDomain,
-		&s.DNSForwarders, &s.CreatedAt)
+		&s.DNSForwarders, &s.ExternalIP, &s.ExternalPortFirst, &s.ExternalPortLast, &s.CreatedAt)
 	return s, err
 }
 
@@ -37,13 +38,17 @@ func (db *DB) CreateSite(ctx context.Context, s *domain.Site) error {
 	}
 	cidr, fwd := siteArgs(s)
 	err := db.q.QueryRow(ctx, `
-		INSERT INTO sites (id, name, cidr, gateway, dhcp_start, dhcp_end, internal_domain, dns_forwarders)
-		VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8)
+		INSERT INTO sites (id, name, cidr, gateway, dhcp_start, dhcp_end, internal_domain, dns_forwarders,
+			external_ip, external_port_first, external_port_last)
+		VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		RETURNING id, cidr, created_at`,
 		nullID(s.ID), s.Name, cidr, s.Gateway, s.DHCPStart, s.DHCPEnd, s.InternalDomain, fwd,
+		s.ExternalIP, s.ExternalPortFirst, s.ExternalPortLast,
 	).Scan(&s.ID, &s.CIDR, &s.CreatedAt)
 	return mapErr(err, "site")
 }
+
+var _ domain.SiteStore = (*DB)(nil)
 
 // FindSite returns the site or KindNotFound.
 func (db *DB) FindSite(ctx context.Context, id uuid.UUID) (*domain.Site, error) {
@@ -83,15 +88,18 @@ func (db *DB) UpdateSite(ctx context.Context, s *domain.Site) error {
 	cidr, fwd := siteArgs(s)
 	err := db.q.QueryRow(ctx, `
 		UPDATE sites SET name = $2, cidr = $3, gateway = $4, dhcp_start = $5, dhcp_end = $6,
-			internal_domain = $7, dns_forwarders = $8
+			internal_domain = $7, dns_forwarders = $8, external_ip = $9, external_port_first = $10,
+			external_port_last = $11
 		WHERE id = $1 RETURNING cidr, created_at`,
 		s.ID, s.Name, cidr, s.Gateway, s.DHCPStart, s.DHCPEnd, s.InternalDomain, fwd,
+		s.ExternalIP, s.ExternalPortFirst, s.ExternalPortLast,
 	).Scan(&s.CIDR, &s.CreatedAt)
 	return mapErr(err, "site "+s.ID.String())
 }
 
 // DeleteSite deletes the site and the permissions granted on it. It
-// returns KindNotFound, or KindConflict while it has containers.
+// returns KindNotFound, or KindConflict naming what still uses it:
+// external domains, nodes or containers.
 func (db *DB) DeleteSite(ctx context.Context, id uuid.UUID) error {
 	return db.deleteObject(ctx, "sites", domain.ObjectSite, id)
 }

@@ -25,7 +25,7 @@ func registerSimNodes(ctx context.Context, db *store.DB, sim *ProxmoxSim) error 
 		existing, err := db.FindNodeByName(ctx, simCluster, name)
 		switch {
 		case err == nil:
-			n.ID = existing.ID
+			n.ID, n.SiteID = existing.ID, existing.SiteID
 			err = db.UpdateNode(ctx, n)
 		case domain.IsKind(err, domain.KindNotFound):
 			err = db.CreateNode(ctx, n)
