@@ -1,0 +1,50 @@
+package domain
+
+// ContainerPlacementRequest is everything PlaceContainer decides on.
+type ContainerPlacementRequest struct {
+	Container Container
+	// Nodes are every registered node of the container's site, with
+	// their load.
+	Nodes []NodeLoad
+}
+
+// ContainerPlacement is the node a container is created on.
+type ContainerPlacement struct {
+	Container Container
+	Node      Node
+}
+
+// PlaceContainer decides the node a container is created on. A container
+// that already has a node keeps it. Otherwise it goes to the online node
+// of its site with the most free memory that fits the container's memory,
+// the lowest node name winning a tie, so that the same loads always give
+// the same node.
+//
+// No room is an error of KindUnavailable wrapping ErrNoCapacity; a node
+// of the container missing from req.Nodes is KindNotFound.
+func PlaceContainer(req ContainerPlacementRequest) (ContainerPlacement, error) {
+	c := req.Container
+	if c.NodeID != nil {
+		cur, ok := nodeIn(req.Nodes, *c.NodeID)
+		if !ok {
+			return ContainerPlacement{}, NotFoundf("node %s of container %s is not registered in its site", *c.NodeID, c.Hostname)
+		}
+		return ContainerPlacement{Container: c, Node: cur.Node}, nil
+	}
+	need := int64(c.MemoryMB) << 20
+	var best *NodeLoad
+	for i := range req.Nodes {
+		n := &req.Nodes[i]
+		if n.Node.Status != NodeOnline || n.FreeBytes() < need {
+			continue
+		}
+		if best == nil || n.FreeBytes() > best.FreeBytes() ||
+			(n.FreeBytes() == best.FreeBytes() && n.Node.Name < best.Node.Name) {
+			best = n
+		}
+	}
+	if best == nil {
+		return ContainerPlacement{}, noCapacity("no online node of the site has %d MiB free for container %s", c.MemoryMB, c.Hostname)
+	}
+	return ContainerPlacement{Container: c, Node: best.Node}, nil
+}
