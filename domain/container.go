@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"net"
 	"net/netip"
 	"time"
@@ -107,4 +108,59 @@ type ServiceFilter struct {
 	ContainerID *uuid.UUID
 	SiteID      *uuid.UUID
 	Page        Page
+}
+
+// ContainerAllocation is what a placed container holds: its node, cluster,
+// VMID, address and MAC (set on Container, in state provisioning or
+// later) and its services, each TCP/UDP one with its external port.
+type ContainerAllocation struct {
+	Container Container `json:"container"`
+	Node      Node      `json:"node"`
+	Services  []Service `json:"services"`
+}
+
+// ContainerStore keeps self-service containers and what they hold.
+type ContainerStore interface {
+	// CreateContainer stores c, assigning ID (unless set) and timestamps;
+	// empty states become pending and unknown, address and MAC are left to
+	// AllocateContainer. It returns KindInvalid for invalid fields or
+	// unknown references and KindConflict when the hostname is taken in
+	// the site.
+	CreateContainer(ctx context.Context, c *Container) error
+	// FindContainer returns the container, with its address if reserved,
+	// or KindNotFound.
+	FindContainer(ctx context.Context, id uuid.UUID) (*Container, error)
+	// FindContainerByHostname returns the site's live (not deleted)
+	// container with that hostname, or KindNotFound.
+	FindContainerByHostname(ctx context.Context, siteID uuid.UUID, hostname string) (*Container, error)
+	// ListContainers returns containers oldest first, and the cursor of
+	// the next page ("" at the end).
+	ListContainers(ctx context.Context, f ContainerFilter) ([]Container, string, error)
+	// UpdateContainer stores every field of c but its ID, site, address
+	// and CreatedAt. It returns KindNotFound, KindInvalid or KindConflict
+	// (hostname taken).
+	UpdateContainer(ctx context.Context, c *Container) error
+	// DeleteContainer deletes the container record with its services,
+	// address, VMID and the permissions granted on it. It returns
+	// KindNotFound.
+	DeleteContainer(ctx context.Context, id uuid.UUID) error
+	// AllocateContainer places the container (PlaceContainer) and reserves,
+	// all at once, a VMID from vmids in its node's cluster, the lowest free
+	// address of its site's DHCP range with a MAC, and an external port of
+	// the site's pool for each TCP/UDP service that has none; it stores
+	// them with state provisioning (a ready container stays ready).
+	// Allocations of one site run one at a time. A container already
+	// allocated gets the same allocation back and nothing new is reserved.
+	// It returns KindNotFound for an unknown container, KindInvalid for a
+	// bad range, KindConflict for a container being deleted or naming what
+	// is full (IP range, VMID range, port pool), and KindUnavailable
+	// wrapping ErrNoCapacity when no node of the site has room. On any
+	// error nothing is reserved.
+	AllocateContainer(ctx context.Context, id uuid.UUID, vmids VMIDRange) (*ContainerAllocation, error)
+	// ReleaseContainerAllocation frees the container's address and MAC,
+	// VMID and external ports and clears its node and VMID, leaving its
+	// state to the caller. Call it only once the guest is confirmed gone.
+	// Releasing again is a no-op. It returns KindNotFound for an unknown
+	// container.
+	ReleaseContainerAllocation(ctx context.Context, id uuid.UUID) error
 }

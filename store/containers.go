@@ -24,7 +24,7 @@ func scanContainer(r rowScanner) (domain.Container, error) {
 
 // CreateContainer stores c, assigning ID (unless set) and timestamps;
 // empty states become pending and unknown. IPv4 and MAC are ignored: they
-// come from AllocateIP. It returns KindInvalid for invalid fields or
+// come from AllocateContainer. It returns KindInvalid for invalid fields or
 // unknown references and KindConflict when the hostname is taken in the
 // site.
 func (db *DB) CreateContainer(ctx context.Context, c *domain.Container) error {

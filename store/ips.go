@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"net/url"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -18,7 +19,8 @@ import (
 var macPrefix = net.HardwareAddr{0xbc, 0x24, 0x11}
 
 // lowestFreeIP finds the lowest address of site $1's DHCP range that is
-// neither allocated nor the gateway, network or broadcast address.
+// neither allocated, nor the gateway, network or broadcast address, nor
+// one of the addresses $2 (text[]) holds.
 const lowestFreeIP = `
 	WITH s AS (
 		SELECT set_masklen(dhcp_start, 32) AS first, set_masklen(dhcp_end, 32) AS last,
@@ -29,6 +31,8 @@ const lowestFreeIP = `
 		SELECT a.ip FROM ip_allocations a, s WHERE a.site_id = $1 AND a.ip BETWEEN s.first AND s.last
 		UNION
 		SELECT unnest(s.reserved) FROM s
+		UNION
+		SELECT set_masklen(unnest($2::text[])::inet, 32)
 	)
 	SELECT c.ip FROM (
 		SELECT first AS ip FROM s
@@ -39,7 +43,8 @@ const lowestFreeIP = `
 	ORDER BY c.ip LIMIT 1`
 
 // AllocateIP reserves, in one transaction, the lowest free address of the
-// site's DHCP range and a MAC for a container of that site, and returns
+// site's DHCP range that no registered node uses (see nodeAddrs) and a MAC
+// for a container of that site, and returns
 // the address. With mac "" a random MAC with the Proxmox prefix BC:24:11
 // is chosen; read it back from the container. A container that already
 // holds an address gets it back, so a retried activity never reserves two;
@@ -72,7 +77,11 @@ func (db *DB) AllocateIP(ctx context.Context, siteID, containerID uuid.UUID, mac
 		case !errors.Is(err, pgx.ErrNoRows):
 			return mapErr(err, "IP allocation")
 		}
-		err = tx.q.QueryRow(ctx, lowestFreeIP, siteID).Scan(&ip)
+		nodes, err := tx.nodeAddrs(ctx)
+		if err != nil {
+			return err
+		}
+		err = tx.q.QueryRow(ctx, lowestFreeIP, siteID, nodes).Scan(&ip)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return tx.explainNoFreeIP(ctx, siteID)
 		}
@@ -103,6 +112,31 @@ func (db *DB) reserveIP(ctx context.Context, siteID, containerID uuid.UUID, ip n
 			return err
 		}
 	}
+}
+
+// nodeAddrs returns the IPv4 addresses registered nodes are reached on:
+// the host of each endpoint URL that is an IPv4 address. A container
+// given one of them would clash with its node on the site's network.
+func (db *DB) nodeAddrs(ctx context.Context) ([]string, error) {
+	rows, err := db.q.Query(ctx, `SELECT endpoint FROM nodes`)
+	if err != nil {
+		return nil, mapErr(err, "nodes")
+	}
+	endpoints, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, mapErr(err, "nodes")
+	}
+	addrs := []string{}
+	for _, e := range endpoints {
+		u, err := url.Parse(e)
+		if err != nil {
+			continue
+		}
+		if a, err := netip.ParseAddr(u.Hostname()); err == nil && a.Is4() {
+			addrs = append(addrs, a.String())
+		}
+	}
+	return addrs, nil
 }
 
 // explainNoFreeIP tells an unknown site from a full one.

@@ -1,0 +1,88 @@
+package mock
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/labforge/labforge/domain"
+)
+
+// ContainerStore is a domain.ContainerStore whose methods call the
+// matching Fn field.
+type ContainerStore struct {
+	CreateContainerFn            func(ctx context.Context, c *domain.Container) error
+	FindContainerFn              func(ctx context.Context, id uuid.UUID) (*domain.Container, error)
+	FindContainerByHostnameFn    func(ctx context.Context, siteID uuid.UUID, hostname string) (*domain.Container, error)
+	ListContainersFn             func(ctx context.Context, f domain.ContainerFilter) ([]domain.Container, string, error)
+	UpdateContainerFn            func(ctx context.Context, c *domain.Container) error
+	DeleteContainerFn            func(ctx context.Context, id uuid.UUID) error
+	AllocateContainerFn          func(ctx context.Context, id uuid.UUID, vmids domain.VMIDRange) (*domain.ContainerAllocation, error)
+	ReleaseContainerAllocationFn func(ctx context.Context, id uuid.UUID) error
+}
+
+var _ domain.ContainerStore = (*ContainerStore)(nil)
+
+// CreateContainer calls CreateContainerFn.
+func (s *ContainerStore) CreateContainer(ctx context.Context, c *domain.Container) error {
+	if s.CreateContainerFn == nil {
+		unexpected("ContainerStore.CreateContainer")
+	}
+	return s.CreateContainerFn(ctx, c)
+}
+
+// FindContainer calls FindContainerFn.
+func (s *ContainerStore) FindContainer(ctx context.Context, id uuid.UUID) (*domain.Container, error) {
+	if s.FindContainerFn == nil {
+		unexpected("ContainerStore.FindContainer")
+	}
+	return s.FindContainerFn(ctx, id)
+}
+
+// FindContainerByHostname calls FindContainerByHostnameFn.
+func (s *ContainerStore) FindContainerByHostname(ctx context.Context, siteID uuid.UUID, hostname string) (*domain.Container, error) {
+	if s.FindContainerByHostnameFn == nil {
+		unexpected("ContainerStore.FindContainerByHostname")
+	}
+	return s.FindContainerByHostnameFn(ctx, siteID, hostname)
+}
+
+// ListContainers calls ListContainersFn.
+func (s *ContainerStore) ListContainers(ctx context.Context, f domain.ContainerFilter) ([]domain.Container, string, error) {
+	if s.ListContainersFn == nil {
+		unexpected("ContainerStore.ListContainers")
+	}
+	return s.ListContainersFn(ctx, f)
+}
+
+// UpdateContainer calls UpdateContainerFn.
+func (s *ContainerStore) UpdateContainer(ctx context.Context, c *domain.Container) error {
+	if s.UpdateContainerFn == nil {
+		unexpected("ContainerStore.UpdateContainer")
+	}
+	return s.UpdateContainerFn(ctx, c)
+}
+
+// DeleteContainer calls DeleteContainerFn.
+func (s *ContainerStore) DeleteContainer(ctx context.Context, id uuid.UUID) error {
+	if s.DeleteContainerFn == nil {
+		unexpected("ContainerStore.DeleteContainer")
+	}
+	return s.DeleteContainerFn(ctx, id)
+}
+
+// AllocateContainer calls AllocateContainerFn.
+func (s *ContainerStore) AllocateContainer(ctx context.Context, id uuid.UUID, vmids domain.VMIDRange) (*domain.ContainerAllocation, error) {
+	if s.AllocateContainerFn == nil {
+		unexpected("ContainerStore.AllocateContainer")
+	}
+	return s.AllocateContainerFn(ctx, id, vmids)
+}
+
+// ReleaseContainerAllocation calls ReleaseContainerAllocationFn.
+func (s *ContainerStore) ReleaseContainerAllocation(ctx context.Context, id uuid.UUID) error {
+	if s.ReleaseContainerAllocationFn == nil {
+		unexpected("ContainerStore.ReleaseContainerAllocation")
+	}
+	return s.ReleaseContainerAllocationFn(ctx, id)
+}
