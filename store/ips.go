@@ -44,12 +44,12 @@ const lowestFreeIP = `
 
 // AllocateIP reserves, in one transaction, the lowest free address of the
 // site's DHCP range that no registered node uses (see nodeAddrs) and a MAC
-// for a container of that site, and returns
-// the address. With mac "" a random MAC with the Proxmox prefix BC:24:11
-// is chosen; read it back from the container. A container that already
-// holds an address gets it back, so a retried activity never reserves two;
-// asking for it with a different MAC is KindConflict. Concurrent callers
-// get distinct addresses. It returns KindNotFound for an unknown site,
+// for a container of that site, and returns the address. With mac "" a
+// random MAC with the Proxmox prefix BC:24:11 is chosen; read it back from
+// the container. A container that already holds an address gets it back,
+// so a retried activity never reserves two; asking for it with a
+// different MAC is KindConflict. Concurrent callers get distinct
+// addresses. It returns KindNotFound for an unknown site,
 // KindInvalid for a bad MAC or a container of another site, and
 // KindConflict when the range is full or the MAC is taken.
 func (db *DB) AllocateIP(ctx context.Context, siteID, containerID uuid.UUID, mac string) (netip.Addr, error) {
