@@ -3,85 +3,19 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// streamModule is where Debian's libnginx-mod-stream installs the module.
-const streamModule = "/usr/lib/nginx/modules/ngx_stream_module.so"
-
-// tools are the absolute paths of the programs the tests run.
-type tools struct{ nginx, dnsmasq string }
-
-// findTool looks for a program on PATH, then in /usr/sbin, where Debian
-// installs nginx and dnsmasq and which a non-root PATH often lacks.
-func findTool(name string) (string, error) {
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	return exec.LookPath(filepath.Join("/usr/sbin", name))
-}
-
-// requireTools skips the test when nginx, dnsmasq or the stream module is
-// missing, except under CI (CI set), which installs them (.ci/run).
-func requireTools(t *testing.T) tools {
-	t.Helper()
-	var missing []string
-	var found tools
-	for _, tool := range []struct {
-		name string
-		dst  *string
-	}{{"nginx", &found.nginx}, {"dnsmasq", &found.dnsmasq}} {
-		p, err := findTool(tool.name)
-		if err != nil {
-			missing = append(missing, tool.name)
-		}
-		*tool.dst = p
-	}
-	if _, err := os.Stat(streamModule); err != nil {
-		missing = append(missing, streamModule)
-	}
-	if len(missing) == 0 {
-		return found
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI must have nginx and dnsmasq (apt-get install nginx-light libnginx-mod-stream dnsmasq-base); missing %v", missing)
-	}
-	t.Skipf("skipping: %v not installed (apt-get install nginx-light libnginx-mod-stream dnsmasq-base)", missing)
-	return tools{}
-}
-
 // testContext is a context that ends with the test or after d.
 func testContext(t *testing.T, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(t.Context(), d)
 	t.Cleanup(cancel)
 	return ctx
-}
-
-// freePort returns a loopback port that was free for both TCP and UDP.
-func freePort(t *testing.T, host string) int {
-	t.Helper()
-	for range 20 {
-		l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		l.Close()
-		if u, err := net.ListenPacket("udp", net.JoinHostPort(host, strconv.Itoa(port))); err == nil {
-			u.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port for TCP and UDP")
-	return 0
 }
 
 // waitFor retries cond every 20ms until it holds or ctx ends.
