@@ -21,7 +21,9 @@ type Workers struct {
 }
 
 // StartWorkers starts one worker per queue, registering on each what that
-// queue's tables list (activities/queues.go, workflows/register.go), and,
+// queue's tables list (activities/queues.go, workflows/register.go; a
+// gateway.<site> queue gets an applier from the LABFORGE_GATEWAY_*
+// settings), and,
 // when queues include pve-periodic, creates or updates the platform's
 // Temporal Schedules (EnsureSchedules). It returns once every worker polls,
 // or stops the started ones and returns the first error.
@@ -31,6 +33,11 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 	}
 	ws := &Workers{}
 	set := p.ActivitySet(queues)
+	gw, err := gatewayActivities(p.Config, p.Logger, queues)
+	if err != nil {
+		return nil, err
+	}
+	set.Gateway = gw
 	host, _ := os.Hostname()
 	for _, q := range queues {
 		identity := fmt.Sprintf("%d@%s@%s", os.Getpid(), host, q)
