@@ -4,10 +4,11 @@
 // shorthand for --queues gateway.NAME: the worker on a site's NGINX and
 // dnsmasq host, configured by LABFORGE_GATEWAY_*, which applies the
 // site's gateway configuration; it cannot be combined with other queues.
-// The worker of pve-periodic also creates or updates the inventory-sync
-// and reconcile Schedules. It serves
-// Prometheus metrics (/metrics) and a liveness check (/healthz) on
-// LABFORGE_METRICS_ADDR and stops gracefully on SIGINT or SIGTERM.
+// A worker of gateway queues only connects to Temporal, not to PostgreSQL
+// or MongoDB. The worker of pve-periodic also creates or updates the
+// inventory-sync and reconcile Schedules. It serves Prometheus metrics
+// (/metrics) and a liveness check (/healthz) on LABFORGE_METRICS_ADDR and
+// stops gracefully on SIGINT or SIGTERM.
 package main
 
 import (
@@ -58,7 +59,11 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	p, err := app.Connect(ctx, cfg, logger)
+	connect := app.Connect
+	if app.GatewayOnly(cfg.WorkerQueues) {
+		connect = app.ConnectGateway // a gateway host reads neither PostgreSQL nor MongoDB
+	}
+	p, err := connect(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}

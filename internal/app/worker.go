@@ -31,6 +31,13 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 	if err := ValidateQueues(queues); err != nil {
 		return nil, err
 	}
+	if p.DB == nil || p.Audit == nil {
+		for _, q := range queues {
+			if !activities.IsGatewayQueue(q) {
+				return nil, fmt.Errorf("queue %s needs PostgreSQL and MongoDB; this worker connected to Temporal only (gateway queues)", q)
+			}
+		}
+	}
 	ws := &Workers{}
 	set := p.ActivitySet(queues)
 	gw, err := gatewayActivities(p.Config, p.Logger, queues)
@@ -58,6 +65,12 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 		return nil, err
 	}
 	return ws, nil
+}
+
+// GatewayOnly reports whether every queue is a gateway.<site> queue: such
+// a worker needs Temporal only (ConnectGateway).
+func GatewayOnly(queues []string) bool {
+	return len(queues) > 0 && !slices.ContainsFunc(queues, func(q string) bool { return !activities.IsGatewayQueue(q) })
 }
 
 // ValidateQueues checks queue names (LABFORGE_WORKER_QUEUES or --queues)
@@ -113,11 +126,17 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 
 // RegisterQueue registers on w the workflows of queue, under the
 // configured Tuning, and its activities from set, with a System that
-// reports identity and checks this process's stores.
+// reports identity and checks this process's stores (none on a gateway
+// worker connected with ConnectGateway).
 func (p *Platform) RegisterQueue(w worker.Worker, queue string, set activities.Set, identity string) error {
-	set.System = &activities.System{Identity: identity, Dependencies: map[string]activities.Pinger{
-		"postgresql": p.DB, "mongodb": p.Audit,
-	}}
+	deps := map[string]activities.Pinger{}
+	if p.DB != nil {
+		deps["postgresql"] = p.DB
+	}
+	if p.Audit != nil {
+		deps["mongodb"] = p.Audit
+	}
+	set.System = &activities.System{Identity: identity, Dependencies: deps}
 	if err := workflows.Register(w, queue, WorkflowTuning(p.Config)); err != nil {
 		return err
 	}
