@@ -81,7 +81,7 @@ func (s *testSite) newApplier(t *testing.T) *Applier {
 // startNginx runs NGINX on the files in place until the test ends.
 func (s *testSite) startNginx(t *testing.T) {
 	t.Helper()
-	startProcess(t, s.cfg.NginxPidFile(), s.bins.Nginx, "-p", s.dir, "-c", s.cfg.NginxConf, "-g", "daemon off;")
+	gatewaytest.StartProcess(t, s.cfg.NginxPidFile(), s.bins.Nginx, "-p", s.dir, "-c", s.cfg.NginxConf, "-g", "daemon off;")
 	waitFor(testContext(t, 10*time.Second), t, "nginx to listen", func() bool {
 		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(s.httpPort))
 		if err == nil {
@@ -99,5 +99,5 @@ func (s *testSite) startDnsmasq(t *testing.T) {
 	if os.Geteuid() == 0 {
 		args = append(args, "--user=root") // re-reading the hosts file in the test's private directory
 	}
-	startProcess(t, s.cfg.DnsmasqPidFile, s.bins.Dnsmasq, args...)
+	gatewaytest.StartProcess(t, s.cfg.DnsmasqPidFile, s.bins.Dnsmasq, args...)
 }
