@@ -36,6 +36,10 @@ const (
 	ErrTypeNotProvisioned = "NotProvisioned"
 	// ErrTypeAborted: an operator aborted the operation (workflows' operator signal).
 	ErrTypeAborted = "Aborted"
+	// ErrTypeGatewayRejected: nginx -t, dnsmasq --test or a reload rejected
+	// a site's gateway configuration; the previous one was restored. The
+	// message (and the details: tool, step, output) carry the tool's words.
+	ErrTypeGatewayRejected = "GatewayRejected"
 )
 
 // HasErrorType reports whether err is, or wraps, an application error of

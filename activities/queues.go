@@ -2,6 +2,7 @@ package activities
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"runtime"
 	"slices"
@@ -31,16 +32,25 @@ const (
 	// sync, reconciliation) and node import.
 	QueuePVEPeriodic = "pve-periodic"
 	// GatewayQueuePrefix + a site's name is the queue of the gateway worker
-	// on that site's NGINX and dnsmasq host.
+	// on that site's NGINX and dnsmasq host (GatewayQueue). Every such
+	// queue runs gatewayTable.
 	GatewayQueuePrefix = "gateway."
 )
+
+// GatewayQueue is the task queue of the named site's gateway worker.
+func GatewayQueue(site string) string { return GatewayQueuePrefix + site }
+
+// IsGatewayQueue reports whether q is a site's gateway queue.
+func IsGatewayQueue(q string) bool {
+	return strings.HasPrefix(q, GatewayQueuePrefix) && len(q) > len(GatewayQueuePrefix)
+}
 
 // StandardQueues are the queues one worker image serves unless told otherwise.
 var StandardQueues = []string{QueueCore, QueuePVEActions, QueuePVEClone, QueuePVEPeriodic}
 
 // ValidQueue reports whether q is a standard queue or a gateway queue.
 func ValidQueue(q string) bool {
-	return slices.Contains(StandardQueues, q) || (strings.HasPrefix(q, GatewayQueuePrefix) && len(q) > len(GatewayQueuePrefix))
+	return slices.Contains(StandardQueues, q) || IsGatewayQueue(q)
 }
 
 // KnownQueues describes the valid queue names, for error messages.
@@ -56,6 +66,7 @@ func KnownQueues() string {
 var queueTable = map[string][]any{
 	QueueCore: {
 		(*Operations).RecordOperationProgress,
+		(*Gateways).SiteGatewaySnapshot, (*Gateways).RecordSiteGateway,
 		(*Bookkeeping).ReserveAndPlace, (*Bookkeeping).LoadVM, (*Bookkeeping).RecordVM, (*Bookkeeping).ReleaseGuestVMID,
 		(*Bookkeeping).AcquireCloneSlot, (*Bookkeeping).ReleaseCloneSlot,
 	},
@@ -72,13 +83,29 @@ var queueTable = map[string][]any{
 	},
 }
 
+// gatewayTable lists the activities every gateway.<site> queue runs.
+var gatewayTable = []any{(*Gateway).ApplySiteGateway}
+
+// tableOf returns the activities of queue's table, and false for a queue
+// without one.
+func tableOf(queue string) ([]any, bool) {
+	if IsGatewayQueue(queue) {
+		return gatewayTable, true
+	}
+	fns, ok := queueTable[queue]
+	return fns, ok
+}
+
 // everyQueue are the activities every queue runs.
 var everyQueue = []any{(*System).ProbeWorker}
 
 // queueOf maps an activity name to its queue, built from queueTable.
+// Gateway activities map to GatewayQueuePrefix.
 var queueOf = func() map[string]string {
 	m := map[string]string{}
-	for q, fns := range queueTable {
+	tables := maps.Clone(queueTable)
+	tables[GatewayQueuePrefix] = gatewayTable
+	for q, fns := range tables {
 		for _, fn := range fns {
 			name := Name(fn)
 			if other, dup := m[name]; dup {
@@ -92,7 +119,10 @@ var queueOf = func() map[string]string {
 
 // QueueOf returns the queue whose workers run activity (a method value
 // such as a.CloneGuest on a nil *Proxmox, as workflows pass it), and false
-// for an activity in no queue's table.
+// for an activity in no queue's table. For a gateway activity it returns
+// GatewayQueuePrefix, which no worker polls: the one exception to taking
+// the queue from here, a workflow sends it to GatewayQueue(site) of the
+// site it works on.
 func QueueOf(activity any) (string, bool) {
 	q, ok := queueOf[Name(activity)]
 	return q, ok
@@ -102,7 +132,8 @@ func QueueOf(activity any) (string, bool) {
 // table order, those every queue runs first.
 func Activities(queue string) []string {
 	var names []string
-	for _, fn := range append(slices.Clone(everyQueue), queueTable[queue]...) {
+	fns, _ := tableOf(queue)
+	for _, fn := range append(slices.Clone(everyQueue), fns...) {
 		names = append(names, Name(fn))
 	}
 	return names
@@ -116,6 +147,8 @@ type Set struct {
 	Bookkeeping *Bookkeeping
 	Proxmox     *Proxmox
 	Inventory   *Inventory
+	Gateways    *Gateways // core: site gateway snapshots and their outcome
+	Gateway     *Gateway  // gateway.<site>: applies snapshots on the site's host
 }
 
 // ActivityRegistry is where Register puts activities: a Temporal worker,
@@ -130,8 +163,8 @@ var _ ActivityRegistry = worker.Worker(nil)
 // structs, and the ones every queue runs. It fails for a queue without a
 // table or when s lacks (or has an incomplete) struct the queue needs.
 func (s Set) Register(w ActivityRegistry, queue string) error {
-	fns, ok := queueTable[queue]
-	if !ok && !ValidQueue(queue) {
+	fns, ok := tableOf(queue)
+	if !ok {
 		return fmt.Errorf("unknown task queue %q; known queues are %s", queue, KnownQueues())
 	}
 	for _, fn := range append(slices.Clone(everyQueue), fns...) {

@@ -1,12 +1,14 @@
 package activities
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/activity"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/gateway"
 )
 
 // Stores that are never called: Register only checks they are there.
@@ -17,6 +19,7 @@ type (
 	nilSlotStore      struct{ domain.CloneSlotStore }
 	nilEvents         struct{ domain.SystemEventLog }
 	nilOperationStore struct{ domain.OperationStore }
+	nilSiteGateways   struct{ domain.SiteGatewayStore }
 )
 
 var testVMIDs = domain.VMIDRange{First: 10000, Last: 10099}
@@ -54,9 +57,10 @@ func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
 	slots := &CloneSlots{Store: nilSlotStore{}, CapPerStorage: 1}
 	s := Set{System: &System{}, Operations: &Operations{Store: nilOperationStore{}}, Proxmox: &Proxmox{Clients: &NodeClients{}, Slots: slots},
 		Bookkeeping: &Bookkeeping{VMs: nilVMStore{}, Nodes: nilNodeStore{}, Slots: slots, VMIDs: testVMIDs},
-		Inventory:   &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}}}
+		Inventory:   &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}},
+		Gateways:    &Gateways{Sites: nilSiteGateways{}}, Gateway: &Gateway{Applier: &gateway.Applier{}}}
 	seen := map[string]string{}
-	for _, q := range StandardQueues {
+	for _, q := range append(slices.Clone(StandardQueues), GatewayQueue("lab-a"), GatewayQueue("lab-b")) {
 		r := recorder{}
 		require.NoError(t, s.Register(r, q))
 		require.Contains(t, r, "ProbeWorker", "every queue answers diagnostics")
@@ -64,11 +68,16 @@ func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
 			if name == "ProbeWorker" {
 				continue
 			}
-			require.Empty(t, seen[name], "%s is registered on %s and %s", name, seen[name], q)
+			want := q
+			if IsGatewayQueue(q) {
+				want = GatewayQueuePrefix // every site's gateway queue runs the gateway table
+			} else {
+				require.Empty(t, seen[name], "%s is registered on %s and %s", name, seen[name], q)
+			}
 			seen[name] = q
 			got, ok := queueOf[name]
 			require.True(t, ok)
-			require.Equal(t, q, got)
+			require.Equal(t, want, got)
 		}
 	}
 	require.Len(t, seen, len(queueOf), "every activity in the tables is registered on its queue")
@@ -77,10 +86,13 @@ func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
 	var px *Proxmox
 	var bk *Bookkeeping
 	var inv *Inventory
+	var gws *Gateways
+	var gw *Gateway
 	for _, tc := range []struct {
 		fn   any
 		want string
-	}{{px.CloneGuest, QueuePVEClone}, {px.PowerGuest, QueuePVEActions}, {bk.ReserveAndPlace, QueueCore}, {inv.SyncCluster, QueuePVEPeriodic}} {
+	}{{px.CloneGuest, QueuePVEClone}, {px.PowerGuest, QueuePVEActions}, {bk.ReserveAndPlace, QueueCore}, {inv.SyncCluster, QueuePVEPeriodic},
+		{gws.SiteGatewaySnapshot, QueueCore}, {gws.RecordSiteGateway, QueueCore}, {gw.ApplySiteGateway, GatewayQueuePrefix}} {
 		q, ok := QueueOf(tc.fn)
 		require.True(t, ok)
 		require.Equal(t, tc.want, q)
@@ -95,5 +107,15 @@ func TestRegisterRefusesAnIncompleteSet(t *testing.T) {
 	err = Set{System: &System{}, Proxmox: &Proxmox{Clients: &NodeClients{}}}.Register(recorder{}, QueuePVEActions)
 	require.ErrorContains(t, err, "need node clients and clone slots")
 	require.ErrorContains(t, Set{}.Register(recorder{}, "pve-cloned"), `unknown task queue "pve-cloned"`)
-	require.NoError(t, Set{System: &System{}}.Register(recorder{}, GatewayQueuePrefix+"lab-a"), "a gateway queue runs the probe")
+	err = Set{System: &System{}}.Register(recorder{}, GatewayQueue("lab-a"))
+	require.ErrorContains(t, err, "queue gateway.lab-a: its activities need a Gateway")
+	err = Set{System: &System{}, Gateway: &Gateway{}}.Register(recorder{}, GatewayQueue("lab-a"))
+	require.ErrorContains(t, err, "need a gateway applier")
+	require.ErrorContains(t, Set{}.Register(recorder{}, GatewayQueuePrefix), `unknown task queue "gateway."`)
+
+	r := recorder{}
+	require.NoError(t, Set{System: &System{}, Gateway: &Gateway{Applier: &gateway.Applier{}}}.Register(r, GatewayQueue("lab-a")),
+		"a gateway worker needs neither PostgreSQL nor Proxmox")
+	require.Len(t, r, 2)
+	require.Equal(t, []string{"ProbeWorker", "ApplySiteGateway"}, Activities(GatewayQueue("lab-b")))
 }

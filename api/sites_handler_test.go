@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -166,6 +167,24 @@ func TestHandlerCreateSite(t *testing.T) {
 	require.Nil(t, body["gateway"])
 	require.Equal(t, "10.20.0.1", body["gateway_ip"])
 	require.Equal(t, []string{"site.create"}, h.auditActions())
+}
+
+// TestHandlerSiteShowsItsGatewayStatus checks that a site's gateway object
+// is what its gateway last applied, as openapi.yaml describes it.
+func TestHandlerSiteShowsItsGatewayStatus(t *testing.T) {
+	t.Parallel()
+	h := newFakeAPI(t)
+	site := storedSite()
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	site.GatewayStatus = &domain.SiteGateway{AppliedAt: &at, Hash: "4711", Status: domain.GatewayFailed,
+		Error: "nginx test failed: unknown directive"}
+	h.sites.FindSiteFn = finds(domain.ObjectSite, routeSiteID, site)
+	r := h.do(h.admin, "GET", "/api/v1/sites/"+routeSiteID.String(), nil)
+	require.Equal(t, http.StatusOK, r.status, string(r.body))
+	var body struct{ Gateway map[string]any }
+	r.json(t, &body)
+	require.Equal(t, map[string]any{"applied_at": "2026-12-01T10:00:00Z", "hash": "4711", "status": "failed",
+		"error": "nginx test failed: unknown directive"}, body.Gateway)
 }
 
 // TestHandlerUpdateSiteKeepsUnnamedFields checks that a PATCH changes only

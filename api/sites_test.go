@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -66,6 +67,19 @@ func TestSitesAPI(t *testing.T) {
 		r = s.Do(t, "POST", "/api/v1/external-domains", admin, with(validDomainRequest(), map[string]any{"site_id": site.ID.String()}))
 		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 		r.JSON(t, &dom)
+	})
+
+	apptest.Step(t, "gateway status", func(t *testing.T) {
+		at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+		require.NoError(t, s.Platform.DB.RecordSiteGateway(t.Context(), site.ID, domain.SiteGateway{
+			AppliedAt: &at, Hash: "4711", Status: domain.GatewayFailed, Error: "nginx test failed: bad directive"}))
+		r := s.Do(t, "GET", "/api/v1/sites/"+site.ID.String(), admin, nil)
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		var got domain.Site
+		r.JSON(t, &got)
+		require.Equal(t, &domain.SiteGateway{AppliedAt: got.GatewayStatus.AppliedAt, Hash: "4711",
+			Status: domain.GatewayFailed, Error: "nginx test failed: bad directive"}, got.GatewayStatus)
+		require.True(t, at.Equal(*got.GatewayStatus.AppliedAt))
 	})
 
 	apptest.Step(t, "participant reads", func(t *testing.T) {

@@ -121,6 +121,7 @@ var invalid = map[string][2]string{
 	"sites_external_ports_check":          {"external_port_first", "must be between 1024 and 65535, not above external_port_last"},
 	"sites_gateway_check":                 {"gateway_ip", "must be outside the DHCP range"},
 	"sites_dhcp_hosts_check":              {"dhcp_start", "the DHCP range must not hold the network or broadcast address"},
+	"sites_gateway_status_check":          {"gateway.status", "must be applied or failed"},
 	"external_domains_name_check":         {"name", "must be a lower-case DNS name"},
 	"external_domains_paths_check":        {"cert_path", "must be an absolute path without whitespace, quotes, control characters or ;{}$"},
 	"nodes_clone_concurrency_check":       {"clone_concurrency", "must be between 1 and 64"},

@@ -10,12 +10,28 @@ import (
 )
 
 const siteColumns = `id, name, cidr, gateway, dhcp_start, dhcp_end, internal_domain, dns_forwarders,
-	external_ip, external_port_first, external_port_last, created_at`
+	external_ip, external_port_first, external_port_last, created_at,
+	gateway_applied_at, gateway_hash, gateway_status, gateway_error`
 
+// scanSite reads siteColumns; GatewayStatus stays nil until a gateway
+// apply has been recorded.
 func scanSite(r rowScanner) (domain.Site, error) {
 	var s domain.Site
+	var g domain.SiteGateway
+	var hash, status, msg *string
 	err := r.Scan(&s.ID, &s.Name, &s.CIDR, &s.Gateway, &s.DHCPStart, &s.DHCPEnd, &s.InternalDomain,
-		&s.DNSForwarders, &s.ExternalIP, &s.ExternalPortFirst, &s.ExternalPortLast, &s.CreatedAt)
+		&s.DNSForwarders, &s.ExternalIP, &s.ExternalPortFirst, &s.ExternalPortLast, &s.CreatedAt,
+		&g.AppliedAt, &hash, &status, &msg)
+	if err == nil && status != nil {
+		g.Status = *status
+		if hash != nil {
+			g.Hash = *hash
+		}
+		if msg != nil {
+			g.Error = *msg
+		}
+		s.GatewayStatus = &g
+	}
 	return s, err
 }
 

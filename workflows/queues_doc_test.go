@@ -25,7 +25,8 @@ func queueDocs() string {
 	b.WriteString("A worker process polls the queues it is given (`labforge-worker --queues`, default\n")
 	b.WriteString("`LABFORGE_WORKER_QUEUES`) and runs on each exactly what this table lists. Workflows take\n")
 	b.WriteString("an activity's queue from the same table, so an activity is never sent to a queue whose\n")
-	b.WriteString("workers do not run it. `gateway.<site>` queues answer diagnostics probes only, for now.\n\n")
+	b.WriteString("workers do not run it. Every `gateway.<site>` queue runs the gateway table; a workflow\n")
+	b.WriteString("sends a gateway activity to the queue of the site it works on (`activities.GatewayQueue`).\n\n")
 	b.WriteString("| queue | workflows | activities |\n| --- | --- | --- |\n")
 	for _, q := range activities.StandardQueues {
 		var wfs []string
@@ -40,6 +41,11 @@ func queueDocs() string {
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", q, strings.Join(wfs, ", "), strings.Join(acts, ", "))
 	}
+	var acts []string
+	for _, a := range activities.Activities(activities.GatewayQueue("<site>")) {
+		acts = append(acts, "`"+a+"`")
+	}
+	fmt.Fprintf(&b, "| `%s<site>` |  | %s |\n", activities.GatewayQueuePrefix, strings.Join(acts, ", "))
 	b.WriteString("\nThe VM workflows run their `core` activities as local activities, inside their own\n")
 	b.WriteString("workflow tasks; a `core` worker therefore registers both.\n")
 	return b.String()

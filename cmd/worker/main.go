@@ -1,11 +1,14 @@
 // Command labforge-worker runs Labforge's Temporal workers. --queues picks
 // the task queues it polls (core, pve-actions, pve-clone, pve-periodic,
-// gateway.<site>), so one image serves every worker role; a gateway.<site>
-// worker only answers diagnostics probes until the ingress work exists. The
-// worker of pve-periodic also creates or updates the inventory-sync and
-// reconcile Schedules. It serves
-// Prometheus metrics (/metrics) and a liveness check (/healthz) on
-// LABFORGE_METRICS_ADDR and stops gracefully on SIGINT or SIGTERM.
+// gateway.<site>), so one image serves every worker role. --site NAME is
+// shorthand for --queues gateway.NAME: the worker on a site's NGINX and
+// dnsmasq host, configured by LABFORGE_GATEWAY_*, which applies the
+// site's gateway configuration; it cannot be combined with other queues.
+// A worker of gateway queues only connects to Temporal, not to PostgreSQL
+// or MongoDB. The worker of pve-periodic also creates or updates the
+// inventory-sync and reconcile Schedules. It serves Prometheus metrics
+// (/metrics) and a liveness check (/healthz) on LABFORGE_METRICS_ADDR and
+// stops gracefully on SIGINT or SIGTERM.
 package main
 
 import (
@@ -39,10 +42,15 @@ func run(args []string) error {
 	}
 	fs := flag.NewFlagSet("labforge-worker", flag.ContinueOnError)
 	queues := fs.String("queues", strings.Join(cfg.WorkerQueues, ","), "comma-separated task queues to poll (default from LABFORGE_WORKER_QUEUES)")
+	site := fs.String("site", "", "run the gateway worker of this site: shorthand for --queues gateway.<site>")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg.WorkerQueues = splitQueues(*queues)
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "queues" })
+	if cfg.WorkerQueues, err = workerQueues(*queues, given, *site); err != nil {
+		return err
+	}
 	if err := app.ValidateQueues(cfg.WorkerQueues); err != nil {
 		return fmt.Errorf("--queues: %w", err)
 	}
@@ -51,7 +59,11 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	p, err := app.Connect(ctx, cfg, logger)
+	connect := app.Connect
+	if app.GatewayOnly(cfg.WorkerQueues) {
+		connect = app.ConnectGateway // a gateway host reads neither PostgreSQL nor MongoDB
+	}
+	p, err := connect(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -75,14 +87,4 @@ func run(args []string) error {
 	err = app.Serve(ctx, l, mux, cfg.ShutdownTimeout, logger)
 	logger.Info("worker stopping")
 	return err
-}
-
-func splitQueues(s string) []string {
-	var out []string
-	for _, q := range strings.Split(s, ",") {
-		if q = strings.TrimSpace(q); q != "" {
-			out = append(out, q)
-		}
-	}
-	return out
 }

@@ -72,19 +72,39 @@ func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Plat
 		return nil, fmt.Errorf("%w (set %s)", err, config.VariableOf("MongoURI"))
 	}
 
-	sctx, cancel = context.WithTimeout(ctx, cfg.StartupTimeout)
-	defer cancel()
-	p.Temporal, err = temporalx.Dial(sctx, temporalx.Options{
-		Address: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, Logger: logger, Metrics: p.Metrics,
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := temporalx.Ready(sctx, p.Temporal, cfg.TemporalNamespace); err != nil {
+	if err := p.connectTemporal(ctx); err != nil {
 		return nil, err
 	}
 	ok = true
 	return p, nil
+}
+
+// ConnectGateway reaches Temporal only, bounded by cfg.StartupTimeout: the
+// platform of a worker that polls nothing but gateway.<site> queues, which
+// reads neither PostgreSQL nor MongoDB (core reads a site's snapshot and
+// passes it on). Its workers can serve gateway queues only.
+func ConnectGateway(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platform, error) {
+	p := &Platform{Config: cfg, Logger: logger, Metrics: prometheus.NewRegistry()}
+	p.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := p.connectTemporal(ctx); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// connectTemporal dials Temporal and waits until its namespace is ready.
+func (p *Platform) connectTemporal(ctx context.Context) error {
+	sctx, cancel := context.WithTimeout(ctx, p.Config.StartupTimeout)
+	defer cancel()
+	var err error
+	p.Temporal, err = temporalx.Dial(sctx, temporalx.Options{
+		Address: p.Config.TemporalAddress, Namespace: p.Config.TemporalNamespace, Logger: p.Logger, Metrics: p.Metrics,
+	})
+	if err != nil {
+		return err
+	}
+	return temporalx.Ready(sctx, p.Temporal, p.Config.TemporalNamespace)
 }
 
 // Close releases every connection; it is safe on a partly connected Platform.

@@ -21,7 +21,9 @@ type Workers struct {
 }
 
 // StartWorkers starts one worker per queue, registering on each what that
-// queue's tables list (activities/queues.go, workflows/register.go), and,
+// queue's tables list (activities/queues.go, workflows/register.go; a
+// gateway.<site> queue gets an applier from the LABFORGE_GATEWAY_*
+// settings), and,
 // when queues include pve-periodic, creates or updates the platform's
 // Temporal Schedules (EnsureSchedules). It returns once every worker polls,
 // or stops the started ones and returns the first error.
@@ -29,8 +31,20 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 	if err := ValidateQueues(queues); err != nil {
 		return nil, err
 	}
+	if p.DB == nil || p.Audit == nil {
+		for _, q := range queues {
+			if !activities.IsGatewayQueue(q) {
+				return nil, fmt.Errorf("queue %s needs PostgreSQL and MongoDB; this worker connected to Temporal only (gateway queues)", q)
+			}
+		}
+	}
 	ws := &Workers{}
 	set := p.ActivitySet(queues)
+	gw, err := gatewayActivities(p.Config, p.Logger, queues)
+	if err != nil {
+		return nil, err
+	}
+	set.Gateway = gw
 	host, _ := os.Hostname()
 	for _, q := range queues {
 		identity := fmt.Sprintf("%d@%s@%s", os.Getpid(), host, q)
@@ -51,6 +65,12 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 		return nil, err
 	}
 	return ws, nil
+}
+
+// GatewayOnly reports whether every queue is a gateway.<site> queue: such
+// a worker needs Temporal only (ConnectGateway).
+func GatewayOnly(queues []string) bool {
+	return len(queues) > 0 && !slices.ContainsFunc(queues, func(q string) bool { return !activities.IsGatewayQueue(q) })
 }
 
 // ValidateQueues checks queue names (LABFORGE_WORKER_QUEUES or --queues)
@@ -96,6 +116,7 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 	clients := p.nodeClients()
 	return activities.Set{
 		Operations:  &activities.Operations{Store: p.DB},
+		Gateways:    &activities.Gateways{Sites: p.DB},
 		Bookkeeping: &activities.Bookkeeping{VMs: p.DB, Nodes: p.DB, Slots: slots, VMIDs: vmIDs, Logger: p.Logger},
 		Proxmox:     &activities.Proxmox{Clients: clients, Slots: slots, Logger: p.Logger},
 		Inventory: &activities.Inventory{Nodes: p.DB, Templates: p.DB, VMs: p.DB, Events: p.Audit,
@@ -105,11 +126,17 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 
 // RegisterQueue registers on w the workflows of queue, under the
 // configured Tuning, and its activities from set, with a System that
-// reports identity and checks this process's stores.
+// reports identity and checks this process's stores (none on a gateway
+// worker connected with ConnectGateway).
 func (p *Platform) RegisterQueue(w worker.Worker, queue string, set activities.Set, identity string) error {
-	set.System = &activities.System{Identity: identity, Dependencies: map[string]activities.Pinger{
-		"postgresql": p.DB, "mongodb": p.Audit,
-	}}
+	deps := map[string]activities.Pinger{}
+	if p.DB != nil {
+		deps["postgresql"] = p.DB
+	}
+	if p.Audit != nil {
+		deps["mongodb"] = p.Audit
+	}
+	set.System = &activities.System{Identity: identity, Dependencies: deps}
 	if err := workflows.Register(w, queue, WorkflowTuning(p.Config)); err != nil {
 		return err
 	}

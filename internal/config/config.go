@@ -69,6 +69,24 @@ type Config struct {
 	StepRetryInterval time.Duration `env:"STEP_RETRY_INTERVAL" envDefault:"2s"`
 	StepMaxAttempts   int           `env:"STEP_MAX_ATTEMPTS" envDefault:"8"`
 	HeartbeatTimeout  time.Duration `env:"HEARTBEAT_TIMEOUT" envDefault:"1m"`
+
+	// The gateway worker's host (queues gateway.<site>): where it writes
+	// NGINX's and dnsmasq's files and how it checks and reloads them.
+	// internal/app.GatewayConfig maps them to a gateway.Config.
+	GatewayDir               string        `env:"GATEWAY_DIR" envDefault:"/etc/labforge-gateway"`
+	GatewayNginxBin          string        `env:"GATEWAY_NGINX_BIN" envDefault:"nginx"`
+	GatewayNginxPrefix       string        `env:"GATEWAY_NGINX_PREFIX" envDefault:"/var/lib/labforge-gateway/nginx"`
+	GatewayNginxStreamModule string        `env:"GATEWAY_NGINX_STREAM_MODULE" envDefault:"/usr/lib/nginx/modules/ngx_stream_module.so"`
+	GatewayNginxUser         string        `env:"GATEWAY_NGINX_USER" envDefault:"www-data"`
+	GatewayDnsmasqBin        string        `env:"GATEWAY_DNSMASQ_BIN" envDefault:"dnsmasq"`
+	GatewayDnsmasqPidFile    string        `env:"GATEWAY_DNSMASQ_PID_FILE" envDefault:"/run/labforge-gateway/dnsmasq.pid"`
+	GatewayHTTPListen        string        `env:"GATEWAY_HTTP_LISTEN" envDefault:"0.0.0.0:80"`
+	GatewayHTTPSListen       string        `env:"GATEWAY_HTTPS_LISTEN" envDefault:"0.0.0.0:443"`
+	GatewayStreamAddress     string        `env:"GATEWAY_STREAM_ADDRESS" envDefault:"0.0.0.0"`
+	GatewayDNSListen         string        `env:"GATEWAY_DNS_LISTEN"`
+	GatewayDNSPort           int           `env:"GATEWAY_DNS_PORT" envDefault:"53"`
+	GatewayDHCP              bool          `env:"GATEWAY_DHCP" envDefault:"true"`
+	GatewayCommandTimeout    time.Duration `env:"GATEWAY_COMMAND_TIMEOUT" envDefault:"30s"`
 }
 
 // Default returns every setting at its default, as Load does from an
@@ -212,6 +230,7 @@ func (c *Config) Validate() error {
 	if c.ReconcileInterval < time.Minute {
 		bad("ReconcileInterval", "is %s; use at least 1m", c.ReconcileInterval)
 	}
+	c.validateGateway(bad)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}

@@ -42,6 +42,14 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		"LABFORGE_WORKER_ACTIVITY_SLOTS=0":      "LABFORGE_WORKER_ACTIVITY_SLOTS",
 		"LABFORGE_STEP_RETRY_INTERVAL=1ns":      "LABFORGE_STEP_RETRY_INTERVAL",
 		"LABFORGE_HEARTBEAT_TIMEOUT=2h":         "LABFORGE_HEARTBEAT_TIMEOUT",
+		"LABFORGE_GATEWAY_DIR=gw":               "LABFORGE_GATEWAY_DIR",
+		"LABFORGE_GATEWAY_HTTP_LISTEN=:80":      "LABFORGE_GATEWAY_HTTP_LISTEN",
+		"LABFORGE_GATEWAY_HTTPS_LISTEN=x:443":   "LABFORGE_GATEWAY_HTTPS_LISTEN",
+		"LABFORGE_GATEWAY_STREAM_ADDRESS=any":   "LABFORGE_GATEWAY_STREAM_ADDRESS",
+		"LABFORGE_GATEWAY_DNS_LISTEN=lo":        "LABFORGE_GATEWAY_DNS_LISTEN",
+		"LABFORGE_GATEWAY_DNS_PORT=0":           "LABFORGE_GATEWAY_DNS_PORT",
+		"LABFORGE_GATEWAY_DHCP=maybe":           "LABFORGE_GATEWAY_DHCP",
+		"LABFORGE_GATEWAY_COMMAND_TIMEOUT=1ms":  "LABFORGE_GATEWAY_COMMAND_TIMEOUT",
 	}
 	for kv, variable := range cases {
 		_, err := config.LoadFrom([]string{kv})
@@ -62,6 +70,17 @@ func TestGatewayQueuesAreValid(t *testing.T) {
 	}
 	if c.WorkerQueues[0] != "gateway.lab-a" {
 		t.Fatal(c.WorkerQueues)
+	}
+}
+
+func TestGatewayHostSettings(t *testing.T) {
+	c, err := config.LoadFrom([]string{"LABFORGE_GATEWAY_HTTPS_LISTEN=none", "LABFORGE_GATEWAY_DNS_LISTEN=10.20.0.1",
+		"LABFORGE_GATEWAY_DHCP=false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if config.Unless(c.GatewayHTTPSListen) != "" || c.GatewayDNSListen != "10.20.0.1" || c.GatewayDHCP {
+		t.Fatalf("got %+v", c)
 	}
 }
 

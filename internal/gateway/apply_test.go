@@ -57,7 +57,7 @@ func TestApplySameSnapshotDoesNothing(t *testing.T) {
 	// neither test nor reload.
 	calls := filepath.Join(s.dir, "nginx-calls")
 	wrapper := filepath.Join(s.dir, "nginx-wrapper")
-	script := "#!/bin/sh\necho \"$*\" >> " + calls + "\nexec " + s.bins.nginx + " \"$@\"\n"
+	script := "#!/bin/sh\necho \"$*\" >> " + calls + "\nexec " + s.bins.Nginx + " \"$@\"\n"
 	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/labforge/labforge/internal/gateway/gatewaytest"
 )
 
 // containerIP stands for the container: backends listen there, NGINX and
@@ -22,7 +24,7 @@ type testSite struct {
 	applier *Applier
 	snap    Snapshot
 	certPEM []byte
-	bins    tools
+	bins    gatewaytest.Tools
 
 	httpPort, tlsPort, dnsPort, tcpPort, udpPort int
 }
@@ -32,11 +34,11 @@ type testSite struct {
 // returns a site whose snapshot publishes them. Nothing is applied yet.
 func newTestSite(t *testing.T) *testSite {
 	t.Helper()
-	bins := requireTools(t)
+	bins := gatewaytest.RequireTools(t)
 	dir := t.TempDir()
 	s := &testSite{dir: dir, bins: bins,
-		httpPort: freePort(t, "127.0.0.1"), tlsPort: freePort(t, "127.0.0.1"), dnsPort: freePort(t, "127.0.0.1"),
-		tcpPort: freePort(t, "127.0.0.1"), udpPort: freePort(t, "127.0.0.1"),
+		httpPort: gatewaytest.FreePort(t, "127.0.0.1"), tlsPort: gatewaytest.FreePort(t, "127.0.0.1"), dnsPort: gatewaytest.FreePort(t, "127.0.0.1"),
+		tcpPort: gatewaytest.FreePort(t, "127.0.0.1"), udpPort: gatewaytest.FreePort(t, "127.0.0.1"),
 	}
 	s.certPEM = writeTestCert(t, dir, "apps.test")
 	web := startHTTPBackend(t)
@@ -50,19 +52,15 @@ func newTestSite(t *testing.T) *testSite {
 			{Kind: KindUDP, Port: startUDPEcho(t), ExternalPort: s.udpPort},
 		}}},
 	}
-	user := ""
-	if os.Geteuid() == 0 {
-		user = "root" // workers must reach the test's private temp directory
-	}
 	s.cfg = Config{
 		NginxConf: filepath.Join(dir, "nginx.conf"), DnsmasqConf: filepath.Join(dir, "dnsmasq.conf"),
-		Nginx: NginxOptions{Prefix: dir, StreamModule: streamModule, User: user,
+		Nginx: NginxOptions{Prefix: dir, StreamModule: gatewaytest.StreamModule, User: gatewaytest.NginxUser(),
 			HTTPListen:    "127.0.0.1:" + strconv.Itoa(s.httpPort),
 			TLSListen:     "127.0.0.1:" + strconv.Itoa(s.tlsPort),
 			StreamAddress: "127.0.0.1"},
 		Dnsmasq: DnsmasqOptions{ListenAddress: "127.0.0.1", Port: s.dnsPort,
 			HostsFile: filepath.Join(dir, "hosts"), DHCPHostsFile: filepath.Join(dir, "dhcp-hosts")},
-		NginxBin: bins.nginx, DnsmasqBin: bins.dnsmasq,
+		NginxBin: bins.Nginx, DnsmasqBin: bins.Dnsmasq,
 		DnsmasqPidFile: filepath.Join(dir, "dnsmasq.pid"),
 		Logger:         slog.New(slog.NewTextHandler(t.Output(), nil)),
 	}
@@ -83,7 +81,7 @@ func (s *testSite) newApplier(t *testing.T) *Applier {
 // startNginx runs NGINX on the files in place until the test ends.
 func (s *testSite) startNginx(t *testing.T) {
 	t.Helper()
-	startProcess(t, s.cfg.NginxPidFile(), s.bins.nginx, "-p", s.dir, "-c", s.cfg.NginxConf, "-g", "daemon off;")
+	gatewaytest.StartProcess(t, s.cfg.NginxPidFile(), s.bins.Nginx, "-p", s.dir, "-c", s.cfg.NginxConf, "-g", "daemon off;")
 	waitFor(testContext(t, 10*time.Second), t, "nginx to listen", func() bool {
 		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(s.httpPort))
 		if err == nil {
@@ -101,5 +99,5 @@ func (s *testSite) startDnsmasq(t *testing.T) {
 	if os.Geteuid() == 0 {
 		args = append(args, "--user=root") // re-reading the hosts file in the test's private directory
 	}
-	startProcess(t, s.cfg.DnsmasqPidFile, s.bins.dnsmasq, args...)
+	gatewaytest.StartProcess(t, s.cfg.DnsmasqPidFile, s.bins.Dnsmasq, args...)
 }
