@@ -11,4 +11,6 @@ var (
 	inventory   *activities.Inventory
 	operations  *activities.Operations
 	system      *activities.System
+	gateways    *activities.Gateways
+	gatewayHost *activities.Gateway
 )

@@ -26,6 +26,7 @@ var (
 	DeleteVMType      = Type{Name: "DeleteVM", Queue: activities.QueueCore}
 	SyncInventoryType = Type{Name: "SyncInventory", Queue: activities.QueuePVEPeriodic}
 	ReconcileType     = Type{Name: "Reconcile", Queue: activities.QueuePVEPeriodic}
+	SiteGatewayType   = Type{Name: "SiteGateway", Queue: activities.QueueCore}
 )
 
 // registration is one workflow type and the function that runs it.
@@ -45,6 +46,7 @@ func table(t Tuning) []registration {
 		{DeleteVMType, tunedNoResult(t, DeleteVM)},
 		{SyncInventoryType, tuned(t, SyncInventory)},
 		{ReconcileType, tuned(t, Reconcile)},
+		{SiteGatewayType, tuned(t, SiteGateway)},
 	}
 }
 

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"errors"
 
 	"github.com/google/uuid"
@@ -55,4 +56,21 @@ func RunningWorkflow(err error) (runID string, ok bool) {
 		return started.RunId, true
 	}
 	return "", false
+}
+
+// RequestSiteGatewayApply asks the site's gateway workflow for an apply of
+// its newest snapshot: it signals the running workflow, or starts one
+// (SiteGatewayWorkflowID, on SiteGatewayType's queue) that applies at once.
+// Requests during an apply are coalesced into one more apply. It returns
+// the run that will serve the request.
+func RequestSiteGatewayApply(ctx context.Context, c client.Client, siteID uuid.UUID, siteName, reason string) (client.WorkflowRun, error) {
+	return RequestSiteGatewayApplyFor(ctx, c, SiteGatewayInput{SiteID: siteID, SiteName: siteName}, reason)
+}
+
+// RequestSiteGatewayApplyFor is RequestSiteGatewayApply with a whole input:
+// in.OperationID is the operation record a newly started run keeps
+// current (a running run keeps its own).
+func RequestSiteGatewayApplyFor(ctx context.Context, c client.Client, in SiteGatewayInput, reason string) (client.WorkflowRun, error) {
+	o := client.StartWorkflowOptions{ID: SiteGatewayWorkflowID(in.SiteID), TaskQueue: SiteGatewayType.Queue}
+	return c.SignalWithStartWorkflow(ctx, o.ID, SiteGatewayApplySignal, SiteGatewayApplyRequest{Reason: reason}, o, SiteGatewayType.Name, in)
 }

@@ -1,0 +1,172 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/gateway"
+)
+
+// SiteGatewayApplySignal is the signal that asks a site's gateway workflow
+// for an apply, with a SiteGatewayApplyRequest as payload (optional).
+// Requests are sent with Signal-With-Start (RequestSiteGatewayApply).
+const SiteGatewayApplySignal = "apply"
+
+// SiteGatewayApplyRequest is the payload of the apply signal.
+type SiteGatewayApplyRequest struct {
+	// Reason says why the apply was asked for; it is logged.
+	Reason string `json:"reason,omitempty"`
+}
+
+// SiteGatewayInput names the site whose gateway host applies its
+// snapshot. SiteName picks the queue, gateway.<name>.
+type SiteGatewayInput struct {
+	SiteID      uuid.UUID
+	SiteName    string
+	OperationID uuid.UUID // optional: the operation record to keep current
+}
+
+// SiteGatewayResult is the outcome of the last apply and how many applies
+// the run made.
+type SiteGatewayResult struct {
+	Applies int    `json:"applies"`
+	Status  string `json:"status"` // domain.GatewayApplied or domain.GatewayFailed
+	Hash    string `json:"hash,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// SiteGatewayWorkflowID is the workflow ID of a site's gateway applies:
+// site/<site-id>/gateway. One ID per site, so applies are serialised.
+func SiteGatewayWorkflowID(siteID uuid.UUID) string { return "site/" + siteID.String() + "/gateway" }
+
+// Gateway apply timeouts.
+const (
+	// GatewayPickupTimeout bounds how long an apply waits for the site's
+	// gateway worker to pick it up before it is recorded failed.
+	GatewayPickupTimeout = 2 * time.Minute
+	// gatewayApplyTimeout bounds one apply attempt on the gateway host.
+	gatewayApplyTimeout = 3 * time.Minute
+)
+
+// gatewayRetry retries an apply that failed for a passing reason (a busy
+// applier, a file that could not be written) a few times; a rejection
+// is not retried.
+var gatewayRetry = &temporal.RetryPolicy{InitialInterval: 2 * time.Second, BackoffCoefficient: 2,
+	MaximumInterval: 30 * time.Second, MaximumAttempts: 5}
+
+// SiteGateway applies a site's gateway snapshot on its gateway host and
+// records the outcome on the site, one apply at a time. Requests that
+// arrive while an apply runs are coalesced into one more apply of a fresh
+// snapshot, so the last snapshot applied is the newest. A rejected or
+// unreachable gateway is recorded on the site and ends the run completed
+// (the site record and the result say failed); the operation record, if
+// any, is failed with the same message. Only a failure to read the
+// snapshot or record the outcome fails the run.
+func SiteGateway(ctx workflow.Context, in SiteGatewayInput) (SiteGatewayResult, error) {
+	// Its PostgreSQL steps are short and on its own queue: local activities.
+	ctx = workflow.WithValue(ctx, localBookkeepingKey{}, true)
+	wf := &siteGateway{in: in, progress: progress{operationID: in.OperationID}}
+	if err := wf.setup(ctx); err != nil {
+		return SiteGatewayResult{}, err
+	}
+	wf.requests = workflow.GetSignalChannel(ctx, SiteGatewayApplySignal)
+	return wf.run(ctx)
+}
+
+type siteGateway struct {
+	in SiteGatewayInput
+	progress
+	requests workflow.ReceiveChannel
+}
+
+func (wf *siteGateway) run(ctx workflow.Context) (SiteGatewayResult, error) {
+	var res SiteGatewayResult
+	// The request that started the run, and any before the first apply,
+	// are served by it; a request that arrives during an apply, or while
+	// the outcome is reported, asks for one more.
+	wf.drain(ctx)
+	for {
+		if err := wf.report(ctx, domain.OpRunning, "applying", "", nil); err != nil {
+			return res, err
+		}
+		rec, err := wf.applyOnce(ctx)
+		if err != nil {
+			_ = wf.report(ctx, domain.OpFailed, "applying", failureMessage(err), nil)
+			return res, err
+		}
+		res.Applies++
+		res.Status, res.Hash, res.Error = rec.Status, rec.Hash, rec.Error
+		if wf.drain(ctx) {
+			continue
+		}
+		state := domain.OpCompleted
+		if res.Status == domain.GatewayFailed {
+			state = domain.OpFailed
+		}
+		if err := wf.report(ctx, state, "done", res.Error, domain.JSONObject(res)); err != nil {
+			return res, err
+		}
+		// Temporal refuses to complete a run with a signal it has not
+		// handled and runs this task again, so a request that arrives now
+		// is not lost either.
+		if !wf.drain(ctx) {
+			return res, nil
+		}
+	}
+}
+
+// drain receives every pending apply request and reports whether there was one.
+func (wf *siteGateway) drain(ctx workflow.Context) bool {
+	got := false
+	for {
+		var req SiteGatewayApplyRequest
+		if !wf.requests.ReceiveAsync(&req) {
+			return got
+		}
+		got = true
+		workflow.GetLogger(ctx).Info("gateway apply requested", "site", wf.in.SiteName, "reason", req.Reason)
+	}
+}
+
+// applyOnce reads a fresh snapshot, applies it on the site's gateway queue
+// and records the outcome. A gateway failure is a record, not an error.
+func (wf *siteGateway) applyOnce(ctx workflow.Context) (activities.SiteGatewayRecord, error) {
+	var snap gateway.Snapshot
+	if err := bookkeep(ctx, &snap, gateways.SiteGatewaySnapshot, wf.in.SiteID); err != nil {
+		return activities.SiteGatewayRecord{}, err
+	}
+	queue := activities.GatewayQueue(wf.in.SiteName)
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{TaskQueue: queue,
+		ScheduleToStartTimeout: GatewayPickupTimeout, StartToCloseTimeout: gatewayApplyTimeout, RetryPolicy: gatewayRetry})
+	var out gateway.Result
+	err := workflow.ExecuteActivity(actx, gatewayHost.ApplySiteGateway, snap).Get(ctx, &out)
+	rec := activities.SiteGatewayRecord{SiteID: wf.in.SiteID, Status: domain.GatewayApplied, Hash: out.Hash, AppliedAt: out.AppliedAt}
+	if err != nil {
+		if ctx.Err() != nil {
+			return rec, err
+		}
+		rec = activities.SiteGatewayRecord{SiteID: wf.in.SiteID, Status: domain.GatewayFailed, Hash: snap.Hash(),
+			Error: gatewayError(queue, wf.in.SiteName, err)}
+		workflow.GetLogger(ctx).Warn("gateway apply failed", "site", wf.in.SiteName, "error", rec.Error)
+	}
+	return rec, bookkeep(ctx, nil, gateways.RecordSiteGateway, rec)
+}
+
+// gatewayError explains a failed apply: the tool's message, or which
+// worker to start when none picked the apply up.
+func gatewayError(queue, site string, err error) string {
+	var te *temporal.TimeoutError
+	if errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START {
+		return fmt.Sprintf("no gateway worker picked up the apply on queue %q within %s; start one on the site's gateway host with: labforge-worker --site %s",
+			queue, GatewayPickupTimeout, site)
+	}
+	return failureMessage(err)
+}
