@@ -126,6 +126,7 @@ func New(d Deps) *Server {
 	authed.GET("/sites/:id", s.getSite)
 	authed.PATCH("/sites/:id", s.updateSite)
 	authed.DELETE("/sites/:id", s.deleteSite)
+	authed.POST("/sites/:id/gateway/apply", s.applySiteGateway)
 	authed.GET("/external-domains", s.listExternalDomains)
 	authed.POST("/external-domains", s.createExternalDomain)
 	authed.GET("/external-domains/:id", s.getExternalDomain)

@@ -24,6 +24,10 @@ const SiteGatewayApplySignal = "apply"
 type SiteGatewayApplyRequest struct {
 	// Reason says why the apply was asked for; it is logged.
 	Reason string `json:"reason,omitempty"`
+	// OperationID, if set, is the operation record the run keeps current
+	// from now on (the API's apply request). The store keeps at most one
+	// unfinished operation per workflow ID, so the run never owes two.
+	OperationID uuid.UUID `json:"operation_id"`
 }
 
 // SiteGatewayInput names the site whose gateway host applies its
@@ -132,6 +136,9 @@ func (wf *siteGateway) drain(ctx workflow.Context) bool {
 			return got
 		}
 		got = true
+		if req.OperationID != uuid.Nil {
+			wf.operationID = req.OperationID
+		}
 		workflow.GetLogger(ctx).Info("gateway apply requested", "site", wf.in.SiteName, "reason", req.Reason)
 	}
 }

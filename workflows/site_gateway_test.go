@@ -30,6 +30,7 @@ type gatewayEnv struct {
 	records []activities.SiteGatewayRecord
 	applied []gateway.Snapshot
 	states  []domain.OperationState
+	ops     []uuid.UUID // the operation of each reported state
 	// onState, if set, is called with each reported operation state.
 	onState func(domain.OperationState)
 }
@@ -57,6 +58,7 @@ func newGatewayEnv(t *testing.T) *gatewayEnv {
 		func(_ context.Context, p activities.OperationProgress) error {
 			e.mu.Lock()
 			e.states = append(e.states, p.State)
+			e.ops = append(e.ops, p.OperationID)
 			hook := e.onState
 			e.mu.Unlock()
 			if hook != nil {
@@ -84,7 +86,11 @@ func (e *gatewayEnv) applies(t *testing.T, d time.Duration, err error) {
 }
 
 func (e *gatewayEnv) run(t *testing.T) SiteGatewayResult {
-	e.ExecuteWorkflow(SiteGatewayType.Name, SiteGatewayInput{SiteID: testSiteID, SiteName: "lab1", OperationID: uuid.New()})
+	return e.runWith(t, uuid.New())
+}
+
+func (e *gatewayEnv) runWith(t *testing.T, operationID uuid.UUID) SiteGatewayResult {
+	e.ExecuteWorkflow(SiteGatewayType.Name, SiteGatewayInput{SiteID: testSiteID, SiteName: "lab1", OperationID: operationID})
 	require.True(t, e.IsWorkflowCompleted())
 	require.NoError(t, e.GetWorkflowError())
 	var res SiteGatewayResult
@@ -156,6 +162,21 @@ func TestSiteGatewayAppliesARequestThatArrivesAtTheEnd(t *testing.T) {
 
 	require.Equal(t, 2, res.Applies)
 	require.Equal(t, []domain.OperationState{domain.OpRunning, domain.OpCompleted, domain.OpRunning, domain.OpCompleted}, e.states)
+}
+
+func TestSiteGatewayAdoptsTheOperationOfARequest(t *testing.T) {
+	e := newGatewayEnv(t)
+	e.applies(t, time.Minute, nil)
+	op := uuid.New()
+	e.RegisterDelayedCallback(func() {
+		e.SignalWorkflow(SiteGatewayApplySignal, SiteGatewayApplyRequest{Reason: "api", OperationID: op})
+	}, 10*time.Second)
+
+	res := e.runWith(t, uuid.Nil)
+
+	require.Equal(t, 2, res.Applies)
+	require.Equal(t, []uuid.UUID{op, op}, e.ops, "the run reports to the request's operation once it has one")
+	require.Equal(t, []domain.OperationState{domain.OpRunning, domain.OpCompleted}, e.states)
 }
 
 func TestSiteGatewayWithoutWorkerNamesTheQueue(t *testing.T) {

@@ -68,9 +68,9 @@ func RequestSiteGatewayApply(ctx context.Context, c client.Client, siteID uuid.U
 }
 
 // RequestSiteGatewayApplyFor is RequestSiteGatewayApply with a whole input:
-// in.OperationID is the operation record a newly started run keeps
-// current (a running run keeps its own).
+// in.OperationID, if set, is the operation record the run keeps current
+// from this request on, whether it starts or is already running.
 func RequestSiteGatewayApplyFor(ctx context.Context, c client.Client, in SiteGatewayInput, reason string) (client.WorkflowRun, error) {
 	o := client.StartWorkflowOptions{ID: SiteGatewayWorkflowID(in.SiteID), TaskQueue: SiteGatewayType.Queue}
-	return c.SignalWithStartWorkflow(ctx, o.ID, SiteGatewayApplySignal, SiteGatewayApplyRequest{Reason: reason}, o, SiteGatewayType.Name, in)
+	return c.SignalWithStartWorkflow(ctx, o.ID, SiteGatewayApplySignal, SiteGatewayApplyRequest{Reason: reason, OperationID: in.OperationID}, o, SiteGatewayType.Name, in)
 }
