@@ -70,10 +70,11 @@ var gatewayRetry = &temporal.RetryPolicy{InitialInterval: 2 * time.Second, Backo
 // records the outcome on the site, one apply at a time. Requests that
 // arrive while an apply runs are coalesced into one more apply of a fresh
 // snapshot, so the last snapshot applied is the newest. A rejected or
-// unreachable gateway is recorded on the site and ends the run completed
-// (the site record and the result say failed); the operation record, if
-// any, is failed with the same message. Only a failure to read the
-// snapshot or record the outcome fails the run.
+// unreachable gateway is not retried: it is recorded on the site and the
+// run ends completed, the site record and the result saying failed, and
+// the operation record, if any, failed with the same message (unless a
+// request that arrived meanwhile asks for another apply, which may fix it).
+// Only a failure to read the snapshot or record the outcome fails the run.
 func SiteGateway(ctx workflow.Context, in SiteGatewayInput) (SiteGatewayResult, error) {
 	// Its PostgreSQL steps are short and on its own queue: local activities.
 	ctx = workflow.WithValue(ctx, localBookkeepingKey{}, true)
@@ -118,6 +119,9 @@ func (wf *siteGateway) run(ctx workflow.Context) (SiteGatewayResult, error) {
 		if err := wf.report(ctx, state, "done", res.Error, domain.JSONObject(res)); err != nil {
 			return res, err
 		}
+		// The operation is finished; a later apply reports to the operation
+		// of the request that asks for it, if any.
+		wf.operationID = uuid.Nil
 		// Temporal refuses to complete a run with a signal it has not
 		// handled and runs this task again, so a request that arrives now
 		// is not lost either.

@@ -161,6 +161,24 @@ func TestSiteGatewayAppliesARequestThatArrivesAtTheEnd(t *testing.T) {
 	res := e.run(t)
 
 	require.Equal(t, 2, res.Applies)
+	require.Equal(t, []domain.OperationState{domain.OpRunning, domain.OpCompleted}, e.states,
+		"the finished operation is not reopened by a request that does not name it")
+}
+
+func TestSiteGatewayReopensTheOperationARequestJoins(t *testing.T) {
+	e := newGatewayEnv(t)
+	e.applies(t, time.Minute, nil)
+	op := uuid.New()
+	var once sync.Once
+	e.onState = func(s domain.OperationState) {
+		if s == domain.OpCompleted {
+			once.Do(func() { e.SignalWorkflow(SiteGatewayApplySignal, SiteGatewayApplyRequest{OperationID: op}) })
+		}
+	}
+
+	res := e.runWith(t, op)
+
+	require.Equal(t, 2, res.Applies)
 	require.Equal(t, []domain.OperationState{domain.OpRunning, domain.OpCompleted, domain.OpRunning, domain.OpCompleted}, e.states)
 }
 
