@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/mocks"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/temporalx"
 	"github.com/labforge/labforge/workflows"
 )
 
@@ -82,6 +83,9 @@ func TestHandlerSiteGatewayApplyStartsOrSignals(t *testing.T) {
 	require.Equal(t, wfID, call.workflowID)
 	require.Equal(t, wfID, call.options.ID)
 	require.Equal(t, workflows.SiteGatewayType.Queue, call.options.TaskQueue)
+	site, ok := call.options.TypedSearchAttributes.GetKeyword(temporalx.KeySite)
+	require.True(t, ok, "the workflow is findable by its site")
+	require.Equal(t, "campus", site)
 	require.Equal(t, workflows.SiteGatewayInput{SiteID: routeSiteID, SiteName: "campus", OperationID: op.ID}, call.input)
 	require.Equal(t, op.ID, call.arg.OperationID, "a running workflow adopts the operation from the signal")
 	require.Len(t, ops(), 1)

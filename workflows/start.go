@@ -60,7 +60,8 @@ func RunningWorkflow(err error) (runID string, ok bool) {
 
 // RequestSiteGatewayApply asks the site's gateway workflow for an apply of
 // its newest snapshot: it signals the running workflow, or starts one
-// (SiteGatewayWorkflowID, on SiteGatewayType's queue) that applies at once.
+// (SiteGatewayWorkflowID, on SiteGatewayType's queue, with the LabforgeSite
+// search attribute set to the site's name) that applies at once.
 // Requests during an apply are coalesced into one more apply. It returns
 // the run that will serve the request.
 func RequestSiteGatewayApply(ctx context.Context, c client.Client, siteID uuid.UUID, siteName, reason string) (client.WorkflowRun, error) {
@@ -71,6 +72,7 @@ func RequestSiteGatewayApply(ctx context.Context, c client.Client, siteID uuid.U
 // in.OperationID, if set, is the operation record the run keeps current
 // from this request on, whether it starts or is already running.
 func RequestSiteGatewayApplyFor(ctx context.Context, c client.Client, in SiteGatewayInput, reason string) (client.WorkflowRun, error) {
-	o := client.StartWorkflowOptions{ID: SiteGatewayWorkflowID(in.SiteID), TaskQueue: SiteGatewayType.Queue}
+	o := client.StartWorkflowOptions{ID: SiteGatewayWorkflowID(in.SiteID), TaskQueue: SiteGatewayType.Queue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(temporalx.KeySite.ValueSet(in.SiteName))}
 	return c.SignalWithStartWorkflow(ctx, o.ID, SiteGatewayApplySignal, SiteGatewayApplyRequest{Reason: reason, OperationID: in.OperationID}, o, SiteGatewayType.Name, in)
 }

@@ -33,13 +33,13 @@ const (
 // Typed keys for workflow.UpsertTypedSearchAttributes and
 // client.StartWorkflowOptions.TypedSearchAttributes. Only the attributes
 // some workflow sets have one; the key of an attribute that is registered
-// but not set yet (LabforgeEventId, LabforgeSite) is added here when it is
-// first used.
+// but not set yet (LabforgeEventId) is added here when it is first used.
 var (
 	KeyState = temporal.NewSearchAttributeKeyKeyword(SearchAttrState)
 	KeyVMID  = temporal.NewSearchAttributeKeyKeyword(SearchAttrVMID)
 	KeyOwner = temporal.NewSearchAttributeKeyKeyword(SearchAttrOwner)
 	KeyNode  = temporal.NewSearchAttributeKeyKeyword(SearchAttrNode)
+	KeySite  = temporal.NewSearchAttributeKeyKeyword(SearchAttrSite)
 )
 
 // SearchAttributes returns every Labforge search attribute with its type, a
