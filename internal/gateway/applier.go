@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"slices"
 	"time"
+
+	"github.com/labforge/labforge/internal/gateway/pidfile"
 )
 
 // Applier renders snapshots into the gateway host's files and makes NGINX
@@ -91,7 +93,7 @@ func (a *Applier) Apply(ctx context.Context, s Snapshot) (Result, error) {
 	}
 	res := Result{Hash: hash, AppliedAt: a.cfg.Now().UTC(), Changed: true}
 	res.DnsmasqRestartNeeded = prevDnsmasq.existed && string(prevDnsmasq.data) != files.DnsmasqConf &&
-		runningPid(a.cfg.DnsmasqPidFile, "dnsmasq") != 0
+		pidfile.Running(a.cfg.DnsmasqPidFile, "dnsmasq") != 0
 	if res.DnsmasqRestartNeeded {
 		log.Warn("dnsmasq main file changed; site-wide DNS and DHCP settings take effect when dnsmasq restarts")
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/labforge/labforge/internal/gateway/pidfile"
 )
 
 // reload makes the running tools pick up the files in place. A tool that
@@ -15,12 +17,12 @@ import (
 // files when it starts.
 func (a *Applier) reload(ctx context.Context) error {
 	c := a.cfg
-	if runningPid(c.NginxPidFile(), "nginx") != 0 {
+	if pidfile.Running(c.NginxPidFile(), "nginx") != 0 {
 		if err := a.reloadNginx(ctx); err != nil {
 			return err
 		}
 	}
-	if pid := runningPid(c.DnsmasqPidFile, "dnsmasq"); pid != 0 {
+	if pid := pidfile.Running(c.DnsmasqPidFile, "dnsmasq"); pid != 0 {
 		if err := syscall.Kill(pid, syscall.SIGHUP); err != nil {
 			return &ToolError{Tool: "dnsmasq", Step: "reload", Err: fmt.Errorf("SIGHUP to pid %d: %w", pid, err)}
 		}

@@ -3,13 +3,9 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"os/exec"
-	"strconv"
 	"strings"
-	"syscall"
 )
 
 // ToolError is a failed check or reload. Output is the tool's own message,
@@ -53,29 +49,4 @@ func (a *Applier) run(ctx context.Context, tool, step, bin string, args []string
 		return &ToolError{Tool: tool, Step: step, Output: out.String(), Err: err}
 	}
 	return nil
-}
-
-// runningPid returns the pid recorded in pidFile when that process is
-// alive and, where /proc tells, is the named program; 0 when the tool is
-// not running. Checking the name keeps a stale pid file that now names an
-// unrelated process from getting that process signalled.
-func runningPid(pidFile, name string) int {
-	if pidFile == "" {
-		return 0
-	}
-	data, err := os.ReadFile(pidFile)
-	if err != nil {
-		return 0
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil || pid <= 0 {
-		return 0
-	}
-	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
-		return 0
-	}
-	if comm, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm"); err == nil && strings.TrimSpace(string(comm)) != name {
-		return 0
-	}
-	return pid
 }

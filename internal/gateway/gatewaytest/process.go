@@ -2,16 +2,14 @@ package gatewaytest
 
 import (
 	"bytes"
-	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/labforge/labforge/internal/gateway/pidfile"
 )
 
 // StartProcess runs a foreground daemon (nginx with "daemon off;", dnsmasq
@@ -31,7 +29,7 @@ func StartProcess(t testing.TB, pidFile, bin string, args ...string) {
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
 	t.Cleanup(func() {
-		if pid := runningPid(pidFile, name); pid != 0 && pid != cmd.Process.Pid {
+		if pid := pidfile.Running(pidFile, name); pid != 0 && pid != cmd.Process.Pid {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
 		// SIGTERM first, so NGINX's master stops and reaps its workers.
@@ -51,7 +49,7 @@ func StartProcess(t testing.TB, pidFile, bin string, args ...string) {
 		}
 	})
 	deadline := time.Now().Add(10 * time.Second)
-	for runningPid(pidFile, name) == 0 {
+	for pidfile.Running(pidFile, name) == 0 {
 		select {
 		case <-done:
 			t.Fatalf("%s exited: %s", bin, out.String())
@@ -61,26 +59,6 @@ func StartProcess(t testing.TB, pidFile, bin string, args ...string) {
 			t.Fatalf("timed out waiting for %s's pid file %s", name, pidFile)
 		}
 	}
-}
-
-// runningPid returns the pid pidFile names when that process runs and is
-// called name, else 0.
-func runningPid(pidFile, name string) int {
-	data, err := os.ReadFile(pidFile)
-	if err != nil {
-		return 0
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil || pid <= 0 {
-		return 0
-	}
-	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
-		return 0
-	}
-	if comm, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm"); err == nil && strings.TrimSpace(string(comm)) != name {
-		return 0
-	}
-	return pid
 }
 
 // lockedBuffer collects a process's output from its own goroutines.
