@@ -1,5 +1,7 @@
 package domain
 
+import "github.com/google/uuid"
+
 // ContainerPlacementRequest is everything PlaceContainer decides on.
 type ContainerPlacementRequest struct {
 	Container Container
@@ -31,20 +33,9 @@ func PlaceContainer(req ContainerPlacementRequest) (ContainerPlacement, error) {
 		}
 		return ContainerPlacement{Container: c, Node: cur.Node}, nil
 	}
-	need := int64(c.MemoryMB) << 20
-	var best *NodeLoad
-	for i := range req.Nodes {
-		n := &req.Nodes[i]
-		if n.Node.Status != NodeOnline || n.FreeBytes() < need {
-			continue
-		}
-		if best == nil || n.FreeBytes() > best.FreeBytes() ||
-			(n.FreeBytes() == best.FreeBytes() && n.Node.Name < best.Node.Name) {
-			best = n
-		}
-	}
-	if best == nil {
+	best, ok := roomiest(req.Nodes, uuid.Nil, int64(c.MemoryMB)<<20)
+	if !ok {
 		return ContainerPlacement{}, noCapacity("no online node of the site has %d MiB free for container %s", c.MemoryMB, c.Hostname)
 	}
-	return ContainerPlacement{Container: c, Node: best.Node}, nil
+	return ContainerPlacement{Container: c, Node: best}, nil
 }

@@ -14,12 +14,12 @@ import (
 var ErrNoCapacity = errors.New("no capacity")
 
 // NodeLoad is a node as placement sees it: its capacity at the last
-// inventory sync, and the memory of the VMs placed on it since that are
-// still being provisioned (so not yet in the synced usage).
+// inventory sync, and the memory of the VMs and containers placed on it
+// since that are still being provisioned (so not yet in the synced usage).
 type NodeLoad struct {
 	Node Node
-	// ProvisioningBytes is the memory of the node's VMs in state
-	// provisioning, the VM being placed excepted.
+	// ProvisioningBytes is the memory of the node's VMs and containers in
+	// state provisioning, the guest being placed excepted.
 	ProvisioningBytes int64
 }
 
@@ -99,7 +99,7 @@ func PlaceVM(req PlacementRequest) (Placement, error) {
 }
 
 // roomiest returns the online node with the most free memory of at least
-// need bytes; prefer wins a tie.
+// need bytes; on a tie prefer wins, else the lowest name.
 func roomiest(nodes []NodeLoad, prefer uuid.UUID, need int64) (Node, bool) {
 	var best *NodeLoad
 	for i := range nodes {
@@ -107,7 +107,7 @@ func roomiest(nodes []NodeLoad, prefer uuid.UUID, need int64) (Node, bool) {
 		if n.Node.Status != NodeOnline || n.FreeBytes() < need {
 			continue
 		}
-		if best == nil || n.FreeBytes() > best.FreeBytes() || (n.FreeBytes() == best.FreeBytes() && n.Node.ID == prefer) {
+		if best == nil || n.FreeBytes() > best.FreeBytes() || (n.FreeBytes() == best.FreeBytes() && wins(n, best, prefer)) {
 			best = n
 		}
 	}
@@ -115,6 +115,14 @@ func roomiest(nodes []NodeLoad, prefer uuid.UUID, need int64) (Node, bool) {
 		return Node{}, false
 	}
 	return best.Node, true
+}
+
+// wins reports whether n beats best, a node with as much free memory.
+func wins(n, best *NodeLoad, prefer uuid.UUID) bool {
+	if best.Node.ID == prefer {
+		return false
+	}
+	return n.Node.ID == prefer || n.Node.Name < best.Node.Name
 }
 
 func nodeIn(nodes []NodeLoad, id uuid.UUID) (NodeLoad, bool) {

@@ -51,7 +51,7 @@ func (db *DB) AllocateContainer(ctx context.Context, id uuid.UUID, vmids domain.
 		if err != nil {
 			return err
 		}
-		nodes, err := tx.siteNodeLoads(ctx, site.ID, id)
+		nodes, err := tx.nodeLoads(ctx, siteNodes, site.ID, id, "nodes of site "+site.Name)
 		if err != nil {
 			return err
 		}
@@ -110,27 +110,6 @@ func (db *DB) allocateServicePorts(ctx context.Context, site *domain.Site, conta
 		s.ExternalPort = &port
 	}
 	return services, nil
-}
-
-// siteNodeLoads returns every node of the site with the memory of the VMs
-// and containers (but except) being provisioned on it, in one query.
-func (db *DB) siteNodeLoads(ctx context.Context, siteID, except uuid.UUID) ([]domain.NodeLoad, error) {
-	rows, err := db.q.Query(ctx, `
-		SELECT `+nodeColumns+`,
-			(COALESCE((SELECT SUM(v.memory_mb::bigint) FROM vms v
-				WHERE v.node_id = nodes.id AND v.state = 'provisioning'), 0)
-			+ COALESCE((SELECT SUM(c.memory_mb::bigint) FROM containers c
-				WHERE c.node_id = nodes.id AND c.state = 'provisioning' AND c.id <> $2), 0)) * 1048576
-		FROM nodes WHERE site_id = $1 ORDER BY name`, siteID, except)
-	if err != nil {
-		return nil, mapErr(err, "nodes of site "+siteID.String())
-	}
-	loads, err := collect(rows, func(r rowScanner) (domain.NodeLoad, error) {
-		var l domain.NodeLoad
-		err := r.Scan(append(nodeDest(&l.Node), &l.ProvisioningBytes)...)
-		return l, err
-	})
-	return loads, mapErr(err, "nodes of site "+siteID.String())
 }
 
 // ReleaseContainerAllocation frees the container's address and MAC, VMID

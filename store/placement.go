@@ -38,7 +38,7 @@ func (db *DB) PlaceVM(ctx context.Context, id uuid.UUID, vmids domain.VMIDRange)
 		if vm, err = tx.FindVM(ctx, id); err != nil {
 			return err
 		}
-		nodes, err := tx.nodeLoads(ctx, tpl.Cluster, id)
+		nodes, err := tx.nodeLoads(ctx, clusterNodes, tpl.Cluster, id, "nodes of cluster "+quote(tpl.Cluster))
 		if err != nil {
 			return err
 		}
@@ -61,21 +61,31 @@ func (db *DB) PlaceVM(ctx context.Context, id uuid.UUID, vmids domain.VMIDRange)
 	return &p, nil
 }
 
-// nodeLoads returns every node of cluster with the memory of its VMs in
-// state provisioning but except's, in one query.
-func (db *DB) nodeLoads(ctx context.Context, cluster string, except uuid.UUID) ([]domain.NodeLoad, error) {
+// Which nodes nodeLoads reads.
+const (
+	clusterNodes = "cluster = $1"
+	siteNodes    = "site_id = $1"
+)
+
+// nodeLoads returns the nodes matching which (clusterNodes or siteNodes,
+// with key as $1) with the memory of the VMs and containers being
+// provisioned on them, except's own, in one query. what names the set in
+// errors.
+func (db *DB) nodeLoads(ctx context.Context, which string, key any, except uuid.UUID, what string) ([]domain.NodeLoad, error) {
 	rows, err := db.q.Query(ctx, `
 		SELECT `+nodeColumns+`,
-			COALESCE((SELECT SUM(v.memory_mb::bigint) FROM vms v
-				WHERE v.node_id = nodes.id AND v.state = 'provisioning' AND v.id <> $2), 0) * 1048576
-		FROM nodes WHERE cluster = $1 ORDER BY name`, cluster, except)
+			(COALESCE((SELECT SUM(v.memory_mb::bigint) FROM vms v
+				WHERE v.node_id = nodes.id AND v.state = 'provisioning' AND v.id <> $2), 0)
+			+ COALESCE((SELECT SUM(c.memory_mb::bigint) FROM containers c
+				WHERE c.node_id = nodes.id AND c.state = 'provisioning' AND c.id <> $2), 0)) * 1048576
+		FROM nodes WHERE `+which+` ORDER BY name`, key, except)
 	if err != nil {
-		return nil, mapErr(err, "nodes of cluster "+quote(cluster))
+		return nil, mapErr(err, what)
 	}
 	loads, err := collect(rows, func(r rowScanner) (domain.NodeLoad, error) {
 		var l domain.NodeLoad
 		err := r.Scan(append(nodeDest(&l.Node), &l.ProvisioningBytes)...)
 		return l, err
 	})
-	return loads, mapErr(err, "nodes of cluster "+quote(cluster))
+	return loads, mapErr(err, what)
 }
