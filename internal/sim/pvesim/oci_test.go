@@ -2,6 +2,7 @@ package pvesim_test
 
 import (
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -41,8 +42,16 @@ func TestOCIRegistryPull(t *testing.T) {
 	for _, tc := range []struct{ storage, body, reason string }{
 		{"local", "reference=docker.io/library/alpine:3.22", "refusing to override existing file 'alpine_3.22.tar'"},
 		{"local-lvm", "reference=alpine:3.22", "can't upload to storage type 'lvmthin', not a file based storage!"},
+		// The reference pattern comes from the PVE 9.1 schema.
 		{"local", "reference=alpine", "Parameter verification failed."},
 	} {
+		if tc.reason == "Parameter verification failed." && !s.Validating() {
+			if os.Getenv("CI") != "" {
+				t.Fatal("PVE 9.1 API schema is required under CI")
+			}
+			t.Log("PVE 9.1 API schema not found: skipping the reference-pattern check")
+			continue
+		}
 		if r := pull(tc.storage, tc.body); r.reason != tc.reason {
 			t.Errorf("pull %s %s = %d %q; want %q", tc.storage, tc.body, r.status, r.reason, tc.reason)
 		}
