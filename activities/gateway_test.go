@@ -68,7 +68,8 @@ func newGatewayFixture(t *testing.T, tlsListen, dhcp bool) *gatewayFixture {
 		DisplayName: "Owner", Source: domain.AuthLocal, Roles: []string{domain.RoleParticipant}, PasswordHash: "$argon2id$x"}
 	require.NoError(t, db.CreateUser(ctx, owner))
 	ct := &domain.Container{Hostname: "web", OwnerID: owner.ID, SiteID: f.site.ID, Cluster: "lab",
-		OSTemplate: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", Cores: 1, MemoryMB: 512, DiskGB: 8}
+		Source: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", Cores: 1, MemoryMB: 512, DiskGB: 8,
+		State: domain.GuestReady}
 	require.NoError(t, db.CreateContainer(ctx, ct))
 	_, err := db.AllocateIP(ctx, f.site.ID, ct.ID, "bc:24:11:00:70:01")
 	require.NoError(t, err)
@@ -195,7 +196,7 @@ func TestGatewayServesTheStoredSite(t *testing.T) {
 	owner, err := f.db.FindContainerByHostname(f.ctx, f.site.ID, "web")
 	require.NoError(t, err)
 	db := &domain.Container{Hostname: "db", OwnerID: owner.OwnerID, SiteID: f.site.ID, Cluster: "lab",
-		OSTemplate: owner.OSTemplate, Cores: 1, MemoryMB: 512, DiskGB: 8}
+		Source: owner.Source, Cores: 1, MemoryMB: 512, DiskGB: 8, State: domain.GuestReady}
 	require.NoError(t, f.db.CreateContainer(f.ctx, db))
 	_, err = f.db.AllocateIP(f.ctx, f.site.ID, db.ID, "bc:24:11:00:70:02")
 	require.NoError(t, err)

@@ -25,9 +25,11 @@ func (g *Gateways) validate() error {
 }
 
 // SiteGatewaySnapshot reads the site's gateway snapshot from PostgreSQL:
-// its network, external domains and live containers with their services.
-// HTTP services are proxied over plain HTTP to the container; TCP and UDP
-// services without an external port yet are left out. An unknown site is
+// its network, external domains and the containers it serves. Every such
+// container gets its DHCP reservation and DNS name; only a ready one gets
+// ingress for its services (HTTP proxied with the service's backend
+// scheme), and a TCP or UDP service without an external port yet is left
+// out. An unknown site is
 // the non-retryable NotFound.
 func (g *Gateways) SiteGatewaySnapshot(ctx context.Context, siteID uuid.UUID) (gateway.Snapshot, error) {
 	gs, err := g.Sites.LoadGatewaySite(ctx, siteID)
@@ -57,9 +59,14 @@ func SnapshotOf(gs *domain.GatewaySite) gateway.Snapshot {
 		}
 		for _, svc := range gc.Services {
 			switch {
+			case c.State != domain.GuestReady:
 			case svc.Protocol == domain.ServiceHTTP:
+				scheme := svc.Backend
+				if scheme == "" {
+					scheme = domain.BackendHTTP
+				}
 				ct.Services = append(ct.Services, gateway.Service{Kind: gateway.KindHTTP, Host: svc.ExternalHostname,
-					Port: svc.InternalPort, Scheme: "http"})
+					Port: svc.InternalPort, Scheme: scheme})
 			case svc.ExternalPort != nil:
 				ct.Services = append(ct.Services, gateway.Service{Kind: string(svc.Protocol), Port: svc.InternalPort,
 					ExternalPort: *svc.ExternalPort})

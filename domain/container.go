@@ -12,23 +12,28 @@ import (
 // Container is a self-service LXC container on a site network, with a
 // reserved address and an internal DNS name.
 type Container struct {
-	ID         uuid.UUID   `json:"id"`
-	Hostname   string      `json:"hostname"`
-	OwnerID    uuid.UUID   `json:"owner_id"`
-	SiteID     uuid.UUID   `json:"site_id"`
-	NodeID     *uuid.UUID  `json:"node_id,omitempty"`
-	Cluster    string      `json:"cluster"`
-	VMID       *int        `json:"vmid,omitempty"`
-	OSTemplate string      `json:"os_template"`
-	Cores      int         `json:"cores"`
-	MemoryMB   int         `json:"memory_mb"`
-	DiskGB     int         `json:"disk_gb"`
-	IPv4       *netip.Addr `json:"ipv4,omitempty"`
-	MAC        string      `json:"mac,omitempty"`
-	State      GuestState  `json:"state"`
-	Power      PowerState  `json:"power_state"`
-	CreatedAt  time.Time   `json:"created_at"`
-	UpdatedAt  time.Time   `json:"updated_at"`
+	ID       uuid.UUID  `json:"id"`
+	Hostname string     `json:"hostname"`
+	OwnerID  uuid.UUID  `json:"owner_id"`
+	SiteID   uuid.UUID  `json:"site_id"`
+	NodeID   *uuid.UUID `json:"node_id,omitempty"`
+	Cluster  string     `json:"cluster"`
+	VMID     *int       `json:"vmid,omitempty"`
+	// Source is what the root file system is made from: a Proxmox CT
+	// template volume or an OCI image reference (see ParseContainerSource).
+	Source    string            `json:"source"`
+	Cores     int               `json:"cores"`
+	MemoryMB  int               `json:"memory_mb"`
+	SwapMB    int               `json:"swap_mb"`
+	DiskGB    int               `json:"disk_gb"`
+	Env       map[string]string `json:"env"`
+	SSHKeys   []string          `json:"ssh_keys"`
+	IPv4      *netip.Addr       `json:"ipv4,omitempty"`
+	MAC       string            `json:"mac,omitempty"`
+	State     GuestState        `json:"state"`
+	Power     PowerState        `json:"power_state"`
+	CreatedAt time.Time         `json:"created_at"`
+	UpdatedAt time.Time         `json:"updated_at"`
 }
 
 // Validate checks the container's requested shape.
@@ -37,9 +42,13 @@ func (c *Container) Validate() error {
 	v.Check(ValidHostname(c.Hostname), "hostname", "must be a DNS label: lower-case letters, digits and inner hyphens, at most 63 characters")
 	v.Check(c.OwnerID != uuid.Nil, "owner_id", "must name a user")
 	v.Check(c.SiteID != uuid.Nil, "site_id", "must name a site")
-	v.Check(c.OSTemplate != "", "os_template", "must name an LXC template such as local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst")
+	_, err := ParseContainerSource(c.Source)
+	v.Check(err == nil, "source", sourceMessage)
 	v.Check(c.Cores >= 1 && c.Cores <= 64, "cores", "must be between 1 and 64")
 	v.Check(c.MemoryMB >= 64 && c.MemoryMB <= 1<<18, "memory_mb", "must be between 64 and 262144")
+	v.Check(c.SwapMB >= 0 && c.SwapMB <= 1<<18, "swap_mb", "must be between 0 and 262144")
+	checkEnv(&v, c.Env)
+	checkSSHKeys(&v, c.SSHKeys)
 	v.Check(c.DiskGB >= 1 && c.DiskGB <= 4096, "disk_gb", "must be between 1 and 4096")
 	if c.MAC != "" {
 		_, err := net.ParseMAC(c.MAC)
@@ -68,8 +77,18 @@ type Service struct {
 	InternalPort     int             `json:"internal_port"`
 	ExternalPort     *int            `json:"external_port,omitempty"`
 	ExternalHostname string          `json:"external_hostname,omitempty"`
-	CreatedAt        time.Time       `json:"created_at"`
+	// Backend is the scheme NGINX speaks to an HTTP service: http or https.
+	Backend string `json:"backend,omitempty"`
+	// AuthRequired is reserved: sign-in in front of an HTTP service.
+	AuthRequired bool      `json:"auth_required"`
+	CreatedAt    time.Time `json:"created_at"`
 }
+
+// HTTP service backends.
+const (
+	BackendHTTP  = "http"
+	BackendHTTPS = "https"
+)
 
 // Validate checks the service's ports and host name.
 func (s *Service) Validate() error {
@@ -81,6 +100,11 @@ func (s *Service) Validate() error {
 	}
 	if s.Protocol == ServiceHTTP {
 		v.Check(validDomain(s.ExternalHostname), "external_hostname", "must be a DNS name such as app.lab.example.org")
+		v.Check(s.Backend == "" || s.Backend == BackendHTTP || s.Backend == BackendHTTPS, "backend", "must be http or https")
+	} else {
+		v.Check(s.ExternalHostname == "", "external_hostname", "is for http services only")
+		v.Check(s.Backend == "", "backend", "is for http services only")
+		v.Check(!s.AuthRequired, "auth_required", "is for http services only")
 	}
 	return v.Err()
 }
@@ -98,9 +122,11 @@ type IPAllocation struct {
 // ContainerFilter narrows ListContainers. Zero fields match everything.
 type ContainerFilter struct {
 	OwnerID *uuid.UUID
-	SiteID  *uuid.UUID
-	State   GuestState
-	Page    Page
+	// VisibleTo keeps the containers the user owns or collaborates on.
+	VisibleTo *uuid.UUID
+	SiteID    *uuid.UUID
+	State     GuestState
+	Page      Page
 }
 
 // ServiceFilter narrows ListServices. Zero fields match everything.
@@ -163,4 +189,76 @@ type ContainerStore interface {
 	// Releasing again is a no-op. It returns KindNotFound for an unknown
 	// container.
 	ReleaseContainerAllocation(ctx context.Context, id uuid.UUID) error
+	// ReplaceContainerServices makes services the container's services,
+	// in one transaction under the site's allocation lock: a service equal
+	// to a current one (protocol, internal port, host name) keeps its ID
+	// and external port, new TCP/UDP ones get a port of the site's pool
+	// when the container holds an allocation, the rest are deleted. An
+	// HTTP host name must lie under one of the site's external domains
+	// (KindInvalid naming services[i].external_hostname). A host name or
+	// port taken by another container is KindConflict naming the field.
+	// It returns the stored services.
+	ReplaceContainerServices(ctx context.Context, id uuid.UUID, services []Service) ([]Service, error)
+	// ListContainerServices returns the container's services oldest first.
+	ListContainerServices(ctx context.Context, id uuid.UUID) ([]Service, error)
+	// AddCollaborator grants user the CollaboratorKeys on the container
+	// (idempotent). KindNotFound for an unknown container, KindInvalid for
+	// an unknown user or the owner.
+	AddCollaborator(ctx context.Context, id, userID uuid.UUID) error
+	// RemoveCollaborator revokes every key user holds on the container.
+	// KindNotFound when the user is no collaborator.
+	RemoveCollaborator(ctx context.Context, id, userID uuid.UUID) error
+	// ListCollaborators returns the users, other than the owner, holding
+	// keys on the container, by username.
+	ListCollaborators(ctx context.Context, id uuid.UUID) ([]Collaborator, error)
+}
+
+// ContainerStatus is what the API shows of a container's lifecycle and
+// power together.
+type ContainerStatus string
+
+// Container statuses.
+const (
+	ContainerCreating ContainerStatus = "creating"
+	ContainerRunning  ContainerStatus = "running"
+	ContainerStopped  ContainerStatus = "stopped"
+	ContainerFailed   ContainerStatus = "failed"
+	ContainerMissing  ContainerStatus = "missing"
+	ContainerDeleting ContainerStatus = "deleting"
+	ContainerDeleted  ContainerStatus = "deleted"
+)
+
+// Status maps the stored state and power to the container's status: a
+// ready container is running or stopped (a paused or unknown one is
+// shown stopped until observed running).
+func (c *Container) Status() ContainerStatus {
+	switch c.State {
+	case GuestPending, GuestProvisioning:
+		return ContainerCreating
+	case GuestReady:
+		if c.Power == PowerRunning {
+			return ContainerRunning
+		}
+		return ContainerStopped
+	case GuestMissing:
+		return ContainerMissing
+	case GuestDeleting:
+		return ContainerDeleting
+	case GuestDeleted:
+		return ContainerDeleted
+	}
+	return ContainerFailed
+}
+
+// CollaboratorKeys are the keys a container's collaborator holds: they
+// may see it, change its services and resources and start, stop and
+// restart it, but not delete it or change who collaborates (both need
+// full, which its owner holds).
+var CollaboratorKeys = []Key{KeyUpdate, KeyContainerStart, KeyContainerStop, KeyContainerRestart}
+
+// Collaborator is a user who may operate someone else's container.
+type Collaborator struct {
+	UserID   uuid.UUID `json:"user_id"`
+	Username string    `json:"username"`
+	AddedAt  time.Time `json:"added_at"`
 }

@@ -86,3 +86,13 @@ func KindOf(err error) Kind {
 func IsKind(err error, kind Kind) bool {
 	return err != nil && KindOf(err) == kind
 }
+
+// FieldsOf returns the field messages of the first domain error in err's
+// chain, or nil.
+func FieldsOf(err error) map[string]string {
+	var de *Error
+	if errors.As(err, &de) {
+		return de.Fields
+	}
+	return nil
+}

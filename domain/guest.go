@@ -11,6 +11,9 @@ const (
 	GuestFailed       GuestState = "failed"
 	GuestDeleting     GuestState = "deleting"
 	GuestDeleted      GuestState = "deleted"
+	// GuestMissing is a container Proxmox no longer has although Labforge
+	// never deleted it (VMs show this as drift instead).
+	GuestMissing GuestState = "missing"
 )
 
 // PowerState is the last observed Proxmox power state.

@@ -41,18 +41,22 @@ const (
 
 // Action keys.
 const (
-	KeyVMStart        Key = "vm.start"
-	KeyVMStop         Key = "vm.stop"
-	KeyVMReset        Key = "vm.reset"
-	KeyEventManage    Key = "event.manage"
-	KeyOperationRetry Key = "operation.retry"
-	KeySystemDiagnose Key = "system.diagnose"
+	KeyVMStart          Key = "vm.start"
+	KeyVMStop           Key = "vm.stop"
+	KeyVMReset          Key = "vm.reset"
+	KeyContainerStart   Key = "container.start"
+	KeyContainerStop    Key = "container.stop"
+	KeyContainerRestart Key = "container.restart"
+	KeyEventManage      Key = "event.manage"
+	KeyOperationRetry   Key = "operation.retry"
+	KeySystemDiagnose   Key = "system.diagnose"
 )
 
 var levels = map[Key]int{KeyRead: 1, KeyUpdate: 2, KeyDelete: 3, KeyFull: 4}
 
 var actionKeys = map[Key]bool{
 	KeyCreate: true, KeyVMStart: true, KeyVMStop: true, KeyVMReset: true,
+	KeyContainerStart: true, KeyContainerStop: true, KeyContainerRestart: true,
 	KeyEventManage: true, KeyOperationRetry: true, KeySystemDiagnose: true,
 }
 

@@ -146,7 +146,7 @@ func TestEventValidateSchedule(t *testing.T) {
 }
 
 func TestContainerValidateRejectsConfigInjection(t *testing.T) {
-	c := domain.Container{Hostname: "web;\nserver {", OwnerID: uuid.New(), SiteID: uuid.New(), OSTemplate: "local:vztmpl/debian.tar.zst", Cores: 1, MemoryMB: 512, DiskGB: 8}
+	c := domain.Container{Hostname: "web;\nserver {", OwnerID: uuid.New(), SiteID: uuid.New(), Source: "local:vztmpl/debian.tar.zst", Cores: 1, MemoryMB: 512, DiskGB: 8}
 	if f := fieldsOf(t, c.Validate()); f["hostname"] == "" {
 		t.Fatalf("want hostname error, got %v", f)
 	}

@@ -12,14 +12,38 @@ import (
 // only source of its IPv4 and MAC.
 const containerTables = `containers c LEFT JOIN ip_allocations a ON a.container_id = c.id`
 
-const containerColumns = `c.id, c.hostname, c.owner_id, c.site_id, c.node_id, c.cluster, c.vmid, c.os_template,
-	c.cores, c.memory_mb, c.disk_gb, a.ip, COALESCE(upper(a.mac::text), ''), c.state, c.power, c.created_at, c.updated_at`
+const containerColumns = `c.id, c.hostname, c.owner_id, c.site_id, c.node_id, c.cluster, c.vmid, c.source,
+	c.cores, c.memory_mb, c.swap_mb, c.disk_gb, c.env, c.ssh_keys, a.ip, COALESCE(upper(a.mac::text), ''),
+	c.state, c.power, c.created_at, c.updated_at`
+
+// containerDest lists where scanContainer puts containerColumns, so that
+// queries selecting more columns can append theirs.
+func containerDest(c *domain.Container) []any {
+	return []any{&c.ID, &c.Hostname, &c.OwnerID, &c.SiteID, &c.NodeID, &c.Cluster, &c.VMID, &c.Source,
+		&c.Cores, &c.MemoryMB, &c.SwapMB, &c.DiskGB, &c.Env, &c.SSHKeys, &c.IPv4, &c.MAC,
+		&c.State, &c.Power, &c.CreatedAt, &c.UpdatedAt}
+}
 
 func scanContainer(r rowScanner) (domain.Container, error) {
 	var c domain.Container
-	err := r.Scan(&c.ID, &c.Hostname, &c.OwnerID, &c.SiteID, &c.NodeID, &c.Cluster, &c.VMID, &c.OSTemplate,
-		&c.Cores, &c.MemoryMB, &c.DiskGB, &c.IPv4, &c.MAC, &c.State, &c.Power, &c.CreatedAt, &c.UpdatedAt)
+	err := r.Scan(containerDest(&c)...)
 	return c, err
+}
+
+// containerEnv is the env column's value: never NULL.
+func containerEnv(env map[string]string) map[string]string {
+	if env == nil {
+		return map[string]string{}
+	}
+	return env
+}
+
+// containerKeys is the ssh_keys column's value: never NULL.
+func containerKeys(keys []string) []string {
+	if keys == nil {
+		return []string{}
+	}
+	return keys
 }
 
 // CreateContainer stores c, assigning ID (unless set) and timestamps;
@@ -34,12 +58,12 @@ func (db *DB) CreateContainer(ctx context.Context, c *domain.Container) error {
 	defaultGuestStates(&c.State, &c.Power)
 	c.IPv4, c.MAC = nil, ""
 	err := db.q.QueryRow(ctx, `
-		INSERT INTO containers (id, hostname, owner_id, site_id, node_id, cluster, vmid, os_template, cores,
-			memory_mb, disk_gb, state, power)
-		VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		INSERT INTO containers (id, hostname, owner_id, site_id, node_id, cluster, vmid, source, cores,
+			memory_mb, swap_mb, disk_gb, env, ssh_keys, state, power)
+		VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 		RETURNING id, created_at, updated_at`,
-		nullID(c.ID), c.Hostname, c.OwnerID, c.SiteID, c.NodeID, c.Cluster, c.VMID, c.OSTemplate, c.Cores,
-		c.MemoryMB, c.DiskGB, c.State, c.Power,
+		nullID(c.ID), c.Hostname, c.OwnerID, c.SiteID, c.NodeID, c.Cluster, c.VMID, c.Source, c.Cores,
+		c.MemoryMB, c.SwapMB, c.DiskGB, containerEnv(c.Env), containerKeys(c.SSHKeys), c.State, c.Power,
 	).Scan(&c.ID, &c.CreatedAt, &c.UpdatedAt)
 	return mapErr(err, "container")
 }
@@ -72,6 +96,10 @@ func (db *DB) ListContainers(ctx context.Context, f domain.ContainerFilter) ([]d
 	if f.OwnerID != nil {
 		c.add("c.owner_id = %s", *f.OwnerID)
 	}
+	if f.VisibleTo != nil {
+		c.add(`(c.owner_id = %[1]s OR EXISTS (SELECT 1 FROM permissions p
+			WHERE p.object_type = 'container' AND p.object_id = c.id AND p.user_id = %[1]s))`, *f.VisibleTo)
+	}
 	if f.SiteID != nil {
 		c.add("c.site_id = %s", *f.SiteID)
 	}
@@ -96,13 +124,13 @@ func (db *DB) UpdateContainer(ctx context.Context, c *domain.Container) error {
 	err := db.q.QueryRow(ctx, `
 		WITH u AS (
 			UPDATE containers SET hostname = $2, owner_id = $3, node_id = $4, cluster = $5, vmid = $6,
-				os_template = $7, cores = $8, memory_mb = $9, disk_gb = $10, state = $11, power = $12,
-				updated_at = now()
+				source = $7, cores = $8, memory_mb = $9, disk_gb = $10, state = $11, power = $12,
+				swap_mb = $13, env = $14, ssh_keys = $15, updated_at = now()
 			WHERE id = $1 RETURNING id, site_id, created_at, updated_at)
 		SELECT u.site_id, u.created_at, u.updated_at, a.ip, COALESCE(upper(a.mac::text), '')
 		FROM u LEFT JOIN ip_allocations a ON a.container_id = u.id`,
-		c.ID, c.Hostname, c.OwnerID, c.NodeID, c.Cluster, c.VMID, c.OSTemplate, c.Cores, c.MemoryMB, c.DiskGB,
-		c.State, c.Power,
+		c.ID, c.Hostname, c.OwnerID, c.NodeID, c.Cluster, c.VMID, c.Source, c.Cores, c.MemoryMB, c.DiskGB,
+		c.State, c.Power, c.SwapMB, containerEnv(c.Env), containerKeys(c.SSHKeys),
 	).Scan(&c.SiteID, &c.CreatedAt, &c.UpdatedAt, &c.IPv4, &c.MAC)
 	return mapErr(err, "container "+c.ID.String())
 }

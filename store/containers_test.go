@@ -77,6 +77,6 @@ func TestContainerRoundTripReadsItsAddress(t *testing.T) {
 	_, err = db.FindContainer(ctx, c.ID)
 	requireKind(t, err, domain.KindNotFound, "container "+c.ID.String()+" not found")
 	ghost := id()
-	bad := &domain.Container{Hostname: "x", OwnerID: owner.ID, SiteID: ghost, OSTemplate: "t", Cores: 1, MemoryMB: 64, DiskGB: 1}
+	bad := &domain.Container{Hostname: "x", OwnerID: owner.ID, SiteID: ghost, Source: "docker.io/library/nginx:1.27", Cores: 1, MemoryMB: 64, DiskGB: 1}
 	requireKind(t, db.CreateContainer(ctx, bad), domain.KindInvalid, "site "+ghost.String()+" does not exist")
 }

@@ -112,7 +112,7 @@ func newVM(ctx context.Context, t *testing.T, db *store.DB, owner *domain.User, 
 func newContainer(ctx context.Context, t *testing.T, db *store.DB, owner *domain.User, site *domain.Site) *domain.Container {
 	t.Helper()
 	c := &domain.Container{Hostname: unique("ct"), OwnerID: owner.ID, SiteID: site.ID, Cluster: "lab",
-		OSTemplate: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", Cores: 1, MemoryMB: 512, DiskGB: 8}
+		Source: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", Cores: 1, MemoryMB: 512, DiskGB: 8}
 	require.NoError(t, db.CreateContainer(ctx, c))
 	return c
 }

@@ -9,13 +9,25 @@ import (
 )
 
 const serviceColumns = `id, container_id, site_id, protocol, internal_port, external_port,
-	COALESCE(external_hostname, ''), created_at`
+	COALESCE(external_hostname, ''), COALESCE(backend, ''), auth_required, created_at`
 
 func scanService(r rowScanner) (domain.Service, error) {
 	var s domain.Service
 	err := r.Scan(&s.ID, &s.ContainerID, &s.SiteID, &s.Protocol, &s.InternalPort, &s.ExternalPort,
-		&s.ExternalHostname, &s.CreatedAt)
+		&s.ExternalHostname, &s.Backend, &s.AuthRequired, &s.CreatedAt)
 	return s, err
+}
+
+// serviceBackend is the backend column's value: http by default for HTTP
+// services, NULL for the others.
+func serviceBackend(s *domain.Service) *string {
+	if s.Protocol != domain.ServiceHTTP {
+		return nil
+	}
+	if s.Backend == "" {
+		s.Backend = domain.BackendHTTP
+	}
+	return &s.Backend
 }
 
 // CreateService stores s for its container, assigning ID (unless set),
@@ -28,10 +40,12 @@ func (db *DB) CreateService(ctx context.Context, s *domain.Service) error {
 		return err
 	}
 	err := db.q.QueryRow(ctx, `
-		INSERT INTO services (id, container_id, site_id, protocol, internal_port, external_port, external_hostname)
-		SELECT COALESCE($1, gen_random_uuid()), c.id, c.site_id, $3, $4, $5, $6 FROM containers c WHERE c.id = $2
+		INSERT INTO services (id, container_id, site_id, protocol, internal_port, external_port, external_hostname,
+			backend, auth_required)
+		SELECT COALESCE($1, gen_random_uuid()), c.id, c.site_id, $3, $4, $5, $6, $7, $8 FROM containers c WHERE c.id = $2
 		RETURNING id, site_id, created_at`,
 		nullID(s.ID), s.ContainerID, s.Protocol, s.InternalPort, s.ExternalPort, nullText(s.ExternalHostname),
+		serviceBackend(s), s.AuthRequired,
 	).Scan(&s.ID, &s.SiteID, &s.CreatedAt)
 	if err != nil {
 		// No row means the SELECT found no container.
@@ -74,9 +88,10 @@ func (db *DB) UpdateService(ctx context.Context, s *domain.Service) error {
 		return err
 	}
 	err := db.q.QueryRow(ctx, `
-		UPDATE services SET protocol = $2, internal_port = $3, external_port = $4, external_hostname = $5
+		UPDATE services SET protocol = $2, internal_port = $3, external_port = $4, external_hostname = $5,
+			backend = $6, auth_required = $7
 		WHERE id = $1 RETURNING container_id, site_id, created_at`,
-		s.ID, s.Protocol, s.InternalPort, s.ExternalPort, nullText(s.ExternalHostname),
+		s.ID, s.Protocol, s.InternalPort, s.ExternalPort, nullText(s.ExternalHostname), serviceBackend(s), s.AuthRequired,
 	).Scan(&s.ContainerID, &s.SiteID, &s.CreatedAt)
 	return mapErr(err, "service "+s.ID.String())
 }

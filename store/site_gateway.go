@@ -11,8 +11,9 @@ import (
 
 var _ domain.SiteGatewayStore = (*DB)(nil)
 
-// LoadGatewaySite returns the site with its external domains and live
-// containers (not deleted, with a reserved address) and their services,
+// LoadGatewaySite returns the site with its external domains and the
+// containers its gateway serves (provisioning or ready, with a reserved
+// address) and their services,
 // read in one repeatable-read transaction so the parts agree. It returns
 // KindNotFound for an unknown site.
 func (db *DB) LoadGatewaySite(ctx context.Context, siteID uuid.UUID) (*domain.GatewaySite, error) {
@@ -56,15 +57,17 @@ func (db *DB) siteExternalDomains(ctx context.Context, siteID uuid.UUID) ([]doma
 	return out, mapErr(rows.Err(), "external domains")
 }
 
-// gatewayContainers returns the site's live containers that have an
-// address, by hostname, each with its services, in one query.
+// gatewayContainers returns the site's containers that are provisioning
+// or ready and have an address, by hostname, each with its services, in
+// one query. A failed, missing or deleting container has no DNS entry or
+// ingress, even while it still holds its address.
 func (db *DB) gatewayContainers(ctx context.Context, siteID uuid.UUID) ([]domain.GatewayContainer, error) {
 	rows, err := db.q.Query(ctx, `
 		SELECT `+containerColumns+`, s.id, s.protocol, s.internal_port, s.external_port,
-			COALESCE(s.external_hostname, ''), s.created_at
+			COALESCE(s.external_hostname, ''), COALESCE(s.backend, ''), s.auth_required, s.created_at
 		FROM containers c JOIN ip_allocations a ON a.container_id = c.id
 			LEFT JOIN services s ON s.container_id = c.id
-		WHERE c.site_id = $1 AND c.state <> 'deleted'
+		WHERE c.site_id = $1 AND c.state IN ('provisioning', 'ready')
 		ORDER BY c.hostname, c.id, s.created_at, s.id`, siteID)
 	if err != nil {
 		return nil, mapErr(err, "gateway containers")
@@ -76,11 +79,11 @@ func (db *DB) gatewayContainers(ctx context.Context, siteID uuid.UUID) ([]domain
 		var svcID *uuid.UUID
 		var proto *domain.ServiceProtocol
 		var internal, external *int
-		var host string
+		var host, backend string
+		var authRequired *bool
 		var created *time.Time
-		err := rows.Scan(&c.ID, &c.Hostname, &c.OwnerID, &c.SiteID, &c.NodeID, &c.Cluster, &c.VMID, &c.OSTemplate,
-			&c.Cores, &c.MemoryMB, &c.DiskGB, &c.IPv4, &c.MAC, &c.State, &c.Power, &c.CreatedAt, &c.UpdatedAt,
-			&svcID, &proto, &internal, &external, &host, &created)
+		err := rows.Scan(append(containerDest(&c),
+			&svcID, &proto, &internal, &external, &host, &backend, &authRequired, &created)...)
 		if err != nil {
 			return nil, mapErr(err, "gateway containers")
 		}
@@ -90,7 +93,8 @@ func (db *DB) gatewayContainers(ctx context.Context, siteID uuid.UUID) ([]domain
 		if svcID != nil {
 			last := &out[len(out)-1]
 			last.Services = append(last.Services, domain.Service{ID: *svcID, ContainerID: c.ID, SiteID: c.SiteID,
-				Protocol: *proto, InternalPort: *internal, ExternalPort: external, ExternalHostname: host, CreatedAt: *created})
+				Protocol: *proto, InternalPort: *internal, ExternalPort: external, ExternalHostname: host,
+				Backend: backend, AuthRequired: *authRequired, CreatedAt: *created})
 		}
 	}
 	return out, mapErr(rows.Err(), "gateway containers")

@@ -24,6 +24,8 @@ func TestLoadGatewaySiteReadsLiveContainersWithServices(t *testing.T) {
 	web := newContainer(ctx, t, db, owner, site)
 	_, err := db.AllocateIP(ctx, site.ID, web.ID, "bc:24:11:00:60:01")
 	require.NoError(t, err)
+	web.State = domain.GuestReady
+	require.NoError(t, db.UpdateContainer(ctx, web))
 	http := newService(ctx, t, db, web, domain.ServiceHTTP, 8080)
 	tcp := newService(ctx, t, db, web, domain.ServiceTCP, 22)
 	_, err = db.AllocateExternalPort(ctx, site.ID, domain.ServiceTCP, 2000, 2999, tcp.ID)
@@ -31,6 +33,13 @@ func TestLoadGatewaySiteReadsLiveContainersWithServices(t *testing.T) {
 	bare := newContainer(ctx, t, db, owner, site)
 	_, err = db.AllocateIP(ctx, site.ID, bare.ID, "bc:24:11:00:60:02")
 	require.NoError(t, err)
+	bare.State = domain.GuestProvisioning
+	require.NoError(t, db.UpdateContainer(ctx, bare))
+	failed := newContainer(ctx, t, db, owner, site) // holds its address until its guest is gone: not served
+	_, err = db.AllocateIP(ctx, site.ID, failed.ID, "bc:24:11:00:60:04")
+	require.NoError(t, err)
+	failed.State = domain.GuestFailed
+	require.NoError(t, db.UpdateContainer(ctx, failed))
 	newContainer(ctx, t, db, owner, site) // no address yet: not served
 	gone := newContainer(ctx, t, db, owner, site)
 	_, err = db.AllocateIP(ctx, site.ID, gone.ID, "bc:24:11:00:60:03")
@@ -51,7 +60,7 @@ func TestLoadGatewaySiteReadsLiveContainersWithServices(t *testing.T) {
 	for _, c := range gs.Containers {
 		byID[c.Container.ID.String()] = c
 	}
-	require.Len(t, byID, 2, "live containers with an address, of this site only")
+	require.Len(t, byID, 2, "provisioning and ready containers with an address, of this site only")
 	got := byID[web.ID.String()]
 	require.Equal(t, "BC:24:11:00:60:01", got.Container.MAC)
 	require.NotNil(t, got.Container.IPv4)

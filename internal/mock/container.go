@@ -19,6 +19,11 @@ type ContainerStore struct {
 	DeleteContainerFn            func(ctx context.Context, id uuid.UUID) error
 	AllocateContainerFn          func(ctx context.Context, id uuid.UUID, vmids domain.VMIDRange) (*domain.ContainerAllocation, error)
 	ReleaseContainerAllocationFn func(ctx context.Context, id uuid.UUID) error
+	ReplaceContainerServicesFn   func(ctx context.Context, id uuid.UUID, services []domain.Service) ([]domain.Service, error)
+	ListContainerServicesFn      func(ctx context.Context, id uuid.UUID) ([]domain.Service, error)
+	AddCollaboratorFn            func(ctx context.Context, id, userID uuid.UUID) error
+	RemoveCollaboratorFn         func(ctx context.Context, id, userID uuid.UUID) error
+	ListCollaboratorsFn          func(ctx context.Context, id uuid.UUID) ([]domain.Collaborator, error)
 }
 
 var _ domain.ContainerStore = (*ContainerStore)(nil)
@@ -85,4 +90,44 @@ func (s *ContainerStore) ReleaseContainerAllocation(ctx context.Context, id uuid
 		unexpected("ContainerStore.ReleaseContainerAllocation")
 	}
 	return s.ReleaseContainerAllocationFn(ctx, id)
+}
+
+// ReplaceContainerServices calls ReplaceContainerServicesFn.
+func (s *ContainerStore) ReplaceContainerServices(ctx context.Context, id uuid.UUID, services []domain.Service) ([]domain.Service, error) {
+	if s.ReplaceContainerServicesFn == nil {
+		unexpected("ContainerStore.ReplaceContainerServices")
+	}
+	return s.ReplaceContainerServicesFn(ctx, id, services)
+}
+
+// ListContainerServices calls ListContainerServicesFn.
+func (s *ContainerStore) ListContainerServices(ctx context.Context, id uuid.UUID) ([]domain.Service, error) {
+	if s.ListContainerServicesFn == nil {
+		unexpected("ContainerStore.ListContainerServices")
+	}
+	return s.ListContainerServicesFn(ctx, id)
+}
+
+// AddCollaborator calls AddCollaboratorFn.
+func (s *ContainerStore) AddCollaborator(ctx context.Context, id, userID uuid.UUID) error {
+	if s.AddCollaboratorFn == nil {
+		unexpected("ContainerStore.AddCollaborator")
+	}
+	return s.AddCollaboratorFn(ctx, id, userID)
+}
+
+// RemoveCollaborator calls RemoveCollaboratorFn.
+func (s *ContainerStore) RemoveCollaborator(ctx context.Context, id, userID uuid.UUID) error {
+	if s.RemoveCollaboratorFn == nil {
+		unexpected("ContainerStore.RemoveCollaborator")
+	}
+	return s.RemoveCollaboratorFn(ctx, id, userID)
+}
+
+// ListCollaborators calls ListCollaboratorsFn.
+func (s *ContainerStore) ListCollaborators(ctx context.Context, id uuid.UUID) ([]domain.Collaborator, error) {
+	if s.ListCollaboratorsFn == nil {
+		unexpected("ContainerStore.ListCollaborators")
+	}
+	return s.ListCollaboratorsFn(ctx, id)
 }

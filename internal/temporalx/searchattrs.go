@@ -28,6 +28,8 @@ const (
 	SearchAttrOwner   = "LabforgeOwner"
 	SearchAttrNode    = "LabforgeNode"
 	SearchAttrSite    = "LabforgeSite"
+	// SearchAttrContainerID is the container a container workflow works on.
+	SearchAttrContainerID = "LabforgeContainerId"
 )
 
 // Typed keys for workflow.UpsertTypedSearchAttributes and
@@ -35,23 +37,25 @@ const (
 // some workflow sets have one; the key of an attribute that is registered
 // but not set yet (LabforgeEventId) is added here when it is first used.
 var (
-	KeyState = temporal.NewSearchAttributeKeyKeyword(SearchAttrState)
-	KeyVMID  = temporal.NewSearchAttributeKeyKeyword(SearchAttrVMID)
-	KeyOwner = temporal.NewSearchAttributeKeyKeyword(SearchAttrOwner)
-	KeyNode  = temporal.NewSearchAttributeKeyKeyword(SearchAttrNode)
-	KeySite  = temporal.NewSearchAttributeKeyKeyword(SearchAttrSite)
+	KeyState       = temporal.NewSearchAttributeKeyKeyword(SearchAttrState)
+	KeyVMID        = temporal.NewSearchAttributeKeyKeyword(SearchAttrVMID)
+	KeyOwner       = temporal.NewSearchAttributeKeyKeyword(SearchAttrOwner)
+	KeyNode        = temporal.NewSearchAttributeKeyKeyword(SearchAttrNode)
+	KeySite        = temporal.NewSearchAttributeKeyKeyword(SearchAttrSite)
+	KeyContainerID = temporal.NewSearchAttributeKeyKeyword(SearchAttrContainerID)
 )
 
 // SearchAttributes returns every Labforge search attribute with its type, a
 // fresh map the caller may modify.
 func SearchAttributes() map[string]enumspb.IndexedValueType {
 	return map[string]enumspb.IndexedValueType{
-		SearchAttrState:   enumspb.INDEXED_VALUE_TYPE_KEYWORD,
-		SearchAttrEventID: enumspb.INDEXED_VALUE_TYPE_KEYWORD,
-		SearchAttrVMID:    enumspb.INDEXED_VALUE_TYPE_KEYWORD,
-		SearchAttrOwner:   enumspb.INDEXED_VALUE_TYPE_KEYWORD,
-		SearchAttrNode:    enumspb.INDEXED_VALUE_TYPE_KEYWORD,
-		SearchAttrSite:    enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+		SearchAttrState:       enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+		SearchAttrEventID:     enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+		SearchAttrVMID:        enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+		SearchAttrOwner:       enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+		SearchAttrNode:        enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+		SearchAttrSite:        enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+		SearchAttrContainerID: enumspb.INDEXED_VALUE_TYPE_KEYWORD,
 	}
 }
 
