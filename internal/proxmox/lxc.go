@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -99,6 +100,14 @@ type ContainerSpec struct {
 	Pool      string
 	// SSHKeys are public keys for root, one per entry.
 	SSHKeys []string
+	// Env is the container's runtime environment (PVE 9.1 "env", sent as
+	// a NUL-separated NAME=value list). Names must be shell identifiers,
+	// and no value may hold a NUL.
+	Env map[string]string
+	// SearchDomain and Nameserver set the container's DNS; empty uses the
+	// node's settings.
+	SearchDomain string
+	Nameserver   string
 	// Privileged asks for a privileged container; Proxmox creates
 	// unprivileged ones by default.
 	Privileged bool
@@ -147,6 +156,21 @@ func (s ContainerSpec) body(node, op string) (map[string]any, error) {
 	setIf(body, "hostname", s.Hostname)
 	setIf(body, "description", s.Description)
 	setIf(body, "pool", s.Pool)
+	setIf(body, "searchdomain", s.SearchDomain)
+	if s.Nameserver != "" {
+		ns, err := netip.ParseAddr(s.Nameserver)
+		if err != nil {
+			return bad("invalid nameserver %q", s.Nameserver)
+		}
+		body["nameserver"] = ns.String()
+	}
+	if len(s.Env) > 0 {
+		env, err := envList(s.Env)
+		if err != nil {
+			return bad("%v", err)
+		}
+		body["env"] = env
+	}
 	if len(s.Tags) > 0 {
 		tags, err := FormatTags(s.Tags...)
 		if err != nil {
@@ -171,6 +195,51 @@ func (s ContainerSpec) body(node, op string) (map[string]any, error) {
 		body["ssh-public-keys"] = strings.Join(s.SSHKeys, "\n")
 	}
 	return body, nil
+}
+
+var envNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// envList renders env as Proxmox's NUL-separated NAME=value list, sorted
+// by name so the same environment is always the same string.
+func envList(env map[string]string) (string, error) {
+	names := make([]string, 0, len(env))
+	for k, v := range env {
+		if !envNamePattern.MatchString(k) {
+			return "", fmt.Errorf("invalid environment variable name %q", k)
+		}
+		if strings.ContainsRune(v, 0) {
+			return "", fmt.Errorf("environment variable %s holds a NUL", k)
+		}
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = k + "=" + env[k]
+	}
+	return strings.Join(parts, "\x00"), nil
+}
+
+// ResizeContainerDisk grows a container's disk (such as "rootfs") to
+// sizeGiB and returns the resize task's UPID. Proxmox refuses to shrink
+// a disk (Invalid).
+func (c *Client) ResizeContainerDisk(ctx context.Context, node string, vmid int, disk string, sizeGiB int) (string, error) {
+	const op = "ResizeContainerDisk"
+	path, err := guestPath(op, node, kindLXC, vmid, "/resize")
+	if err != nil {
+		return "", err
+	}
+	if !ifaceNamePattern.MatchString(disk) {
+		return "", invalidf(node, op, "invalid disk %q", disk)
+	}
+	if sizeGiB < 1 {
+		return "", invalidf(node, op, "invalid disk size %d GiB", sizeGiB)
+	}
+	var upid string
+	if err := c.put(ctx, op, node, path, map[string]any{"disk": disk, "size": strconv.Itoa(sizeGiB) + "G"}, &upid); err != nil {
+		return "", err
+	}
+	return c.checkUPID(op, node, upid)
 }
 
 // CreateContainer creates an LXC container and returns the vzcreate task's

@@ -142,6 +142,7 @@ func (s *Server) registerRoutes() {
 	r.add("POST", "/nodes/{node}/lxc", s.createContainer)
 	r.add("GET", "/nodes/{node}/lxc/{vmid}/interfaces", s.getContainerInterfaces)
 	r.add("PUT", "/nodes/{node}/lxc/{vmid}/config", s.putConfig(kindLXC))
+	r.add("PUT", "/nodes/{node}/lxc/{vmid}/resize", s.resizeContainer)
 
 	r.add("POST", "/nodes/{node}/qemu/{vmid}/config", s.postQemuConfig)
 	r.add("PUT", "/nodes/{node}/qemu/{vmid}/config", s.putConfig(kindQEMU))
