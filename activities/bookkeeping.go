@@ -13,14 +13,18 @@ import (
 	"github.com/labforge/labforge/domain"
 )
 
-// Bookkeeping holds the VM lifecycle's PostgreSQL activities (queue core):
-// placement, VM records, VMID release and clone slots. Workflows run them
+// Bookkeeping holds the VM and container lifecycles' PostgreSQL
+// activities (queue core): placement and allocation, VM and container
+// records, VMID release and clone slots. Workflows run them
 // as local activities, inside their own workflow tasks (see
 // workflows.bookkeep), so they must be registered where the workflows run.
 type Bookkeeping struct {
 	VMs   domain.VMStore
 	Nodes domain.NodeStore
-	Slots *CloneSlots
+	// Containers and Sites serve the container workflows' bookkeeping.
+	Containers domain.ContainerStore
+	Sites      domain.SiteStore
+	Slots      *CloneSlots
 	// VMIDs is the range VMIDs are allocated from (LABFORGE_VMID_RANGE).
 	VMIDs  domain.VMIDRange
 	Logger *slog.Logger
@@ -29,8 +33,8 @@ type Bookkeeping struct {
 }
 
 func (b *Bookkeeping) validate() error {
-	if b.VMs == nil || b.Nodes == nil || b.Slots == nil {
-		return fmt.Errorf("bookkeeping needs VM and node stores and clone slots")
+	if b.VMs == nil || b.Nodes == nil || b.Containers == nil || b.Sites == nil || b.Slots == nil {
+		return fmt.Errorf("bookkeeping needs VM, node, container and site stores and clone slots")
 	}
 	if err := b.VMIDs.Validate("VMIDs"); err != nil {
 		return err

@@ -40,6 +40,14 @@ const (
 	// a site's gateway configuration; the previous one was restored. The
 	// message (and the details: tool, step, output) carry the tool's words.
 	ErrTypeGatewayRejected = "GatewayRejected"
+	// ErrTypeGatewayNotApplied: a site gateway apply that was to include a
+	// container's change failed, or did not happen in time.
+	ErrTypeGatewayNotApplied = "GatewayNotApplied"
+	// ErrTypeAddressMismatch: a container leased an address other than its
+	// reserved one (its DHCP reservation was not live at its start).
+	ErrTypeAddressMismatch = "AddressMismatch"
+	// ErrTypeGuestMissing: Proxmox no longer has a guest Labforge placed.
+	ErrTypeGuestMissing = "GuestMissing"
 )
 
 // HasErrorType reports whether err is, or wraps, an application error of

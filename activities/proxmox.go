@@ -22,6 +22,9 @@ type Proxmox struct {
 	Clients *NodeClients
 	// Slots are the clone slots a clone waits for and gives back.
 	Slots *CloneSlots
+	// TemplateStorage is the node storage OCI images are pulled into
+	// (LABFORGE_CONTAINER_TEMPLATE_STORAGE).
+	TemplateStorage string
 	// Wait paces task polling; zero fields take the client's defaults.
 	Wait   proxmox.WaitOptions
 	Logger *slog.Logger
@@ -71,9 +74,21 @@ func (a *Proxmox) client(ctx context.Context, nodeID uuid.UUID) (*proxmox.Client
 // second one, unless the task already ended in failure (then it starts
 // afresh). onPoll, when set, runs after each poll (slot renewal).
 func (a *Proxmox) runTask(ctx context.Context, c *proxmox.Client, start func() (string, error), onPoll func()) error {
+	return a.runTaskOfType(ctx, c, "", start, onPoll)
+}
+
+// runTaskOfType is runTask for an activity that runs several tasks one
+// after another (stop, then destroy): it resumes the previous attempt's
+// task only when that task is of type typ (such as "vzdestroy"), so that
+// a finished stop is never taken for a finished destroy. An empty typ
+// resumes any task.
+func (a *Proxmox) runTaskOfType(ctx context.Context, c *proxmox.Client, typ string, start func() (string, error), onPoll func()) error {
 	var upid string
 	if activity.HasHeartbeatDetails(ctx) {
 		if err := activity.GetHeartbeatDetails(ctx, &upid); err != nil {
+			upid = ""
+		}
+		if u, err := proxmox.ParseUPID(upid); typ != "" && (err != nil || u.Type != typ) {
 			upid = ""
 		}
 	}

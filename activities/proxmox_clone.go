@@ -79,20 +79,26 @@ func (a *Proxmox) cloneGuest(ctx context.Context, plan ClonePlan) error {
 // waitUnlocked polls a guest until its clone lock is gone: an earlier
 // attempt's clone may still run while its UPID was lost with the crash.
 func (a *Proxmox) waitUnlocked(ctx context.Context, c *proxmox.Client, node string, vmid int) error {
+	return a.waitLockGone(ctx, vmid, "clone", func() (proxmox.GuestStatus, error) { return c.VMStatus(ctx, node, vmid) })
+}
+
+// waitLockGone polls a guest's status until its lock is no longer lock,
+// heartbeating. A guest that vanishes meanwhile was the failed work of an
+// earlier attempt, which Proxmox removed: a retryable error, so the next
+// attempt makes it again.
+func (a *Proxmox) waitLockGone(ctx context.Context, vmid int, lock string, status func() (proxmox.GuestStatus, error)) error {
 	pace := a.Wait.Within(pollLimit(ctx))
 	delay := pace.Interval
 	for {
-		st, err := c.VMStatus(ctx, node, vmid)
+		st, err := status()
 		if proxmox.KindOf(err) == proxmox.NotFound {
-			// The earlier attempt's clone failed and Proxmox removed the
-			// half-made guest: the next attempt clones again.
-			return temporal.NewApplicationErrorWithCause(fmt.Sprintf("guest %d vanished while its clone ran", vmid),
+			return temporal.NewApplicationErrorWithCause(fmt.Sprintf("guest %d vanished while its %s task ran", vmid, lock),
 				string(proxmox.Transient), err)
 		}
 		if err != nil {
 			return classifyPVE(err)
 		}
-		if st.Lock != "clone" {
+		if st.Lock != lock {
 			return nil
 		}
 		activity.RecordHeartbeat(ctx)

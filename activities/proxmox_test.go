@@ -45,7 +45,7 @@ func newPxFixture(t *testing.T) *pxFixture {
 	slots := &CloneSlots{Store: db, CapPerStorage: 4}
 	f.px = &Proxmox{Slots: slots, Clients: &NodeClients{Nodes: db, Timeout: 5 * time.Second},
 		Wait: proxmox.WaitOptions{Interval: 2 * time.Millisecond, MaxInterval: 20 * time.Millisecond}}
-	f.bk = &Bookkeeping{VMs: db, Nodes: db, Slots: slots, VMIDs: domain.VMIDRange{First: 10000, Last: 10099}}
+	f.bk = &Bookkeeping{VMs: db, Nodes: db, Containers: db, Sites: db, Slots: slots, VMIDs: domain.VMIDRange{First: 10000, Last: 10099}}
 	for _, name := range []string{"pve1", "pve2"} {
 		n := &domain.Node{Name: name, Cluster: "lab", Endpoint: sim.URL(), TokenID: pvesim.DefaultTokenID,
 			TokenSecret: pvesim.DefaultTokenSecret, TLSFingerprint: sim.Fingerprint(), Storages: []string{"local-lvm"},
@@ -85,7 +85,7 @@ func (f *pxFixture) run(t *testing.T, details any, out any, fn any, args ...any)
 	t.Helper()
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()
-	registerQueues(t, env, Set{Proxmox: f.px, Bookkeeping: f.bk, Operations: &Operations{Store: f.db}, Gateways: &Gateways{Sites: f.db}, System: &System{}},
+	registerQueues(t, env, Set{Proxmox: f.px, Bookkeeping: f.bk, Operations: &Operations{Store: f.db}, Gateways: &Gateways{Sites: f.db, Request: nilRequester}, System: &System{}},
 		QueueCore, QueuePVEClone, QueuePVEActions)
 	env.SetTestTimeout(30 * time.Second)
 	if details != nil {

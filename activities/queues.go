@@ -23,10 +23,10 @@ const (
 	// PostgreSQL bookkeeping they run as local activities.
 	QueueCore = "core"
 	// QueuePVEActions runs short Proxmox calls: power, config, snapshots,
-	// the guest agent.
+	// the guest agent, and the container lifecycle's calls.
 	QueuePVEActions = "pve-actions"
 	// QueuePVEClone runs clones and deletes: long tasks, concurrency capped
-	// per node and storage by clone slots.
+	// per node and storage by clone slots; and OCI image pulls.
 	QueuePVEClone = "pve-clone"
 	// QueuePVEPeriodic runs the Temporal Schedules' workflows (inventory
 	// sync, reconciliation) and node import.
@@ -66,16 +66,21 @@ func KnownQueues() string {
 var queueTable = map[string][]any{
 	QueueCore: {
 		(*Operations).RecordOperationProgress,
-		(*Gateways).SiteGatewaySnapshot, (*Gateways).RecordSiteGateway,
+		(*Gateways).SiteGatewaySnapshot, (*Gateways).RecordSiteGateway, (*Gateways).RequestApply,
 		(*Bookkeeping).ReserveAndPlace, (*Bookkeeping).LoadVM, (*Bookkeeping).RecordVM, (*Bookkeeping).ReleaseGuestVMID,
 		(*Bookkeeping).AcquireCloneSlot, (*Bookkeeping).ReleaseCloneSlot,
+		(*Bookkeeping).AllocateContainer, (*Bookkeeping).LoadContainer, (*Bookkeeping).RecordContainer,
+		(*Bookkeeping).ReleaseContainer,
 	},
 	QueuePVEClone: {
 		(*Proxmox).CloneGuestInSlot, (*Proxmox).CloneGuest, (*Proxmox).DeleteGuest,
+		(*Proxmox).EnsureContainerTemplate,
 	},
 	QueuePVEActions: {
 		(*Proxmox).ConfigureGuest, (*Proxmox).EnsureBaseline, (*Proxmox).RollbackBaseline,
 		(*Proxmox).PowerGuest, (*Proxmox).GuestIPv4,
+		(*Proxmox).CreateContainerGuest, (*Proxmox).PowerContainer, (*Proxmox).WaitContainerIPv4,
+		(*Proxmox).ResizeContainer, (*Proxmox).DestroyContainer,
 	},
 	QueuePVEPeriodic: {
 		(*Inventory).ListClusters, (*Inventory).SyncCluster, (*Inventory).ReconcileCluster,

@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -20,7 +21,12 @@ type (
 	nilEvents         struct{ domain.SystemEventLog }
 	nilOperationStore struct{ domain.OperationStore }
 	nilSiteGateways   struct{ domain.SiteGatewayStore }
+	nilContainers     struct{ domain.ContainerStore }
+	nilSites          struct{ domain.SiteStore }
 )
+
+// nilRequester is a GatewayRequester that asks nobody.
+func nilRequester(context.Context, GatewayApplyRequest) error { return nil }
 
 var testVMIDs = domain.VMIDRange{First: 10000, Last: 10099}
 
@@ -56,9 +62,10 @@ func (r recorder) RegisterActivityWithOptions(a any, opts activity.RegisterOptio
 func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
 	slots := &CloneSlots{Store: nilSlotStore{}, CapPerStorage: 1}
 	s := Set{System: &System{}, Operations: &Operations{Store: nilOperationStore{}}, Proxmox: &Proxmox{Clients: &NodeClients{}, Slots: slots},
-		Bookkeeping: &Bookkeeping{VMs: nilVMStore{}, Nodes: nilNodeStore{}, Slots: slots, VMIDs: testVMIDs},
-		Inventory:   &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}},
-		Gateways:    &Gateways{Sites: nilSiteGateways{}}, Gateway: &Gateway{Applier: &gateway.Applier{}}}
+		Bookkeeping: &Bookkeeping{VMs: nilVMStore{}, Nodes: nilNodeStore{}, Containers: nilContainers{}, Sites: nilSites{},
+			Slots: slots, VMIDs: testVMIDs},
+		Inventory: &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}},
+		Gateways:  &Gateways{Sites: nilSiteGateways{}, Request: nilRequester}, Gateway: &Gateway{Applier: &gateway.Applier{}}}
 	seen := map[string]string{}
 	for _, q := range append(slices.Clone(StandardQueues), GatewayQueue("lab-a"), GatewayQueue("lab-b")) {
 		r := recorder{}

@@ -11,15 +11,18 @@ import (
 	"github.com/labforge/labforge/internal/gateway"
 )
 
-// Gateways holds the PostgreSQL side of site gateways (queue core): it
-// reads what a site's gateway host must serve and records what it applied.
+// Gateways holds the core side of site gateways (queue core): it reads
+// what a site's gateway host must serve, records what it applied, and asks
+// a site's gateway workflow for an apply on behalf of another workflow.
 type Gateways struct {
 	Sites domain.SiteGatewayStore
+	// Request sends apply requests to site gateway workflows (RequestApply).
+	Request GatewayRequester
 }
 
 func (g *Gateways) validate() error {
-	if g.Sites == nil {
-		return errors.New("the site gateway activities need a site gateway store")
+	if g.Sites == nil || g.Request == nil {
+		return errors.New("the site gateway activities need a site gateway store and a gateway apply requester")
 	}
 	return nil
 }

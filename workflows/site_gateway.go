@@ -28,6 +28,25 @@ type SiteGatewayApplyRequest struct {
 	// from now on (the API's apply request). The store keeps at most one
 	// unfinished operation per workflow ID, so the run never owes two.
 	OperationID uuid.UUID `json:"operation_id"`
+	// ReplyTo, if set, is the ID of a workflow waiting for the apply:
+	// once an apply that started after this request arrived is recorded,
+	// the gateway workflow signals it SiteGatewayAppliedSignal with a
+	// SiteGatewayApplied carrying RequestID.
+	ReplyTo   string `json:"reply_to,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// SiteGatewayAppliedSignal is the signal a site's gateway workflow sends
+// each requester that asked for a reply (SiteGatewayApplyRequest.ReplyTo),
+// with a SiteGatewayApplied as payload.
+const SiteGatewayAppliedSignal = "gateway-applied"
+
+// SiteGatewayApplied is the outcome of the apply that served a request.
+type SiteGatewayApplied struct {
+	RequestID string `json:"request_id"`
+	Status    string `json:"status"` // domain.GatewayApplied or domain.GatewayFailed
+	Hash      string `json:"hash,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 // SiteGatewayInput names the site whose gateway host applies its
@@ -90,6 +109,9 @@ type siteGateway struct {
 	in SiteGatewayInput
 	progress
 	requests workflow.ReceiveChannel
+	// waiting are the requests that asked for a reply and arrived since
+	// the last apply started: the next apply serves them.
+	waiting []SiteGatewayApplyRequest
 }
 
 func (wf *siteGateway) run(ctx workflow.Context) (SiteGatewayResult, error) {
@@ -102,11 +124,15 @@ func (wf *siteGateway) run(ctx workflow.Context) (SiteGatewayResult, error) {
 		if err := wf.report(ctx, domain.OpRunning, "applying", "", nil); err != nil {
 			return res, err
 		}
+		serving := wf.waiting
+		wf.waiting = nil
 		rec, err := wf.applyOnce(ctx)
 		if err != nil {
 			_ = wf.report(ctx, domain.OpFailed, "applying", failureMessage(err), nil)
+			wf.reply(ctx, serving, SiteGatewayApplied{Status: domain.GatewayFailed, Error: failureMessage(err)})
 			return res, err
 		}
+		wf.reply(ctx, serving, SiteGatewayApplied{Status: rec.Status, Hash: rec.Hash, Error: rec.Error})
 		res.Applies++
 		res.Status, res.Hash, res.Error = rec.Status, rec.Hash, rec.Error
 		if wf.drain(ctx) {
@@ -143,7 +169,26 @@ func (wf *siteGateway) drain(ctx workflow.Context) bool {
 		if req.OperationID != uuid.Nil {
 			wf.operationID = req.OperationID
 		}
+		if req.ReplyTo != "" {
+			wf.waiting = append(wf.waiting, req)
+		}
 		workflow.GetLogger(ctx).Info("gateway apply requested", "site", wf.in.SiteName, "reason", req.Reason)
+	}
+}
+
+// reply tells each served requester the outcome of the apply that served
+// it. A requester that is gone no longer needs the answer: the failure
+// to signal it is logged, not the gateway's failure.
+func (wf *siteGateway) reply(ctx workflow.Context, served []SiteGatewayApplyRequest, out SiteGatewayApplied) {
+	futures := make([]workflow.Future, len(served))
+	for i, req := range served {
+		out.RequestID = req.RequestID
+		futures[i] = workflow.SignalExternalWorkflow(ctx, req.ReplyTo, "", SiteGatewayAppliedSignal, out)
+	}
+	for i, f := range futures {
+		if err := f.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("telling a requester about the apply failed", "requester", served[i].ReplyTo, "error", err)
+		}
 	}
 }
 

@@ -72,7 +72,15 @@ func RequestSiteGatewayApply(ctx context.Context, c client.Client, siteID uuid.U
 // in.OperationID, if set, is the operation record the run keeps current
 // from this request on, whether it starts or is already running.
 func RequestSiteGatewayApplyFor(ctx context.Context, c client.Client, in SiteGatewayInput, reason string) (client.WorkflowRun, error) {
+	return SignalSiteGatewayApply(ctx, c, in, SiteGatewayApplyRequest{Reason: reason, OperationID: in.OperationID})
+}
+
+// SignalSiteGatewayApply sends req to the site's gateway workflow with
+// Signal-With-Start, as RequestSiteGatewayApplyFor does; req.ReplyTo, if
+// set, is the workflow the gateway workflow signals (SiteGatewayAppliedSignal)
+// once an apply that includes the request is recorded.
+func SignalSiteGatewayApply(ctx context.Context, c client.Client, in SiteGatewayInput, req SiteGatewayApplyRequest) (client.WorkflowRun, error) {
 	o := client.StartWorkflowOptions{ID: SiteGatewayWorkflowID(in.SiteID), TaskQueue: SiteGatewayType.Queue,
 		TypedSearchAttributes: temporal.NewSearchAttributes(temporalx.KeySite.ValueSet(in.SiteName))}
-	return c.SignalWithStartWorkflow(ctx, o.ID, SiteGatewayApplySignal, SiteGatewayApplyRequest{Reason: reason, OperationID: in.OperationID}, o, SiteGatewayType.Name, in)
+	return c.SignalWithStartWorkflow(ctx, o.ID, SiteGatewayApplySignal, req, o, SiteGatewayType.Name, in)
 }

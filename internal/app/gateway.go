@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/gateway"
+	"github.com/labforge/labforge/workflows"
 )
 
 // GatewayConfig maps the LABFORGE_GATEWAY_* settings to the gateway's
@@ -54,4 +56,12 @@ func gatewayActivities(cfg config.Config, logger *slog.Logger, queues []string) 
 		return nil, fmt.Errorf("the gateway settings (LABFORGE_GATEWAY_*) cannot be used: %w", err)
 	}
 	return &activities.Gateway{Applier: a}, nil
+}
+
+// requestGatewayApply is the gateway activities' GatewayRequester: it
+// sends the request to the site's gateway workflow with Signal-With-Start.
+func (p *Platform) requestGatewayApply(ctx context.Context, r activities.GatewayApplyRequest) error {
+	_, err := workflows.SignalSiteGatewayApply(ctx, p.Temporal, workflows.SiteGatewayInput{SiteID: r.SiteID, SiteName: r.SiteName},
+		workflows.SiteGatewayApplyRequest{Reason: r.Reason, ReplyTo: r.ReplyTo, RequestID: r.RequestID})
+	return err
 }

@@ -115,10 +115,12 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 	}
 	clients := p.nodeClients()
 	return activities.Set{
-		Operations:  &activities.Operations{Store: p.DB},
-		Gateways:    &activities.Gateways{Sites: p.DB},
-		Bookkeeping: &activities.Bookkeeping{VMs: p.DB, Nodes: p.DB, Slots: slots, VMIDs: vmIDs, Logger: p.Logger},
-		Proxmox:     &activities.Proxmox{Clients: clients, Slots: slots, Logger: p.Logger},
+		Operations: &activities.Operations{Store: p.DB},
+		Gateways:   &activities.Gateways{Sites: p.DB, Request: p.requestGatewayApply},
+		Bookkeeping: &activities.Bookkeeping{VMs: p.DB, Nodes: p.DB, Containers: p.DB, Sites: p.DB, Slots: slots,
+			VMIDs: vmIDs, Logger: p.Logger},
+		Proxmox: &activities.Proxmox{Clients: clients, Slots: slots, TemplateStorage: p.Config.ContainerTemplateStorage,
+			Logger: p.Logger},
 		Inventory: &activities.Inventory{Nodes: p.DB, Templates: p.DB, VMs: p.DB, Events: p.Audit,
 			Clients: clients, Logger: p.Logger},
 	}

@@ -59,12 +59,15 @@ type Config struct {
 	WorkerQueues        []string `env:"WORKER_QUEUES" envDefault:"core,pve-actions,pve-clone,pve-periodic" envSeparator:","`
 	WorkerActivitySlots int      `env:"WORKER_ACTIVITY_SLOTS" envDefault:"1000"`
 
-	VMIDRange              string        `env:"VMID_RANGE" envDefault:"10000-19999"`
-	ProxmoxTimeout         time.Duration `env:"PROXMOX_TIMEOUT" envDefault:"60s"`
-	CloneCapPerStorage     int           `env:"CLONE_CAP_PER_STORAGE" envDefault:"4"`
-	SyncInterval           time.Duration `env:"SYNC_INTERVAL" envDefault:"60s"`
-	ReconcileInterval      time.Duration `env:"RECONCILE_INTERVAL" envDefault:"10m"`
-	ReconcileDeleteOrphans bool          `env:"RECONCILE_DELETE_ORPHANS" envDefault:"false"`
+	VMIDRange          string        `env:"VMID_RANGE" envDefault:"10000-19999"`
+	ProxmoxTimeout     time.Duration `env:"PROXMOX_TIMEOUT" envDefault:"60s"`
+	CloneCapPerStorage int           `env:"CLONE_CAP_PER_STORAGE" envDefault:"4"`
+	// ContainerTemplateStorage is the node storage OCI images are pulled
+	// into before a container is created from them.
+	ContainerTemplateStorage string        `env:"CONTAINER_TEMPLATE_STORAGE" envDefault:"local"`
+	SyncInterval             time.Duration `env:"SYNC_INTERVAL" envDefault:"60s"`
+	ReconcileInterval        time.Duration `env:"RECONCILE_INTERVAL" envDefault:"10m"`
+	ReconcileDeleteOrphans   bool          `env:"RECONCILE_DELETE_ORPHANS" envDefault:"false"`
 
 	StepRetryInterval time.Duration `env:"STEP_RETRY_INTERVAL" envDefault:"2s"`
 	StepMaxAttempts   int           `env:"STEP_MAX_ATTEMPTS" envDefault:"8"`

@@ -1,0 +1,121 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/labforge/labforge/internal/proxmox"
+)
+
+// ContainerTag marks every Proxmox container Labforge created. It differs
+// from LabforgeTag, so VM reconciliation never takes a container for an
+// orphaned VM.
+const ContainerTag = "labforge-ct"
+
+// containerTagPrefix starts the tag naming a container's Labforge record.
+const containerTagPrefix = "lfct-"
+
+// ContainerIDTag is the tag naming the Labforge container a guest belongs
+// to: "lfct-<container-id>". It is set when the container is created, so
+// a guest without it is never Labforge's.
+func ContainerIDTag(id uuid.UUID) string { return containerTagPrefix + id.String() }
+
+// ContainerDescription is the description of a Labforge container, naming
+// its Labforge id for operators reading the Proxmox UI.
+func ContainerDescription(id uuid.UUID) string {
+	return "Managed by Labforge; do not edit. labforge-container-id: " + id.String()
+}
+
+// owns reports whether a guest found in /cluster/resources is this
+// container's: an LXC guest carrying its ContainerIDTag.
+func (g ContainerRef) owns(r proxmox.Resource) bool {
+	return r.Type == "lxc" && r.HasTag(ContainerIDTag(g.Container))
+}
+
+// ContainerCreate is a container to create from the template volume
+// EnsureContainerTemplate returned.
+type ContainerCreate struct {
+	Plan     ContainerPlan `json:"plan"`
+	Template string        `json:"template"`
+}
+
+// CreateContainerGuest creates the planned LXC (unprivileged, net0 on the
+// node's bridge with the reserved MAC and ip=dhcp, the site's search
+// domain and gateway as name server, its environment and SSH keys, tagged
+// ContainerTag and ContainerIDTag) and polls the create task to its end.
+// It does not start it. It looks before it creates: a container at the
+// VMID carrying this container's tag is the one an earlier attempt made,
+// taken as it is once its create lock is gone; any other guest there is a
+// non-retryable AlreadyExists. A retried attempt resumes polling the
+// create task its predecessor started.
+func (a *Proxmox) CreateContainerGuest(ctx context.Context, in ContainerCreate) error {
+	p := in.Plan
+	c, err := a.client(ctx, p.Guest.NodeID)
+	if err != nil {
+		return err
+	}
+	if !activity.HasHeartbeatDetails(ctx) {
+		r, found, err := c.FindGuest(ctx, p.Guest.VMID)
+		if err != nil {
+			return classifyPVE(err)
+		}
+		if found {
+			if !p.Guest.owns(r) {
+				return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+					"VMID %d reserved for container %s is taken by another guest (%s %s on %s)",
+					p.Guest.VMID, p.Guest.Container, r.Type, r.Name, r.Node), string(proxmox.AlreadyExists), nil)
+			}
+			logger(a.Logger).Info("container already created", slog.String("container", p.Guest.Container.String()), slog.Int("vmid", r.VMID))
+			return a.waitLockGone(ctx, r.VMID, "create", func() (proxmox.GuestStatus, error) {
+				return c.ContainerStatus(ctx, r.Node, r.VMID)
+			})
+		}
+	}
+	spec := proxmox.ContainerSpec{
+		VMID: p.Guest.VMID, OSTemplate: in.Template, Hostname: p.Guest.Hostname,
+		Description: ContainerDescription(p.Guest.Container), Tags: []string{ContainerTag, ContainerIDTag(p.Guest.Container)},
+		Net0:  proxmox.ContainerNIC{Bridge: p.Bridge, HWAddr: p.MAC, IP: "dhcp"},
+		Cores: p.Cores, Memory: p.MemoryMB, Swap: p.SwapMB, Storage: p.Storage, RootFSGiB: p.DiskGB,
+		SSHKeys: p.SSHKeys, Env: p.Env, SearchDomain: p.SearchDomain, Nameserver: p.Nameserver,
+	}
+	return a.runTask(ctx, c, func() (string, error) { return c.CreateContainer(ctx, p.Guest.Node, spec) }, nil)
+}
+
+// DestroyContainer stops and destroys the container (purge), polling each
+// task to its end. A container that is not there counts as destroyed; a
+// guest at the VMID that does not carry this container's tag is never
+// touched: that is a non-retryable Conflict.
+func (a *Proxmox) DestroyContainer(ctx context.Context, g ContainerRef) error {
+	c, err := a.client(ctx, g.NodeID)
+	if err != nil {
+		return err
+	}
+	r, found, err := c.FindGuest(ctx, g.VMID)
+	if err != nil {
+		return classifyPVE(err)
+	}
+	if !found {
+		return nil
+	}
+	if !g.owns(r) {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+			"guest %d on %s (%s %s) is not Labforge container %s; refusing to destroy it", r.VMID, r.Node, r.Type, r.Name, g.Container),
+			string(proxmox.Conflict), nil)
+	}
+	if r.Status == "running" {
+		err := a.runTaskOfType(ctx, c, "vzstop", func() (string, error) { return c.StopContainer(ctx, r.Node, r.VMID) }, nil)
+		if err != nil && !HasErrorType(err, string(proxmox.Conflict)) {
+			return err
+		}
+	}
+	err = a.runTaskOfType(ctx, c, "vzdestroy", func() (string, error) { return c.DeleteContainer(ctx, r.Node, r.VMID, true, true) }, nil)
+	if HasErrorType(err, string(proxmox.NotFound)) {
+		return nil
+	}
+	return err
+}
