@@ -47,6 +47,10 @@ func table(t Tuning) []registration {
 		{SyncInventoryType, tuned(t, SyncInventory)},
 		{ReconcileType, tuned(t, Reconcile)},
 		{SiteGatewayType, tuned(t, SiteGateway)},
+		{CreateContainerType, tuned(t, CreateContainer)},
+		{UpdateContainerType, tunedNoResult(t, UpdateContainer)},
+		{ContainerActionType, tuned(t, ContainerAction)},
+		{DeleteContainerType, tunedNoResult(t, DeleteContainer)},
 	}
 }
 
