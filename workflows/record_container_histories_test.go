@@ -50,7 +50,7 @@ func (*fakeContainers) LoadContainer(_ context.Context, id uuid.UUID) (activitie
 	return p, nil
 }
 func (*fakeContainers) RecordContainer(context.Context, activities.ContainerUpdate) error { return nil }
-func (*fakeContainers) ReleaseContainer(context.Context, uuid.UUID) error                { return nil }
+func (*fakeContainers) ReleaseContainer(context.Context, uuid.UUID) error                 { return nil }
 func (*fakeContainers) EnsureContainerTemplate(context.Context, activities.ContainerPlan) (string, error) {
 	return "local:vztmpl/docker.io_library_nginx_1.27.tar", nil
 }
@@ -70,7 +70,7 @@ func (*fakeContainers) WaitContainerIPv4(_ context.Context, in activities.Contai
 	return in.IPv4, nil
 }
 func (*fakeContainers) ResizeContainer(context.Context, activities.ContainerResize) error { return nil }
-func (*fakeContainers) DestroyContainer(context.Context, activities.ContainerRef) error  { return nil }
+func (*fakeContainers) DestroyContainer(context.Context, activities.ContainerRef) error   { return nil }
 func (f *fakeContainers) RequestApply(ctx context.Context, r activities.GatewayApplyRequest) error {
 	_, err := SignalSiteGatewayApply(ctx, f.c, SiteGatewayInput{SiteID: r.SiteID, SiteName: r.SiteName},
 		SiteGatewayApplyRequest{Reason: r.Reason, ReplyTo: r.ReplyTo, RequestID: r.RequestID})
@@ -79,7 +79,9 @@ func (f *fakeContainers) RequestApply(ctx context.Context, r activities.GatewayA
 func (*fakeContainers) SiteGatewaySnapshot(context.Context, uuid.UUID) (gateway.Snapshot, error) {
 	return gateway.Snapshot{Site: testCtPlan.SiteName, InternalDomain: "lab.internal"}, nil
 }
-func (*fakeContainers) RecordSiteGateway(context.Context, activities.SiteGatewayRecord) error { return nil }
+func (*fakeContainers) RecordSiteGateway(context.Context, activities.SiteGatewayRecord) error {
+	return nil
+}
 
 type fakeGatewayHost struct{}
 
