@@ -91,31 +91,13 @@ func (a *Proxmox) CreateContainerGuest(ctx context.Context, in ContainerCreate) 
 // guest at the VMID that does not carry this container's tag is never
 // touched: that is a non-retryable Conflict.
 func (a *Proxmox) DestroyContainer(ctx context.Context, g ContainerRef) error {
-	c, err := a.client(ctx, g.NodeID)
-	if err != nil {
-		return err
-	}
-	r, found, err := c.FindGuest(ctx, g.VMID)
-	if err != nil {
-		return classifyPVE(err)
-	}
-	if !found {
-		return nil
-	}
-	if !g.owns(r) {
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
-			"guest %d on %s (%s %s) is not Labforge container %s; refusing to destroy it", r.VMID, r.Node, r.Type, r.Name, g.Container),
-			string(proxmox.Conflict), nil)
-	}
-	if r.Status == "running" {
-		err := a.runTaskOfType(ctx, c, "vzstop", func() (string, error) { return c.StopContainer(ctx, r.Node, r.VMID) }, nil)
-		if err != nil && !HasErrorType(err, string(proxmox.Conflict)) {
-			return err
-		}
-	}
-	err = a.runTaskOfType(ctx, c, "vzdestroy", func() (string, error) { return c.DeleteContainer(ctx, r.Node, r.VMID, true, true) }, nil)
-	if HasErrorType(err, string(proxmox.NotFound)) {
-		return nil
-	}
-	return err
+	return a.destroyOwned(ctx, g.NodeID, g.VMID, guestKind{
+		owns: g.owns, what: "Labforge container " + g.Container.String(), stopTask: "vzstop", destroyTask: "vzdestroy",
+		stop: func(c *proxmox.Client, r proxmox.Resource) (string, error) {
+			return c.StopContainer(ctx, r.Node, r.VMID)
+		},
+		destroy: func(c *proxmox.Client, r proxmox.Resource) (string, error) {
+			return c.DeleteContainer(ctx, r.Node, r.VMID, true, true)
+		},
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/google/uuid"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/labforge/labforge/internal/proxmox"
@@ -14,29 +15,50 @@ import (
 // deleted; a guest at the VMID that is not this VM's (neither its tag nor
 // its name) is never touched: that is a non-retryable Conflict.
 func (a *Proxmox) DeleteGuest(ctx context.Context, g GuestRef) error {
-	c, err := a.client(ctx, g.NodeID)
+	return a.destroyOwned(ctx, g.NodeID, g.VMID, guestKind{
+		owns: g.owns, what: "Labforge VM " + g.VM.String(), stopTask: "qmstop", destroyTask: "qmdestroy",
+		stop: func(c *proxmox.Client, r proxmox.Resource) (string, error) { return c.StopVM(ctx, r.Node, r.VMID) },
+		destroy: func(c *proxmox.Client, r proxmox.Resource) (string, error) {
+			return c.DeleteVM(ctx, r.Node, r.VMID, true, true)
+		},
+	})
+}
+
+// guestKind is how destroyOwned recognises and removes one kind of guest.
+type guestKind struct {
+	owns                  func(proxmox.Resource) bool
+	what                  string // the owner, for the refusal: "Labforge VM <id>"
+	stopTask, destroyTask string // task types, so a retry resumes the right task
+	stop, destroy         func(c *proxmox.Client, r proxmox.Resource) (string, error)
+}
+
+// destroyOwned stops and destroys the guest at vmid, each task polled to
+// its end. A guest that is not there counts as destroyed; one k does not
+// own is never touched (a non-retryable Conflict).
+func (a *Proxmox) destroyOwned(ctx context.Context, nodeID uuid.UUID, vmid int, k guestKind) error {
+	c, err := a.client(ctx, nodeID)
 	if err != nil {
 		return err
 	}
-	r, found, err := c.FindGuest(ctx, g.VMID)
+	r, found, err := c.FindGuest(ctx, vmid)
 	if err != nil {
 		return classifyPVE(err)
 	}
 	if !found {
 		return nil
 	}
-	if !g.owns(r) {
+	if !k.owns(r) {
 		return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
-			"guest %d on %s (%s) is not Labforge VM %s; refusing to delete it", r.VMID, r.Node, r.Name, g.VM),
+			"guest %d on %s (%s %s) is not %s; refusing to delete it", r.VMID, r.Node, r.Type, r.Name, k.what),
 			string(proxmox.Conflict), nil)
 	}
 	if r.Status == "running" {
-		err := a.runTask(ctx, c, func() (string, error) { return c.StopVM(ctx, r.Node, r.VMID) }, nil)
+		err := a.runTaskOfType(ctx, c, k.stopTask, func() (string, error) { return k.stop(c, r) }, nil)
 		if err != nil && !HasErrorType(err, string(proxmox.Conflict)) {
 			return err
 		}
 	}
-	err = a.runTask(ctx, c, func() (string, error) { return c.DeleteVM(ctx, r.Node, r.VMID, true, true) }, nil)
+	err = a.runTaskOfType(ctx, c, k.destroyTask, func() (string, error) { return k.destroy(c, r) }, nil)
 	if HasErrorType(err, string(proxmox.NotFound)) {
 		return nil
 	}
