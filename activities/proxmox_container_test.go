@@ -3,11 +3,13 @@ package activities
 import (
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/proxmox"
+	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
 // ctFixture is pxFixture with a site whose network is the simulator's
@@ -17,9 +19,11 @@ type ctFixture struct {
 	site *domain.Site
 }
 
-func newCtFixture(t *testing.T) *ctFixture {
+func newCtFixture(t *testing.T) *ctFixture { return newCtFixtureWith(t, pvesim.Durations{}) }
+
+func newCtFixtureWith(t *testing.T, d pvesim.Durations) *ctFixture {
 	t.Helper()
-	f := &ctFixture{pxFixture: newPxFixture(t)}
+	f := &ctFixture{pxFixture: newPxFixtureWith(t, d)}
 	f.px.TemplateStorage = "local"
 	f.site = &domain.Site{Name: "lab-a", CIDR: netip.MustParsePrefix("10.10.0.0/24"), Gateway: netip.MustParseAddr("10.10.0.1"),
 		DHCPStart: netip.MustParseAddr("10.10.0.20"), DHCPEnd: netip.MustParseAddr("10.10.0.60"), InternalDomain: "lab.internal",
@@ -168,4 +172,28 @@ func TestOCIImageIsPulledOnlyWhenMissing(t *testing.T) {
 	g, ok := f.sim.Guest(p.Guest.Node, p.Guest.VMID)
 	require.True(t, ok)
 	require.Equal(t, "lxc", g.Type)
+}
+
+func TestWaitContainerIPv4PollsUntilTheLeaseArrives(t *testing.T) {
+	// The lease comes 300 ms (5 minutes unscaled) after the start.
+	f := newCtFixtureWith(t, pvesim.Durations{DHCPLease: 5 * time.Minute})
+	ct := f.newContainer(t, "web-5", debianCT)
+	var p ContainerPlan
+	f.must(t, &p, f.bk.AllocateContainer, ct.ID)
+	f.must(t, nil, f.px.CreateContainerGuest, ContainerCreate{Plan: p, Template: debianCT})
+	require.NoError(t, f.sim.SetLease(p.MAC, p.IPv4))
+	f.must(t, nil, f.px.PowerContainer, ContainerPowerRequest{Guest: p.Guest, Action: ContainerPowerStart})
+	c, err := f.px.Clients.For(f.ctx, p.Guest.NodeID)
+	require.NoError(t, err)
+	ifaces, err := c.ContainerInterfaces(f.ctx, p.Guest.Node, p.Guest.VMID)
+	require.NoError(t, err)
+	for _, i := range ifaces {
+		_, has := i.IPv4()
+		require.False(t, has, "no lease yet right after the start")
+	}
+	began := time.Now()
+	var ip string
+	f.must(t, &ip, f.px.WaitContainerIPv4, ContainerAddress{Guest: p.Guest, IPv4: p.IPv4, MAC: p.MAC})
+	require.Equal(t, p.IPv4, ip)
+	require.Greater(t, time.Since(began), 100*time.Millisecond, "it waited for the lease")
 }

@@ -34,12 +34,16 @@ type pxFixture struct {
 	owner *domain.User
 }
 
-func newPxFixture(t *testing.T) *pxFixture {
+func newPxFixture(t *testing.T) *pxFixture { return newPxFixtureWith(t, pvesim.Durations{}) }
+
+// newPxFixtureWith is newPxFixture with the simulator's durations (before
+// its time scale of 0.001) overridden by the non-zero fields of d.
+func newPxFixtureWith(t *testing.T, d pvesim.Durations) *pxFixture {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	db := storetest.New(t)
-	sim := pvesim.New(pvesim.Config{TimeScale: 0.001, RandomSeed: 7})
+	sim := pvesim.New(pvesim.Config{TimeScale: 0.001, RandomSeed: 7, Durations: d})
 	t.Cleanup(sim.Close)
 	f := &pxFixture{ctx: ctx, db: db, sim: sim, nodes: map[string]*domain.Node{}, tpls: map[int]*domain.VMTemplate{}}
 	slots := &CloneSlots{Store: db, CapPerStorage: 4}
