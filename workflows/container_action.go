@@ -47,7 +47,7 @@ func (wf *containerAction) run(ctx workflow.Context) (ContainerActionResult, err
 	if err := wf.load(ctx, wf.in.Container); err != nil {
 		return res, err
 	}
-	if err := wf.requirePlaced(ctx); err != nil {
+	if err := wf.requireReady(ctx); err != nil {
 		return res, err
 	}
 	missing := false

@@ -320,6 +320,21 @@ func TestUpdateContainerResizesRecordsAndAppliesServices(t *testing.T) {
 	require.Equal(t, domain.OpCompleted, e.progress(t).State)
 }
 
+func TestContainerActionOnAContainerBeingCreatedIsRefused(t *testing.T) {
+	e := newCtEnv(t)
+	e.OnActivity(bk.LoadContainer, mock.Anything, testCT).Return(
+		func(ctx context.Context, _ uuid.UUID) (activities.ContainerPlan, error) {
+			e.record(t, ctx, "LoadContainer", activities.QueueCore)
+			return testCtPlan, nil // provisioning
+		})
+	e.mockContainerHappyPath(t)
+	e.ExecuteWorkflow(ContainerActionType.Name, ContainerActionInput{OperationID: uuid.New(), Container: testCT, Action: ContainerStop})
+	err := e.GetWorkflowError()
+	require.True(t, activities.HasErrorType(err, activities.ErrTypeNotProvisioned), "error: %v", err)
+	require.Equal(t, []string{"LoadContainer"}, e.calls)
+	require.Equal(t, domain.OpFailed, e.progress(t).State)
+}
+
 func TestUpdateContainerServicesOnlyAppliesTheGateway(t *testing.T) {
 	e := newCtEnv(t)
 	e.mockContainerHappyPath(t)

@@ -68,13 +68,15 @@ func (wf *containerWorkflow) upsertPlacement(ctx workflow.Context) error {
 	return workflow.UpsertTypedSearchAttributes(ctx, attrs...)
 }
 
-// requirePlaced fails the operation when the container has no guest in
-// Proxmox (it was never created, or was deleted).
-func (wf *containerWorkflow) requirePlaced(ctx workflow.Context) error {
-	if wf.plan.Placed {
+// requireReady fails the operation unless the container has a guest in
+// Proxmox that no other workflow is making or removing: it is ready (or
+// recorded missing, which an action confirms or refutes).
+func (wf *containerWorkflow) requireReady(ctx workflow.Context) error {
+	st := wf.plan.State
+	if wf.plan.Placed && (st == domain.GuestReady || st == domain.GuestMissing) {
 		return nil
 	}
-	msg := fmt.Sprintf("container %s has no guest in Proxmox (state %s)", wf.plan.Guest.Hostname, wf.plan.State)
+	msg := fmt.Sprintf("container %s is %s, without a ready guest in Proxmox; try again once it is ready", wf.plan.Guest.Hostname, st)
 	_ = wf.report(ctx, domain.OpFailed, "load", msg, nil)
 	return temporal.NewNonRetryableApplicationError(msg, activities.ErrTypeNotProvisioned, nil)
 }

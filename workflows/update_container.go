@@ -32,7 +32,7 @@ func (wf *updateContainer) run(ctx workflow.Context) error {
 	}
 	r := wf.in.Resources
 	if r != (ContainerResources{}) {
-		if err := wf.requirePlaced(ctx); err != nil {
+		if err := wf.requireReady(ctx); err != nil {
 			return err
 		}
 		err := wf.op.step(ctx, "resize", stepOpts{}, func(ctx workflow.Context) error {
