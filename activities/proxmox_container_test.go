@@ -84,6 +84,7 @@ func TestContainerCreateIsIdempotentAndStartsAtItsReservedAddress(t *testing.T) 
 	require.Equal(t, "10.10.0.1", g.Config["nameserver"])
 	require.Equal(t, "1", g.Config["unprivileged"])
 	require.Equal(t, "256", g.Config["swap"])
+	require.Equal(t, ct.SSHKeys, g.AuthorizedKeys)
 	require.Contains(t, g.Config["net0"], "hwaddr="+p.MAC)
 	require.Contains(t, g.Config["net0"], "ip=dhcp")
 

@@ -26,6 +26,9 @@ type GuestState struct {
 	// IPv4 is the address the guest's first NIC leased (or its static ip=).
 	IPv4  string      `json:"ipv4,omitempty"`
 	Disks []DiskState `json:"disks,omitempty"`
+	// AuthorizedKeys are the SSH public keys a container was created with
+	// (ssh-public-keys), as its root's authorized_keys holds them.
+	AuthorizedKeys []string `json:"authorized_keys,omitempty"`
 }
 
 // DiskState is one disk of a guest.
@@ -68,6 +71,7 @@ func (s *Server) guestState(g *guest) GuestState {
 		Node: g.node, VMID: g.vmid, Type: g.kind, Name: g.name(), Status: g.status, Paused: g.paused,
 		Template: g.isTemplate(), Lock: g.lock(), Pool: g.pool, Config: cloneConf(g.conf),
 		Snapshots: append([]string(nil), g.snapOrder...), MACs: g.macs(), IPv4: s.guestIPv4(g),
+		AuthorizedKeys: append([]string(nil), g.authorizedKeys...),
 	}
 	if t := g.conf["tags"]; t != "" {
 		gs.Tags = strings.Split(t, ";")

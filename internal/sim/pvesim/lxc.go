@@ -89,6 +89,11 @@ func (s *Server) createContainer(c *call) (any, error) {
 	}
 	conf["lock"] = "create"
 	g := &guest{kind: kindLXC, vmid: vmid, node: nodeName, conf: conf, status: "stopped", snapshots: map[string]*snapshot{}}
+	for _, k := range strings.Split(c.str("ssh-public-keys"), "\n") {
+		if k = strings.TrimSpace(k); k != "" {
+			g.authorizedKeys = append(g.authorizedKeys, k)
+		}
+	}
 	s.st.guests[vmid] = g
 	startAfter := c.bool("start")
 	var vol *volume

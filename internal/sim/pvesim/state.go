@@ -113,8 +113,11 @@ type guest struct {
 	startedAt time.Time
 	pid       int
 	pool      string
-	snapshots map[string]*snapshot
-	snapOrder []string
+	// authorizedKeys are the SSH keys a container's create wrote into its
+	// root's authorized_keys (ssh-public-keys; not part of the config).
+	authorizedKeys []string
+	snapshots      map[string]*snapshot
+	snapOrder      []string
 	// sharedLocks counts tasks holding the config flock shared (clones of
 	// this guest); exclusive operations wait for them.
 	sharedLocks int
