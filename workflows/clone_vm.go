@@ -179,12 +179,5 @@ func (wf *cloneVM) compensate(ctx workflow.Context, cause error) error {
 	if err := bookkeep(ctx, nil, bookkeeping.RecordVM, activities.VMUpdate{VM: wf.in.VM, State: domain.GuestFailed}); err != nil {
 		log.Error("compensation: marking the VM failed did not work", "error", err)
 	}
-	state := domain.OpAborted
-	if !IsAborted(cause) && ctx.Err() == nil {
-		state = domain.OpFailed
-	}
-	if err := wf.report(ctx, state, "compensated", failureMessage(cause), nil); err != nil {
-		return err
-	}
-	return cause
+	return wf.reportCompensated(ctx, cause)
 }

@@ -126,12 +126,5 @@ func (wf *createContainer) compensate(ctx workflow.Context, cause error) error {
 			log.Error("compensation: marking the container failed did not work", "error", err)
 		}
 	}
-	state := domain.OpAborted
-	if !IsAborted(cause) && ctx.Err() == nil {
-		state = domain.OpFailed
-	}
-	if err := wf.report(ctx, state, "compensated", failureMessage(cause), nil); err != nil {
-		return err
-	}
-	return cause
+	return wf.reportCompensated(ctx, cause)
 }

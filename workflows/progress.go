@@ -56,3 +56,17 @@ func (p *progress) report(ctx workflow.Context, state domain.OperationState, ste
 	return runBookkeeping(ctx, progressSpec, nil, operations.RecordOperationProgress,
 		activities.OperationProgress{OperationID: p.operationID, State: state, Step: step, Error: errMsg, Result: result})
 }
+
+// reportCompensated ends an operation whose compensation for cause ran:
+// aborted when the operator aborted it or ctx is cancelled, failed
+// otherwise. It returns cause, or the failure to report.
+func (p *progress) reportCompensated(ctx workflow.Context, cause error) error {
+	state := domain.OpAborted
+	if !IsAborted(cause) && ctx.Err() == nil {
+		state = domain.OpFailed
+	}
+	if err := p.report(ctx, state, "compensated", failureMessage(cause), nil); err != nil {
+		return err
+	}
+	return cause
+}
