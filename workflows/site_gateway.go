@@ -129,7 +129,9 @@ func (wf *siteGateway) run(ctx workflow.Context) (SiteGatewayResult, error) {
 		rec, err := wf.applyOnce(ctx)
 		if err != nil {
 			_ = wf.report(ctx, domain.OpFailed, "applying", failureMessage(err), nil)
-			wf.reply(ctx, serving, SiteGatewayApplied{Status: domain.GatewayFailed, Error: failureMessage(err)})
+			// The run ends: requests that arrived meanwhile get no apply either.
+			wf.drain(ctx)
+			wf.reply(ctx, append(serving, wf.waiting...), SiteGatewayApplied{Status: domain.GatewayFailed, Error: failureMessage(err)})
 			return res, err
 		}
 		wf.reply(ctx, serving, SiteGatewayApplied{Status: rec.Status, Hash: rec.Hash, Error: rec.Error})
