@@ -36,6 +36,14 @@ type Container struct {
 	UpdatedAt time.Time         `json:"updated_at"`
 }
 
+// The resources of a new container whose request names none.
+const (
+	DefaultContainerCores    = 1
+	DefaultContainerMemoryMB = 512
+	DefaultContainerSwapMB   = 512
+	DefaultContainerDiskGB   = 8
+)
+
 // Validate checks the container's requested shape.
 func (c *Container) Validate() error {
 	var v Validator
@@ -126,7 +134,9 @@ type ContainerFilter struct {
 	VisibleTo *uuid.UUID
 	SiteID    *uuid.UUID
 	State     GuestState
-	Page      Page
+	// Status keeps the containers that Container.Status shows so.
+	Status ContainerStatus
+	Page   Page
 }
 
 // ServiceFilter narrows ListServices. Zero fields match everything.
@@ -153,6 +163,13 @@ type ContainerStore interface {
 	// unknown references and KindConflict when the hostname is taken in
 	// the site.
 	CreateContainer(ctx context.Context, c *Container) error
+	// CreateContainerWithOwner stores c as CreateContainer does, with its
+	// services (checked and given ports as ReplaceContainerServices does)
+	// and its owner's keys (OwnerKeys), in one transaction: a container
+	// never exists without its services or its owner's rights. It returns
+	// the stored services, and CreateContainer's and
+	// ReplaceContainerServices' errors.
+	CreateContainerWithOwner(ctx context.Context, c *Container, services []Service) ([]Service, error)
 	// FindContainer returns the container, with its address if reserved,
 	// or KindNotFound.
 	FindContainer(ctx context.Context, id uuid.UUID) (*Container, error)

@@ -39,59 +39,65 @@ func (db *DB) ReplaceContainerServices(ctx context.Context, id uuid.UUID, servic
 		if err != nil {
 			return err
 		}
-		if err := tx.lock(ctx, lockContainerAllocation, c.SiteID.String()); err != nil {
-			return err
-		}
-		site, err := tx.FindSite(ctx, c.SiteID)
-		if err != nil {
-			return err
-		}
-		domains, err := tx.siteExternalDomains(ctx, site.ID)
-		if err != nil {
-			return err
-		}
-		if err := checkServices(services, site, domains); err != nil {
-			return err
-		}
-		current, err := tx.ListContainerServices(ctx, id)
-		if err != nil {
-			return err
-		}
-		kept, added := matchServices(current, services)
-		for _, s := range current {
-			if !kept[s.ID] {
-				if err := tx.DeleteService(ctx, s.ID); err != nil {
-					return err
-				}
-			}
-		}
-		if err := tx.checkServicesFree(ctx, site.ID, id, services, added); err != nil {
-			return err
-		}
-		for i := range services {
-			s := &services[i]
-			s.ContainerID, s.SiteID = id, site.ID
-			if !added[i] {
-				if err := tx.UpdateService(ctx, s); err != nil {
-					return err
-				}
-				continue
-			}
-			s.ID = uuid.Nil
-			if err := tx.CreateService(ctx, s); err != nil {
-				return err
-			}
-		}
-		if c.IPv4 != nil {
-			// The container holds an address: its new services get ports now.
-			if _, err := tx.allocateServicePorts(ctx, site, id); err != nil {
-				return err
-			}
-		}
-		out, err = tx.ListContainerServices(ctx, id)
+		out, err = tx.replaceServices(ctx, c, services)
 		return err
 	})
 	return out, err
+}
+
+// replaceServices is ReplaceContainerServices for the container c, inside
+// the caller's transaction.
+func (db *DB) replaceServices(ctx context.Context, c *domain.Container, services []domain.Service) ([]domain.Service, error) {
+	if err := db.lock(ctx, lockContainerAllocation, c.SiteID.String()); err != nil {
+		return nil, err
+	}
+	site, err := db.FindSite(ctx, c.SiteID)
+	if err != nil {
+		return nil, err
+	}
+	domains, err := db.siteExternalDomains(ctx, site.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkServices(services, site, domains); err != nil {
+		return nil, err
+	}
+	current, err := db.ListContainerServices(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	kept, added := matchServices(current, services)
+	for _, s := range current {
+		if !kept[s.ID] {
+			if err := db.DeleteService(ctx, s.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := db.checkServicesFree(ctx, site.ID, c.ID, services, added); err != nil {
+		return nil, err
+	}
+	for i := range services {
+		s := &services[i]
+		s.ContainerID, s.SiteID = c.ID, site.ID
+		if !added[i] {
+			if err := db.UpdateService(ctx, s); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		s.ID = uuid.Nil
+		if err := db.CreateService(ctx, s); err != nil {
+			return nil, err
+		}
+	}
+	if c.IPv4 != nil {
+		// The container holds an address: its new services get ports now.
+		if _, err := db.allocateServicePorts(ctx, site, c.ID); err != nil {
+			return nil, err
+		}
+	}
+	return db.ListContainerServices(ctx, c.ID)
 }
 
 // serviceKey identifies a service for matching: what a user asks for.
