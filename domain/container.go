@@ -4,6 +4,8 @@ import (
 	"context"
 	"net"
 	"net/netip"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -113,6 +115,38 @@ func (s *Service) Validate() error {
 		v.Check(s.ExternalHostname == "", "external_hostname", "is for http services only")
 		v.Check(s.Backend == "", "backend", "is for http services only")
 		v.Check(!s.AuthRequired, "auth_required", "is for http services only")
+	}
+	return v.Err()
+}
+
+// ValidateServices checks a container's whole list of services: each one
+// (naming its fields services[i].field), at most 64 of them, and no host
+// name or protocol and external port asked for twice.
+func ValidateServices(services []Service) error {
+	var v Validator
+	v.Check(len(services) <= 64, "services", "must hold at most 64 services")
+	seen := map[string]int{}
+	for i := range services {
+		s := &services[i]
+		field := "services[" + strconv.Itoa(i) + "]."
+		if err := s.Validate(); err != nil {
+			for f, msg := range FieldsOf(err) {
+				v.Check(false, field+f, msg)
+			}
+			continue
+		}
+		once := func(key, name string) {
+			if j, dup := seen[key]; dup {
+				v.Check(false, field+name, "is used by services["+strconv.Itoa(j)+"] too")
+			}
+			seen[key] = i
+		}
+		if s.Protocol == ServiceHTTP {
+			once("host "+strings.ToLower(s.ExternalHostname), "external_hostname")
+		}
+		if s.ExternalPort != nil {
+			once("port "+string(s.Protocol)+"/"+strconv.Itoa(*s.ExternalPort), "external_port")
+		}
 	}
 	return v.Err()
 }

@@ -128,40 +128,24 @@ func matchServices(current, wanted []domain.Service) (kept map[uuid.UUID]bool, a
 	return kept, added
 }
 
-// checkServices validates each service, names it by its index, and checks
-// host names against the site's external domains and ports against its
-// pool.
+// checkServices validates the services (domain.ValidateServices), then
+// checks host names against the site's external domains and ports against
+// its pool, naming each bad field by the service's index.
 func checkServices(services []domain.Service, site *domain.Site, domains []domain.ExternalDomain) error {
+	if err := domain.ValidateServices(services); err != nil {
+		return err
+	}
 	var v domain.Validator
-	v.Check(len(services) <= 64, "services", "must hold at most 64 services")
-	seenHost, seenPort := map[string]int{}, map[string]int{}
 	for i := range services {
 		s := &services[i]
 		field := "services[" + fmt.Sprint(i) + "]."
-		if err := s.Validate(); err != nil {
-			for f, msg := range domain.FieldsOf(err) {
-				v.Check(false, field+f, msg)
-			}
-			continue
-		}
 		if s.Protocol == domain.ServiceHTTP {
-			host := strings.ToLower(s.ExternalHostname)
-			v.Check(underAny(host, domains), field+"external_hostname",
+			v.Check(underAny(strings.ToLower(s.ExternalHostname), domains), field+"external_hostname",
 				"must be a name under one of the site's external domains ("+domainNames(domains)+")")
-			if j, dup := seenHost[host]; dup {
-				v.Check(false, field+"external_hostname", fmt.Sprintf("is used by services[%d] too", j))
-			}
-			seenHost[host] = i
 		}
-		if s.ExternalPort != nil {
-			p := *s.ExternalPort
-			v.Check(p >= site.ExternalPortFirst && p <= site.ExternalPortLast, field+"external_port",
+		if p := s.ExternalPort; p != nil {
+			v.Check(*p >= site.ExternalPortFirst && *p <= site.ExternalPortLast, field+"external_port",
 				fmt.Sprintf("must lie in the site's external port pool %d-%d", site.ExternalPortFirst, site.ExternalPortLast))
-			key := fmt.Sprintf("%s/%d", s.Protocol, p)
-			if j, dup := seenPort[key]; dup {
-				v.Check(false, field+"external_port", fmt.Sprintf("is used by services[%d] too", j))
-			}
-			seenPort[key] = i
 		}
 	}
 	return v.Err()
