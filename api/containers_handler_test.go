@@ -28,6 +28,13 @@ type ctFixture struct {
 
 var ctPath = "/api/v1/containers/" + routeCTID.String()
 
+// newContainerAPI is a fakeAPI holding the container fixture in state
+// and power.
+func newContainerAPI(t *testing.T, state domain.GuestState, power domain.PowerState) (*fakeAPI, *ctFixture) {
+	h := newFakeAPI(t)
+	return h, containerFakes(h, state, power)
+}
+
 // containerFakes fills the fake site, node and container stores with the
 // fixture, the container in state and power.
 func containerFakes(h *fakeAPI, state domain.GuestState, power domain.PowerState) *ctFixture {
@@ -103,8 +110,7 @@ func TestHandlerCreateContainer(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := newFakeAPI(t)
-			containerFakes(h, domain.GuestPending, domain.PowerUnknown)
+			h, _ := newContainerAPI(t, domain.GuestPending, domain.PowerUnknown)
 			var stored domain.Container
 			var services []domain.Service
 			h.containers.CreateContainerWithOwnerFn = func(_ context.Context, c *domain.Container, s []domain.Service) ([]domain.Service, error) {
@@ -241,8 +247,7 @@ func TestHandlerCreateContainerRefusals(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := newFakeAPI(t)
-			containerFakes(h, domain.GuestPending, domain.PowerUnknown)
+			h, _ := newContainerAPI(t, domain.GuestPending, domain.PowerUnknown)
 			if tc.setup != nil {
 				tc.setup(h)
 			}
@@ -319,8 +324,7 @@ func TestHandlerContainerRejectsHostileInput(t *testing.T) {
 		for what, v := range hostileValues {
 			t.Run(field.name+"/"+what, func(t *testing.T) {
 				t.Parallel()
-				h := newFakeAPI(t)
-				containerFakes(h, domain.GuestPending, domain.PowerUnknown)
+				h, _ := newContainerAPI(t, domain.GuestPending, domain.PowerUnknown)
 				want := field.field
 				if strings.Contains(want, "%s") {
 					want = strings.ReplaceAll(want, "%s", v)
@@ -333,8 +337,7 @@ func TestHandlerContainerRejectsHostileInput(t *testing.T) {
 	t.Run("in an update", func(t *testing.T) {
 		t.Parallel()
 		for what, v := range hostileValues {
-			h := newFakeAPI(t)
-			containerFakes(h, domain.GuestReady, domain.PowerRunning)
+			h, _ := newContainerAPI(t, domain.GuestReady, domain.PowerRunning)
 			h.operationsInMemory()
 			body := map[string]any{"services": []map[string]any{{"protocol": "http", "internal_port": 80, "external_hostname": v + ".apps.example.org"}}}
 			r := h.do(h.participant, "PATCH", ctPath, body)
@@ -348,8 +351,7 @@ func TestHandlerContainerRejectsHostileInput(t *testing.T) {
 // DNS name, node and the public address of each service.
 func TestHandlerContainerView(t *testing.T) {
 	t.Parallel()
-	h := newFakeAPI(t)
-	containerFakes(h, domain.GuestReady, domain.PowerRunning)
+	h, _ := newContainerAPI(t, domain.GuestReady, domain.PowerRunning)
 	r := h.do(h.participant, "GET", ctPath, nil)
 	require.Equal(t, http.StatusOK, r.status, string(r.body))
 	var got map[string]any
@@ -369,8 +371,7 @@ func TestHandlerContainerView(t *testing.T) {
 
 	t.Run("before placement", func(t *testing.T) {
 		t.Parallel()
-		h := newFakeAPI(t)
-		f := containerFakes(h, domain.GuestPending, domain.PowerUnknown)
+		h, f := newContainerAPI(t, domain.GuestPending, domain.PowerUnknown)
 		ct := f.ct
 		ct.NodeID, ct.VMID, ct.IPv4, ct.MAC, ct.Env, ct.SSHKeys = nil, nil, nil, "", nil, nil
 		h.containers.FindContainerFn = finds(domain.ObjectContainer, routeCTID, ct)
@@ -402,8 +403,7 @@ func TestHandlerListContainers(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := newFakeAPI(t)
-			f := containerFakes(h, domain.GuestReady, domain.PowerStopped)
+			h, f := newContainerAPI(t, domain.GuestReady, domain.PowerStopped)
 			var filter domain.ContainerFilter
 			h.containers.ListContainersFn = func(_ context.Context, cf domain.ContainerFilter) ([]domain.Container, string, error) {
 				filter = cf
@@ -479,8 +479,7 @@ func TestHandlerContainerPermissions(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := newFakeAPI(t)
-			f := containerFakes(h, domain.GuestReady, domain.PowerRunning)
+			h, f := newContainerAPI(t, domain.GuestReady, domain.PowerRunning)
 			cora = func(*fakeAPI) *caller { return f.cora }
 			callers := map[string]func(h *fakeAPI) *caller{"stranger": stranger, "owner": participant, "cora": cora, "admin": admin, "instructor": instructor}
 			h.containers.ListCollaboratorsFn = func(context.Context, uuid.UUID) ([]domain.Collaborator, error) {
@@ -491,14 +490,7 @@ func TestHandlerContainerPermissions(t *testing.T) {
 				h.expectStart(tc.starts, nil)
 			}
 			r := h.do(callers[tc.as](h), tc.method, tc.path, tc.body)
-			switch tc.status {
-			case http.StatusNotFound:
-				r.requireError(t, tc.status, domain.KindNotFound)
-			case http.StatusForbidden:
-				r.requireError(t, tc.status, domain.KindForbidden)
-			default:
-				require.Equal(t, tc.status, r.status, string(r.body))
-			}
+			r.requireStatus(t, tc.status)
 		})
 	}
 }
@@ -509,8 +501,7 @@ func TestHandlerUpdateContainer(t *testing.T) {
 	t.Parallel()
 	t.Run("resources and services", func(t *testing.T) {
 		t.Parallel()
-		h := newFakeAPI(t)
-		containerFakes(h, domain.GuestReady, domain.PowerStopped)
+		h, _ := newContainerAPI(t, domain.GuestReady, domain.PowerStopped)
 		var replaced []domain.Service
 		h.containers.ReplaceContainerServicesFn = func(_ context.Context, id uuid.UUID, s []domain.Service) ([]domain.Service, error) {
 			replaced = s
@@ -532,8 +523,7 @@ func TestHandlerUpdateContainer(t *testing.T) {
 
 	t.Run("resources only", func(t *testing.T) {
 		t.Parallel()
-		h := newFakeAPI(t)
-		containerFakes(h, domain.GuestReady, domain.PowerRunning)
+		h, _ := newContainerAPI(t, domain.GuestReady, domain.PowerRunning)
 		h.operationsInMemory()
 		start := h.expectStart(workflows.UpdateContainerType, nil)
 		r := h.do(h.participant, "PATCH", ctPath, map[string]any{"swap_mb": 0})
@@ -545,8 +535,7 @@ func TestHandlerUpdateContainer(t *testing.T) {
 
 	t.Run("Temporal unreachable puts the services back", func(t *testing.T) {
 		t.Parallel()
-		h := newFakeAPI(t)
-		containerFakes(h, domain.GuestReady, domain.PowerRunning)
+		h, _ := newContainerAPI(t, domain.GuestReady, domain.PowerRunning)
 		var calls [][]domain.Service
 		h.containers.ReplaceContainerServicesFn = func(_ context.Context, _ uuid.UUID, s []domain.Service) ([]domain.Service, error) {
 			calls = append(calls, s)
@@ -597,8 +586,7 @@ func TestHandlerUpdateContainer(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := newFakeAPI(t)
-			containerFakes(h, tc.state, domain.PowerRunning)
+			h, _ := newContainerAPI(t, tc.state, domain.PowerRunning)
 			h.operationsInMemory(tc.ops...)
 			if len(tc.ops) > 0 {
 				h.expectDescribe(busy.WorkflowID, 1) // running
@@ -614,11 +602,7 @@ func TestHandlerUpdateContainer(t *testing.T) {
 			case tc.status == http.StatusBadRequest && tc.fields != nil:
 				r.requireFields(t, tc.fields)
 			default:
-				kind := domain.KindConflict
-				if tc.status == http.StatusBadRequest {
-					kind = domain.KindInvalid
-				}
-				e := r.requireError(t, tc.status, kind)
+				e := r.requireStatus(t, tc.status)
 				require.Contains(t, e.Message, tc.message)
 				if tc.fields != nil {
 					require.Equal(t, tc.fields, e.Fields)
@@ -663,8 +647,7 @@ func TestHandlerContainerActionsAndDelete(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := newFakeAPI(t)
-			containerFakes(h, tc.state, domain.PowerRunning)
+			h, _ := newContainerAPI(t, tc.state, domain.PowerRunning)
 			ops := h.operationsInMemory(tc.ops...)
 			if len(tc.ops) > 0 {
 				h.expectDescribe(busy.WorkflowID, 1) // running
@@ -692,8 +675,7 @@ func TestHandlerContainerActionsAndDelete(t *testing.T) {
 
 	t.Run("inputs and workflow ids", func(t *testing.T) {
 		t.Parallel()
-		h := newFakeAPI(t)
-		containerFakes(h, domain.GuestReady, domain.PowerStopped)
+		h, _ := newContainerAPI(t, domain.GuestReady, domain.PowerStopped)
 		h.operationsInMemory()
 		start := h.expectStart(workflows.ContainerActionType, nil)
 		require.Equal(t, http.StatusAccepted, h.do(h.participant, "POST", ctPath+"/restart", nil).status)
@@ -701,8 +683,7 @@ func TestHandlerContainerActionsAndDelete(t *testing.T) {
 		require.Equal(t, workflows.ContainerRestart, start.input.(workflows.ContainerActionInput).Action)
 		require.Equal(t, []string{"container.restart"}, h.auditActions())
 
-		h2 := newFakeAPI(t)
-		containerFakes(h2, domain.GuestReady, domain.PowerStopped)
+		h2, _ := newContainerAPI(t, domain.GuestReady, domain.PowerStopped)
 		h2.operationsInMemory()
 		del := h2.expectStart(workflows.DeleteContainerType, nil)
 		require.Equal(t, http.StatusAccepted, h2.do(h2.participant, "DELETE", ctPath, nil).status)
@@ -716,8 +697,7 @@ func TestHandlerContainerActionsAndDelete(t *testing.T) {
 // collaborators as the owner.
 func TestHandlerContainerCollaborators(t *testing.T) {
 	t.Parallel()
-	h := newFakeAPI(t)
-	f := containerFakes(h, domain.GuestReady, domain.PowerRunning)
+	h, f := newContainerAPI(t, domain.GuestReady, domain.PowerRunning)
 	dan := h.addUser("dan", domain.RoleParticipant)
 	collaborators := map[uuid.UUID]domain.Collaborator{f.cora.ID(): {UserID: f.cora.ID(), Username: "cora", AddedAt: time.Now()}}
 	h.containers.ListCollaboratorsFn = func(context.Context, uuid.UUID) ([]domain.Collaborator, error) {
