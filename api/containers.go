@@ -174,8 +174,8 @@ func (s *Server) newContainer(c *gin.Context, req *CreateContainerRequest) (*dom
 	var v domain.Validator
 	me := currentUser(c).ID
 	ct := &domain.Container{Hostname: req.Hostname, OwnerID: me, Source: req.Source, Env: req.Env, SSHKeys: req.SSHKeys,
-		Cores: or(req.Cores, domain.DefaultContainerCores), MemoryMB: or(req.MemoryMB, domain.DefaultContainerMemoryMB),
-		SwapMB: or(req.SwapMB, domain.DefaultContainerSwapMB), DiskGB: or(req.DiskGB, domain.DefaultContainerDiskGB),
+		Cores: orDefault(req.Cores, domain.DefaultContainerCores), MemoryMB: orDefault(req.MemoryMB, domain.DefaultContainerMemoryMB),
+		SwapMB: orDefault(req.SwapMB, domain.DefaultContainerSwapMB), DiskGB: orDefault(req.DiskGB, domain.DefaultContainerDiskGB),
 		State: domain.GuestPending, Power: domain.PowerUnknown}
 	if req.OwnerID != "" {
 		id, err := uuid.Parse(req.OwnerID)
@@ -203,8 +203,8 @@ func (s *Server) newContainer(c *gin.Context, req *CreateContainerRequest) (*dom
 	return ct, services, nil
 }
 
-// or is *p, or def when p is nil.
-func or(p *int, def int) int {
+// orDefault is *p, or def when p is nil.
+func orDefault(p *int, def int) int {
 	if p == nil {
 		return def
 	}
@@ -295,8 +295,8 @@ func checkContainerUpdate(ct *domain.Container, req *UpdateContainerRequest) ([]
 		return nil, domain.Errorf(domain.KindInvalid, "the request changes nothing; name cores, memory_mb, swap_mb, disk_gb or services")
 	}
 	next := *ct
-	next.Cores, next.MemoryMB = or(r.Cores, ct.Cores), or(r.MemoryMB, ct.MemoryMB)
-	next.SwapMB, next.DiskGB = or(r.SwapMB, ct.SwapMB), or(r.DiskGB, ct.DiskGB)
+	next.Cores, next.MemoryMB = orDefault(r.Cores, ct.Cores), orDefault(r.MemoryMB, ct.MemoryMB)
+	next.SwapMB, next.DiskGB = orDefault(r.SwapMB, ct.SwapMB), orDefault(r.DiskGB, ct.DiskGB)
 	var v domain.Validator
 	v.Check(next.DiskGB >= ct.DiskGB, "disk_gb", fmt.Sprintf("must not be smaller than the current %d GB; a disk never shrinks", ct.DiskGB))
 	var services []domain.Service
