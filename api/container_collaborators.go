@@ -57,7 +57,6 @@ func (s *Server) addCollaborator(c *gin.Context) {
 	for _, co := range list {
 		if co.UserID == userID {
 			s.recordAudit(c, "container.collaborator.add", domain.ObjectContainer, ct.ID.String(), nil, co)
-			c.Header("Location", "/api/v1/containers/"+ct.ID.String()+"/collaborators/"+userID.String())
 			c.JSON(http.StatusCreated, co)
 			return
 		}
