@@ -46,16 +46,8 @@ func (s *Server) listVMs(c *gin.Context) {
 	f := domain.VMFilter{State: domain.GuestState(c.Query("state")), Page: page}
 	var v domain.Validator
 	v.Check(f.State == "" || validGuestState(f.State), "state", "must be one of pending, provisioning, ready, failed, deleting, deleted")
-	if raw := c.Query("event"); raw != "" {
-		id, err := uuid.Parse(raw)
-		v.Check(err == nil, "event", "must be an event id")
-		f.EventID = &id
-	}
-	if raw := c.Query("owner"); raw != "" {
-		id, err := uuid.Parse(raw)
-		v.Check(err == nil, "owner", "must be a user id")
-		f.OwnerID = &id
-	}
+	f.EventID = queryID(&v, c, "event", "must be an event id")
+	f.OwnerID = queryID(&v, c, "owner", "must be a user id")
 	if err := v.Err(); err != nil {
 		abortWithError(c, err)
 		return
