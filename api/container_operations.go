@@ -49,21 +49,31 @@ func (s *Server) updateContainer(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	before, err := s.containers.ListContainerServices(ctx, ct.ID)
-	stored := before
-	if err == nil && req.Services != nil {
-		stored, err = s.containers.ReplaceContainerServices(ctx, ct.ID, services)
-	}
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
-	op, err := s.startContainerOperation(c, ct, "container.update", workflows.ContainerOpWorkflowID(ct.ID), workflows.UpdateContainerType,
-		func(opID uuid.UUID) any {
+	stored, replaced := before, false
+	op, err := s.startContainerOperation(c, ct, containerOp{
+		kind: "container.update", workflowID: workflows.ContainerOpWorkflowID(ct.ID), workflow: workflows.UpdateContainerType,
+		input: func(opID uuid.UUID) any {
 			return workflows.UpdateContainerInput{OperationID: opID, Container: ct.ID, Resources: req.ContainerResources,
 				ServicesChanged: req.Services != nil}
-		})
+		},
+		// The services change once the operation holds the container, so
+		// that a concurrent update is refused before it changes them.
+		prepare: func() error {
+			if req.Services == nil {
+				return nil
+			}
+			var err error
+			stored, err = s.containers.ReplaceContainerServices(ctx, ct.ID, services)
+			replaced = err == nil
+			return err
+		},
+	})
 	if err != nil {
-		if req.Services != nil {
+		if replaced {
 			// Nothing will apply the new services: put the old ones back,
 			// each on its external port.
 			if _, rerr := s.containers.ReplaceContainerServices(context.WithoutCancel(ctx), ct.ID, before); rerr != nil {
@@ -112,10 +122,12 @@ func (s *Server) containerAction(action workflows.ContainerActionKind) gin.Handl
 			return
 		}
 		kind := "container." + string(action)
-		op, err := s.startContainerOperation(c, ct, kind, workflows.ContainerOpWorkflowID(ct.ID), workflows.ContainerActionType,
-			func(opID uuid.UUID) any {
+		op, err := s.startContainerOperation(c, ct, containerOp{
+			kind: kind, workflowID: workflows.ContainerOpWorkflowID(ct.ID), workflow: workflows.ContainerActionType,
+			input: func(opID uuid.UUID) any {
 				return workflows.ContainerActionInput{OperationID: opID, Container: ct.ID, Action: action}
-			})
+			},
+		})
 		if err != nil {
 			abortWithError(c, err)
 			return
@@ -139,8 +151,10 @@ func (s *Server) deleteContainer(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	op, err := s.startContainerOperation(c, ct, "container.delete", workflows.DeleteContainerWorkflowID(ct.ID), workflows.DeleteContainerType,
-		func(opID uuid.UUID) any { return workflows.DeleteContainerInput{OperationID: opID, Container: ct.ID} })
+	op, err := s.startContainerOperation(c, ct, containerOp{
+		kind: "container.delete", workflowID: workflows.DeleteContainerWorkflowID(ct.ID), workflow: workflows.DeleteContainerType,
+		input: func(opID uuid.UUID) any { return workflows.DeleteContainerInput{OperationID: opID, Container: ct.ID} },
+	})
 	if err != nil {
 		abortWithError(c, err)
 		return
@@ -161,18 +175,29 @@ func (s *Server) containerReady(c *gin.Context, ct *domain.Container) error {
 	return nil
 }
 
-// startContainerOperation records an operation of kind on ct and starts
-// its workflow, of type t with ID workflowID, on the input made for the
-// operation's id, with workflows.ContainerStartOptions.
-func (s *Server) startContainerOperation(c *gin.Context, ct *domain.Container, kind, workflowID string, t workflows.Type,
-	input func(opID uuid.UUID) any) (*domain.Operation, error) {
+// containerOp is an operation the API starts on a container: its kind,
+// its workflow's ID and type, and the workflow's input for the operation's
+// id.
+type containerOp struct {
+	kind       string
+	workflowID string
+	workflow   workflows.Type
+	input      func(opID uuid.UUID) any
+	// prepare, unless nil, changes the container once the operation is
+	// recorded and before its workflow starts (see startOperationAfter).
+	prepare func() error
+}
+
+// startContainerOperation records o on ct and starts its workflow with
+// workflows.ContainerStartOptions.
+func (s *Server) startContainerOperation(c *gin.Context, ct *domain.Container, o containerOp) (*domain.Operation, error) {
 	site, err := s.sites.FindSite(c.Request.Context(), ct.SiteID)
 	if err != nil {
 		return nil, err
 	}
-	op := &domain.Operation{ID: uuid.New(), Kind: kind, TargetType: domain.ObjectContainer, TargetID: ct.ID.String(), WorkflowID: workflowID}
-	opts := workflows.ContainerStartOptions(t, workflowID, ct.ID, site.Name)
-	if err := s.startTargetOperation(c, op, opts, t, input(op.ID)); err != nil {
+	op := &domain.Operation{ID: uuid.New(), Kind: o.kind, TargetType: domain.ObjectContainer, TargetID: ct.ID.String(), WorkflowID: o.workflowID}
+	opts := workflows.ContainerStartOptions(o.workflow, o.workflowID, ct.ID, site.Name)
+	if err := s.startTargetOperation(c, op, o.prepare, opts, o.workflow, o.input(op.ID)); err != nil {
 		return nil, err
 	}
 	return op, nil

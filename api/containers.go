@@ -122,8 +122,10 @@ func (s *Server) createContainer(c *gin.Context) {
 		return
 	}
 	s.recordAudit(c, "container.create", domain.ObjectContainer, ct.ID.String(), nil, map[string]any{"container": ct, "services": stored})
-	op, err := s.startContainerOperation(c, ct, "container.create", workflows.CreateContainerWorkflowID(ct.ID), workflows.CreateContainerType,
-		func(opID uuid.UUID) any { return workflows.CreateContainerInput{OperationID: opID, Container: ct.ID} })
+	op, err := s.startContainerOperation(c, ct, containerOp{
+		kind: "container.create", workflowID: workflows.CreateContainerWorkflowID(ct.ID), workflow: workflows.CreateContainerType,
+		input: func(opID uuid.UUID) any { return workflows.CreateContainerInput{OperationID: opID, Container: ct.ID} },
+	})
 	if err != nil {
 		// Without a workflow the record would stay pending for ever.
 		before := *ct

@@ -552,6 +552,45 @@ func TestHandlerUpdateContainer(t *testing.T) {
 		require.Empty(t, h.auditActions())
 	})
 
+	t.Run("a refused service change fails the operation", func(t *testing.T) {
+		t.Parallel()
+		h, _ := newContainerAPI(t, domain.GuestReady, domain.PowerRunning)
+		h.containers.ReplaceContainerServicesFn = func(context.Context, uuid.UUID, []domain.Service) ([]domain.Service, error) {
+			return nil, &domain.Error{Kind: domain.KindConflict, Message: "a service's name or port is already taken",
+				Fields: map[string]string{"services[0].external_port": "is already taken"}}
+		}
+		ops := h.operationsInMemory()
+		r := h.do(h.participant, "PATCH", ctPath, map[string]any{"services": []map[string]any{{"protocol": "tcp", "internal_port": 22, "external_port": 2002}}})
+		r.requireStatus(t, http.StatusConflict)
+		require.Len(t, ops(), 1)
+		require.Equal(t, domain.OpFailed, ops()[0].State)
+		require.Contains(t, ops()[0].Error, "the request was refused: a service's name or port is already taken")
+	})
+
+	t.Run("a concurrent update is refused before it changes the services", func(t *testing.T) {
+		t.Parallel()
+		h, _ := newContainerAPI(t, domain.GuestReady, domain.PowerRunning)
+		other := domain.Operation{ID: uuid.New(), Kind: "container.update", TargetType: domain.ObjectContainer, TargetID: routeCTID.String(),
+			WorkflowID: workflows.ContainerOpWorkflowID(routeCTID), State: domain.OpPending, CreatedAt: time.Now()}
+		h.operationsInMemory(other)
+		list := h.operations.ListOperationsFn
+		calls := 0
+		// The other update records its operation just after this one checked.
+		h.operations.ListOperationsFn = func(ctx context.Context, f domain.OperationFilter) ([]domain.Operation, string, error) {
+			if calls++; calls == 1 {
+				return nil, "", nil
+			}
+			return list(ctx, f)
+		}
+		h.containers.ReplaceContainerServicesFn = func(context.Context, uuid.UUID, []domain.Service) ([]domain.Service, error) {
+			t.Error("services replaced while another operation holds the container")
+			return nil, nil
+		}
+		r := h.do(h.participant, "PATCH", ctPath, map[string]any{"services": []map[string]any{}})
+		e := r.requireStatus(t, http.StatusConflict)
+		require.Equal(t, "operation "+other.ID.String()+" (container.update) is in progress for this container", e.Message)
+	})
+
 	busy := domain.Operation{ID: uuid.New(), Kind: "container.stop", TargetType: domain.ObjectContainer, TargetID: routeCTID.String(),
 		WorkflowID: workflows.ContainerOpWorkflowID(routeCTID), State: domain.OpRunning}
 	for _, tc := range []struct {

@@ -56,11 +56,13 @@ func (s *Server) unfinishedOperation(ctx context.Context, targetType, targetID s
 }
 
 // startTargetOperation starts the workflow of an operation on one object
-// (op.TargetType, op.TargetID) with opts. A second unfinished operation on
-// the object, refused by the store, or a workflow with the same ID that is
-// still running makes it a KindConflict naming the operation in progress.
-func (s *Server) startTargetOperation(c *gin.Context, op *domain.Operation, opts client.StartWorkflowOptions, t workflows.Type, input any) error {
-	err := s.startOperationWith(c, op, opts, t, input)
+// (op.TargetType, op.TargetID) with opts, after prepare, unless nil (see
+// startOperationAfter). A second unfinished operation on the object,
+// refused by the store, or a workflow with the same ID that is still
+// running makes it a KindConflict naming the operation in progress.
+func (s *Server) startTargetOperation(c *gin.Context, op *domain.Operation, prepare func() error,
+	opts client.StartWorkflowOptions, t workflows.Type, input any) error {
+	err := s.startOperationAfter(c, op, prepare, opts, t, input)
 	if err == nil {
 		return nil
 	}

@@ -252,7 +252,7 @@ func (s *Server) deleteVM(c *gin.Context) {
 // startVMOperation starts a VM workflow with workflows.VMStartOptions
 // (see startTargetOperation).
 func (s *Server) startVMOperation(c *gin.Context, op *domain.Operation, vmID uuid.UUID, t workflows.Type, input any) error {
-	return s.startTargetOperation(c, op, workflows.VMStartOptions(t, op.WorkflowID, vmID), t, input)
+	return s.startTargetOperation(c, op, nil, workflows.VMStartOptions(t, op.WorkflowID, vmID), t, input)
 }
 
 // loadVM finds the :id VM after checking the caller may do need to it.
