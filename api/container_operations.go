@@ -48,12 +48,8 @@ func (s *Server) updateContainer(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	before, err := s.containers.ListContainerServices(ctx, ct.ID)
-	if err != nil {
-		abortWithError(c, err)
-		return
-	}
-	stored, replaced := before, false
+	var before, stored []domain.Service
+	replaced := false
 	op, err := s.startContainerOperation(c, ct, containerOp{
 		kind: "container.update", workflowID: workflows.ContainerOpWorkflowID(ct.ID), workflow: workflows.UpdateContainerType,
 		input: func(opID uuid.UUID) any {
@@ -63,10 +59,11 @@ func (s *Server) updateContainer(c *gin.Context) {
 		// The services change once the operation holds the container, so
 		// that a concurrent update is refused before it changes them.
 		prepare: func() error {
-			if req.Services == nil {
-				return nil
-			}
 			var err error
+			if before, err = s.containers.ListContainerServices(ctx, ct.ID); err != nil || req.Services == nil {
+				stored = before
+				return err
+			}
 			stored, err = s.containers.ReplaceContainerServices(ctx, ct.ID, services)
 			replaced = err == nil
 			return err
