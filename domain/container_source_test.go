@@ -163,3 +163,39 @@ func TestContainerStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateServices(t *testing.T) {
+	t.Parallel()
+	port := func(p int) *int { return &p }
+	services := []domain.Service{
+		{Protocol: domain.ServiceHTTP, InternalPort: 80, ExternalHostname: "app.apps.example.org"},
+		{Protocol: domain.ServiceHTTP, InternalPort: 81, ExternalHostname: "APP.apps.example.org"},
+		{Protocol: domain.ServiceHTTP, InternalPort: 82, ExternalHostname: "api.apps.example.org"},
+		{Protocol: domain.ServiceTCP, InternalPort: 22, ExternalPort: port(2022)},
+		{Protocol: domain.ServiceUDP, InternalPort: 22, ExternalPort: port(2022)},
+		{Protocol: domain.ServiceTCP, InternalPort: 23, ExternalPort: port(2022)},
+		{Protocol: domain.ServiceUDP, InternalPort: 0},
+		{Protocol: domain.ServiceHTTP, InternalPort: 83, ExternalHostname: "api.apps.example.org"},
+	}
+	want := map[string]string{
+		"services[1].external_hostname": "must be a DNS name such as app.lab.example.org", // upper case
+		"services[5].external_port":     "is used by services[3] too",
+		"services[6].internal_port":     "must be between 1 and 65535",
+		"services[7].external_hostname": "is used by services[2] too",
+	}
+	got := fieldsOf(t, domain.ValidateServices(services))
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for f, msg := range want {
+		if got[f] != msg {
+			t.Errorf("%s: got %q, want %q", f, got[f], msg)
+		}
+	}
+	if err := domain.ValidateServices(services[2:5]); err != nil {
+		t.Errorf("TCP and UDP may share an external port: %v", err)
+	}
+	if _, ok := fieldsOf(t, domain.ValidateServices(make([]domain.Service, 65)))["services"]; !ok {
+		t.Error("65 services accepted")
+	}
+}
