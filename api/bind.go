@@ -98,6 +98,17 @@ func pageParams(c *gin.Context) (domain.Page, error) {
 	return p.Normalize(), nil
 }
 
+// queryID parses the query parameter name as an id, if present.
+func queryID(v *domain.Validator, c *gin.Context, name, message string) *uuid.UUID {
+	raw := c.Query(name)
+	if raw == "" {
+		return nil
+	}
+	id, err := uuid.Parse(raw)
+	v.Check(err == nil, name, message)
+	return &id
+}
+
 // listBody is the shape of every paginated list response.
 type listBody[T any] struct {
 	Items      []T    `json:"items"`

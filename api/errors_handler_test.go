@@ -98,6 +98,18 @@ var failingRoutes = []failingRoute{
 		h.sites.FindSiteFn = finds(domain.ObjectSite, routeSiteID, storedSite())
 		h.sites.DeleteSiteFn = func(context.Context, uuid.UUID) error { return err }
 	}},
+	{"get container", "GET", "/api/v1/containers/" + routeCTID.String(), nil, func(h *fakeAPI, err error) {
+		h.containers.FindContainerFn = func(context.Context, uuid.UUID) (*domain.Container, error) { return nil, err }
+	}},
+	{"list containers", "GET", "/api/v1/containers", nil, func(h *fakeAPI, err error) {
+		h.containers.ListContainersFn = func(context.Context, domain.ContainerFilter) ([]domain.Container, string, error) { return nil, "", err }
+	}},
+	{"create container", "POST", "/api/v1/containers", validContainerRequest(), func(h *fakeAPI, err error) {
+		containerFakes(h, domain.GuestPending, domain.PowerUnknown)
+		h.containers.CreateContainerWithOwnerFn = func(context.Context, *domain.Container, []domain.Service) ([]domain.Service, error) {
+			return nil, err
+		}
+	}},
 	{"get external domain", "GET", "/api/v1/external-domains/" + routeDomID.String(), nil, func(h *fakeAPI, err error) {
 		h.extDomains.FindExternalDomainFn = func(context.Context, uuid.UUID) (*domain.ExternalDomain, error) { return nil, err }
 	}},

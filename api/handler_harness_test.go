@@ -56,6 +56,7 @@ type fakeAPI struct {
 	extDomains   *mock.ExternalDomainStore
 	templates    *mock.TemplateStore
 	vms          *mock.VMStore
+	containers   *mock.ContainerStore
 	systemEvents *mock.SystemEventLog
 
 	// The callers every fakeAPI has: an administrator, an instructor and
@@ -102,6 +103,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 		extDomains:   &mock.ExternalDomainStore{},
 		templates:    &mock.TemplateStore{},
 		vms:          &mock.VMStore{},
+		containers:   &mock.ContainerStore{},
 		systemEvents: &mock.SystemEventLog{},
 		accounts:     map[uuid.UUID]*domain.User{},
 	}
@@ -127,8 +129,8 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	}}
 	h.server = api.New(api.Deps{
 		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: auditLog,
-		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms, SystemEvents: h.systemEvents,
-		Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
+		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms,
+		Containers: h.containers, SystemEvents: h.systemEvents, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
 		Queues: activities.StandardQueues,
 		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})

@@ -85,6 +85,24 @@ func (r *reply) requireError(t *testing.T, status int, kind domain.Kind) api.Err
 	return e.Error
 }
 
+// statusKinds are the error kinds the error statuses carry.
+var statusKinds = map[int]domain.Kind{
+	http.StatusBadRequest: domain.KindInvalid, http.StatusForbidden: domain.KindForbidden,
+	http.StatusNotFound: domain.KindNotFound, http.StatusConflict: domain.KindConflict,
+	http.StatusServiceUnavailable: domain.KindUnavailable,
+}
+
+// requireStatus checks that r has status and, for an error status, is the
+// error envelope of its kind, whose detail it returns.
+func (r *reply) requireStatus(t *testing.T, status int) api.ErrorDetail {
+	t.Helper()
+	if kind, ok := statusKinds[status]; ok {
+		return r.requireError(t, status, kind)
+	}
+	require.Equal(t, status, r.status, string(r.body))
+	return api.ErrorDetail{}
+}
+
 // requireFields checks that r is a 400 naming exactly the fields of want;
 // a non-empty message in want must occur in that field's message.
 func (r *reply) requireFields(t *testing.T, want map[string]string) {

@@ -53,14 +53,17 @@ func (h *fakeAPI) expectDescribe(workflowID string, status enumspb.WorkflowExecu
 
 // operationsInMemory makes the fake OperationStore keep operations in
 // memory, seeded with ops, and returns a function listing what it holds.
-// It refuses, like the real store, a second unfinished operation on a VM.
+// It refuses, like the real store, a second unfinished operation on a VM
+// or a container.
 func (h *fakeAPI) operationsInMemory(ops ...domain.Operation) func() []domain.Operation {
 	stored := append([]domain.Operation{}, ops...)
 	h.operations.CreateOperationFn = func(_ context.Context, op *domain.Operation) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		for _, o := range stored {
-			if !o.State.Terminal() && (o.WorkflowID == op.WorkflowID || (op.TargetType == domain.ObjectVM && o.TargetID == op.TargetID)) {
+			sameGuest := (op.TargetType == domain.ObjectVM || op.TargetType == domain.ObjectContainer) &&
+				o.TargetType == op.TargetType && o.TargetID == op.TargetID
+			if !o.State.Terminal() && (o.WorkflowID == op.WorkflowID || sameGuest) {
 				return domain.Conflictf("operation %s is unfinished", o.ID)
 			}
 		}

@@ -42,24 +42,42 @@ func (s *Server) startOperation(c *gin.Context, op *domain.Operation, t workflow
 // recorded failed and the Temporal error is returned unwrapped, so that
 // workflows.RunningWorkflow recognises it.
 func (s *Server) startOperationWith(c *gin.Context, op *domain.Operation, opts client.StartWorkflowOptions, t workflows.Type, input any) error {
+	return s.startOperationAfter(c, op, nil, opts, t, input)
+}
+
+// startOperationAfter is startOperationWith running prepare, unless nil,
+// once op is recorded and before its workflow starts: the record keeps
+// other operations off op's VM or container (the store allows one
+// unfinished operation per object) while prepare changes it. When prepare
+// fails, op is recorded failed and prepare's error returned.
+func (s *Server) startOperationAfter(c *gin.Context, op *domain.Operation, prepare func() error,
+	opts client.StartWorkflowOptions, t workflows.Type, input any) error {
 	ctx := c.Request.Context()
 	user := currentUser(c)
 	op.RequestedBy, op.State = user.ID, domain.OpPending
 	if err := s.operations.CreateOperation(ctx, op); err != nil {
 		return err
 	}
+	if prepare != nil {
+		if err := prepare(); err != nil {
+			reason := "internal error"
+			if domain.KindOf(err) != domain.KindInternal {
+				reason = err.Error()
+			}
+			s.failOperation(c, op, "the request was refused: "+reason)
+			return err
+		}
+	}
 	opts.TypedSearchAttributes = temporal.NewSearchAttributes(opts.TypedSearchAttributes.Copy(),
 		temporalx.KeyState.ValueSet(workflows.StateValue(domain.OpPending)), temporalx.KeyOwner.ValueSet(user.Username))
 	run, err := s.temporal.ExecuteWorkflow(ctx, opts, t.Name, input)
 	if err != nil {
 		_, running := workflows.RunningWorkflow(err)
-		op.State, op.Error = domain.OpFailed, "could not start the workflow: "+err.Error()
+		reason := "could not start the workflow: " + err.Error()
 		if running {
-			op.Error = "another operation of workflow " + op.WorkflowID + " is in progress"
+			reason = "another operation of workflow " + op.WorkflowID + " is in progress"
 		}
-		if uerr := s.operations.UpdateOperationProgress(context.WithoutCancel(ctx), op); uerr != nil {
-			loggerFrom(c).Error("operation left pending", slog.String("operation", op.ID.String()), slog.Any("error", uerr))
-		}
+		s.failOperation(c, op, reason)
 		if running {
 			return err
 		}
@@ -67,6 +85,15 @@ func (s *Server) startOperationWith(c *gin.Context, op *domain.Operation, opts c
 	}
 	op.RunID = run.GetRunID()
 	return nil
+}
+
+// failOperation records op failed for reason, even once the request is
+// cancelled.
+func (s *Server) failOperation(c *gin.Context, op *domain.Operation, reason string) {
+	op.State, op.Error = domain.OpFailed, reason
+	if err := s.operations.UpdateOperationProgress(context.WithoutCancel(c.Request.Context()), op); err != nil {
+		loggerFrom(c).Error("operation left pending", slog.String("operation", op.ID.String()), slog.Any("error", err))
+	}
 }
 
 func (s *Server) getOperation(c *gin.Context) {

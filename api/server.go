@@ -38,6 +38,7 @@ type Deps struct {
 	ExternalDomains domain.ExternalDomainStore
 	Templates       domain.TemplateStore
 	VMs             domain.VMStore
+	Containers      domain.ContainerStore
 	// SystemEvents is the system-event log (store/audit).
 	SystemEvents domain.SystemEventLog
 	Temporal     client.Client
@@ -62,6 +63,7 @@ type Server struct {
 	externalDomains domain.ExternalDomainStore
 	templates       domain.TemplateStore
 	vms             domain.VMStore
+	containers      domain.ContainerStore
 	systemEvents    domain.SystemEventLog
 	temporal        client.Client
 	tokens          *auth.Tokens
@@ -77,7 +79,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 func New(d Deps) *Server {
 	s := &Server{
 		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
-		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, systemEvents: d.SystemEvents,
+		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
 		temporal: d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
 	}
 	e := gin.New()
@@ -139,6 +141,17 @@ func New(d Deps) *Server {
 	authed.GET("/vms/:id", s.getVM)
 	authed.DELETE("/vms/:id", s.deleteVM)
 	authed.POST("/vms/:id/actions/:action", s.vmAction)
+	authed.GET("/containers", s.listContainers)
+	authed.POST("/containers", s.createContainer)
+	authed.GET("/containers/:id", s.getContainer)
+	authed.PATCH("/containers/:id", s.updateContainer)
+	authed.DELETE("/containers/:id", s.deleteContainer)
+	for action := range containerActionKeys {
+		authed.POST("/containers/:id/"+string(action), s.containerAction(action))
+	}
+	authed.GET("/containers/:id/collaborators", s.listCollaborators)
+	authed.POST("/containers/:id/collaborators", s.addCollaborator)
+	authed.DELETE("/containers/:id/collaborators/:user_id", s.removeCollaborator)
 
 	s.engine = e
 	return s

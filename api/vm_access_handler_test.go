@@ -69,14 +69,7 @@ func TestHandlerVMPermissions(t *testing.T) {
 				body = map[string]any{"name": "mine", "template_id": routeTplID}
 			}
 			r := h.do(c, tc.method, tc.path, body)
-			switch tc.status {
-			case http.StatusNotFound:
-				r.requireError(t, tc.status, domain.KindNotFound)
-			case http.StatusForbidden:
-				r.requireError(t, tc.status, domain.KindForbidden)
-			default:
-				require.Equal(t, tc.status, r.status, string(r.body))
-			}
+			r.requireStatus(t, tc.status)
 		})
 	}
 

@@ -46,16 +46,8 @@ func (s *Server) listVMs(c *gin.Context) {
 	f := domain.VMFilter{State: domain.GuestState(c.Query("state")), Page: page}
 	var v domain.Validator
 	v.Check(f.State == "" || validGuestState(f.State), "state", "must be one of pending, provisioning, ready, failed, deleting, deleted")
-	if raw := c.Query("event"); raw != "" {
-		id, err := uuid.Parse(raw)
-		v.Check(err == nil, "event", "must be an event id")
-		f.EventID = &id
-	}
-	if raw := c.Query("owner"); raw != "" {
-		id, err := uuid.Parse(raw)
-		v.Check(err == nil, "owner", "must be a user id")
-		f.OwnerID = &id
-	}
+	f.EventID = queryID(&v, c, "event", "must be an event id")
+	f.OwnerID = queryID(&v, c, "owner", "must be a user id")
 	if err := v.Err(); err != nil {
 		abortWithError(c, err)
 		return
@@ -212,7 +204,7 @@ func (s *Server) vmAction(c *gin.Context) {
 	}
 	vm, err := s.loadVM(c, act.key)
 	if err == nil {
-		err = s.vmIdle(c, vm.ID)
+		err = s.idle(c, domain.ObjectVM, vm.ID)
 	}
 	if err == nil && vm.State != domain.GuestReady {
 		err = domain.Conflictf("VM %s is %s, not ready; actions are possible once it is ready", vm.Name, vm.State)
@@ -237,7 +229,7 @@ func (s *Server) vmAction(c *gin.Context) {
 func (s *Server) deleteVM(c *gin.Context) {
 	vm, err := s.loadVM(c, domain.KeyDelete)
 	if err == nil {
-		err = s.vmIdle(c, vm.ID)
+		err = s.idle(c, domain.ObjectVM, vm.ID)
 	}
 	if err == nil && (vm.State == domain.GuestDeleting || vm.State == domain.GuestDeleted) {
 		err = domain.Conflictf("VM %s is already %s", vm.Name, vm.State)
@@ -257,68 +249,10 @@ func (s *Server) deleteVM(c *gin.Context) {
 	acceptOperation(c, op)
 }
 
-// vmIdle returns a KindConflict naming the operation in progress on the
-// VM, if there is one; an operation whose workflow ended unreported is
-// reconciled from Temporal first.
-func (s *Server) vmIdle(c *gin.Context, vmID uuid.UUID) error {
-	op, err := s.unfinishedVMOperation(c.Request.Context(), vmID.String(), uuid.Nil)
-	if domain.IsKind(err, domain.KindNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	s.reconcileOperation(c, op)
-	if !op.State.Terminal() {
-		return inProgress(op)
-	}
-	return nil
-}
-
-func inProgress(op *domain.Operation) error {
-	return domain.Conflictf("operation %s (%s) is in progress for this VM", op.ID, op.Kind)
-}
-
-// unfinishedVMOperation finds the unfinished operation on the VM other
-// than except (the store allows one per VM, whatever its workflow).
-func (s *Server) unfinishedVMOperation(ctx context.Context, vmID string, except uuid.UUID) (*domain.Operation, error) {
-	ops, _, err := s.operations.ListOperations(ctx, domain.OperationFilter{
-		TargetType: domain.ObjectVM, TargetID: vmID, Unfinished: true, Page: domain.Page{Limit: 2},
-	})
-	if err != nil {
-		return nil, err
-	}
-	for i := range ops {
-		if ops[i].ID != except {
-			return &ops[i], nil
-		}
-	}
-	return nil, domain.NotFoundf("no unfinished operation on VM %s", vmID)
-}
-
-// startVMOperation starts a VM workflow with workflows.VMStartOptions. A
-// workflow with the same ID that is still running makes it a KindConflict
-// naming that workflow's operation.
+// startVMOperation starts a VM workflow with workflows.VMStartOptions
+// (see startTargetOperation).
 func (s *Server) startVMOperation(c *gin.Context, op *domain.Operation, vmID uuid.UUID, t workflows.Type, input any) error {
-	err := s.startOperationWith(c, op, workflows.VMStartOptions(t, op.WorkflowID, vmID), t, input)
-	if err == nil {
-		return nil
-	}
-	if domain.IsKind(err, domain.KindConflict) {
-		// The store refused a second unfinished operation on the VM.
-		if running, ferr := s.unfinishedVMOperation(c.Request.Context(), op.TargetID, op.ID); ferr == nil {
-			return inProgress(running)
-		}
-		return err
-	}
-	runID, running := workflows.RunningWorkflow(err)
-	if !running {
-		return err
-	}
-	if other, ferr := s.unfinishedVMOperation(c.Request.Context(), op.TargetID, op.ID); ferr == nil {
-		return inProgress(other)
-	}
-	return domain.Conflictf("workflow %s (run %s) is in progress for this VM; see it in the Temporal Web UI", op.WorkflowID, runID)
+	return s.startTargetOperation(c, op, nil, workflows.VMStartOptions(t, op.WorkflowID, vmID), t, input)
 }
 
 // loadVM finds the :id VM after checking the caller may do need to it.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net"
 	"net/netip"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -35,6 +37,14 @@ type Container struct {
 	CreatedAt time.Time         `json:"created_at"`
 	UpdatedAt time.Time         `json:"updated_at"`
 }
+
+// The resources of a new container whose request names none.
+const (
+	DefaultContainerCores    = 1
+	DefaultContainerMemoryMB = 512
+	DefaultContainerSwapMB   = 512
+	DefaultContainerDiskGB   = 8
+)
 
 // Validate checks the container's requested shape.
 func (c *Container) Validate() error {
@@ -109,6 +119,38 @@ func (s *Service) Validate() error {
 	return v.Err()
 }
 
+// ValidateServices checks a container's whole list of services: each one
+// (naming its fields services[i].field), at most 64 of them, and no host
+// name or protocol and external port asked for twice.
+func ValidateServices(services []Service) error {
+	var v Validator
+	v.Check(len(services) <= 64, "services", "must hold at most 64 services")
+	seen := map[string]int{}
+	for i := range services {
+		s := &services[i]
+		field := "services[" + strconv.Itoa(i) + "]."
+		if err := s.Validate(); err != nil {
+			for f, msg := range FieldsOf(err) {
+				v.Check(false, field+f, msg)
+			}
+			continue
+		}
+		once := func(key, name string) {
+			if j, dup := seen[key]; dup {
+				v.Check(false, field+name, "is used by services["+strconv.Itoa(j)+"] too")
+			}
+			seen[key] = i
+		}
+		if s.Protocol == ServiceHTTP {
+			once("host "+strings.ToLower(s.ExternalHostname), "external_hostname")
+		}
+		if s.ExternalPort != nil {
+			once("port "+string(s.Protocol)+"/"+strconv.Itoa(*s.ExternalPort), "external_port")
+		}
+	}
+	return v.Err()
+}
+
 // IPAllocation is an address of a site reserved for one container together
 // with the MAC its lease is bound to.
 type IPAllocation struct {
@@ -126,7 +168,9 @@ type ContainerFilter struct {
 	VisibleTo *uuid.UUID
 	SiteID    *uuid.UUID
 	State     GuestState
-	Page      Page
+	// Status keeps the containers that Container.Status shows so.
+	Status ContainerStatus
+	Page   Page
 }
 
 // ServiceFilter narrows ListServices. Zero fields match everything.
@@ -153,6 +197,13 @@ type ContainerStore interface {
 	// unknown references and KindConflict when the hostname is taken in
 	// the site.
 	CreateContainer(ctx context.Context, c *Container) error
+	// CreateContainerWithOwner stores c as CreateContainer does, with its
+	// services (checked and given ports as ReplaceContainerServices does)
+	// and its owner's keys (OwnerKeys), in one transaction: a container
+	// never exists without its services or its owner's rights. It returns
+	// the stored services, and CreateContainer's and
+	// ReplaceContainerServices' errors.
+	CreateContainerWithOwner(ctx context.Context, c *Container, services []Service) ([]Service, error)
 	// FindContainer returns the container, with its address if reserved,
 	// or KindNotFound.
 	FindContainer(ctx context.Context, id uuid.UUID) (*Container, error)

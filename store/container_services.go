@@ -39,59 +39,65 @@ func (db *DB) ReplaceContainerServices(ctx context.Context, id uuid.UUID, servic
 		if err != nil {
 			return err
 		}
-		if err := tx.lock(ctx, lockContainerAllocation, c.SiteID.String()); err != nil {
-			return err
-		}
-		site, err := tx.FindSite(ctx, c.SiteID)
-		if err != nil {
-			return err
-		}
-		domains, err := tx.siteExternalDomains(ctx, site.ID)
-		if err != nil {
-			return err
-		}
-		if err := checkServices(services, site, domains); err != nil {
-			return err
-		}
-		current, err := tx.ListContainerServices(ctx, id)
-		if err != nil {
-			return err
-		}
-		kept, added := matchServices(current, services)
-		for _, s := range current {
-			if !kept[s.ID] {
-				if err := tx.DeleteService(ctx, s.ID); err != nil {
-					return err
-				}
-			}
-		}
-		if err := tx.checkServicesFree(ctx, site.ID, id, services, added); err != nil {
-			return err
-		}
-		for i := range services {
-			s := &services[i]
-			s.ContainerID, s.SiteID = id, site.ID
-			if !added[i] {
-				if err := tx.UpdateService(ctx, s); err != nil {
-					return err
-				}
-				continue
-			}
-			s.ID = uuid.Nil
-			if err := tx.CreateService(ctx, s); err != nil {
-				return err
-			}
-		}
-		if c.IPv4 != nil {
-			// The container holds an address: its new services get ports now.
-			if _, err := tx.allocateServicePorts(ctx, site, id); err != nil {
-				return err
-			}
-		}
-		out, err = tx.ListContainerServices(ctx, id)
+		out, err = tx.replaceServices(ctx, c, services)
 		return err
 	})
 	return out, err
+}
+
+// replaceServices is ReplaceContainerServices for the container c, inside
+// the caller's transaction.
+func (db *DB) replaceServices(ctx context.Context, c *domain.Container, services []domain.Service) ([]domain.Service, error) {
+	if err := db.lock(ctx, lockContainerAllocation, c.SiteID.String()); err != nil {
+		return nil, err
+	}
+	site, err := db.FindSite(ctx, c.SiteID)
+	if err != nil {
+		return nil, err
+	}
+	domains, err := db.siteExternalDomains(ctx, site.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkServices(services, site, domains); err != nil {
+		return nil, err
+	}
+	current, err := db.ListContainerServices(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	kept, added := matchServices(current, services)
+	for _, s := range current {
+		if !kept[s.ID] {
+			if err := db.DeleteService(ctx, s.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := db.checkServicesFree(ctx, site.ID, c.ID, services, added); err != nil {
+		return nil, err
+	}
+	for i := range services {
+		s := &services[i]
+		s.ContainerID, s.SiteID = c.ID, site.ID
+		if !added[i] {
+			if err := db.UpdateService(ctx, s); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		s.ID = uuid.Nil
+		if err := db.CreateService(ctx, s); err != nil {
+			return nil, err
+		}
+	}
+	if c.IPv4 != nil {
+		// The container holds an address: its new services get ports now.
+		if _, err := db.allocateServicePorts(ctx, site, c.ID); err != nil {
+			return nil, err
+		}
+	}
+	return db.ListContainerServices(ctx, c.ID)
 }
 
 // serviceKey identifies a service for matching: what a user asks for.
@@ -122,40 +128,24 @@ func matchServices(current, wanted []domain.Service) (kept map[uuid.UUID]bool, a
 	return kept, added
 }
 
-// checkServices validates each service, names it by its index, and checks
-// host names against the site's external domains and ports against its
-// pool.
+// checkServices validates the services (domain.ValidateServices), then
+// checks host names against the site's external domains and ports against
+// its pool, naming each bad field by the service's index.
 func checkServices(services []domain.Service, site *domain.Site, domains []domain.ExternalDomain) error {
+	if err := domain.ValidateServices(services); err != nil {
+		return err
+	}
 	var v domain.Validator
-	v.Check(len(services) <= 64, "services", "must hold at most 64 services")
-	seenHost, seenPort := map[string]int{}, map[string]int{}
 	for i := range services {
 		s := &services[i]
 		field := "services[" + fmt.Sprint(i) + "]."
-		if err := s.Validate(); err != nil {
-			for f, msg := range domain.FieldsOf(err) {
-				v.Check(false, field+f, msg)
-			}
-			continue
-		}
 		if s.Protocol == domain.ServiceHTTP {
-			host := strings.ToLower(s.ExternalHostname)
-			v.Check(underAny(host, domains), field+"external_hostname",
+			v.Check(underAny(strings.ToLower(s.ExternalHostname), domains), field+"external_hostname",
 				"must be a name under one of the site's external domains ("+domainNames(domains)+")")
-			if j, dup := seenHost[host]; dup {
-				v.Check(false, field+"external_hostname", fmt.Sprintf("is used by services[%d] too", j))
-			}
-			seenHost[host] = i
 		}
-		if s.ExternalPort != nil {
-			p := *s.ExternalPort
-			v.Check(p >= site.ExternalPortFirst && p <= site.ExternalPortLast, field+"external_port",
+		if p := s.ExternalPort; p != nil {
+			v.Check(*p >= site.ExternalPortFirst && *p <= site.ExternalPortLast, field+"external_port",
 				fmt.Sprintf("must lie in the site's external port pool %d-%d", site.ExternalPortFirst, site.ExternalPortLast))
-			key := fmt.Sprintf("%s/%d", s.Protocol, p)
-			if j, dup := seenPort[key]; dup {
-				v.Check(false, field+"external_port", fmt.Sprintf("is used by services[%d] too", j))
-			}
-			seenPort[key] = i
 		}
 	}
 	return v.Err()

@@ -68,6 +68,28 @@ func (db *DB) CreateContainer(ctx context.Context, c *domain.Container) error {
 	return mapErr(err, "container")
 }
 
+// CreateContainerWithOwner stores c as CreateContainer does, with its
+// services (checked and given ports as ReplaceContainerServices does) and
+// its owner's keys (domain.OwnerKeys), in one transaction. It returns the
+// stored services. Nobody else is granted anything: a requester other
+// than the owner is an administrator, who sees every container, and any
+// other grant would make them a collaborator.
+func (db *DB) CreateContainerWithOwner(ctx context.Context, c *domain.Container, services []domain.Service) ([]domain.Service, error) {
+	var out []domain.Service
+	err := db.inTx(ctx, func(tx *DB) error {
+		if err := tx.CreateContainer(ctx, c); err != nil {
+			return err
+		}
+		if err := tx.GrantOwner(ctx, domain.ObjectContainer, c.ID, c.OwnerID); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.replaceServices(ctx, c, services)
+		return err
+	})
+	return out, err
+}
+
 // FindContainer returns the container, with its address if reserved, or
 // KindNotFound.
 func (db *DB) FindContainer(ctx context.Context, id uuid.UUID) (*domain.Container, error) {
@@ -106,12 +128,30 @@ func (db *DB) ListContainers(ctx context.Context, f domain.ContainerFilter) ([]d
 	if f.State != "" {
 		c.add("c.state = %s", f.State)
 	}
+	if f.Status != "" {
+		addStatusCond(&c, f.Status)
+	}
 	return list(ctx, db, listQuery[domain.Container]{
 		from: containerTables, columns: containerColumns, orderBy: "c.created_at, c.id", what: "containers",
 		after: func(c *conds, at cursor) { c.add("(c.created_at, c.id) > (%s, %s)", at.T, at.ID) },
 		scan:  scanContainer,
 		key:   func(ct *domain.Container) cursor { return cursor{T: ct.CreatedAt, ID: ct.ID} },
 	}, c, f.Page)
+}
+
+// addStatusCond keeps the containers domain.Container.Status shows as st.
+func addStatusCond(c *conds, st domain.ContainerStatus) {
+	switch st {
+	case domain.ContainerCreating:
+		c.add("c.state IN ('pending', 'provisioning')")
+	case domain.ContainerRunning:
+		c.add("c.state = 'ready' AND c.power = 'running'")
+	case domain.ContainerStopped:
+		c.add("c.state = 'ready' AND c.power <> 'running'")
+	default:
+		// failed, missing, deleting and deleted are states of their own.
+		c.add("c.state = %s", string(st))
+	}
 }
 
 // UpdateContainer stores every field of c but its ID, site, address and

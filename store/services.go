@@ -34,15 +34,18 @@ func serviceBackend(s *domain.Service) *string {
 // CreatedAt and SiteID (the container's). An ExternalPort given here is
 // stored as is; AllocateExternalPort picks a free one instead. It returns
 // KindInvalid for invalid fields or an unknown container and KindConflict
-// when the port or host name is taken in the site.
+// when the port or host name is taken in the site. CreatedAt is the clock
+// time, not the transaction's, so services created together list in the
+// order they were created.
 func (db *DB) CreateService(ctx context.Context, s *domain.Service) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
 	err := db.q.QueryRow(ctx, `
 		INSERT INTO services (id, container_id, site_id, protocol, internal_port, external_port, external_hostname,
-			backend, auth_required)
-		SELECT COALESCE($1, gen_random_uuid()), c.id, c.site_id, $3, $4, $5, $6, $7, $8 FROM containers c WHERE c.id = $2
+			backend, auth_required, created_at)
+		SELECT COALESCE($1, gen_random_uuid()), c.id, c.site_id, $3, $4, $5, $6, $7, $8, clock_timestamp()
+		FROM containers c WHERE c.id = $2
 		RETURNING id, site_id, created_at`,
 		nullID(s.ID), s.ContainerID, s.Protocol, s.InternalPort, s.ExternalPort, nullText(s.ExternalHostname),
 		serviceBackend(s), s.AuthRequired,

@@ -12,6 +12,7 @@ import (
 // matching Fn field.
 type ContainerStore struct {
 	CreateContainerFn            func(ctx context.Context, c *domain.Container) error
+	CreateContainerWithOwnerFn   func(ctx context.Context, c *domain.Container, services []domain.Service) ([]domain.Service, error)
 	FindContainerFn              func(ctx context.Context, id uuid.UUID) (*domain.Container, error)
 	FindContainerByHostnameFn    func(ctx context.Context, siteID uuid.UUID, hostname string) (*domain.Container, error)
 	ListContainersFn             func(ctx context.Context, f domain.ContainerFilter) ([]domain.Container, string, error)
@@ -34,6 +35,14 @@ func (s *ContainerStore) CreateContainer(ctx context.Context, c *domain.Containe
 		unexpected("ContainerStore.CreateContainer")
 	}
 	return s.CreateContainerFn(ctx, c)
+}
+
+// CreateContainerWithOwner calls CreateContainerWithOwnerFn.
+func (s *ContainerStore) CreateContainerWithOwner(ctx context.Context, c *domain.Container, services []domain.Service) ([]domain.Service, error) {
+	if s.CreateContainerWithOwnerFn == nil {
+		unexpected("ContainerStore.CreateContainerWithOwner")
+	}
+	return s.CreateContainerWithOwnerFn(ctx, c, services)
 }
 
 // FindContainer calls FindContainerFn.
