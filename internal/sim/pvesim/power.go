@@ -137,6 +137,8 @@ func (s *Server) runPowerAction(r *taskRun, kind, action, node string, vmid int,
 		if s.st.guests[vmid] != g {
 			return configMissing(node, kind, vmid)
 		}
+		// The guest's network follows whatever state the action leaves.
+		defer s.guestNetChanged(g, action == "start" || action == "resume" || action == "reboot" || action == "reset")
 		now := time.Now()
 		switch action {
 		case "start", "resume":
