@@ -35,15 +35,18 @@ func TestStackRestartsOnSameData(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	const password = "configured-password-42"
-	ports := stablePorts(t, 5)
+	ports := stablePorts(t, 8)
 	settings := devstack.Settings{
-		DataDir:      t.TempDir(),
-		PostgresPort: ports[0],
-		MongoPort:    ports[1],
-		TemporalPort: ports[2],
-		UIPort:       ports[3],
-		PVEPort:      ports[4],
-		PVETimeScale: 0.1,
+		DataDir:          t.TempDir(),
+		PostgresPort:     ports[0],
+		MongoPort:        ports[1],
+		TemporalPort:     ports[2],
+		UIPort:           ports[3],
+		PVEPort:          ports[4],
+		PVETimeScale:     0.1,
+		GatewayHTTPPort:  ports[5],
+		GatewayHTTPSPort: ports[6],
+		GatewayDNSPort:   ports[7],
 	}
 	environ := []string{"LABFORGE_HTTP_ADDR=127.0.0.1:0", "LABFORGE_BOOTSTRAP_ADMIN_PASSWORD=" + password}
 
@@ -55,6 +58,9 @@ func TestStackRestartsOnSameData(t *testing.T) {
 			case <-time.After(2 * time.Second):
 			}
 		}
+		// The last start renders the gateway's files only, as without
+		// nginx and dnsmasq, and must stop what the earlier ones ran.
+		settings.GatewayRenderOnly = run == 3
 		start := time.Now()
 		banner, stop := startStack(ctx, t, settings, environ)
 		up := time.Since(start)
@@ -69,7 +75,9 @@ func TestStackRestartsOnSameData(t *testing.T) {
 			require.Contains(t, banner, "(the configured LABFORGE_BOOTSTRAP_ADMIN_PASSWORD)")
 		}
 		api := strings.Replace(regexp.MustCompile(`API +(http://\S+)`).FindStringSubmatch(banner)[1], "localhost", "127.0.0.1", 1)
-		runDiagnostics(ctx, t, api, login(ctx, t, api, "admin", password))
+		token := login(ctx, t, api, "admin", password)
+		runDiagnostics(ctx, t, api, token)
+		checkLabSite(ctx, t, api, token, banner, settings)
 		start = time.Now()
 		stop()
 		t.Logf("run %d: stopped in %s", run, time.Since(start).Round(time.Millisecond))
