@@ -35,9 +35,11 @@ const auditPurgeInterval = 10 * time.Minute
 // Run starts the whole platform in this process — PostgreSQL (unless
 // LABFORGE_DATABASE_URL names one), FerretDB, Temporal and its Web UI, the
 // Proxmox VE simulator with its nodes registered, the API and workers for
-// LABFORGE_WORKER_QUEUES (every standard queue by default) — prints where
-// everything is, and runs until ctx ends; then it stops everything in
-// reverse order. environ supplies LABFORGE_* settings (os.Environ()).
+// LABFORGE_WORKER_QUEUES (every standard queue by default), the site "lab"
+// on a loopback network with its gateway worker (queue gateway.lab) and,
+// when installed, its NGINX and dnsmasq — prints where everything is, and
+// runs until ctx ends; then it stops everything in reverse order. environ
+// supplies LABFORGE_* settings (os.Environ()).
 func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logger *slog.Logger) (err error) {
 	dataDir, err := filepath.Abs(s.DataDir)
 	if err != nil {
