@@ -152,8 +152,13 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 		go purgeAudit(ctx, p, logger)
 	}
 	applied := applyLabGateway(ctx, p, lab.Site, logger)
+	if ctx.Err() != nil {
+		l.Close()
+		return nil // stopped while starting
+	}
 	stops = append(stops, gw.Stop)
 	if err := gw.Start(); err != nil {
+		l.Close()
 		return fmt.Errorf("the dev site's gateway: %w (its files are in %s)", err, gw.Dir)
 	}
 
