@@ -99,7 +99,8 @@ func checkLabSite(ctx context.Context, t *testing.T, api, token, banner string, 
 		"http://x.apps.localhost:" + strconv.Itoa(s.GatewayHTTPPort) + "/",
 		"https://x.apps.localhost:" + https + "/",
 	} {
-		require.Equal(t, http.StatusNotFound, statusVia(ctx, t, url), url)
+		status, body := getVia(ctx, t, url)
+		require.Equal(t, http.StatusNotFound, status, "%s: %s", url, body)
 	}
 }
 
@@ -121,26 +122,6 @@ func onPath(name string) bool {
 		}
 	}
 	return false
-}
-
-// statusVia requests url with its host resolved to 127.0.0.1, as
-// curl --resolve does, and returns the status.
-func statusVia(ctx context.Context, t *testing.T, url string) int {
-	t.Helper()
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			_, port, _ := net.SplitHostPort(addr)
-			return dialer.DialContext(ctx, network, net.JoinHostPort("127.0.0.1", port))
-		},
-		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // the dev stack's self-signed certificate
-	}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	require.NoError(t, err)
-	resp, err := hc.Do(req)
-	require.NoError(t, err, url)
-	resp.Body.Close()
-	return resp.StatusCode
 }
 
 // getJSON fetches url and decodes its body into v.
