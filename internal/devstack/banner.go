@@ -68,6 +68,10 @@ func labLines(b bannerInfo) string {
 		}
 		return w.String()
 	}
+	if !g.Serving {
+		fmt.Fprintf(&w, "  Gateway (lab)    NOT SERVING: no configuration was applied to %s yet (last apply: %s)\n", g.Dir, last)
+		return w.String()
+	}
 	name := "NAME." + b.Lab.Domain.Name
 	fmt.Fprintf(&w, "  Gateway (lab)    nginx + dnsmasq on 127.0.0.1, files in %s (last apply: %s)\n", g.Dir, last)
 	fmt.Fprintf(&w, "                   curl -sk --resolve %s:%d:127.0.0.1 https://%s:%d/\n", name, g.HTTPSPort, name, g.HTTPSPort)

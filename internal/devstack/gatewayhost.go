@@ -39,6 +39,8 @@ const gatewayStopTimeout = 5 * time.Second
 type gatewayHost struct {
 	Dir            string // .data/gateway
 	Nginx, Dnsmasq string // the tools' paths; empty when render-only
+	// Serving says whether NGINX and dnsmasq were started.
+	Serving bool
 	// Why says why it is render-only: missing tools, or the setting.
 	Why                          string
 	HTTPPort, HTTPSPort, DNSPort int
@@ -147,11 +149,19 @@ func (g *gatewayHost) Env() []string {
 
 // Start runs NGINX and dnsmasq on the files the first apply wrote, and
 // returns once both have written their pid files. It does nothing when
-// render-only.
+// render-only, or when no apply has written the files yet (Serving stays
+// false; the banner shows the apply's error).
 func (g *gatewayHost) Start() error {
 	if g.RenderOnly() {
 		return nil
 	}
+	for _, f := range []string{g.nginxConf(), g.dnsmasqConf()} {
+		if _, err := os.Stat(f); err != nil {
+			g.logger.Warn("the lab gateway's tools are not started: no configuration was applied", slog.String("missing", f))
+			return nil
+		}
+	}
+	g.Serving = true
 	if err := g.run("nginx", g.nginxPidFile(), g.Nginx, "-p", g.nginxPrefix(), "-c", g.nginxConf(), "-g", "daemon off;"); err != nil {
 		return err
 	}
