@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	proxmox "github.com/luthermonson/go-proxmox"
@@ -95,5 +96,31 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestVMLeaseFromDHCPHostsFile checks that a VM's NIC on a bridge with a
+// dhcp-hostsfile gets its reservation when it starts, as the guest agent
+// reports it.
+func TestVMLeaseFromDHCPHostsFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "dhcp-hosts")
+	s := newSim(t, func(c *pvesim.Config) {
+		seed := pvesim.DefaultSeed()
+		seed.Bridges[0].DHCPHostsFile = file
+		c.Seed = seed
+	})
+	c := newClient(t, s)
+	cx := ctx(t)
+	vm := clonedVM(t, c, 135)
+	g, _ := s.Guest("pve1", 135)
+	writeFile(t, file, "dhcp-host="+strings.ToLower(g.MACs["net0"])+",10.10.0.77,vm135\n")
+	task, err := vm.Start(cx)
+	mustOK(t, task, err)
+	if err := vm.WaitForAgent(cx, 5); err != nil {
+		t.Fatal(err)
+	}
+	ifaces, err := vm.AgentGetNetworkIFaces(cx)
+	if err != nil || len(ifaces) != 1 || ifaces[0].IPAddresses[0].IPAddress != "10.10.0.77" {
+		t.Errorf("agent interfaces = %+v, %v", ifaces, err)
 	}
 }
