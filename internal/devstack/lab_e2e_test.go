@@ -106,26 +106,6 @@ func TestLabContainerReachableThroughGateway(t *testing.T) {
 	require.Equal(t, ct.IPv4.String(), in.Answer[0].(*dns.A).A.String())
 }
 
-// waitOperation polls the operation in body until it completes.
-func waitOperation(ctx context.Context, t *testing.T, api, token, body string) {
-	t.Helper()
-	var op struct {
-		ID, State, Error string
-	}
-	require.NoError(t, json.Unmarshal([]byte(body), &op))
-	for op.State != "completed" {
-		require.NotContains(t, []string{"failed", "aborted"}, op.State, op.Error)
-		select {
-		case <-ctx.Done():
-			t.Fatalf("operation %s still %s", op.ID, op.State)
-		case <-time.After(100 * time.Millisecond):
-		}
-		status, resp := call(ctx, t, http.MethodGet, api+"/api/v1/operations/"+op.ID, token, nil)
-		require.Equal(t, http.StatusOK, status, resp)
-		require.NoError(t, json.Unmarshal([]byte(resp), &op))
-	}
-}
-
 // simCall sends one request to the Proxmox simulator and returns the body.
 func simCall(ctx context.Context, t *testing.T, method, u, auth string, form url.Values) string {
 	t.Helper()

@@ -167,24 +167,33 @@ func runDiagnostics(ctx context.Context, t *testing.T, api, token string) {
 	status, resp := call(ctx, t, http.MethodPost, api+"/api/v1/system/diagnostics", token, nil)
 	require.Equal(t, http.StatusAccepted, status, resp)
 	var op struct {
-		ID     string         `json:"id"`
-		State  string         `json:"state"`
-		Error  string         `json:"error"`
 		Result map[string]any `json:"result"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(resp), &op))
+	require.NoError(t, json.Unmarshal([]byte(waitOperation(ctx, t, api, token, resp)), &op))
+	require.Equal(t, true, op.Result["healthy"], "%v", op.Result)
+}
+
+// waitOperation polls the operation in body (an operation resource)
+// until it completes, and returns its last state.
+func waitOperation(ctx context.Context, t *testing.T, api, token, body string) string {
+	t.Helper()
+	var op struct {
+		ID, State, Error string
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &op))
 	for op.State != "completed" {
 		require.NotContains(t, []string{"failed", "aborted"}, op.State, op.Error)
 		select {
 		case <-ctx.Done():
-			t.Fatalf("diagnostics %s still %s", op.ID, op.State)
+			t.Fatalf("operation %s still %s", op.ID, op.State)
 		case <-time.After(100 * time.Millisecond):
 		}
-		status, resp = call(ctx, t, http.MethodGet, api+"/api/v1/operations/"+op.ID, token, nil)
-		require.Equal(t, http.StatusOK, status, resp)
-		require.NoError(t, json.Unmarshal([]byte(resp), &op))
+		var status int
+		status, body = call(ctx, t, http.MethodGet, api+"/api/v1/operations/"+op.ID, token, nil)
+		require.Equal(t, http.StatusOK, status, body)
+		require.NoError(t, json.Unmarshal([]byte(body), &op))
 	}
-	require.Equal(t, true, op.Result["healthy"], "%v", op.Result)
+	return body
 }
 
 // call sends one request and returns the status and body.

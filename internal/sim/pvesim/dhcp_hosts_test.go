@@ -37,11 +37,7 @@ func TestContainerLeaseFromDHCPHostsFile(t *testing.T) {
 			if tt.before != "-" {
 				writeFile(t, file, tt.before)
 			}
-			s := newSim(t, func(c *pvesim.Config) {
-				seed := pvesim.DefaultSeed()
-				seed.Bridges[0].DHCPHostsFile = file
-				c.Seed = seed
-			})
+			s := newSimReading(t, file)
 			c := newClient(t, s)
 			cx := ctx(t)
 			n, _ := c.Node(cx, "pve1")
@@ -104,11 +100,7 @@ func writeFile(t *testing.T, path, content string) {
 // reports it.
 func TestVMLeaseFromDHCPHostsFile(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "dhcp-hosts")
-	s := newSim(t, func(c *pvesim.Config) {
-		seed := pvesim.DefaultSeed()
-		seed.Bridges[0].DHCPHostsFile = file
-		c.Seed = seed
-	})
+	s := newSimReading(t, file)
 	c := newClient(t, s)
 	cx := ctx(t)
 	vm := clonedVM(t, c, 135)
@@ -123,4 +115,15 @@ func TestVMLeaseFromDHCPHostsFile(t *testing.T) {
 	if err != nil || len(ifaces) != 1 || ifaces[0].IPAddresses[0].IPAddress != "10.10.0.77" {
 		t.Errorf("agent interfaces = %+v, %v", ifaces, err)
 	}
+}
+
+// newSimReading starts a simulator whose bridge vmbr0 reads the
+// dhcp-hostsfile file.
+func newSimReading(t *testing.T, file string) *pvesim.Server {
+	t.Helper()
+	return newSim(t, func(c *pvesim.Config) {
+		seed := pvesim.DefaultSeed()
+		seed.Bridges[0].DHCPHostsFile = file
+		c.Seed = seed
+	})
 }
