@@ -9,6 +9,9 @@
 // fingerprint to pin, then serves until interrupted. The admin API under
 // /_sim (stats, faults, node down/up, guests, tasks, leases) is documented
 // in package pvesim.
+// With -guest-ports, running containers whose address is on loopback
+// answer HTTP on those ports (pvesim.Config.GuestPorts); a seed's bridge may
+// name a dnsmasq dhcp-hostsfile to take leases from (dhcp_hosts_file).
 package main
 
 import (
@@ -20,6 +23,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -49,6 +54,7 @@ type options struct {
 	schemaFile       string
 	noValidate       bool
 	logLevel         string
+	guestPorts       string
 	faults           pvesim.Faults
 }
 
@@ -68,6 +74,7 @@ func parseFlags(args []string, stderr io.Writer) (options, map[string]bool, erro
 	fs.StringVar(&o.schemaFile, "schema", "", "PVE 9.1 API schema file (default: $"+pveschema.EnvSchemaPath+" or shared/reference/pve-9.1-api-schema.json above the working directory)")
 	fs.BoolVar(&o.noValidate, "no-validate", false, "do not validate requests against the PVE schema")
 	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&o.guestPorts, "guest-ports", "", "comma-separated TCP ports running containers on loopback addresses answer HTTP on (e.g. 80,8080)")
 	fs.Float64Var(&o.faults.ErrorRate, "error-rate", 0, "fraction of API requests failing with a transient 500")
 	fs.Float64Var(&o.faults.LockTimeoutRate, "lock-timeout-rate", 0, "fraction of clone/create/destroy tasks failing with the storage-lock timeout")
 	fs.Float64Var(&o.faults.UnreachableRate, "unreachable-rate", 0, "fraction of node requests answering 595/596")
@@ -103,9 +110,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	applyFaultFlags(&seed.Faults, o.faults, set)
 
+	ports, err := parsePorts(o.guestPorts)
+	if err != nil {
+		return fmt.Errorf("-guest-ports: %w", err)
+	}
 	cfg := pvesim.Config{
 		Seed: seed, TimeScale: o.timeScale, RandomSeed: o.randomSeed, StorageLockLimit: o.storageLockLimit,
-		SkipValidation: o.noValidate, Logger: logger,
+		SkipValidation: o.noValidate, GuestPorts: ports, Logger: logger,
 	}
 	if o.schemaFile != "" && !o.noValidate {
 		if cfg.Schema, err = pveschema.Load(o.schemaFile); err != nil {
@@ -174,4 +185,20 @@ func applyFaultFlags(dst *pvesim.Faults, src pvesim.Faults, set map[string]bool)
 	if set["node-down-code"] {
 		dst.NodeDownCode = src.NodeDownCode
 	}
+}
+
+// parsePorts parses a comma-separated list of ports; "" is none.
+func parsePorts(list string) ([]int, error) {
+	var ports []int
+	for _, f := range strings.Split(list, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := strconv.Atoi(f)
+		if err != nil || p < 1 || p > 65535 {
+			return nil, fmt.Errorf("%q is not a port", f)
+		}
+		ports = append(ports, p)
+	}
+	return ports, nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -118,5 +119,19 @@ func TestRunRejectsNonLoopback(t *testing.T) {
 	err := run(context.Background(), []string{"-listen", "0.0.0.0:0", "-no-validate"}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "not loopback") {
 		t.Errorf("run on 0.0.0.0: %v", err)
+	}
+}
+
+func TestParsePorts(t *testing.T) {
+	for in, want := range map[string]string{"": "[]", "80": "[80]", " 80, 8080 ,": "[80 8080]"} {
+		got, err := parsePorts(in)
+		if err != nil || fmt.Sprint(got) != want {
+			t.Errorf("parsePorts(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"0", "65536", "http", "80;81"} {
+		if _, err := parsePorts(in); err == nil {
+			t.Errorf("parsePorts(%q) succeeded", in)
+		}
 	}
 }

@@ -40,6 +40,7 @@ func GatewayConfig(cfg config.Config, logger *slog.Logger) gateway.Config {
 		DnsmasqBin:     cfg.GatewayDnsmasqBin,
 		DnsmasqPidFile: cfg.GatewayDnsmasqPidFile,
 		CommandTimeout: cfg.GatewayCommandTimeout,
+		RenderOnly:     cfg.GatewayRenderOnly,
 		Logger:         logger,
 	}
 }

@@ -90,6 +90,9 @@ type Config struct {
 	GatewayDNSPort           int           `env:"GATEWAY_DNS_PORT" envDefault:"53"`
 	GatewayDHCP              bool          `env:"GATEWAY_DHCP" envDefault:"true"`
 	GatewayCommandTimeout    time.Duration `env:"GATEWAY_COMMAND_TIMEOUT" envDefault:"30s"`
+	// GatewayRenderOnly writes the files without testing or reloading the
+	// tools (gateway.Config.RenderOnly): for a host without NGINX or dnsmasq.
+	GatewayRenderOnly bool `env:"GATEWAY_RENDER_ONLY" envDefault:"false"`
 }
 
 // Default returns every setting at its default, as Load does from an

@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labforge/labforge/internal/sim/pvesim"
 )
@@ -25,12 +27,22 @@ type ProxmoxSim struct {
 	caFile string
 }
 
+// SimNetwork is how the simulator's lab bridge (vmbr1, on the lab site's
+// loopback network) behaves: its DHCP server reads DHCPHostsFile, the
+// gateway's reservations, whenever a guest starts; containers answer HTTP
+// on GuestPorts of their address while they run.
+type SimNetwork struct {
+	DHCPHostsFile string
+	GuestPorts    []int
+}
+
 // StartProxmoxSim serves the default simulated cluster (nodes pve1 and pve2
-// in cluster "lab", QEMU templates 9000-9002 and LXC templates) on
+// in cluster "lab", QEMU templates 9000-9002 and LXC templates, bridge
+// vmbr0 for VMs) plus the lab bridge vmbr1 that net describes, on
 // 127.0.0.1:port with durations multiplied by scale. Its TLS certificate is
 // kept in dataDir, so its fingerprint stays the same across restarts; its
 // guests live in memory and start afresh each time.
-func StartProxmoxSim(ctx context.Context, dataDir string, port int, scale float64, logger *slog.Logger) (*ProxmoxSim, error) {
+func StartProxmoxSim(ctx context.Context, dataDir string, port int, scale float64, net SimNetwork, logger *slog.Logger) (*ProxmoxSim, error) {
 	if err := checkPortFree("127.0.0.1", port, "Proxmox simulator", PVESimPortVariable); err != nil {
 		return nil, err
 	}
@@ -38,7 +50,8 @@ func StartProxmoxSim(ctx context.Context, dataDir string, port int, scale float6
 	if err != nil {
 		return nil, err
 	}
-	srv, err := pvesim.NewServer(pvesim.Config{TimeScale: scale, Certificate: &cert, Logger: logger})
+	srv, err := pvesim.NewServer(pvesim.Config{Seed: simSeed(net), TimeScale: scale, Certificate: &cert,
+		GuestPorts: net.GuestPorts, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("the Proxmox simulator: %w", err)
 	}
@@ -46,6 +59,32 @@ func StartProxmoxSim(ctx context.Context, dataDir string, port int, scale float6
 		return nil, fmt.Errorf("start the Proxmox simulator on port %d (%s): %w", port, PVESimPortVariable, err)
 	}
 	return &ProxmoxSim{server: srv, caFile: caFile}, nil
+}
+
+// simSeed is the default seed with the lab bridge and, on every node's
+// local storage, the CT template the lab's containers are made from.
+func simSeed(net SimNetwork) *pvesim.Seed {
+	seed := pvesim.DefaultSeed()
+	seed.Bridges = append(seed.Bridges, pvesim.SeedBridge{Name: labBridge, CIDR: labCIDR, Gateway: labGateway,
+		PoolStart: labDHCPStart, PoolEnd: labDHCPEnd, DHCPHostsFile: net.DHCPHostsFile})
+	storage, file, _ := strings.Cut(labCTTemplate, ":vztmpl/")
+	if !slices.ContainsFunc(seed.CTTemplates, func(t pvesim.SeedCTTemplate) bool { return t.Storage == storage && t.File == file }) {
+		seed.CTTemplates = append(seed.CTTemplates, pvesim.SeedCTTemplate{Storage: storage, File: file, Size: 126 << 20})
+	}
+	return seed
+}
+
+// guestPorts are the ports the lab's simulated containers answer HTTP on:
+// 8080, and 80 when this process may listen there.
+func guestPorts() []int {
+	start := 1024
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_unprivileged_port_start"); err == nil {
+		_, _ = fmt.Sscan(string(b), &start)
+	}
+	if os.Geteuid() == 0 || start <= 80 {
+		return []int{80, 8080}
+	}
+	return []int{8080}
 }
 
 // URL is the simulator's base URL, such as https://127.0.0.1:8006.

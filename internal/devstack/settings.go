@@ -19,6 +19,14 @@ type Settings struct {
 	// PVEPort and PVETimeScale configure the simulated Proxmox VE cluster.
 	PVEPort      int     `env:"DEV_PVE_PORT" envDefault:"8006"`
 	PVETimeScale float64 `env:"DEV_PVE_TIME_SCALE" envDefault:"0.1"`
+	// The lab site's gateway (NGINX and dnsmasq, when installed) listens
+	// on 127.0.0.1 on these ports: HTTP, HTTPS and DNS.
+	GatewayHTTPPort  int `env:"DEV_GATEWAY_HTTP_PORT" envDefault:"8880"`
+	GatewayHTTPSPort int `env:"DEV_GATEWAY_HTTPS_PORT" envDefault:"8443"`
+	GatewayDNSPort   int `env:"DEV_GATEWAY_DNS_PORT" envDefault:"8853"`
+	// GatewayRenderOnly renders the gateway's files without running nginx
+	// and dnsmasq even when they are installed.
+	GatewayRenderOnly bool `env:"DEV_GATEWAY_RENDER_ONLY" envDefault:"false"`
 	// PostgresBinDir, when set, is the only place initdb and postgres are
 	// looked for; otherwise PATH, then the newest /usr/lib/postgresql/*/bin.
 	PostgresBinDir string `env:"DEV_POSTGRES_BIN_DIR"`
@@ -39,6 +47,7 @@ func LoadSettings(environ []string) (Settings, error) {
 	for name, p := range map[string]int{
 		"LABFORGE_DEV_POSTGRES_PORT": s.PostgresPort, "LABFORGE_DEV_MONGO_PORT": s.MongoPort,
 		TemporalPortVariable: s.TemporalPort, UIPortVariable: s.UIPort, PVESimPortVariable: s.PVEPort,
+		GatewayHTTPPortVariable: s.GatewayHTTPPort, GatewayHTTPSPortVariable: s.GatewayHTTPSPort, GatewayDNSPortVariable: s.GatewayDNSPort,
 	} {
 		if p < 1 || p > 65535 {
 			return s, fmt.Errorf("%s is %d; use a port between 1 and 65535", name, p)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/sdk/client"
 
+	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/ferret"
@@ -33,9 +35,11 @@ const auditPurgeInterval = 10 * time.Minute
 // Run starts the whole platform in this process — PostgreSQL (unless
 // LABFORGE_DATABASE_URL names one), FerretDB, Temporal and its Web UI, the
 // Proxmox VE simulator with its nodes registered, the API and workers for
-// LABFORGE_WORKER_QUEUES (every standard queue by default) — prints where
-// everything is, and runs until ctx ends; then it stops everything in
-// reverse order. environ supplies LABFORGE_* settings (os.Environ()).
+// LABFORGE_WORKER_QUEUES (every standard queue by default), the site "lab"
+// on a loopback network with its gateway worker (queue gateway.lab) and,
+// when installed, its NGINX and dnsmasq — prints where everything is, and
+// runs until ctx ends; then it stops everything in reverse order. environ
+// supplies LABFORGE_* settings (os.Environ()).
 func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logger *slog.Logger) (err error) {
 	dataDir, err := filepath.Abs(s.DataDir)
 	if err != nil {
@@ -82,15 +86,23 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	}
 	stops = append(stops, ui.Stop)
 
-	pve, err := StartProxmoxSim(ctx, dataDir, s.PVEPort, s.PVETimeScale, logger.With(slog.String("component", "pvesim")))
+	gw, err := prepareGatewayHost(dataDir, s, logger.With(slog.String("component", "gateway")))
+	if err != nil {
+		return err
+	}
+	pve, err := StartProxmoxSim(ctx, dataDir, s.PVEPort, s.PVETimeScale,
+		SimNetwork{DHCPHostsFile: gw.DHCPHostsFile(), GuestPorts: guestPorts()}, logger.With(slog.String("component", "pvesim")))
 	if err != nil {
 		return err
 	}
 	stops = append(stops, pve.Stop)
 
-	cfg, err := platformConfig(dataDir, environ, databaseURL, mongo, tmp)
+	cfg, err := platformConfig(dataDir, environ, databaseURL, mongo, tmp, gw.Env())
 	if err != nil {
 		return err
+	}
+	if q := activities.GatewayQueue(labSiteName); !slices.Contains(cfg.WorkerQueues, q) {
+		cfg.WorkerQueues = append(cfg.WorkerQueues, q)
 	}
 	p, err := app.Connect(ctx, cfg, logger)
 	if err != nil {
@@ -105,7 +117,15 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	if err != nil {
 		return err
 	}
-	if err := registerSimNodes(ctx, p.DB, pve); err != nil {
+	certFile, keyFile, err := ensureLabCertificate(gw.TLSDir())
+	if err != nil {
+		return fmt.Errorf("the dev site's certificate in %s: %w", gw.TLSDir(), err)
+	}
+	lab, err := ensureLabSite(ctx, p.DB, certFile, keyFile)
+	if err != nil {
+		return err
+	}
+	if err := registerSimNodes(ctx, p.DB, pve, lab.Site.ID); err != nil {
 		return err
 	}
 	handler, err := p.APIHandler()
@@ -131,11 +151,21 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	if !p.Audit.ServerExpires() {
 		go purgeAudit(ctx, p, logger)
 	}
+	applied := applyLabGateway(ctx, p, lab.Site, logger)
+	if ctx.Err() != nil {
+		l.Close()
+		return nil // stopped while starting
+	}
+	stops = append(stops, gw.Stop)
+	if err := gw.Start(); err != nil {
+		l.Close()
+		return fmt.Errorf("the dev site's gateway: %w (its files are in %s)", err, gw.Dir)
+	}
 
 	printBanner(out, bannerInfo{
 		API: "http://" + displayAddr(l.Addr().String()), UI: ui.URL(), Temporal: tmp.Address(),
 		Postgres: redact.URL(databaseURL), Mongo: mongo.URI(), Queues: cfg.WorkerQueues,
-		PVE: pve, Login: login,
+		PVE: pve, Login: login, Gateway: gw, Lab: lab, LastApply: applied,
 	})
 	err = app.Serve(ctx, l, handler, cfg.ShutdownTimeout, logger)
 	fmt.Fprintln(out, "Stopping Labforge dev stack...")
@@ -145,8 +175,9 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 // platformConfig points the platform at the embedded servers. The JWT
 // secret is generated on first start and kept in the data directory; the
 // first admin's password is LABFORGE_BOOTSTRAP_ADMIN_PASSWORD when set
-// (see recordAdmin otherwise).
-func platformConfig(dataDir string, environ []string, databaseURL string, mongo *ferret.Server, tmp *Temporal) (config.Config, error) {
+// (see recordAdmin otherwise). gateway holds the LABFORGE_GATEWAY_*
+// settings of the lab site's gateway worker, which run in this process.
+func platformConfig(dataDir string, environ []string, databaseURL string, mongo *ferret.Server, tmp *Temporal, gateway []string) (config.Config, error) {
 	jwt, err := persistentSecret(dataDir, "jwt-secret", randomHex(32))
 	if err != nil {
 		return config.Config{}, err
@@ -159,6 +190,7 @@ func platformConfig(dataDir string, environ []string, databaseURL string, mongo 
 		"LABFORGE_TEMPORAL_NAMESPACE="+tmp.Namespace(),
 		"LABFORGE_JWT_SECRET="+jwt,
 	)
+	env = append(env, gateway...)
 	return config.LoadFrom(env)
 }
 

@@ -35,15 +35,18 @@ func TestStackRestartsOnSameData(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	const password = "configured-password-42"
-	ports := stablePorts(t, 5)
+	ports := stablePorts(t, 8)
 	settings := devstack.Settings{
-		DataDir:      t.TempDir(),
-		PostgresPort: ports[0],
-		MongoPort:    ports[1],
-		TemporalPort: ports[2],
-		UIPort:       ports[3],
-		PVEPort:      ports[4],
-		PVETimeScale: 0.1,
+		DataDir:          t.TempDir(),
+		PostgresPort:     ports[0],
+		MongoPort:        ports[1],
+		TemporalPort:     ports[2],
+		UIPort:           ports[3],
+		PVEPort:          ports[4],
+		PVETimeScale:     0.1,
+		GatewayHTTPPort:  ports[5],
+		GatewayHTTPSPort: ports[6],
+		GatewayDNSPort:   ports[7],
 	}
 	environ := []string{"LABFORGE_HTTP_ADDR=127.0.0.1:0", "LABFORGE_BOOTSTRAP_ADMIN_PASSWORD=" + password}
 
@@ -55,6 +58,9 @@ func TestStackRestartsOnSameData(t *testing.T) {
 			case <-time.After(2 * time.Second):
 			}
 		}
+		// The last start renders the gateway's files only, as without
+		// nginx and dnsmasq, and must stop what the earlier ones ran.
+		settings.GatewayRenderOnly = run == 3
 		start := time.Now()
 		banner, stop := startStack(ctx, t, settings, environ)
 		up := time.Since(start)
@@ -69,7 +75,9 @@ func TestStackRestartsOnSameData(t *testing.T) {
 			require.Contains(t, banner, "(the configured LABFORGE_BOOTSTRAP_ADMIN_PASSWORD)")
 		}
 		api := strings.Replace(regexp.MustCompile(`API +(http://\S+)`).FindStringSubmatch(banner)[1], "localhost", "127.0.0.1", 1)
-		runDiagnostics(ctx, t, api, login(ctx, t, api, "admin", password))
+		token := login(ctx, t, api, "admin", password)
+		runDiagnostics(ctx, t, api, token)
+		checkLabSite(ctx, t, api, token, banner, settings)
 		start = time.Now()
 		stop()
 		t.Logf("run %d: stopped in %s", run, time.Since(start).Round(time.Millisecond))
@@ -159,24 +167,33 @@ func runDiagnostics(ctx context.Context, t *testing.T, api, token string) {
 	status, resp := call(ctx, t, http.MethodPost, api+"/api/v1/system/diagnostics", token, nil)
 	require.Equal(t, http.StatusAccepted, status, resp)
 	var op struct {
-		ID     string         `json:"id"`
-		State  string         `json:"state"`
-		Error  string         `json:"error"`
 		Result map[string]any `json:"result"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(resp), &op))
+	require.NoError(t, json.Unmarshal([]byte(waitOperation(ctx, t, api, token, resp)), &op))
+	require.Equal(t, true, op.Result["healthy"], "%v", op.Result)
+}
+
+// waitOperation polls the operation in body (an operation resource)
+// until it completes, and returns its last state.
+func waitOperation(ctx context.Context, t *testing.T, api, token, body string) string {
+	t.Helper()
+	var op struct {
+		ID, State, Error string
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &op))
 	for op.State != "completed" {
 		require.NotContains(t, []string{"failed", "aborted"}, op.State, op.Error)
 		select {
 		case <-ctx.Done():
-			t.Fatalf("diagnostics %s still %s", op.ID, op.State)
+			t.Fatalf("operation %s still %s", op.ID, op.State)
 		case <-time.After(100 * time.Millisecond):
 		}
-		status, resp = call(ctx, t, http.MethodGet, api+"/api/v1/operations/"+op.ID, token, nil)
-		require.Equal(t, http.StatusOK, status, resp)
-		require.NoError(t, json.Unmarshal([]byte(resp), &op))
+		var status int
+		status, body = call(ctx, t, http.MethodGet, api+"/api/v1/operations/"+op.ID, token, nil)
+		require.Equal(t, http.StatusOK, status, body)
+		require.NoError(t, json.Unmarshal([]byte(body), &op))
 	}
-	require.Equal(t, true, op.Result["healthy"], "%v", op.Result)
+	return body
 }
 
 // call sends one request and returns the status and body.

@@ -49,7 +49,8 @@ func New(cfg Config) (*Applier, error) {
 // tools that are running. If a check or reload fails, the previous files
 // are put back, the tools reloaded again, and the error (a *ToolError for
 // a tool's failure, carrying its message) is returned. An invalid snapshot
-// returns a *ValidationError and touches nothing.
+// returns a *ValidationError and touches nothing. With Config.RenderOnly
+// the files are written and the hash recorded without running the tools.
 func (a *Applier) Apply(ctx context.Context, s Snapshot) (Result, error) {
 	files, err := Render(s, a.cfg.Dnsmasq, a.cfg.Nginx)
 	if err != nil {
@@ -88,7 +89,9 @@ func (a *Applier) Apply(ctx context.Context, s Snapshot) (Result, error) {
 	if err := a.install(ctx, targets); err != nil {
 		return Result{}, a.rollback(ctx, log, old, false, err)
 	}
-	if err := a.reload(ctx); err != nil {
+	if a.cfg.RenderOnly {
+		log.Debug("render-only gateway: the tools are neither tested nor reloaded")
+	} else if err := a.reload(ctx); err != nil {
 		return Result{}, a.rollback(ctx, log, old, true, err)
 	}
 	res := Result{Hash: hash, AppliedAt: a.cfg.Now().UTC(), Changed: true}
@@ -132,9 +135,13 @@ func (a *Applier) install(ctx context.Context, targets []target) error {
 	return a.test(ctx)
 }
 
-// test runs nginx -t and dnsmasq --test on the files in place.
+// test runs nginx -t and dnsmasq --test on the files in place, unless
+// the applier only renders.
 func (a *Applier) test(ctx context.Context) error {
 	c := a.cfg
+	if c.RenderOnly {
+		return nil
+	}
 	if err := a.run(ctx, "nginx", "test", c.NginxBin, expand(c.NginxTestArgs, c.Nginx.Prefix, c.NginxConf)); err != nil {
 		return err
 	}

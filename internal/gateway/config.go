@@ -29,6 +29,13 @@ type Config struct {
 	// SIGHUP to re-read the hosts files. Empty: dnsmasq is never reloaded.
 	DnsmasqPidFile string
 
+	// RenderOnly writes the files and records the applied hash without
+	// running the tools: no nginx -t, no dnsmasq --test, no reload. It is
+	// for a host without NGINX or dnsmasq (the dev stack when they are not
+	// installed), where the files are only read; an apply then checks only
+	// the snapshot and rolls back only when a file cannot be written.
+	RenderOnly bool
+
 	CommandTimeout time.Duration // per tool run, and for NGINX to report a reload; default 30s
 	Logger         *slog.Logger  // default slog.Default()
 	Now            func() time.Time

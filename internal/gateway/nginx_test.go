@@ -69,6 +69,18 @@ func TestNginxServesTLSWithTheDomainCertificate(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "xfp=https") {
 		t.Fatalf("https web.apps.test: %d %q", resp.StatusCode, body)
 	}
+
+	// An unknown name under the domain gets the domain's certificate and 404.
+	client.Transport.(*http.Transport).TLSClientConfig.ServerName = "other.apps.test"
+	req.Host = "other.apps.test"
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("https other.apps.test: %d, want 404", resp.StatusCode)
+	}
 }
 
 func TestNginxPassesWebSocketUpgrade(t *testing.T) {

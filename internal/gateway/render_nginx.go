@@ -15,8 +15,10 @@ const (
 
 // renderNginx renders NGINX's whole configuration: the main context with
 // every path inside o.Prefix, an http block with one server per HTTP
-// service and a 404 default server, and a stream block with one server per
-// TCP/UDP service. s must be valid.
+// service, a 404 default server (which refuses TLS handshakes for names
+// it does not know) and, per external domain with a certificate, a 404
+// server for the unknown names under it over TLS; and a stream block with
+// one server per TCP/UDP service. s must be valid.
 func renderNginx(s Snapshot, o NginxOptions) string {
 	c := s.canonical()
 	var b strings.Builder
@@ -50,6 +52,19 @@ func renderHTTP(b *strings.Builder, s Snapshot, o NginxOptions, p func(string) s
 		fmt.Fprintf(b, "        listen %s ssl default_server;\n        ssl_reject_handshake on;\n", o.TLSListen)
 	}
 	b.WriteString("        server_name _;\n        return 404;\n    }\n")
+	if o.TLSListen != "" {
+		for _, d := range s.ExternalDomains {
+			if d.CertPath == "" {
+				continue
+			}
+			// With the domain's certificate, so that a client gets a
+			// handshake and the 404 rather than the default's rejection.
+			fmt.Fprintf(b, "\n    # Unknown host names under %s get 404 over TLS too.\n    server {\n", d.Name)
+			fmt.Fprintf(b, "        listen %s ssl;\n", o.TLSListen)
+			fmt.Fprintf(b, "        ssl_certificate %s;\n        ssl_certificate_key %s;\n", d.CertPath, d.KeyPath)
+			fmt.Fprintf(b, "        server_name *.%s;\n        return 404;\n    }\n", d.Name)
+		}
+	}
 	for _, ct := range s.Containers {
 		for _, svc := range ct.Services {
 			if svc.Kind == KindHTTP {

@@ -159,7 +159,8 @@ func newBridge(sb SeedBridge) (*bridge, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bridge %s: %w", sb.Name, err)
 	}
-	b := &bridge{name: sb.Name, prefix: pfx.Masked(), leases: map[string]netip.Addr{}, taken: map[netip.Addr]string{}}
+	b := &bridge{name: sb.Name, prefix: pfx.Masked(), leases: map[string]netip.Addr{}, taken: map[netip.Addr]string{},
+		hostsFile: sb.DHCPHostsFile}
 	if sb.Gateway != "" {
 		if b.gateway, err = netip.ParseAddr(sb.Gateway); err != nil {
 			return nil, fmt.Errorf("bridge %s gateway: %w", sb.Name, err)

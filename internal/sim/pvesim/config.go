@@ -39,6 +39,16 @@ type Config struct {
 	// Certificate is the TLS certificate to serve; nil means a fresh
 	// self-signed certificate for 127.0.0.1, ::1 and localhost.
 	Certificate *tls.Certificate
+	// GuestPorts, when set, are TCP ports running containers answer HTTP
+	// on, so that what is in front of them (a gateway) can be shown to reach
+	// them without real containers: while a container runs and the IPv4
+	// address it got at start (its lease or static ip=) is a loopback
+	// address (127.0.0.0/8), the simulator listens on those ports of that
+	// address and answers every request with 200, the container's hostname
+	// and VMID (a WebSocket upgrade gets the same in one message). It stops
+	// listening when the container stops or is destroyed, and on Close.
+	// At most 256 containers answer at once. Nil: containers never answer.
+	GuestPorts []int
 	// Logger receives the simulator's logs; nil discards them.
 	Logger *slog.Logger
 }

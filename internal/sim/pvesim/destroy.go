@@ -79,6 +79,7 @@ func (s *Server) runDestroy(r *taskRun, g *guest, skiplock, purge, unreferenced 
 		if g.status == "running" {
 			r.t.log = append(r.t.log, fmt.Sprintf("forced to stop CT %d before destroying!", g.vmid))
 			g.status, g.pid = "stopped", 0
+			s.guestNetChanged(g, false)
 		}
 		g.conf["lock"] = "destroyed"
 		return nil
@@ -117,6 +118,7 @@ func (s *Server) runDestroy(r *taskRun, g *guest, skiplock, purge, unreferenced 
 			delete(s.st.macs, mac)
 		}
 		delete(s.st.guests, g.vmid)
+		s.guestPorts.stop(g.vmid)
 		return nil
 	})
 }

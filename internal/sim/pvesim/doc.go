@@ -32,5 +32,14 @@
 // derived from the MAC (the same in every run) and keeps it. A started
 // container's ip=dhcp interfaces report no IPv4 address until
 // Durations.DHCPLease (scaled) has passed, then their lease; the QEMU guest
-// agent answers only after Durations.AgentReady.
+// agent answers only after Durations.AgentReady. A bridge may name a dnsmasq
+// dhcp-hostsfile (SeedBridge.DHCPHostsFile), such as the one the Labforge
+// gateway writes: it is read whenever a guest on the bridge starts, and its
+// reservation for the guest's MAC becomes the lease, so a reservation
+// written after the start is seen at the next start.
+//
+// With Config.GuestPorts, running containers whose address is on loopback
+// (127.0.0.0/8) answer HTTP on those ports of it with their hostname and
+// VMID, until they stop or are destroyed; a gateway in front of them can so
+// be shown to reach them without real containers.
 package pvesim

@@ -137,6 +137,10 @@ func (s *Server) runPowerAction(r *taskRun, kind, action, node string, vmid int,
 		if s.st.guests[vmid] != g {
 			return configMissing(node, kind, vmid)
 		}
+		// The guest's network follows whatever state the action leaves; a
+		// guest that boots (a container's resume is a start) asks for leases.
+		booted := action == "start" || action == "reboot" || action == "reset" || action == "resume" && kind == kindLXC
+		defer s.guestNetChanged(g, booted)
 		now := time.Now()
 		switch action {
 		case "start", "resume":

@@ -79,6 +79,13 @@ type SeedBridge struct {
 	Gateway   string `json:"gateway,omitempty" yaml:"gateway,omitempty"`
 	PoolStart string `json:"pool_start" yaml:"pool_start"` // 10.10.0.100
 	PoolEnd   string `json:"pool_end,omitempty" yaml:"pool_end,omitempty"`
+	// DHCPHostsFile, when set, is a dnsmasq dhcp-hostsfile (lines
+	// "<MAC>,<IP>,<hostname>", optionally prefixed "dhcp-host=") such as
+	// the site gateway writes. It is read whenever a guest on the bridge
+	// starts: a line for the guest's MAC with an address inside CIDR
+	// becomes its lease, as dnsmasq's reservation would; without one the
+	// guest keeps its lease or gets one from the pool.
+	DHCPHostsFile string `json:"dhcp_hosts_file,omitempty" yaml:"dhcp_hosts_file,omitempty"`
 }
 
 // SeedPool is a resource pool.

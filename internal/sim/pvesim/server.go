@@ -37,6 +37,8 @@ type Server struct {
 
 	stats statsRecorder
 
+	guestPorts *guestPorts // nil unless Config.GuestPorts
+
 	cert tls.Certificate
 
 	ctx     context.Context // cancelled on Close; parent of every task
@@ -106,6 +108,9 @@ func NewServer(cfg Config) (*Server, error) {
 		secret: make([]byte, 32),
 	}
 	s.stats.init()
+	if s.guestPorts, err = newGuestPorts(cfg.GuestPorts, logger.With("component", "guest-ports")); err != nil {
+		return nil, err
+	}
 	if _, err := rand.Read(s.secret); err != nil {
 		return nil, err
 	}
@@ -208,12 +213,22 @@ func (s *Server) Start(ctx context.Context, addr string) error {
 		}
 	}()
 	s.log.Info("pvesim listening", "url", s.url)
+	// Seeded running containers answer on their guest ports too; s.mu is
+	// never held while lnMu is taken, so taking it here is safe.
+	s.mu.Lock()
+	for _, vmid := range s.st.sortedVMIDs() {
+		if g := s.st.guests[vmid]; g.status == "running" {
+			s.guestNetChanged(g, true)
+		}
+	}
+	s.mu.Unlock()
 	return nil
 }
 
 // Close stops serving, interrupts running tasks and waits for them.
 func (s *Server) Close() {
 	s.cancel()
+	defer s.guestPorts.close()
 	s.lnMu.Lock()
 	if s.hs != nil {
 		// Let requests in flight finish briefly, then drop connections that

@@ -118,6 +118,7 @@ func (s *Server) rollbackSnapshot(kind string) handlerFunc {
 				g.status, g.startedAt = "running", time.Now()
 				g.pid = s.st.nodes[g.node].nextPID + 7
 			}
+			s.guestNetChanged(g, g.status == "running")
 		}), nil
 	}
 }

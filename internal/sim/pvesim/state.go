@@ -179,6 +179,8 @@ type bridge struct {
 	end     netip.Addr
 	leases  map[string]netip.Addr // MAC (upper case) → address
 	taken   map[netip.Addr]string
+	// hostsFile is the dhcp-hostsfile read at each guest start; "" for none.
+	hostsFile string
 }
 
 // storageKey names a storage as seen from a node: shared storages by ID,
