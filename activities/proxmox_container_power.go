@@ -103,7 +103,7 @@ func (a *Proxmox) WaitContainerIPv4(ctx context.Context, in ContainerAddress) (s
 			if !strings.EqualFold(i.HWAddr, in.MAC) {
 				continue
 			}
-			if ip, ok := i.IPv4(); ok {
+			if ip, ok := i.NICIPv4(); ok {
 				if ip.String() != in.IPv4 {
 					return ip.String(), temporal.NewNonRetryableApplicationError(fmt.Sprintf(
 						"container %s leased %s instead of its reserved %s: the site gateway's DHCP reservation for %s was not live at its start",

@@ -26,6 +26,21 @@ func (i Interface) IPv4() (netip.Addr, bool) {
 	return netip.Addr{}, false
 }
 
+// NICIPv4 returns the first IPv4 address of an interface picked by its
+// hardware address: neither link-local nor unspecified. Unlike IPv4 it
+// accepts addresses in 127.0.0.0/8, where a test or dev lab network may
+// live; the guest's own loopback interface has no hardware address to be
+// picked by.
+func (i Interface) NICIPv4() (netip.Addr, bool) {
+	for _, p := range i.Addrs {
+		a := p.Addr()
+		if a.Is4() && !a.IsLinkLocalUnicast() && !a.IsUnspecified() {
+			return a, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
 // addrWire is one address in guest-agent and container interface lists.
 type addrWire struct {
 	Type   string `json:"ip-address-type"`
