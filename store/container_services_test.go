@@ -158,3 +158,27 @@ func TestReplaceContainerServicesKeepsPortsAndNamesTheField(t *testing.T) {
 	_, err = db.ReplaceContainerServices(ctx, id(), nil)
 	requireKind(t, err, domain.KindNotFound, "")
 }
+
+func TestADeletedContainerFreesItsNamesAndPorts(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	db := storetest.New(t)
+	owner := newUser(ctx, t, db)
+	site := appsSite(ctx, t, db, "10.73.0.0/24", "10.73.0.10", "10.73.0.20")
+	host := appsHost(ctx, t, db, site, "web")
+	port := site.ExternalPortFirst
+	services := []domain.Service{httpService(host, 8080), streamService(domain.ServiceTCP, 22, &port)}
+
+	first := newContainerShape(owner, site, "web")
+	_, err := db.CreateContainerWithOwner(ctx, first, services)
+	require.NoError(t, err)
+	first.State = domain.GuestDeleted
+	require.NoError(t, db.UpdateContainer(ctx, first))
+	left, err := db.ListContainerServices(ctx, first.ID)
+	require.NoError(t, err)
+	require.Empty(t, left, "a deleted container publishes nothing")
+
+	again := newContainerShape(owner, site, "web")
+	_, err = db.CreateContainerWithOwner(ctx, again, services)
+	require.NoError(t, err, "the hostname, host name and port are free again")
+}

@@ -155,24 +155,34 @@ func addStatusCond(c *conds, st domain.ContainerStatus) {
 }
 
 // UpdateContainer stores every field of c but its ID, site, address and
-// CreatedAt, refreshing UpdatedAt and re-reading the address. It returns
+// CreatedAt, refreshing UpdatedAt and re-reading the address. A container
+// stored deleted loses its services in the same transaction: it publishes
+// nothing, and its host names and ports are free for others. It returns
 // KindNotFound, KindInvalid or KindConflict (hostname taken).
 func (db *DB) UpdateContainer(ctx context.Context, c *domain.Container) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	err := db.q.QueryRow(ctx, `
-		WITH u AS (
-			UPDATE containers SET hostname = $2, owner_id = $3, node_id = $4, cluster = $5, vmid = $6,
-				source = $7, cores = $8, memory_mb = $9, disk_gb = $10, state = $11, power = $12,
-				swap_mb = $13, env = $14, ssh_keys = $15, updated_at = now()
-			WHERE id = $1 RETURNING id, site_id, created_at, updated_at)
-		SELECT u.site_id, u.created_at, u.updated_at, a.ip, COALESCE(upper(a.mac::text), '')
-		FROM u LEFT JOIN ip_allocations a ON a.container_id = u.id`,
-		c.ID, c.Hostname, c.OwnerID, c.NodeID, c.Cluster, c.VMID, c.Source, c.Cores, c.MemoryMB, c.DiskGB,
-		c.State, c.Power, c.SwapMB, containerEnv(c.Env), containerKeys(c.SSHKeys),
-	).Scan(&c.SiteID, &c.CreatedAt, &c.UpdatedAt, &c.IPv4, &c.MAC)
-	return mapErr(err, "container "+c.ID.String())
+	return db.inTx(ctx, func(tx *DB) error {
+		err := tx.q.QueryRow(ctx, `
+			WITH u AS (
+				UPDATE containers SET hostname = $2, owner_id = $3, node_id = $4, cluster = $5, vmid = $6,
+					source = $7, cores = $8, memory_mb = $9, disk_gb = $10, state = $11, power = $12,
+					swap_mb = $13, env = $14, ssh_keys = $15, updated_at = now()
+				WHERE id = $1 RETURNING id, site_id, created_at, updated_at)
+			SELECT u.site_id, u.created_at, u.updated_at, a.ip, COALESCE(upper(a.mac::text), '')
+			FROM u LEFT JOIN ip_allocations a ON a.container_id = u.id`,
+			c.ID, c.Hostname, c.OwnerID, c.NodeID, c.Cluster, c.VMID, c.Source, c.Cores, c.MemoryMB, c.DiskGB,
+			c.State, c.Power, c.SwapMB, containerEnv(c.Env), containerKeys(c.SSHKeys),
+		).Scan(&c.SiteID, &c.CreatedAt, &c.UpdatedAt, &c.IPv4, &c.MAC)
+		if err != nil {
+			return mapErr(err, "container "+c.ID.String())
+		}
+		if c.State == domain.GuestDeleted {
+			_, err = tx.q.Exec(ctx, `DELETE FROM services WHERE container_id = $1`, c.ID)
+		}
+		return mapErr(err, "services of container "+c.ID.String())
+	})
 }
 
 // DeleteContainer deletes the container record with its services, address

@@ -33,7 +33,8 @@ func (a *Applier) reload(ctx context.Context) error {
 // reloadNginx signals NGINX to reload and waits for the outcome in its
 // error log: nginx -s reload only delivers the signal, and a master that
 // cannot take the new configuration (a port already in use) keeps the old
-// one and says so only there.
+// one and says so only there. Success is a new worker started and the old
+// one shutting down.
 func (a *Applier) reloadNginx(ctx context.Context) error {
 	c := a.cfg
 	logPath := c.NginxErrorLog()
@@ -51,7 +52,10 @@ func (a *Applier) reloadNginx(ctx context.Context) error {
 		if failed := linesWith(text, "[emerg]", "[alert]"); failed != "" {
 			return &ToolError{Tool: "nginx", Step: "reload", Output: failed, Err: fmt.Errorf("nginx kept its previous configuration")}
 		}
-		if strings.Contains(text, "start worker process") {
+		// Done once a new worker runs and the old one has stopped taking
+		// connections (it says so as it closes its listeners), so that a
+		// request sent after the apply meets the new configuration.
+		if strings.Contains(text, "start worker process") && strings.Contains(text, "gracefully shutting down") {
 			return nil
 		}
 		select {
