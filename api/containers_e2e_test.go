@@ -38,6 +38,7 @@ import (
 // then neither tool knows it and its address, MAC, VMID and ports are
 // free again.
 func TestE2EContainerLifecycleThroughTheGateway(t *testing.T) {
+	t.Parallel()
 	l := startCTLab(t, ctLabOptions{})
 	id, location := l.createContainer(t, l.pat, "web", l.webServices("web"))
 	host := "web." + l.domain
@@ -73,6 +74,7 @@ func TestE2EContainerLifecycleThroughTheGateway(t *testing.T) {
 		require.Equal(t, []string{ct.IPv4}, addrs)
 		status, _ = l.getByName("unknown." + l.domain)
 		require.Equal(t, http.StatusNotFound, status, "an unknown name")
+		t.Logf("the gateway's files:\n%s", l.gatewayFiles(t))
 	})
 
 	var newPort int
@@ -145,6 +147,7 @@ func requireWebSocketUpgrade(t *testing.T, l *ctLab, host string) {
 // worker while it polls the container's creation and starts another: the
 // creation completes with one guest, one vzcreate task and one address.
 func TestE2EContainerCreateSurvivesWorkerStop(t *testing.T) {
+	t.Parallel()
 	l := startCTLab(t, ctLabOptions{
 		durations: pvesim.Durations{CreateCT: 6000 * time.Second},
 		stack: []apptest.Option{fastSteps(8), func(c *config.Config) {
@@ -220,6 +223,7 @@ func taskRunning(sim *pvesim.Server, typ string) bool {
 // down before a container is created: the creation waits for its
 // operator, and an operator's retry once the node is back completes it.
 func TestE2EContainerNodeDownAwaitsOperatorThenRetries(t *testing.T) {
+	t.Parallel()
 	const attempts = 2
 	l := startCTLab(t, ctLabOptions{stack: []apptest.Option{fastSteps(attempts)}})
 	for _, n := range l.sim.Nodes() {
@@ -255,6 +259,7 @@ func TestE2EContainerNodeDownAwaitsOperatorThenRetries(t *testing.T) {
 // through NGINX by name; the site's gateway applied at most once per
 // change asked of it, and its last apply holds every container.
 func TestE2ETwentyContainersAtOnce(t *testing.T) {
+	t.Parallel()
 	const n = 20
 	l := startCTLab(t, ctLabOptions{poolSize: n})
 	ids := make([]uuid.UUID, n)
