@@ -18,19 +18,17 @@ import (
 	"github.com/miekg/dns"
 	"github.com/stretchr/testify/require"
 
-	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/devstack"
 	"github.com/labforge/labforge/internal/gateway/gatewaytest"
 	"github.com/labforge/labforge/internal/sim/pvesim"
-	"github.com/labforge/labforge/store"
 )
 
-// TestLabContainerReachableThroughGateway follows a container of the dev
-// site from its reservation to a request through the gateway: the store
-// reserves its address and MAC, a gateway apply writes the reservation
-// and its HTTP service, the simulated container created with that MAC
-// leases the reserved address when it starts and answers on it, and
-// NGINX and dnsmasq of the dev stack route to it by name.
+// TestLabContainerReachableThroughGateway creates a container of the dev
+// site through the API, as a user of `make dev` does: the CreateContainer
+// workflow reserves its address and MAC, the gateway writes the
+// reservation and its HTTP service, the simulated container leases the
+// reserved address when it starts and answers on it, and NGINX and
+// dnsmasq of the dev stack route to it by name.
 func TestLabContainerReachableThroughGateway(t *testing.T) {
 	gatewaytest.RequireTools(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
@@ -48,62 +46,45 @@ func TestLabContainerReachableThroughGateway(t *testing.T) {
 	api := strings.Replace(field(`API +(http://\S+)`), "localhost", "127.0.0.1", 1)
 	token := login(ctx, t, api, "admin", password)
 
-	db, err := store.Open(ctx, field(`PostgreSQL +(\S+)`), 2)
-	require.NoError(t, err)
-	t.Cleanup(db.Close)
-	site, err := db.FindSiteByName(ctx, "lab")
-	require.NoError(t, err)
-	admin, err := db.FindUserByUsername(ctx, "admin")
-	require.NoError(t, err)
-	ct := &domain.Container{Hostname: "web", OwnerID: admin.ID, SiteID: site.ID,
-		Source: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", Cores: 1, MemoryMB: 512, DiskGB: 8}
-	require.NoError(t, db.CreateContainer(ctx, ct))
-	alloc, err := db.AllocateContainer(ctx, ct.ID, domain.VMIDRange{First: 5000, Last: 5999})
-	require.NoError(t, err)
-	ct = &alloc.Container
-	require.NotNil(t, ct.IPv4)
-	require.NotNil(t, ct.VMID)
-	ct.State = domain.GuestReady
-	require.NoError(t, db.UpdateContainer(ctx, ct))
-	require.NoError(t, db.CreateService(ctx, &domain.Service{ContainerID: ct.ID, Protocol: domain.ServiceHTTP,
-		InternalPort: 8080, ExternalHostname: "web.apps.localhost", Backend: domain.BackendHTTP}))
-
-	status, body := call(ctx, t, http.MethodPost, api+"/api/v1/sites/"+site.ID.String()+"/gateway/apply", token, nil)
-	require.Equal(t, http.StatusAccepted, status, body)
-	waitOperation(ctx, t, api, token, body)
-
-	pve := field(`Proxmox \(sim\) +(https://\S+)`)
-	auth := field(`Authorization: (PVEAPIToken=\S+)`)
-	vmid := strconv.Itoa(*ct.VMID)
-	form := url.Values{"vmid": {vmid}, "ostemplate": {ct.Source}, "storage": {"local-lvm"}, "hostname": {"web"},
-		"net0": {"name=eth0,bridge=vmbr1,hwaddr=" + ct.MAC + ",ip=dhcp"}, "start": {"1"}}
-	simCall(ctx, t, http.MethodPost, pve+"/api2/json/nodes/"+alloc.Node.Name+"/lxc", auth, form)
-	for {
-		var guests []pvesim.GuestState
-		require.NoError(t, json.Unmarshal([]byte(simCall(ctx, t, http.MethodGet, pve+"/_sim/guests", "", nil)), &guests))
-		i := slices.IndexFunc(guests, func(g pvesim.GuestState) bool { return g.VMID == *ct.VMID })
-		if i >= 0 && guests[i].Status == "running" {
-			require.Equal(t, ct.IPv4.String(), guests[i].IPv4, "the lease is the gateway's reservation")
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("the simulated container did not start")
-		case <-time.After(50 * time.Millisecond):
-		}
+	body, _ := json.Marshal(map[string]any{"hostname": "web", "source": "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst",
+		"services": []map[string]any{{"protocol": "http", "external_hostname": "web.apps.localhost", "internal_port": 8080}}})
+	status, resp := call(ctx, t, http.MethodPost, api+"/api/v1/containers", token, body)
+	require.Equal(t, http.StatusAccepted, status, resp)
+	var op struct {
+		TargetID string `json:"target_id"`
 	}
+	require.NoError(t, json.Unmarshal([]byte(resp), &op))
+	waitOperation(ctx, t, api, token, resp)
+	status, resp = call(ctx, t, http.MethodGet, api+"/api/v1/containers/"+op.TargetID, token, nil)
+	require.Equal(t, http.StatusOK, status, resp)
+	var ct struct {
+		Status  string `json:"status"`
+		IPv4    string `json:"ipv4"`
+		DNSName string `json:"dns_name"`
+		VMID    int    `json:"vmid"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(resp), &ct))
+	require.Equal(t, "running", ct.Status)
+	require.Equal(t, "web.lab.internal", ct.DNSName)
+	require.True(t, strings.HasPrefix(ct.IPv4, "127.77.0."), ct.IPv4)
+
+	var guests []pvesim.GuestState
+	require.NoError(t, json.Unmarshal([]byte(simCall(ctx, t, http.MethodGet, field(`Proxmox \(sim\) +(https://\S+)`)+"/_sim/guests", "", nil)), &guests))
+	i := slices.IndexFunc(guests, func(g pvesim.GuestState) bool { return g.VMID == ct.VMID })
+	require.GreaterOrEqual(t, i, 0, "the container's guest")
+	require.Equal(t, ct.IPv4, guests[i].IPv4, "the lease is the gateway's reservation")
 
 	https := strconv.Itoa(settings.GatewayHTTPSPort)
 	status, got := getVia(ctx, t, "https://web.apps.localhost:"+https+"/")
 	require.Equal(t, http.StatusOK, status, got)
-	require.Contains(t, got, "web (CT "+vmid+")")
+	require.Contains(t, got, "web (CT "+strconv.Itoa(ct.VMID)+")")
 
 	m := new(dns.Msg)
 	m.SetQuestion("web.lab.internal.", dns.TypeA)
 	in, err := dns.Exchange(m, "127.0.0.1:"+strconv.Itoa(settings.GatewayDNSPort))
 	require.NoError(t, err)
 	require.Len(t, in.Answer, 1)
-	require.Equal(t, ct.IPv4.String(), in.Answer[0].(*dns.A).A.String())
+	require.Equal(t, ct.IPv4, in.Answer[0].(*dns.A).A.String())
 }
 
 // simCall sends one request to the Proxmox simulator and returns the body.
