@@ -99,6 +99,13 @@ func (a *Proxmox) WaitContainerIPv4(ctx context.Context, in ContainerAddress) (s
 		if err != nil {
 			return "", classifyPVE(err)
 		}
+		if len(ifaces) == 0 {
+			// Proxmox lists no interfaces of a stopped or missing
+			// container: neither will ever lease an address.
+			if err := containerRunning(ctx, c, g); err != nil {
+				return "", err
+			}
+		}
 		for _, i := range ifaces {
 			if !strings.EqualFold(i.HWAddr, in.MAC) {
 				continue
@@ -120,4 +127,24 @@ func (a *Proxmox) WaitContainerIPv4(ctx context.Context, in ContainerAddress) (s
 		}
 		delay = min(delay*2, pace.MaxInterval)
 	}
+}
+
+// containerRunning returns nil when the container runs, the non-retryable
+// GuestMissing when Proxmox no longer has it and a non-retryable Conflict
+// when it is stopped.
+func containerRunning(ctx context.Context, c *proxmox.Client, g ContainerRef) error {
+	st, err := c.ContainerStatus(ctx, g.Node, g.VMID)
+	if proxmox.KindOf(err) == proxmox.NotFound {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+			"container %s (VMID %d on %s) no longer exists in Proxmox", g.Hostname, g.VMID, g.Node), ErrTypeGuestMissing, err)
+	}
+	if err != nil {
+		return classifyPVE(err)
+	}
+	if st.Status != "running" {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+			"container %s (VMID %d on %s) is %s: it has no address to wait for; start it, then retry", g.Hostname, g.VMID, g.Node, st.Status),
+			ErrTypeConflict, nil)
+	}
+	return nil
 }

@@ -198,3 +198,21 @@ func TestWaitContainerIPv4PollsUntilTheLeaseArrives(t *testing.T) {
 	require.Equal(t, p.IPv4, ip)
 	require.Greater(t, time.Since(began), 100*time.Millisecond, "it waited for the lease")
 }
+
+func TestWaitContainerIPv4FailsAtOnceForAStoppedOrMissingContainer(t *testing.T) {
+	f := newCtFixtureWith(t, pvesim.Durations{})
+	ct := f.newContainer(t, "web-6", debianCT)
+	var p ContainerPlan
+	f.must(t, &p, f.bk.AllocateContainer, ct.ID)
+	f.must(t, nil, f.px.CreateContainerGuest, ContainerCreate{Plan: p, Template: debianCT})
+	addr := ContainerAddress{Guest: p.Guest, IPv4: p.IPv4, MAC: p.MAC}
+
+	err := f.run(t, nil, nil, f.px.WaitContainerIPv4, addr)
+	require.True(t, HasErrorType(err, ErrTypeConflict), "%v", err)
+	require.ErrorContains(t, err, "is stopped")
+
+	f.must(t, nil, f.px.DestroyContainer, p.Guest)
+	err = f.run(t, nil, nil, f.px.WaitContainerIPv4, addr)
+	require.True(t, HasErrorType(err, ErrTypeGuestMissing), "%v", err)
+	require.ErrorContains(t, err, "no longer exists")
+}
