@@ -105,7 +105,7 @@ func startCTLab(t *testing.T, o ctLabOptions) *ctLab {
 	if o.poolSize == 0 {
 		o.poolSize = 8
 	}
-	first := freePortRange(t, o.poolSize)
+	first := freePortRange(t, n, o.poolSize)
 	require.NoError(t, os.MkdirAll(filepath.Join(l.dir, "nginx"), 0o755))
 
 	seed := pvesim.DefaultSeed()
@@ -177,16 +177,15 @@ func withSiteGateway(name string, l *ctLab, tools gatewaytest.Tools) apptest.Opt
 	}
 }
 
-// freePortRange returns the first of n consecutive ports that are free
-// on 127.0.0.1 now: the site's external port pool, where NGINX opens its
-// stream listeners.
-func freePortRange(t *testing.T, n int) int {
+// freePortRange returns the first of n consecutive ports, below the
+// kernel's ephemeral range (32768 up), that are free on 127.0.0.1 now:
+// the site's external port pool, where NGINX opens its stream listeners.
+// Below that range no other test's FreePort can be handed one of them
+// before NGINX binds it; each lab of the process starts its search at its
+// own base.
+func freePortRange(t *testing.T, lab int32, n int) int {
 	t.Helper()
-	for range 50 {
-		first := gatewaytest.FreePort(t, "127.0.0.1")
-		if first+n > 65000 {
-			continue
-		}
+	for first := 21000 + int(lab%100)*100; first+n <= 32000; first += n {
 		free := true
 		for p := first; p < first+n && free; p++ {
 			ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
@@ -195,12 +194,18 @@ func freePortRange(t *testing.T, n int) int {
 				continue
 			}
 			_ = ln.Close()
+			pc, err := net.ListenPacket("udp", "127.0.0.1:"+strconv.Itoa(p))
+			if err != nil {
+				free = false
+				continue
+			}
+			_ = pc.Close()
 		}
 		if free {
 			return first
 		}
 	}
-	t.Fatalf("no %d consecutive free ports on 127.0.0.1", n)
+	t.Fatalf("no %d consecutive free ports on 127.0.0.1 between 21000 and 32000", n)
 	return 0
 }
 
