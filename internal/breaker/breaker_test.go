@@ -11,7 +11,9 @@ import (
 func TestBreakerTripsFailsFastAndRecovers(t *testing.T) {
 	var changes []string
 	b := breaker.New("guac", breaker.Settings{FailuresToTrip: 2, OpenTimeout: 50 * time.Millisecond},
-		func(name string, from, to breaker.State) { changes = append(changes, name+":"+string(from)+"->"+string(to)) })
+		func(name string, from, to breaker.State) {
+			changes = append(changes, name+":"+string(from)+"->"+string(to))
+		})
 	for range 2 {
 		done, err := b.Allow()
 		if err != nil {
