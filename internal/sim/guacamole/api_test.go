@@ -53,7 +53,7 @@ func TestWrongCredentialsAnswer403InvalidCredentials(t *testing.T) {
 }
 
 func TestTokensExpireAfterInactivity(t *testing.T) {
-	s := newSim(t, guacsim.Config{TokenTimeout: time.Minute, TimeScale: 0.002}) // 120 ms
+	s := newSim(t, guacsim.Config{TokenTimeout: time.Minute, TimeScale: 0.005}) // 300 ms
 	tok := adminToken(t, s)
 	for range 3 { // used within the timeout, the token lives on
 		if a := do(t, http.MethodGet, data(s, "/connections"), tok, nil); a.status != http.StatusOK {
@@ -61,7 +61,7 @@ func TestTokensExpireAfterInactivity(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	time.Sleep(200 * time.Millisecond)
+	time.Sleep(400 * time.Millisecond)
 	a := do(t, http.MethodGet, data(s, "/connections"), tok, nil)
 	e := a.guacError(t)
 	if a.status != http.StatusForbidden || e.Type != "PERMISSION_DENIED" || e.Message != "Permission Denied." {
