@@ -37,32 +37,26 @@ func (c *connection) api() apiConnection {
 // listConnections serves GET .../connections: a map by identifier of the
 // connections the user may read.
 func (s *Server) listConnections(w http.ResponseWriter, _ *http.Request, _ map[string]string, who string) {
-	s.mu.Lock()
-	out := map[string]apiConnection{}
-	for id, c := range s.st.conns {
-		if s.st.canRead(who, id) {
-			out[id] = c.api()
+	s.answerRead(w, "", func() (any, bool) {
+		out := map[string]apiConnection{}
+		for id, c := range s.st.conns {
+			if s.st.canRead(who, id) {
+				out[id] = c.api()
+			}
 		}
-	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+		return out, true
+	})
 }
 
 // getConnection serves GET .../connections/{id}.
 func (s *Server) getConnection(w http.ResponseWriter, _ *http.Request, p map[string]string, who string) {
-	s.mu.Lock()
-	c := s.st.conns[p["id"]]
-	visible := c != nil && s.st.canRead(who, c.id)
-	var out apiConnection
-	if visible {
-		out = c.api()
-	}
-	s.mu.Unlock()
-	if !visible {
-		writeNotFound(w, p["id"])
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.answerRead(w, p["id"], func() (any, bool) {
+		c := s.st.conns[p["id"]]
+		if c == nil || !s.st.canRead(who, c.id) {
+			return nil, false
+		}
+		return c.api(), true
+	})
 }
 
 // createConnection serves POST .../connections.
@@ -165,6 +159,19 @@ func stringParams(raw map[string]json.RawMessage) (map[string]string, string) {
 // user may not see; Guacamole does not tell the two apart.
 func writeNotFound(w http.ResponseWriter, id string) {
 	writeError(w, typeNotFound, "Not found: \""+id+"\"")
+}
+
+// answerRead answers what read returns under the lock, or NOT_FOUND for
+// id when read reports the object absent or invisible to the user.
+func (s *Server) answerRead(w http.ResponseWriter, id string, read func() (any, bool)) {
+	s.mu.Lock()
+	v, ok := read()
+	s.mu.Unlock()
+	if !ok {
+		writeNotFound(w, id)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
 }
 
 // decodeBody reads a JSON request body into v, or answers BAD_REQUEST.

@@ -32,18 +32,12 @@ func (u *user) permissions() apiPermissions {
 
 // getPermissions serves GET .../users/{username}/permissions.
 func (s *Server) getPermissions(w http.ResponseWriter, _ *http.Request, p map[string]string, who string) {
-	s.mu.Lock()
-	var out *apiPermissions
-	if s.st.canSee(who, p["username"]) {
-		ps := s.st.users[p["username"]].permissions()
-		out = &ps
-	}
-	s.mu.Unlock()
-	if out == nil {
-		writeNotFound(w, p["username"])
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.answerRead(w, p["username"], func() (any, bool) {
+		if !s.st.canSee(who, p["username"]) {
+			return nil, false
+		}
+		return s.st.users[p["username"]].permissions(), true
+	})
 }
 
 // patch is one JSON Patch operation on a permission set.

@@ -27,31 +27,25 @@ func (st *state) canSee(who, name string) bool {
 // listUsers serves GET .../users: a map by username of the users who may
 // see.
 func (s *Server) listUsers(w http.ResponseWriter, _ *http.Request, _ map[string]string, who string) {
-	s.mu.Lock()
-	out := map[string]apiUser{}
-	for name, u := range s.st.users {
-		if s.st.canSee(who, name) {
-			out[name] = u.api()
+	s.answerRead(w, "", func() (any, bool) {
+		out := map[string]apiUser{}
+		for name, u := range s.st.users {
+			if s.st.canSee(who, name) {
+				out[name] = u.api()
+			}
 		}
-	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+		return out, true
+	})
 }
 
 // getUser serves GET .../users/{username}.
 func (s *Server) getUser(w http.ResponseWriter, _ *http.Request, p map[string]string, who string) {
-	s.mu.Lock()
-	var out *apiUser
-	if s.st.canSee(who, p["username"]) {
-		u := s.st.users[p["username"]].api()
-		out = &u
-	}
-	s.mu.Unlock()
-	if out == nil {
-		writeNotFound(w, p["username"])
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.answerRead(w, p["username"], func() (any, bool) {
+		if !s.st.canSee(who, p["username"]) {
+			return nil, false
+		}
+		return s.st.users[p["username"]].api(), true
+	})
 }
 
 // createUser serves POST .../users.
