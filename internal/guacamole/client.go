@@ -88,7 +88,7 @@ func (c *Client) Logout(ctx context.Context) error {
 	if ses == nil {
 		return nil
 	}
-	err := c.send(ctx, "Logout", http.MethodDelete, "/api/tokens/"+url.PathEscape(ses.token), "", nil, nil)
+	err := c.send(ctx, "Logout", http.MethodDelete, "/api/tokens/"+url.PathEscape(ses.token), ses.token, nil, nil)
 	if errors.Is(err, NotFound) {
 		return nil
 	}
@@ -210,7 +210,7 @@ func (c *Client) send(ctx context.Context, op, method, path, token string, body,
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	res, err := c.http.Do(req)
 	if err != nil {
-		return c.failed(&Error{Kind: transportKind(err), Op: op, Message: transportMessage(err), Err: err})
+		return c.failed(&Error{Kind: transportKind(err), Op: op, Message: transportMessage(err, token), Err: err})
 	}
 	defer res.Body.Close()
 	if res.StatusCode >= 400 {
@@ -253,13 +253,13 @@ func answerError(op string, status int, body []byte) *Error {
 	return &Error{Kind: answerKind(status, ge.Type, msg), Op: op, Status: status, Type: ge.Type, Message: msg}
 }
 
-// transportMessage describes a failure without an answer; breaker.OpenError
-// and url.Error already read well.
-func transportMessage(err error) string {
+// transportMessage describes a failure without an answer. The request URL
+// in it (and in err, which it edits) has the token hidden: sign-out puts
+// the token in the path.
+func transportMessage(err error, token string) string {
 	var ue *url.Error
-	if errors.As(err, &ue) {
-		// The URL is the server's (no secrets: tokens go in a header).
-		return ue.Op + " " + redact.URL(ue.URL) + ": " + ue.Err.Error()
+	if errors.As(err, &ue) && token != "" {
+		ue.URL = strings.ReplaceAll(ue.URL, token, "xxxxx")
 	}
 	return err.Error()
 }

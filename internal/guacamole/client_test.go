@@ -286,6 +286,15 @@ func TestSecretsAreNotLogged(t *testing.T) {
 	if !strings.Contains(out, "hostname=10.1.0.7") || !strings.Contains(out, "signing in again") {
 		t.Errorf("log lacks the expected lines:\n%s", out)
 	}
+	// Sign-out puts the token in the path; a failed one does not show it.
+	if err := s.SetDown(guacsim.Refused); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Logout(ctx)
+	if e := wantKind(t, err, guacamole.Unavailable); !strings.Contains(e.Error(), "/api/tokens/xxxxx") ||
+		!strings.Contains(e.Err.Error(), "/api/tokens/xxxxx") {
+		t.Errorf("sign-out error shows the token: %v", err)
+	}
 }
 
 func TestNewRejectsIncompleteConfig(t *testing.T) {

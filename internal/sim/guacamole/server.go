@@ -25,6 +25,9 @@ type Server struct {
 
 	stats statsRecorder
 
+	closeOnce sync.Once
+	closed    chan struct{} // closed by Close
+
 	lnMu sync.Mutex // guards the listener; never taken while mu is held
 	addr string     // the address Start listened on, reused after Refused
 	hs   *http.Server
@@ -50,7 +53,8 @@ func NewServer(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, dice: newDice(cfg.RandomSeed), faults: cfg.Faults, st: newState(cfg)}
+	s := &Server{cfg: cfg, log: cfg.Logger, dice: newDice(cfg.RandomSeed), faults: cfg.Faults, st: newState(cfg),
+		closed: make(chan struct{})}
 	s.stats.init()
 	return s, nil
 }
@@ -76,8 +80,11 @@ func (s *Server) Start(ctx context.Context, addr string) error {
 	}
 	s.addr = strings.TrimPrefix(s.url, "http://")
 	go func() {
-		<-ctx.Done()
-		s.Close()
+		select {
+		case <-ctx.Done():
+			s.Close()
+		case <-s.closed:
+		}
 	}()
 	s.log.Info("guacsim listening", "url", s.url)
 	return nil
@@ -115,6 +122,7 @@ func (s *Server) stopListening() {
 
 // Close stops serving.
 func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closed) })
 	s.lnMu.Lock()
 	defer s.lnMu.Unlock()
 	s.stopListening()
