@@ -66,3 +66,33 @@ func TestErrorRateAnswersInternalError(t *testing.T) {
 		t.Error("error rate 2 accepted")
 	}
 }
+
+func TestAdminAPI(t *testing.T) {
+	s := newSim(t, guacsim.Config{})
+	tok := adminToken(t, s)
+	createConnection(t, s, tok, "vm-1")
+	a := do(t, http.MethodGet, s.URL()+"/_sim/connections", "", nil)
+	if a.status != http.StatusOK || !bytes.Contains(a.body, []byte(`"password":"s3cret"`)) {
+		t.Errorf("/_sim/connections: %d %s", a.status, a.body)
+	}
+	if a := do(t, http.MethodGet, s.URL()+"/_sim/users", "", nil); a.status != http.StatusOK || !bytes.Contains(a.body, []byte(`"guacadmin"`)) {
+		t.Errorf("/_sim/users: %d %s", a.status, a.body)
+	}
+	if a := do(t, http.MethodPost, s.URL()+"/_sim/expire-tokens", "", nil); a.status != http.StatusNoContent {
+		t.Errorf("/_sim/expire-tokens: %d %s", a.status, a.body)
+	}
+	if a := do(t, http.MethodGet, data(s, "/connections"), tok, nil); a.status != http.StatusForbidden {
+		t.Errorf("token after expire-tokens: %d %s", a.status, a.body)
+	}
+	if a := do(t, http.MethodGet, s.URL()+"/_sim/stats", "", nil); a.status != http.StatusOK ||
+		!bytes.Contains(a.body, []byte(`"POST /api/session/data/{ds}/connections":1`)) {
+		t.Errorf("/_sim/stats: %d %s", a.status, a.body)
+	}
+	if a := do(t, http.MethodPut, s.URL()+"/_sim/faults", "", map[string]any{"down": "refused"}); a.status != http.StatusBadRequest {
+		t.Errorf("down=refused through the admin API: %d %s", a.status, a.body)
+	}
+	if a := do(t, http.MethodPut, s.URL()+"/_sim/faults", "", map[string]any{"latency": "1ms", "error_rate": 0.5}); a.status != http.StatusOK ||
+		s.Faults().Latency != time.Millisecond || s.Faults().ErrorRate != 0.5 {
+		t.Errorf("PUT /_sim/faults: %d %s -> %+v", a.status, a.body, s.Faults())
+	}
+}
