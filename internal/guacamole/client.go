@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labforge/labforge/internal/breaker"
 	"github.com/labforge/labforge/internal/redact"
@@ -180,7 +181,7 @@ func staleToken(err error) bool {
 
 // send makes one request: body is url.Values (a form) or a value sent as
 // JSON; out, when set, receives the JSON answer.
-func (c *Client) send(ctx context.Context, op, method, path, token string, body, out any) error {
+func (c *Client) send(ctx context.Context, op, method, path, token string, body, out any) (failure error) {
 	var (
 		rd          io.Reader
 		contentType string
@@ -208,7 +209,13 @@ func (c *Client) send(ctx context.Context, op, method, path, token string, body,
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	start := time.Now()
 	res, err := c.http.Do(req)
+	if c.cfg.OnRequest != nil {
+		defer func() {
+			c.cfg.OnRequest(Request{Op: op, Kind: KindOf(failure), Status: statusOf(res), Duration: time.Since(start)})
+		}()
+	}
 	if err != nil {
 		return c.failed(&Error{Kind: transportKind(err), Op: op, Message: transportMessage(err, token), Err: err})
 	}
@@ -282,4 +289,28 @@ func (t *breakerTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	res, err := t.base.RoundTrip(req)
 	done(!unhealthy(res, err))
 	return res, err
+}
+
+// Request is the outcome of one HTTP request, for metrics: Config.OnRequest
+// receives one per request. Kind is "" when the request succeeded.
+type Request struct {
+	Op       string // the client method, e.g. "CreateConnection"
+	Kind     Kind
+	Status   int // HTTP status, 0 when no answer arrived
+	Duration time.Duration
+}
+
+// Outcome is "ok" or the failure's Kind, a bounded label for counters.
+func (r Request) Outcome() string {
+	if r.Kind == "" {
+		return "ok"
+	}
+	return string(r.Kind)
+}
+
+func statusOf(res *http.Response) int {
+	if res == nil {
+		return 0
+	}
+	return res.StatusCode
 }

@@ -54,3 +54,28 @@ func TestDataSourceOverrideIsUsed(t *testing.T) {
 		t.Errorf("error = %+v", e)
 	}
 }
+
+func TestOnRequestHearsEveryRequest(t *testing.T) {
+	s := newSim(t, guacsim.Config{})
+	var (
+		mu   sync.Mutex
+		seen []string
+	)
+	c := newClient(t, s, func(c *guacamole.Config) {
+		c.OnRequest = func(r guacamole.Request) {
+			mu.Lock()
+			seen = append(seen, r.Op+"/"+r.Outcome())
+			mu.Unlock()
+		}
+	})
+	ctx := testCtx(t, 10*time.Second)
+	if err := c.DeleteConnection(ctx, "7"); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"DeleteConnection/ok", "DeleteConnection/NotFound"} // sign-in, then the delete
+	if len(seen) != 2 || seen[0] != want[0] || seen[1] != want[1] {
+		t.Errorf("requests = %v, want %v", seen, want)
+	}
+}

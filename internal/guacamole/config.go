@@ -33,6 +33,9 @@ type Config struct {
 	Breaker breaker.Settings
 	// OnBreakerChange, when set, hears every breaker state change.
 	OnBreakerChange func(from, to breaker.State)
+	// OnRequest, when set, hears the outcome of every HTTP request, for
+	// metrics.
+	OnRequest func(Request)
 	// Transport carries the requests; nil uses a clone of
 	// http.DefaultTransport.
 	Transport http.RoundTripper
