@@ -73,6 +73,12 @@ type Config struct {
 	StepMaxAttempts   int           `env:"STEP_MAX_ATTEMPTS" envDefault:"8"`
 	HeartbeatTimeout  time.Duration `env:"HEARTBEAT_TIMEOUT" envDefault:"1m"`
 
+	// Guacamole: an empty URL turns the remote-desktop connections off.
+	// The user must hold the system permission ADMINISTER.
+	GuacamoleURL      string `env:"GUACAMOLE_URL"`
+	GuacamoleUsername string `env:"GUACAMOLE_USERNAME"`
+	GuacamolePassword string `env:"GUACAMOLE_PASSWORD" secret:"true"`
+
 	// The gateway worker's host (queues gateway.<site>): where it writes
 	// NGINX's and dnsmasq's files and how it checks and reloads them.
 	// internal/app.GatewayConfig maps them to a gateway.Config.
@@ -236,6 +242,14 @@ func (c *Config) Validate() error {
 	if c.ReconcileInterval < time.Minute {
 		bad("ReconcileInterval", "is %s; use at least 1m", c.ReconcileInterval)
 	}
+	if c.GuacamoleURL != "" {
+		if u, err := url.Parse(c.GuacamoleURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("GuacamoleURL", "must be an http(s) URL such as https://guacamole.example.org/guacamole, or empty to turn Guacamole off")
+		}
+		if c.GuacamoleUsername == "" || c.GuacamolePassword == "" {
+			bad("GuacamoleUsername", "and LABFORGE_GUACAMOLE_PASSWORD must be set when LABFORGE_GUACAMOLE_URL is")
+		}
+	}
 	c.validateGateway(bad)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
@@ -282,7 +296,7 @@ func (c Config) LogValue() slog.Value {
 		if f.Tag.Get("secret") == "true" && v.Field(i).String() != "" {
 			val = "[redacted]"
 		}
-		if f.Name == "DatabaseURL" || f.Name == "MongoURI" {
+		if f.Name == "DatabaseURL" || f.Name == "MongoURI" || f.Name == "GuacamoleURL" {
 			val = redact.URL(v.Field(i).String())
 		}
 		attrs = append(attrs, slog.Any(Prefix+f.Tag.Get("env"), val))

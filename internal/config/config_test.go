@@ -107,3 +107,25 @@ func TestLogValueRedactsSecrets(t *testing.T) {
 		t.Fatalf("database URL not shown redacted: %s", out)
 	}
 }
+
+func TestGuacamoleIsOffByDefaultAndNeedsCredentials(t *testing.T) {
+	if c := config.Default(); c.GuacamoleURL != "" {
+		t.Errorf("Guacamole is on by default: %q", c.GuacamoleURL)
+	}
+	_, err := config.LoadFrom([]string{"LABFORGE_GUACAMOLE_URL=https://guac.example.org/guacamole"})
+	if err == nil || !strings.Contains(err.Error(), "LABFORGE_GUACAMOLE_USERNAME") {
+		t.Errorf("URL without credentials: %v", err)
+	}
+	_, err = config.LoadFrom([]string{"LABFORGE_GUACAMOLE_URL=guac:8080", "LABFORGE_GUACAMOLE_USERNAME=a", "LABFORGE_GUACAMOLE_PASSWORD=b"})
+	if err == nil || !strings.Contains(err.Error(), "LABFORGE_GUACAMOLE_URL") {
+		t.Errorf("URL without scheme: %v", err)
+	}
+	c, err := config.LoadFrom([]string{"LABFORGE_GUACAMOLE_URL=https://guac.example.org/guacamole",
+		"LABFORGE_GUACAMOLE_USERNAME=labforge", "LABFORGE_GUACAMOLE_PASSWORD=guac-secret-pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := fmt.Sprint(slog.AnyValue(c).Resolve()); strings.Contains(out, "guac-secret-pw") {
+		t.Errorf("Guacamole password leaked: %s", out)
+	}
+}
