@@ -80,12 +80,16 @@ func parsePHPForm(root *node, raw string) error {
 	return nil
 }
 
-// splitBrackets splits "a[b][c]" into "a" and [b c]. Text after an
-// unclosed bracket is dropped, as PHP does.
+// splitBrackets splits "a[b][c]" into "a" and [b c], as PHP does: when
+// the first bracket is never closed it becomes "_" ("a[b" is "a_b"), and
+// text after the last closed bracket is dropped.
 func splitBrackets(key string) (string, []string) {
 	i := strings.IndexByte(key, '[')
 	if i < 0 {
 		return key, nil
+	}
+	if !strings.Contains(key[i:], "]") {
+		return key[:i] + "_" + key[i+1:], nil
 	}
 	name, rest := key[:i], key[i:]
 	var path []string
