@@ -1,56 +1,38 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
-// syncBuffer is a bytes.Buffer safe for one writer and one reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestRunServesTemplates(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	var out syncBuffer
+	// Read the banner through a pipe, line by line, until the REST line.
+	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-token", "tok", "-template", "NET-TPL=Networking template", "-log-level", "warn"}, &out, io.Discard)
+		err := run(ctx, []string{"-listen", "127.0.0.1:0", "-token", "tok", "-template", "NET-TPL=Networking template", "-log-level", "warn"}, pw, io.Discard)
+		pw.CloseWithError(err)
+		done <- err
 	}()
 	var rest string
-	for rest == "" {
-		select {
-		case err := <-done:
-			t.Fatalf("run returned early: %v\n%s", err, out.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-		for _, line := range strings.Split(out.String(), "\n") {
-			if v, ok := strings.CutPrefix(line, "REST:"); ok && strings.Contains(out.String(), "NET-TPL") {
-				rest = strings.TrimSpace(v)
-			}
+	lines := bufio.NewScanner(pr)
+	for rest == "" && lines.Scan() {
+		if v, ok := strings.CutPrefix(lines.Text(), "REST:"); ok {
+			rest = strings.TrimSpace(v)
 		}
 	}
+	if rest == "" {
+		t.Fatalf("no REST line: %v", lines.Err())
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	form := url.Values{"wstoken": {"tok"}, "wsfunction": {"core_course_get_courses_by_field"},
 		"moodlewsrestformat": {"json"}, "field": {"shortname"}, "value": {"NET-TPL"}}
 	res, err := http.PostForm(rest, form)

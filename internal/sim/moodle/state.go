@@ -2,6 +2,7 @@ package moodle
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -118,23 +119,9 @@ func (st *state) userByUsername(name string) *user {
 	return nil
 }
 
-func (st *state) sortedCourseIDs() []int {
-	ids := make([]int, 0, len(st.courses))
-	for id := range st.courses {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
-}
+func (st *state) sortedCourseIDs() []int { return slices.Sorted(maps.Keys(st.courses)) }
 
-func (st *state) sortedUserIDs() []int {
-	ids := make([]int, 0, len(st.users))
-	for id := range st.users {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
-}
+func (st *state) sortedUserIDs() []int { return slices.Sorted(maps.Keys(st.users)) }
 
 // enrol enrols uid in cid with role, adding the role to any it holds.
 func (st *state) enrol(cid, uid, roleID int, e enrolment) {
