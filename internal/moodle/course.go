@@ -2,6 +2,7 @@ package moodle
 
 import (
 	"context"
+	"errors"
 	"strings"
 )
 
@@ -94,6 +95,41 @@ func (c *Client) DuplicateCourse(ctx context.Context, courseID int, fullname, sh
 	var out DuplicatedCourse
 	err := c.call(ctx, "DuplicateCourse", fnDuplicateCourse, params, &out)
 	return out, err
+}
+
+// CopyCourse returns the course with short name shortname, duplicating
+// course courseID into it first when there is none (see DuplicateCourse).
+// It is the idempotent form of DuplicateCourse: a retry after a timeout,
+// when Moodle may have finished the copy anyway, or a concurrent caller
+// that made it first, finds the course instead of failing with
+// AlreadyExists.
+func (c *Client) CopyCourse(ctx context.Context, courseID int, fullname, shortname string, categoryID int, visible bool) (Course, error) {
+	find := func() (Course, bool, error) {
+		found, err := c.CourseByField(ctx, CourseFieldShortname, shortname)
+		if err != nil || len(found) == 0 {
+			return Course{}, false, err
+		}
+		return found[0], true, nil
+	}
+	if course, ok, err := find(); err != nil || ok {
+		return course, err
+	}
+	_, err := c.DuplicateCourse(ctx, courseID, fullname, shortname, categoryID, visible)
+	if err != nil && !errors.Is(err, AlreadyExists) {
+		return Course{}, err
+	}
+	course, ok, findErr := find()
+	if findErr != nil {
+		return Course{}, findErr
+	}
+	if !ok {
+		if err == nil {
+			err = &Error{Kind: Failed, Op: "CopyCourse", Function: fnCoursesByField,
+				Message: "the duplicated course " + shortname + " cannot be found by its short name"}
+		}
+		return Course{}, err
+	}
+	return course, nil
 }
 
 type warningsWire struct {

@@ -7,8 +7,10 @@
 // It wraps exactly the functions the MoodleEnrolment workflow needs (see
 // RequiredFunctions) as typed methods: SiteInfo, CourseByField,
 // DuplicateCourse, UpdateCourseVisibility, DeleteCourses, UsersByField,
-// CreateUsers (and EnsureUsers, which looks users up by username first),
-// Enrol, Unenrol and EnrolledUsers.
+// CreateUsers, Enrol, Unenrol and EnrolledUsers. CopyCourse and
+// EnsureUsers are their idempotent forms for activities: they look the
+// course up by short name and the users by username before creating, and
+// again when a concurrent or timed-out earlier attempt created them.
 //
 // Every error is an *Error whose Kind is a stable name. Moodle answers
 // failures with HTTP 200 and {"exception","errorcode","message"}; the

@@ -159,6 +159,8 @@ func IsRetryable(err error) bool { return KindOf(err).Retryable() }
 var codeKinds = map[string]Kind{
 	"invalidtoken":          InvalidToken,
 	"invalidtokensession":   InvalidToken,
+	"invalidtimedtoken":     InvalidToken,
+	"invalidiptoken":        InvalidToken,
 	"accessexception":       AccessDenied,
 	"nopermissions":         AccessDenied,
 	"requireloginerror":     AccessDenied,

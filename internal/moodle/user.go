@@ -2,6 +2,8 @@ package moodle
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
 )
 
@@ -83,9 +85,11 @@ func (c *Client) CreateUsers(ctx context.Context, users []NewUser) ([]CreatedUse
 
 // EnsureUsers returns the id of each user by (lower-cased) username,
 // creating those that do not exist yet. It looks them up by username
-// first, so running it again after a partial failure creates nobody twice.
+// first, so running it again after a partial failure creates nobody twice;
+// when another caller creates one of them in between (Moodle then rejects
+// the batch as InvalidParameter), it looks them up again.
 func (c *Client) EnsureUsers(ctx context.Context, users []NewUser) (map[string]int, error) {
-	ids := make(map[string]int, len(users))
+	users = slices.Clone(users)
 	names := make([]string, 0, len(users))
 	for i := range users {
 		users[i].Username = strings.ToLower(strings.TrimSpace(users[i].Username))
@@ -94,12 +98,9 @@ func (c *Client) EnsureUsers(ctx context.Context, users []NewUser) (map[string]i
 		}
 		names = append(names, users[i].Username)
 	}
-	found, err := c.UsersByField(ctx, UserFieldUsername, names...)
+	ids, err := c.userIDs(ctx, names)
 	if err != nil {
 		return nil, err
-	}
-	for _, u := range found {
-		ids[u.Username] = u.ID
 	}
 	var missing []NewUser
 	for _, u := range users {
@@ -109,10 +110,30 @@ func (c *Client) EnsureUsers(ctx context.Context, users []NewUser) (map[string]i
 		}
 	}
 	created, err := c.CreateUsers(ctx, missing)
+	if errors.Is(err, InvalidParameter) {
+		again, lookupErr := c.userIDs(ctx, names)
+		if lookupErr == nil && len(again) == len(ids) {
+			return again, nil
+		}
+		return nil, err
+	}
 	if err != nil {
 		return nil, err
 	}
 	for _, u := range created {
+		ids[u.Username] = u.ID
+	}
+	return ids, nil
+}
+
+// userIDs looks users up by username.
+func (c *Client) userIDs(ctx context.Context, names []string) (map[string]int, error) {
+	found, err := c.UsersByField(ctx, UserFieldUsername, names...)
+	if err != nil {
+		return nil, err
+	}
+	ids := make(map[string]int, len(names))
+	for _, u := range found {
 		ids[u.Username] = u.ID
 	}
 	return ids, nil
