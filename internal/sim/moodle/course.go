@@ -117,12 +117,9 @@ func cleanInt(v string) int {
 	return n
 }
 
-// backupOptions are the options core_course_duplicate_course accepts and
-// the largest value each takes.
-var backupOptions = map[string]int{
-	"activities": 1, "blocks": 1, "filters": 1, "users": 1, "enrolments": 2, "role_assignments": 1,
-	"comments": 1, "userscompletion": 1, "logs": 1, "grade_histories": 1,
-}
+// backupOptions are the options core_course_duplicate_course accepts.
+var backupOptions = []string{"activities", "blocks", "filters", "users", "enrolments", "role_assignments",
+	"comments", "userscompletion", "logs", "grade_histories"}
 
 func (s *Server) duplicateCourse(a args) (any, *exception) {
 	src := s.st.courses[a.int("courseid")]
@@ -134,22 +131,22 @@ func (s *Server) duplicateCourse(a args) (any, *exception) {
 	}
 	withUsers := false
 	for _, o := range a.list("options") {
-		name, v := o.str("name"), o.str("value")
-		limit, ok := backupOptions[name]
-		n, err := strconv.Atoi(v)
-		if !ok || err != nil || n < 0 || n > limit {
+		// Moodle checks the value (0 or 1 after clean_param) before the name.
+		name, n := o.str("name"), cleanInt(o.str("value"))
+		if n != 0 && n != 1 || !oneOf(name, backupOptions...) {
 			return nil, moodleException("invalidextparam", "Invalid external api parameter: "+name)
 		}
 		if name == "users" {
 			withUsers = n == 1
 		}
 	}
-	short := strings.TrimSpace(a.str("shortname"))
-	if s.st.courseByShortname(short) != nil {
-		return nil, moodleException("shortnametaken", "Short name is already used for another course ("+short+")")
+	short := a.str("shortname")
+	if taken := s.st.courseByShortname(short); taken != nil {
+		// Moodle names the full names of the courses holding the short name.
+		return nil, moodleException("shortnametaken", "Short name is already used for another course ("+taken.fullname+")")
 	}
 	c := *src
-	c.id, c.shortname, c.fullname = s.st.nextCourse, short, strings.TrimSpace(a.str("fullname"))
+	c.id, c.shortname, c.fullname = s.st.nextCourse, short, a.str("fullname")
 	c.categoryID, c.visible, c.idnumber, c.from = a.int("categoryid"), a.int("visible") != 0, "", src.id
 	s.st.nextCourse++
 	s.st.courses[c.id] = &c

@@ -36,11 +36,10 @@ func (s *Server) enrolUsers(a args) (any, *exception) {
 				"You don't have the permission to assign this role (%d) to this user (%d) in this course(%d).", rid, uid, cid))
 		}
 		if !c.manual {
-			return nil, moodleException("wsnoinstance", fmt.Sprintf(
-				"Manual enrolment plugin instance doesn't exist or is disabled for the course (id = %d)", cid))
+			return nil, noManualInstance
 		}
 		if s.st.users[uid] == nil {
-			return nil, codingError("User ID does not exist or is deleted!")
+			return nil, codingError("User ID does not exist or is deleted!", "userid:"+idText(uid))
 		}
 	}
 	for _, e := range in {
@@ -59,8 +58,7 @@ func (s *Server) unenrolUsers(a args) (any, *exception) {
 			return nil, missingRecord("course")
 		}
 		if !c.manual {
-			return nil, moodleException("wsnoinstance", fmt.Sprintf(
-				"Manual enrolment plugin instance doesn't exist or is disabled for the course (id = %d)", cid))
+			return nil, noManualInstance
 		}
 		if s.st.users[uid] == nil {
 			return nil, invalidParameter("User id not exist: " + idText(uid))

@@ -42,10 +42,15 @@ var (
 
 // codingError is coding_exception, what Moodle throws on a broken invariant
 // such as assigning a role to a user that does not exist.
-func codingError(detail string) *exception {
+func codingError(detail, debug string) *exception {
 	return &exception{Class: "coding_exception", ErrorCode: "codingerror",
-		Message: "Coding error detected, it must be fixed by a programmer: " + detail}
+		Message: "Coding error detected, it must be fixed by a programmer: " + detail, DebugInfo: debug}
 }
+
+// noManualInstance is enrol_manual's wsnoinstance. Moodle passes the
+// course id where a link belongs, so the placeholder stays unfilled.
+var noManualInstance = moodleException("wsnoinstance",
+	"Manual enrolment plugin instance doesn't exist or is disabled for the course (id = {$a->courseid})")
 
 // warning is an entry of a function's "warnings" array.
 type warning struct {

@@ -95,6 +95,12 @@ func TestExceptionsAsMoodleSendsThem(t *testing.T) {
 			"invalidparameter", `courses => Invalid parameter value detected: id => Invalid parameter value detected: Invalid external api parameter: the value is "two", the server was expecting "int" type`},
 		{"scalar for an array", "wstoken=" + moodlesim.DefaultToken + "&wsfunction=core_course_delete_courses&moodlewsrestformat=json&courseids=3",
 			"invalidparameter", "Only arrays accepted. The bad value is: '3'"},
+		{"option value other than 0 or 1", "wstoken=" + moodlesim.DefaultToken + "&wsfunction=core_course_duplicate_course&moodlewsrestformat=json&courseid=2&fullname=A&shortname=A&categoryid=1&options[0][name]=users&options[0][value]=2",
+			"invalidextparam", ""},
+		{"neither password nor createpassword", "wstoken=" + moodlesim.DefaultToken + "&wsfunction=core_user_create_users&moodlewsrestformat=json&users[0][username]=x&users[0][firstname]=X&users[0][lastname]=X&users[0][email]=x%40example.com",
+			"invalidparameter", "Invalid password: you must provide a password, or set createpassword."},
+		{"enrol an unknown user", "wstoken=" + moodlesim.DefaultToken + "&wsfunction=enrol_manual_enrol_users&moodlewsrestformat=json&enrolments[0][roleid]=5&enrolments[0][userid]=99&enrolments[0][courseid]=2",
+			"codingerror", "userid:99"},
 		{"bad option", "wstoken=" + moodlesim.DefaultToken + "&wsfunction=core_course_duplicate_course&moodlewsrestformat=json&courseid=2&fullname=A&shortname=A&categoryid=1&options[0][name]=colour&options[0][value]=1",
 			"invalidextparam", ""},
 	}
@@ -108,7 +114,7 @@ func TestExceptionsAsMoodleSendsThem(t *testing.T) {
 		})
 	}
 	st := s.Stats()
-	if st.Statuses[200] != int64(len(tests)) || st.Exceptions["invalidparameter"] != 5 || st.Exceptions["invalidtoken"] != 2 {
+	if st.Statuses[200] != int64(len(tests)) || st.Exceptions["invalidparameter"] != 6 || st.Exceptions["invalidtoken"] != 2 {
 		t.Errorf("stats = %+v", st)
 	}
 }
@@ -120,8 +126,9 @@ func TestFunctionsAnswerLikeMoodle(t *testing.T) {
 	if out != `{"id":3,"shortname":"EV1"}` {
 		t.Fatalf("duplicate = %s", out)
 	}
+	// An external authentication needs no password.
 	out = call(t, s, "core_user_create_users",
-		"users[1][username]=zed&users[1][firstname]=Z&users[1][lastname]=Z&users[1][email]=z%40example.com&users[1][createpassword]=1&"+
+		"users[1][username]=zed&users[1][firstname]=Z&users[1][lastname]=Z&users[1][email]=z%40example.com&users[1][auth]=oauth2&"+
 			"users[0][username]=amy&users[0][firstname]=A&users[0][lastname]=A&users[0][email]=a%40example.com&users[0][password]=Abcdef1%21")
 	if out != `[{"id":3,"username":"zed"},{"id":4,"username":"amy"}]` {
 		t.Fatalf("create users = %s", out)
@@ -153,6 +160,9 @@ func TestFunctionsAnswerLikeMoodle(t *testing.T) {
 		upd.Warnings[0].ItemID != 99 || upd.Warnings[0].WarningCode != "invalidrecord" ||
 		upd.Warnings[1].ItemID != 3 || upd.Warnings[1].WarningCode != "shortnametaken" {
 		t.Fatalf("update = %s", out)
+	}
+	if out := call(t, s, "core_course_duplicate_course", "courseid=2&fullname=Again&shortname=EV1&categoryid=1"); !strings.Contains(out, `"message":"Short name is already used for another course (Event 1)"`) {
+		t.Errorf("duplicate onto a taken short name = %s", out)
 	}
 	if c, _ := s.Course(3); !c.Visible || c.Shortname != "EV1" {
 		t.Errorf("course 3 = %+v", c)

@@ -70,6 +70,9 @@ func (s *Server) usersByField(a args) (any, *exception) {
 	return out, nil
 }
 
+// internalAuth are the stock plugins that keep passwords in Moodle.
+var internalAuth = []string{"manual", "email", "nologin", "webservice"}
+
 // authPlugins are the authentication plugins of a stock Moodle.
 var authPlugins = []string{"manual", "nologin", "email", "cas", "db", "ldap", "lti", "mnet", "oauth2", "shibboleth", "webservice"}
 
@@ -92,7 +95,12 @@ func (s *Server) createUsers(a args) (any, *exception) {
 			return nil, invalidParameter("Email address already exists: " + u.str("email"))
 		}
 		emails[email] = true
-		if u.int("createpassword") == 0 {
+		// Internal authentication keeps a password: one must be given
+		// (and meet the policy), or Moodle told to create it.
+		if oneOf(u.str("auth"), internalAuth...) && u.int("createpassword") == 0 {
+			if u.str("password") == "" {
+				return nil, invalidParameter("Invalid password: you must provide a password, or set createpassword.")
+			}
 			if msg := passwordPolicy(u.str("password")); msg != "" {
 				return nil, invalidParameter(msg)
 			}
