@@ -195,6 +195,9 @@ func (s *Server) Plug() error {
 	if s.ln != nil {
 		return nil
 	}
+	if s.addr == "" {
+		return errors.New("never started")
+	}
 	return s.listen(s.addr)
 }
 
