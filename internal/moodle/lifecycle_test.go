@@ -180,3 +180,28 @@ func TestEmptyBatchesSendNothing(t *testing.T) {
 		t.Errorf("%d calls were sent", n)
 	}
 }
+
+// TestAwkwardTextSurvivesTheWire sends names full of characters that mean
+// something in a form body or in PHP's bracket syntax.
+func TestAwkwardTextSurvivesTheWire(t *testing.T) {
+	s := newSim(t, nil)
+	c := newClient(t, s, nil)
+	ctx := testCtx(t)
+	full, short := "R&D = 100% [lab] + Übung #1 ?x=y", "EV+1&2=[3]"
+	dup, err := c.DuplicateCourse(ctx, 2, full, short, 1, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.CourseByField(ctx, moodle.CourseFieldShortname, short)
+	if err != nil || len(got) != 1 || got[0].ID != dup.ID || got[0].Fullname != full || got[0].Shortname != short {
+		t.Fatalf("CourseByField = %+v, %v", got, err)
+	}
+	ids, err := c.EnsureUsers(ctx, []moodle.NewUser{{Username: "o.brien@x", Firstname: "Seán", Lastname: "O'Brien & Co", Email: "o.brien+lab@example.com", Password: "Pa&ss=w0rd[1]"}})
+	if err != nil || ids["o.brien@x"] == 0 {
+		t.Fatalf("EnsureUsers = %v, %v", ids, err)
+	}
+	users, err := c.UsersByField(ctx, moodle.UserFieldEmail, "o.brien+lab@example.com")
+	if err != nil || len(users) != 1 || users[0].Lastname != "O'Brien & Co" || users[0].Firstname != "Seán" {
+		t.Fatalf("UsersByField = %+v, %v", users, err)
+	}
+}
