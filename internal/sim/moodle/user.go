@@ -87,6 +87,9 @@ func (s *Server) createUsers(a args) (any, *exception) {
 		if !oneOf(u.str("auth"), authPlugins...) {
 			return nil, invalidParameter("Invalid authentication type: " + u.str("auth"))
 		}
+		if email == "" {
+			return nil, invalidParameter("Email address is invalid: ")
+		}
 		if seen[name] || s.st.userByUsername(name) != nil {
 			return nil, invalidParameter("Username already exists: " + name)
 		}
