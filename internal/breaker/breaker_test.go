@@ -2,50 +2,52 @@ package breaker_test
 
 import (
 	"errors"
+	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/labforge/labforge/internal/breaker"
 )
 
-func TestBreakerTripsFailsFastAndRecovers(t *testing.T) {
-	var changes []string
-	b := breaker.New("guac", breaker.Settings{FailuresToTrip: 2, OpenTimeout: 50 * time.Millisecond},
-		func(name string, from, to breaker.State) {
-			changes = append(changes, name+":"+string(from)+"->"+string(to))
-		})
+func TestBreakerOpensOnConsecutiveFailuresAndRecovers(t *testing.T) {
+	var changes []breaker.State
+	b := breaker.New("site", "Moodle site", breaker.Settings{FailuresToTrip: 2, OpenTimeout: 20 * time.Millisecond},
+		slog.New(slog.DiscardHandler), func(_ string, _, to breaker.State) { changes = append(changes, to) })
 	for range 2 {
 		done, err := b.Allow()
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("closed breaker refused: %v", err)
 		}
 		done(false)
 	}
 	if b.State() != breaker.Open {
-		t.Fatalf("state = %s, want open", b.State())
+		t.Fatalf("state = %s after 2 failures, want open", b.State())
 	}
 	_, err := b.Allow()
-	var oe *breaker.OpenError
-	if !errors.As(err, &oe) || !breaker.IsOpen(err) || oe.Name != "guac" || oe.State != breaker.Open {
-		t.Fatalf("Allow on an open breaker = %v", err)
+	var open *breaker.OpenError
+	if !errors.As(err, &open) || !breaker.IsOpen(err) || open.Name != "site" {
+		t.Fatalf("open breaker answered %v", err)
 	}
-	time.Sleep(80 * time.Millisecond)
+	if want := "Moodle site site unreachable: circuit breaker open, failing fast"; err.Error() != want {
+		t.Errorf("message %q, want %q", err.Error(), want)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for b.State() != breaker.HalfOpen {
+		if time.Now().After(deadline) {
+			t.Fatal("breaker never became half-open")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	done, err := b.Allow()
 	if err != nil {
-		t.Fatalf("probe refused: %v", err)
+		t.Fatalf("half-open breaker refused the probe: %v", err)
 	}
 	done(true)
 	if b.State() != breaker.Closed {
-		t.Fatalf("state after a good probe = %s", b.State())
+		t.Fatalf("state = %s after a good probe, want closed", b.State())
 	}
-	want := []string{"guac:closed->open", "guac:open->half-open", "guac:half-open->closed"}
-	if len(changes) != len(want) {
-		t.Fatalf("changes = %v, want %v", changes, want)
-	}
-	for i := range want {
-		if changes[i] != want[i] {
-			t.Errorf("change %d = %s, want %s", i, changes[i], want[i])
-		}
+	if len(changes) != 3 || changes[0] != breaker.Open || changes[1] != breaker.HalfOpen || changes[2] != breaker.Closed {
+		t.Errorf("changes = %v", changes)
 	}
 }
 

@@ -99,6 +99,13 @@ type Config struct {
 	// GatewayRenderOnly writes the files without testing or reloading the
 	// tools (gateway.Config.RenderOnly): for a host without NGINX or dnsmasq.
 	GatewayRenderOnly bool `env:"GATEWAY_RENDER_ONLY" envDefault:"false"`
+
+	// The Moodle site (internal/moodle.Config); an empty MoodleURL turns
+	// Moodle off (see MoodleEnabled).
+	MoodleURL              string        `env:"MOODLE_URL"`
+	MoodleToken            string        `env:"MOODLE_TOKEN" secret:"true"`
+	MoodleTimeout          time.Duration `env:"MOODLE_TIMEOUT" envDefault:"30s"`
+	MoodleDuplicateTimeout time.Duration `env:"MOODLE_DUPLICATE_TIMEOUT" envDefault:"10m"`
 }
 
 // Default returns every setting at its default, as Load does from an
@@ -251,6 +258,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	c.validateGateway(bad)
+	c.validateMoodle(bad)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
@@ -296,7 +304,7 @@ func (c Config) LogValue() slog.Value {
 		if f.Tag.Get("secret") == "true" && v.Field(i).String() != "" {
 			val = "[redacted]"
 		}
-		if f.Name == "DatabaseURL" || f.Name == "MongoURI" || f.Name == "GuacamoleURL" {
+		if f.Name == "DatabaseURL" || f.Name == "MongoURI" || f.Name == "GuacamoleURL" || f.Name == "MoodleURL" {
 			val = redact.URL(v.Field(i).String())
 		}
 		attrs = append(attrs, slog.Any(Prefix+f.Tag.Get("env"), val))

@@ -25,31 +25,33 @@ func TestDefaults(t *testing.T) {
 
 func TestBadValuesNameTheVariable(t *testing.T) {
 	cases := map[string]string{
-		"LABFORGE_JWT_TTL=soon":                 "LABFORGE_JWT_TTL",
-		"LABFORGE_DATABASE_MAX_CONNS=many":      "LABFORGE_DATABASE_MAX_CONNS",
-		"LABFORGE_LOG_LEVEL=loud":               "LABFORGE_LOG_LEVEL",
-		"LABFORGE_DATABASE_URL=mysql://x/y":     "LABFORGE_DATABASE_URL",
-		"LABFORGE_TEMPORAL_ADDRESS=no-port":     "LABFORGE_TEMPORAL_ADDRESS",
-		"LABFORGE_JWT_SECRET=short":             "LABFORGE_JWT_SECRET",
-		"LABFORGE_WORKER_QUEUES=core,pve clone": "LABFORGE_WORKER_QUEUES",
-		"LABFORGE_AUDIT_RETENTION=1m":           "LABFORGE_AUDIT_RETENTION",
-		"LABFORGE_MONGO_URI=http://mongo:27017": "LABFORGE_MONGO_URI",
-		"LABFORGE_VMID_RANGE=200-100":           "LABFORGE_VMID_RANGE",
-		"LABFORGE_VMID_RANGE=lots":              "LABFORGE_VMID_RANGE",
-		"LABFORGE_SYNC_INTERVAL=1s":             "LABFORGE_SYNC_INTERVAL",
-		"LABFORGE_CLONE_CAP_PER_STORAGE=0":      "LABFORGE_CLONE_CAP_PER_STORAGE",
-		"LABFORGE_STEP_MAX_ATTEMPTS=0":          "LABFORGE_STEP_MAX_ATTEMPTS",
-		"LABFORGE_WORKER_ACTIVITY_SLOTS=0":      "LABFORGE_WORKER_ACTIVITY_SLOTS",
-		"LABFORGE_STEP_RETRY_INTERVAL=1ns":      "LABFORGE_STEP_RETRY_INTERVAL",
-		"LABFORGE_HEARTBEAT_TIMEOUT=2h":         "LABFORGE_HEARTBEAT_TIMEOUT",
-		"LABFORGE_GATEWAY_DIR=gw":               "LABFORGE_GATEWAY_DIR",
-		"LABFORGE_GATEWAY_HTTP_LISTEN=:80":      "LABFORGE_GATEWAY_HTTP_LISTEN",
-		"LABFORGE_GATEWAY_HTTPS_LISTEN=x:443":   "LABFORGE_GATEWAY_HTTPS_LISTEN",
-		"LABFORGE_GATEWAY_STREAM_ADDRESS=any":   "LABFORGE_GATEWAY_STREAM_ADDRESS",
-		"LABFORGE_GATEWAY_DNS_LISTEN=lo":        "LABFORGE_GATEWAY_DNS_LISTEN",
-		"LABFORGE_GATEWAY_DNS_PORT=0":           "LABFORGE_GATEWAY_DNS_PORT",
-		"LABFORGE_GATEWAY_DHCP=maybe":           "LABFORGE_GATEWAY_DHCP",
-		"LABFORGE_GATEWAY_COMMAND_TIMEOUT=1ms":  "LABFORGE_GATEWAY_COMMAND_TIMEOUT",
+		"LABFORGE_JWT_TTL=soon":                  "LABFORGE_JWT_TTL",
+		"LABFORGE_DATABASE_MAX_CONNS=many":       "LABFORGE_DATABASE_MAX_CONNS",
+		"LABFORGE_LOG_LEVEL=loud":                "LABFORGE_LOG_LEVEL",
+		"LABFORGE_DATABASE_URL=mysql://x/y":      "LABFORGE_DATABASE_URL",
+		"LABFORGE_TEMPORAL_ADDRESS=no-port":      "LABFORGE_TEMPORAL_ADDRESS",
+		"LABFORGE_JWT_SECRET=short":              "LABFORGE_JWT_SECRET",
+		"LABFORGE_WORKER_QUEUES=core,pve clone":  "LABFORGE_WORKER_QUEUES",
+		"LABFORGE_AUDIT_RETENTION=1m":            "LABFORGE_AUDIT_RETENTION",
+		"LABFORGE_MONGO_URI=http://mongo:27017":  "LABFORGE_MONGO_URI",
+		"LABFORGE_VMID_RANGE=200-100":            "LABFORGE_VMID_RANGE",
+		"LABFORGE_VMID_RANGE=lots":               "LABFORGE_VMID_RANGE",
+		"LABFORGE_SYNC_INTERVAL=1s":              "LABFORGE_SYNC_INTERVAL",
+		"LABFORGE_CLONE_CAP_PER_STORAGE=0":       "LABFORGE_CLONE_CAP_PER_STORAGE",
+		"LABFORGE_STEP_MAX_ATTEMPTS=0":           "LABFORGE_STEP_MAX_ATTEMPTS",
+		"LABFORGE_WORKER_ACTIVITY_SLOTS=0":       "LABFORGE_WORKER_ACTIVITY_SLOTS",
+		"LABFORGE_STEP_RETRY_INTERVAL=1ns":       "LABFORGE_STEP_RETRY_INTERVAL",
+		"LABFORGE_HEARTBEAT_TIMEOUT=2h":          "LABFORGE_HEARTBEAT_TIMEOUT",
+		"LABFORGE_GATEWAY_DIR=gw":                "LABFORGE_GATEWAY_DIR",
+		"LABFORGE_GATEWAY_HTTP_LISTEN=:80":       "LABFORGE_GATEWAY_HTTP_LISTEN",
+		"LABFORGE_GATEWAY_HTTPS_LISTEN=x:443":    "LABFORGE_GATEWAY_HTTPS_LISTEN",
+		"LABFORGE_GATEWAY_STREAM_ADDRESS=any":    "LABFORGE_GATEWAY_STREAM_ADDRESS",
+		"LABFORGE_GATEWAY_DNS_LISTEN=lo":         "LABFORGE_GATEWAY_DNS_LISTEN",
+		"LABFORGE_GATEWAY_DNS_PORT=0":            "LABFORGE_GATEWAY_DNS_PORT",
+		"LABFORGE_GATEWAY_DHCP=maybe":            "LABFORGE_GATEWAY_DHCP",
+		"LABFORGE_GATEWAY_COMMAND_TIMEOUT=1ms":   "LABFORGE_GATEWAY_COMMAND_TIMEOUT",
+		"LABFORGE_MOODLE_URL=moodle.example.edu": "LABFORGE_MOODLE_URL",
+		"LABFORGE_MOODLE_URL=https://m.example":  "LABFORGE_MOODLE_TOKEN",
 	}
 	for kv, variable := range cases {
 		_, err := config.LoadFrom([]string{kv})
@@ -127,5 +129,25 @@ func TestGuacamoleIsOffByDefaultAndNeedsCredentials(t *testing.T) {
 	}
 	if out := fmt.Sprint(slog.AnyValue(c).Resolve()); strings.Contains(out, "guac-secret-pw") {
 		t.Errorf("Guacamole password leaked: %s", out)
+	}
+}
+
+func TestMoodleSettings(t *testing.T) {
+	c, err := config.LoadFrom(nil)
+	if err != nil || c.MoodleEnabled() {
+		t.Fatalf("Moodle is on by default: %v", err)
+	}
+	const token = "0123456789abcdef0123456789abcdef"
+	c, err = config.LoadFrom([]string{"LABFORGE_MOODLE_URL=https://moodle.example.edu", "LABFORGE_MOODLE_TOKEN=" + token})
+	if err != nil || !c.MoodleEnabled() || c.MoodleTimeout != 30*time.Second {
+		t.Fatalf("config = %+v, %v", c, err)
+	}
+	if out := fmt.Sprint(slog.AnyValue(c).Resolve()); strings.Contains(out, token) {
+		t.Errorf("the Moodle token leaked: %s", out)
+	}
+	_, err = config.LoadFrom([]string{"LABFORGE_MOODLE_URL=https://moodle.example.edu", "LABFORGE_MOODLE_TOKEN=t",
+		"LABFORGE_MOODLE_TIMEOUT=0s", "LABFORGE_MOODLE_DUPLICATE_TIMEOUT=5s"})
+	if err == nil || !strings.Contains(err.Error(), "LABFORGE_MOODLE_TIMEOUT") || !strings.Contains(err.Error(), "LABFORGE_MOODLE_DUPLICATE_TIMEOUT") {
+		t.Errorf("bad timeouts: %v", err)
 	}
 }

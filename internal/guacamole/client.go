@@ -48,17 +48,13 @@ func New(cfg Config) (*Client, error) {
 		return nil, &Error{Kind: Invalid, Op: "New", Message: err.Error(), Err: err}
 	}
 	log := cfg.Logger.With("guacamole", redact.URL(cfg.URL))
+	// The breaker logs its state changes itself.
 	onChange := func(_ string, from, to breaker.State) {
-		level := slog.LevelInfo
-		if to == breaker.Open {
-			level = slog.LevelWarn
-		}
-		log.Log(context.Background(), level, "guacamole circuit breaker changed state", "from", from, "to", to)
 		if cfg.OnBreakerChange != nil {
 			cfg.OnBreakerChange(from, to)
 		}
 	}
-	br := breaker.New("guacamole "+redact.URL(cfg.URL), cfg.Breaker, onChange)
+	br := breaker.New(redact.URL(cfg.URL), "Guacamole server", cfg.Breaker, log, onChange)
 	hc := &http.Client{Transport: &breakerTransport{base: cfg.Transport, breaker: br}, Timeout: cfg.Timeout}
 	return &Client{cfg: cfg, http: hc, breaker: br, log: log}, nil
 }

@@ -139,7 +139,7 @@ func TestGoProxmoxShapes(t *testing.T) {
 		{&url.Error{Op: "Get", URL: "https://pve1:8006", Err: &net.DNSError{Err: "no such host", Name: "pve1"}}, NodeDown, 0},
 		{&url.Error{Op: "Get", URL: "https://pve1:8006", Err: syscall.ECONNRESET}, Transient, 0},
 		{fmt.Errorf("get: %w", context.DeadlineExceeded), Transient, 0},
-		{&url.Error{Op: "Get", URL: "https://pve1:8006", Err: &breakerOpenError{node: "pve1", state: BreakerOpen}}, NodeDown, 0},
+		{&url.Error{Op: "Get", URL: "https://pve1:8006", Err: &breakerOpenError{Name: "pve1", What: "node", State: BreakerOpen}}, NodeDown, 0},
 		{&url.Error{Op: "Get", URL: "https://pve1:8006", Err: &FingerprintError{Got: "AA", Want: "BB"}}, Unauthorized, 0},
 	}
 	for _, c := range cases {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	goprox "github.com/luthermonson/go-proxmox"
+
+	"github.com/labforge/labforge/internal/breaker"
 )
 
 // Options tune every client built from them. The zero value is usable.
@@ -37,7 +39,7 @@ type Options struct {
 type Client struct {
 	ep      NodeEndpoint
 	api     *goprox.Client
-	breaker *breaker
+	breaker *breaker.Breaker
 	log     *slog.Logger
 	onCall  func(Call)
 }
@@ -94,7 +96,7 @@ func (c *Client) Node() string { return c.ep.Name }
 func (c *Client) Cluster() string { return c.ep.Cluster }
 
 // BreakerState reports the node's circuit breaker state.
-func (c *Client) BreakerState() BreakerState { return c.breaker.state() }
+func (c *Client) BreakerState() BreakerState { return c.breaker.State() }
 
 // API is the underlying go-proxmox client, for calls this package does not
 // wrap. Its requests still pass the node's breaker, but its errors are not

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/labforge/labforge/internal/breaker"
 )
 
 // maxErrorBody bounds how much of a failed answer is kept for classification.
@@ -75,12 +77,12 @@ func reasonPhrase(res *http.Response) string {
 // what go-proxmox receives: failed answers are passed on with their body.
 type transport struct {
 	base    http.RoundTripper
-	breaker *breaker
+	breaker *breaker.Breaker
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	done, err := t.breaker.allow()
+	done, err := t.breaker.Allow()
 	if err != nil {
 		if req.Body != nil {
 			_ = req.Body.Close()
