@@ -1,0 +1,142 @@
+package containers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/labforge/labforge/bench/internal/benchstack"
+	"github.com/labforge/labforge/domain"
+)
+
+// ctRun is one container's creation in a round.
+type ctRun struct {
+	hostname  string
+	requested time.Time        // when its create request was sent
+	op        domain.Operation // the accepted operation
+	firstOK   time.Time        // its first 200 through NGINX; zero when render-only
+	err       error
+}
+
+// round asks for p.N fresh containers through the API, at most
+// p.InFlight requests at a time, and follows each to the end of its
+// workflow and, when the gateway serves, to its first HTTP 200 through
+// NGINX by name; then it checks every container (check) and returns the
+// round's figures.
+func (s *stack) round(tb testing.TB, p params, round int) roundFigures {
+	tb.Helper()
+	if s.made+p.N > maxContainers {
+		tb.Fatalf("%d rounds of %d containers exceed the %d the simulator answers HTTP for; use a smaller N or -benchtime", round+1, p.N, maxContainers)
+	}
+	s.made += p.N
+	ctx, cancel := context.WithTimeout(context.Background(), p.Timeout)
+	defer cancel()
+	var probe *prober
+	if !s.gw.renderOnly() {
+		probe = newProber(s.gw, p.N)
+	}
+	before, cpu0, attempts0 := s.sim.Stats(), benchstack.CPUTime(tb), s.attempts.Snapshot()
+
+	runs := make([]ctRun, p.N)
+	slots := make(chan struct{}, p.InFlight)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range runs {
+		r := &runs[i]
+		r.hostname = fmt.Sprintf("ct-r%d-%03d", round, i)
+		wg.Go(func() { s.follow(ctx, r, slots, probe, p.Probe) })
+	}
+	wg.Wait()
+	f := roundFigures{cpu: benchstack.CPUTime(tb) - cpu0}
+	after, attempts1 := s.sim.Stats(), s.attempts.Snapshot()
+
+	var errs []error
+	for _, r := range runs {
+		if r.err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w%s", r.hostname, r.err, s.where(r)))
+		}
+	}
+	if len(errs) > 0 {
+		tb.Fatalf("%d of %d containers failed or timed out (deadline %s); the first: %v\nactivity attempts:%s\nProxmox requests:%s",
+			len(errs), p.N, p.Timeout, errors.Join(errs[:min(5, len(errs))]...),
+			benchstack.AttemptDiff(attempts0, attempts1, start), benchstack.RouteDiff(before, after))
+	}
+	done := s.check(ctx, tb, runs, probe)
+	for i, r := range runs {
+		f.makespan = max(f.makespan, done[i].Sub(start))
+		f.toDone = append(f.toDone, done[i].Sub(r.requested))
+		if !r.firstOK.IsZero() {
+			f.toOK = append(f.toOK, r.firstOK.Sub(r.requested))
+			f.lastOK = max(f.lastOK, r.firstOK.Sub(start))
+		}
+	}
+	f.apiCalls = float64(benchstack.Requests(after) - benchstack.Requests(before))
+	f.applies = attempts1[applyActivity].Attempts - attempts0[applyActivity].Attempts
+	f.requests = attempts1[requestActivity].Attempts - attempts0[requestActivity].Attempts
+	f.routes = benchstack.RouteDiff(before, after)
+	f.attempts = benchstack.AttemptDiff(attempts0, attempts1, start)
+	return f
+}
+
+// Activity types whose attempts are the gateway's figures.
+const (
+	applyActivity   = "ApplySiteGateway" // one apply on the gateway host
+	requestActivity = "RequestApply"     // a container workflow asking for one
+)
+
+// follow sends r's create request when a slot is free, then waits for its
+// workflow and, with a prober, for its first 200 through NGINX.
+func (s *stack) follow(ctx context.Context, r *ctRun, slots chan struct{}, probe *prober, interval time.Duration) {
+	select {
+	case slots <- struct{}{}:
+	case <-ctx.Done():
+		r.err = ctx.Err()
+		return
+	}
+	r.requested = time.Now()
+	r.op, r.err = s.api.createContainer(ctx, r.hostname)
+	<-slots
+	if r.err != nil {
+		return
+	}
+	// A failed workflow ends the polling: its container will not answer.
+	pctx, stopProbe := context.WithCancel(ctx)
+	defer stopProbe()
+	var wg sync.WaitGroup
+	var probeErr error
+	if probe != nil {
+		wg.Go(func() { r.firstOK, probeErr = probe.firstOK(pctx, serviceHost(r.hostname), r.hostname, interval) })
+	}
+	if err := s.p.Temporal.GetWorkflow(ctx, r.op.WorkflowID, r.op.RunID).Get(ctx, nil); err != nil {
+		r.err = fmt.Errorf("CreateContainer: %w", err)
+		stopProbe()
+	}
+	wg.Wait()
+	r.err = errors.Join(r.err, probeErr)
+}
+
+// where says where a failed container's operation stands, for the
+// failure message.
+func (s *stack) where(r ctRun) string {
+	if r.op.ID == uuid.Nil {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	op, err := s.api.operation(ctx, r.op.ID.String())
+	if err != nil {
+		return fmt.Sprintf(" (its operation: %v)", err)
+	}
+	where := fmt.Sprintf(" (its operation is %s at step %q: %s", op.State, op.Step, op.Error)
+	if d, err := s.p.Temporal.DescribeWorkflowExecution(ctx, r.op.WorkflowID, r.op.RunID); err == nil {
+		for _, a := range d.GetPendingActivities() {
+			where += fmt.Sprintf("; %s attempt %d failed: %s", a.GetActivityType().GetName(), a.GetAttempt(), a.GetLastFailure().GetMessage())
+		}
+	}
+	return where + ")"
+}
