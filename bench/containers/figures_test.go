@@ -81,8 +81,12 @@ func (s *summary) print(w io.Writer, p params, gw *gatewayHost) {
 		gateway = "RENDER-ONLY: " + gw.why + "; nothing is served, so no HTTP figure"
 		ok = "n/a (render-only)"
 	}
-	fmt.Fprintf(w, "containers: N=%d K=%d scale=%g poll=%s in-flight=%d probe=%s, %d round(s); gateway: %s\n",
-		p.N, p.K, p.Scale, p.Poll, p.InFlight, p.Probe, s.rounds, gateway)
+	locks := "4"
+	if p.Locks != 0 {
+		locks = fmt.Sprint(p.Locks)
+	}
+	fmt.Fprintf(w, "containers: N=%d K=%d scale=%g poll=%s in-flight=%d probe=%s storage-locks=%s, %d round(s); gateway: %s\n",
+		p.N, p.K, p.Scale, p.Poll, p.InFlight, p.Probe, locks, s.rounds, gateway)
 	rows := [][2]string{
 		{"makespan (first request → last operation completed)", s.perRound(s.makespan).Round(10 * time.Millisecond).String()},
 		{"first request → last container's first HTTP 200", s.perRound(s.lastOK).Round(10 * time.Millisecond).String()},

@@ -21,6 +21,11 @@ type params struct {
 	InFlight int
 	// Probe is the interval of each container's HTTP polling through NGINX.
 	Probe time.Duration
+	// Locks is the simulator's storage-lock limit: how many create tasks
+	// run on one storage at once before the rest wait, and fail after the
+	// lock timeout (10 s simulated). Zero is the simulator's 4; negative
+	// is no limit.
+	Locks int
 	// RenderOnly makes the gateway render-only even when nginx and
 	// dnsmasq are installed.
 	RenderOnly bool
@@ -35,13 +40,14 @@ var (
 	flagPoll       = flag.Duration("containers.poll", 0, "first task-poll interval (LABFORGE_BENCH_POLL, default 1s x scale)")
 	flagInFlight   = flag.Int("containers.inflight", 0, "create requests in flight at once (LABFORGE_BENCH_INFLIGHT, default 20)")
 	flagProbe      = flag.Duration("containers.probe", 0, "HTTP polling interval through NGINX (LABFORGE_BENCH_PROBE, default 100ms)")
+	flagLocks      = flag.Int("containers.locks", 0, "simulator storage-lock limit, -1 for none (LABFORGE_BENCH_LOCKS, default 4)")
 	flagRenderOnly = flag.Bool("containers.render-only", false, "render the gateway's files only (LABFORGE_BENCH_RENDER_ONLY)")
 	flagTimeout    = flag.Duration("containers.timeout", 0, "deadline for one round (LABFORGE_BENCH_TIMEOUT, default 5m)")
 )
 
 // loadParams reads the flags and LABFORGE_BENCH_* variables.
 func loadParams() (params, error) {
-	p := params{N: *flagN, K: *flagK, Scale: *flagScale, Poll: *flagPoll, InFlight: *flagInFlight, Probe: *flagProbe,
+	p := params{N: *flagN, K: *flagK, Scale: *flagScale, Poll: *flagPoll, InFlight: *flagInFlight, Probe: *flagProbe, Locks: *flagLocks,
 		RenderOnly: *flagRenderOnly, Timeout: *flagTimeout}
 	var env benchstack.Settings
 	env.Int(&p.N, "LABFORGE_BENCH_N")
@@ -50,6 +56,7 @@ func loadParams() (params, error) {
 	env.Duration(&p.Poll, "LABFORGE_BENCH_POLL")
 	env.Int(&p.InFlight, "LABFORGE_BENCH_INFLIGHT")
 	env.Duration(&p.Probe, "LABFORGE_BENCH_PROBE")
+	env.Int(&p.Locks, "LABFORGE_BENCH_LOCKS")
 	env.Bool(&p.RenderOnly, "LABFORGE_BENCH_RENDER_ONLY")
 	env.Duration(&p.Timeout, "LABFORGE_BENCH_TIMEOUT")
 	if err := env.Err(); err != nil {

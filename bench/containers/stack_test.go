@@ -40,7 +40,7 @@ func newStack(tb testing.TB, p params) *stack {
 	defer cancel()
 	gw := newGatewayHost(tb, p.RenderOnly)
 	sim, err := pvesim.NewServer(pvesim.Config{Seed: seed(p.K, gw.dhcpHostsFile()), TimeScale: p.Scale,
-		GuestPorts: []int{guestPort}, RandomSeed: 1})
+		StorageLockLimit: p.Locks, GuestPorts: []int{guestPort}, RandomSeed: 1})
 	if err != nil {
 		tb.Fatal(err)
 	}
