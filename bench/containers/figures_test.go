@@ -22,7 +22,14 @@ type roundFigures struct {
 	// workflows' requests for one.
 	applies, requests int
 	cpu               time.Duration
-	routes, attempts  string
+	// checked is how long checking the containers took; lastResult is
+	// when the last workflow result arrived, after the first request.
+	checked, lastResult time.Duration
+	// applyLog lists the gateway applies; changed counts those that
+	// changed the files.
+	applyLog         string
+	changed          int
+	routes, attempts string
 }
 
 // summary adds up the rounds.
@@ -33,7 +40,10 @@ type summary struct {
 	apiCalls          float64
 	applies, requests int
 	cpu               time.Duration
-	routes, attempts  string // of the last round
+	changed           int
+	// Of the last round:
+	checked, lastResult        time.Duration
+	applyLog, routes, attempts string
 }
 
 func (s *summary) add(f roundFigures) {
@@ -46,7 +56,8 @@ func (s *summary) add(f roundFigures) {
 	s.applies += f.applies
 	s.requests += f.requests
 	s.cpu += f.cpu
-	s.routes, s.attempts = f.routes, f.attempts
+	s.changed += f.changed
+	s.routes, s.attempts, s.checked, s.lastResult, s.applyLog = f.routes, f.attempts, f.checked, f.lastResult, f.applyLog
 }
 
 // perRound is d averaged over the rounds.
@@ -91,8 +102,8 @@ func (s *summary) print(w io.Writer, p params, gw *gatewayHost) {
 		{"makespan (first request → last operation completed)", s.perRound(s.makespan).Round(10 * time.Millisecond).String()},
 		{"first request → last container's first HTTP 200", s.perRound(s.lastOK).Round(10 * time.Millisecond).String()},
 		{"Proxmox API calls per container", fmt.Sprintf("%.1f", s.perContainer(s.apiCalls))},
-		{"gateway applies per container", fmt.Sprintf("%.2f (%d applies served %d requests, %.1f a apply)",
-			s.perContainer(float64(s.applies)), s.applies, s.requests, float64(s.requests)/float64(max(s.applies, 1)))},
+		{"gateway applies per container", fmt.Sprintf("%.2f (%d applies, %d changing the files, served %d requests: %.1f an apply)",
+			s.perContainer(float64(s.applies)), s.applies, s.changed, s.requests, float64(s.requests)/float64(max(s.applies, 1)))},
 		{"request → first HTTP 200 through NGINX", ok},
 		{"request → operation completed", quantilesOf(s.toDone).String()},
 		{"process CPU per container", fmt.Sprintf("%.1f ms", s.perContainer(float64(s.cpu.Microseconds())/1000))},
@@ -100,6 +111,9 @@ func (s *summary) print(w io.Writer, p params, gw *gatewayHost) {
 	for _, r := range rows {
 		fmt.Fprintf(w, "  %-55s %s\n", r[0], r[1])
 	}
+	fmt.Fprintf(w, "containers: in the last round the last workflow result arrived at +%s; the containers were checked in %s\n",
+		s.lastResult.Round(10*time.Millisecond), s.checked.Round(10*time.Millisecond))
+	fmt.Fprintf(w, "containers: gateway applies in the last round (start, run time):%s\n", s.applyLog)
 	fmt.Fprintf(w, "containers: activity attempts in the last round:%s\ncontainers: Proxmox requests by route in the last round:%s\n",
 		s.attempts, s.routes)
 }

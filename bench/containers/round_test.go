@@ -20,6 +20,7 @@ type ctRun struct {
 	requested time.Time        // when its create request was sent
 	op        domain.Operation // the accepted operation
 	firstOK   time.Time        // its first 200 through NGINX; zero when render-only
+	result    time.Time        // when its workflow's result arrived
 	err       error
 }
 
@@ -66,7 +67,9 @@ func (s *stack) round(tb testing.TB, p params, round int) roundFigures {
 			len(errs), p.N, p.Timeout, errors.Join(errs[:min(5, len(errs))]...),
 			benchstack.AttemptDiff(attempts0, attempts1, start), benchstack.RouteDiff(before, after))
 	}
+	checkStart := time.Now()
 	done := s.check(ctx, tb, runs, probe)
+	f.checked = time.Since(checkStart)
 	for i, r := range runs {
 		f.makespan = max(f.makespan, done[i].Sub(start))
 		f.toDone = append(f.toDone, done[i].Sub(r.requested))
@@ -80,6 +83,10 @@ func (s *stack) round(tb testing.TB, p params, round int) roundFigures {
 	f.requests = attempts1[requestActivity].Attempts - attempts0[requestActivity].Attempts
 	f.routes = benchstack.RouteDiff(before, after)
 	f.attempts = benchstack.AttemptDiff(attempts0, attempts1, start)
+	f.applyLog, f.changed = s.applies.since(start)
+	for _, r := range runs {
+		f.lastResult = max(f.lastResult, r.result.Sub(start))
+	}
 	return f
 }
 
@@ -116,6 +123,7 @@ func (s *stack) follow(ctx context.Context, r *ctRun, slots chan struct{}, probe
 		r.err = fmt.Errorf("CreateContainer: %w", err)
 		stopProbe()
 	}
+	r.result = time.Now()
 	wg.Wait()
 	r.err = errors.Join(r.err, probeErr)
 }

@@ -28,6 +28,8 @@ type stack struct {
 	api  *apiClient
 	// attempts counts activity attempts by type, gateway applies included.
 	attempts *benchstack.AttemptCounter
+	// applies records each gateway apply.
+	applies *applyLog
 	// made is how many containers the rounds so far asked for.
 	made int
 }
@@ -52,7 +54,7 @@ func newStack(tb testing.TB, p params) *stack {
 
 	plat := benchstack.Connect(tb, gw.env()...)
 	certFile, keyFile := selfSignedCertificate(tb, tb.TempDir())
-	s := &stack{p: plat, sim: sim, gw: gw, attempts: benchstack.NewAttemptCounter()}
+	s := &stack{p: plat, sim: sim, gw: gw, attempts: benchstack.NewAttemptCounter(), applies: &applyLog{}}
 	s.site = seedSite(ctx, tb, plat.DB, sim, certFile, keyFile)
 	gcfg := app.GatewayConfig(plat.Config, plat.Logger)
 	s.startWorkers(tb, p, gcfg)
@@ -80,7 +82,8 @@ func newStack(tb testing.TB, p params) *stack {
 
 // startWorkers starts the workers as internal/app does, with two
 // differences: the Proxmox activities' task polling is paced by p.Poll
-// (benchstack.ScaledWait), and every activity attempt is counted.
+// (benchstack.ScaledWait), and every activity attempt is counted (and
+// each gateway apply recorded).
 func (s *stack) startWorkers(tb testing.TB, p params, gcfg gateway.Config) {
 	tb.Helper()
 	queues := []string{activities.QueueCore, activities.QueuePVEClone, activities.QueuePVEActions, activities.GatewayQueue(siteName)}
@@ -91,7 +94,7 @@ func (s *stack) startWorkers(tb testing.TB, p params, gcfg gateway.Config) {
 		tb.Fatalf("the gateway applier: %v", err)
 	}
 	set.Gateway = &activities.Gateway{Applier: applier}
-	benchstack.StartWorkers(tb, s.p, set, queues, s.attempts)
+	benchstack.StartWorkers(tb, s.p, set, queues, s.attempts, s.applies)
 }
 
 // transport is an HTTP transport keeping up to n idle connections a host.
