@@ -87,8 +87,9 @@ func (q quantiles) String() string {
 // print writes the summary table and the last round's details.
 func (s *summary) print(w io.Writer, p params, gw *gatewayHost) {
 	gateway := fmt.Sprintf("NGINX and dnsmasq on 127.0.0.1 (HTTP %d, DNS %d)", gw.httpPort, gw.dnsPort)
-	ok := quantilesOf(s.toOK).String()
+	ok, lastOK := quantilesOf(s.toOK).String(), s.perRound(s.lastOK).Round(10*time.Millisecond).String()
 	if gw.renderOnly() {
+		lastOK = "n/a (render-only)"
 		gateway = "RENDER-ONLY: " + gw.why + "; nothing is served, so no HTTP figure"
 		ok = "n/a (render-only)"
 	}
@@ -100,7 +101,7 @@ func (s *summary) print(w io.Writer, p params, gw *gatewayHost) {
 		p.N, p.K, p.Scale, p.Poll, p.InFlight, p.Probe, locks, s.rounds, gateway)
 	rows := [][2]string{
 		{"makespan (first request → last operation completed)", s.perRound(s.makespan).Round(10 * time.Millisecond).String()},
-		{"first request → last container's first HTTP 200", s.perRound(s.lastOK).Round(10 * time.Millisecond).String()},
+		{"first request → last container's first HTTP 200", lastOK},
 		{"Proxmox API calls per container", fmt.Sprintf("%.1f", s.perContainer(s.apiCalls))},
 		{"gateway applies per container", fmt.Sprintf("%.2f (%d applies, %d changing the files, served %d requests: %.1f an apply)",
 			s.perContainer(float64(s.applies)), s.applies, s.changed, s.requests, float64(s.requests)/float64(max(s.applies, 1)))},

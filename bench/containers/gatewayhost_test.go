@@ -23,14 +23,16 @@ type gatewayHost struct {
 	httpPort, httpsPort, dnsPort int
 }
 
-// newGatewayHost finds nginx, dnsmasq and NGINX's stream module (unless
-// renderOnly) and picks the ports.
+// newGatewayHost picks the ports (the settings need them even when
+// nothing listens) and finds nginx, dnsmasq and NGINX's stream module
+// unless renderOnly.
 func newGatewayHost(tb testing.TB, renderOnly bool) *gatewayHost {
 	tb.Helper()
 	g := &gatewayHost{dir: tb.TempDir()}
 	if err := os.MkdirAll(g.nginxPrefix(), 0o755); err != nil {
 		tb.Fatal(err)
 	}
+	g.httpPort, g.httpsPort, g.dnsPort = gatewaytest.FreePort(tb, "127.0.0.1"), gatewaytest.FreePort(tb, "127.0.0.1"), gatewaytest.FreePort(tb, "127.0.0.1")
 	if renderOnly {
 		g.why = "render-only was asked for"
 		return g
@@ -41,7 +43,6 @@ func newGatewayHost(tb testing.TB, renderOnly bool) *gatewayHost {
 		return g
 	}
 	g.nginx, g.dnsmasq = tools.Nginx, tools.Dnsmasq
-	g.httpPort, g.httpsPort, g.dnsPort = gatewaytest.FreePort(tb, "127.0.0.1"), gatewaytest.FreePort(tb, "127.0.0.1"), gatewaytest.FreePort(tb, "127.0.0.1")
 	return g
 }
 
