@@ -59,8 +59,8 @@ func TestContainersBenchSmall(t *testing.T) {
 	if !s.gw.renderOnly() && len(sum.toOK) != p.N {
 		t.Fatalf("%d of %d containers answered through NGINX", len(sum.toOK), p.N)
 	}
-	if sum.applies == 0 || sum.requests != 2*p.N {
-		t.Errorf("%d gateway applies served %d requests; want at least one serving %d (two per container)", sum.applies, sum.requests, 2*p.N)
+	if sum.applies == 0 || sum.requests < 2*p.N {
+		t.Errorf("%d gateway applies served %d requests; want at least one, serving at least %d (two per container)", sum.applies, sum.requests, 2*p.N)
 	}
 	if testing.Verbose() {
 		sum.print(os.Stdout, p, s.gw)
