@@ -3,9 +3,9 @@ package provision
 import (
 	"flag"
 	"fmt"
-	"os"
-	"strconv"
 	"time"
+
+	"github.com/labforge/labforge/bench/internal/benchstack"
 )
 
 // params are one benchmark's shape; each comes from a flag or, when the
@@ -37,57 +37,26 @@ var (
 
 // loadParams reads the flags and LABFORGE_BENCH_* variables.
 func loadParams() (params, error) {
-	var p params
-	var err error
-	pick := func(name string, flagSet bool, parse func(string) error) {
-		if flagSet || err != nil {
-			return
-		}
-		if v := os.Getenv(name); v != "" {
-			if perr := parse(v); perr != nil {
-				err = fmt.Errorf("%s=%q: %w", name, v, perr)
-			}
-		}
-	}
-	atoi := func(dst *int) func(string) error {
-		return func(v string) (e error) { *dst, e = strconv.Atoi(v); return }
-	}
-	dur := func(dst *time.Duration) func(string) error {
-		return func(v string) (e error) { *dst, e = time.ParseDuration(v); return }
-	}
-	p.N, p.K, p.C, p.T, p.Scale, p.Poll, p.Start, p.Timeout =
-		*flagN, *flagK, *flagC, *flagT, *flagScale, *flagPoll, *flagStart, *flagTimeout
-	pick("LABFORGE_BENCH_N", p.N != 0, atoi(&p.N))
-	pick("LABFORGE_BENCH_K", p.K != 0, atoi(&p.K))
-	pick("LABFORGE_BENCH_C", p.C != 0, atoi(&p.C))
-	pick("LABFORGE_BENCH_T", p.T != 0, dur(&p.T))
-	pick("LABFORGE_BENCH_SCALE", p.Scale != 0, func(v string) (e error) { p.Scale, e = strconv.ParseFloat(v, 64); return })
-	pick("LABFORGE_BENCH_POLL", p.Poll != 0, dur(&p.Poll))
-	pick("LABFORGE_BENCH_START", p.Start, func(v string) (e error) { p.Start, e = strconv.ParseBool(v); return })
-	pick("LABFORGE_BENCH_TIMEOUT", p.Timeout != 0, dur(&p.Timeout))
-	if err != nil {
+	p := params{N: *flagN, K: *flagK, C: *flagC, T: *flagT, Scale: *flagScale, Poll: *flagPoll, Start: *flagStart, Timeout: *flagTimeout}
+	var env benchstack.Settings
+	env.Int(&p.N, "LABFORGE_BENCH_N")
+	env.Int(&p.K, "LABFORGE_BENCH_K")
+	env.Int(&p.C, "LABFORGE_BENCH_C")
+	env.Duration(&p.T, "LABFORGE_BENCH_T")
+	env.Float(&p.Scale, "LABFORGE_BENCH_SCALE")
+	env.Duration(&p.Poll, "LABFORGE_BENCH_POLL")
+	env.Bool(&p.Start, "LABFORGE_BENCH_START")
+	env.Duration(&p.Timeout, "LABFORGE_BENCH_TIMEOUT")
+	if err := env.Err(); err != nil {
 		return p, err
 	}
-	def := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	def(&p.N, 200)
-	def(&p.K, 4)
-	def(&p.C, 4)
-	if p.T == 0 {
-		p.T = 20 * time.Second
-	}
-	if p.Scale == 0 {
-		p.Scale = 0.1
-	}
-	if p.Poll == 0 {
-		p.Poll = max(time.Duration(float64(time.Second)*p.Scale), time.Millisecond)
-	}
-	if p.Timeout == 0 {
-		p.Timeout = 10 * time.Minute
-	}
+	benchstack.Default(&p.N, 200)
+	benchstack.Default(&p.K, 4)
+	benchstack.Default(&p.C, 4)
+	benchstack.Default(&p.T, 20*time.Second)
+	benchstack.Default(&p.Scale, 0.1)
+	benchstack.Default(&p.Poll, benchstack.DefaultPoll(p.Scale))
+	benchstack.Default(&p.Timeout, 10*time.Minute)
 	switch {
 	case p.N < 1 || p.K < 1:
 		return p, fmt.Errorf("N and K must be at least 1 (N=%d, K=%d)", p.N, p.K)

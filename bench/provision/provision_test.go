@@ -3,17 +3,15 @@ package provision
 import (
 	"context"
 	"fmt"
-	"sort"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/labforge/labforge/bench/internal/benchstack"
 	"github.com/labforge/labforge/internal/apptest"
-	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/workflows"
 )
 
@@ -101,8 +99,8 @@ func (s *stack) round(b *testing.B, p params, round int) roundFigures {
 	defer cancel()
 	ids := s.newVMs(ctx, b, round, p.N)
 	before := s.sim.Stats()
-	cpu0 := cpuTime(b)
-	attempts0 := s.attempts.snapshot()
+	cpu0 := benchstack.CPUTime(b)
+	attempts0 := s.attempts.Snapshot()
 
 	start := time.Now()
 	errs := make([]error, len(ids))
@@ -113,8 +111,8 @@ func (s *stack) round(b *testing.B, p params, round int) roundFigures {
 	}
 	wg.Wait()
 	makespan := time.Since(start)
-	cpu := cpuTime(b) - cpu0
-	attempts1 := s.attempts.snapshot()
+	cpu := benchstack.CPUTime(b) - cpu0
+	attempts1 := s.attempts.Snapshot()
 	after := s.sim.Stats()
 	failed := 0
 	for i, err := range errs {
@@ -129,10 +127,10 @@ func (s *stack) round(b *testing.B, p params, round int) roundFigures {
 		b.Fatalf("%d of %d CloneVM workflows failed or timed out (deadline %s)", failed, len(ids), p.Timeout)
 	}
 	timeline := cloneTimeline(s.sim.Tasks(), start, p.C)
-	f := roundFigures{makespan: makespan, cpu: cpu, apiCalls: float64(requests(after) - requests(before)), routes: routeDiff(before, after),
+	f := roundFigures{makespan: makespan, cpu: cpu, apiCalls: float64(benchstack.Requests(after) - benchstack.Requests(before)), routes: benchstack.RouteDiff(before, after),
 		handoff: timeline.handoff,
 		attempts: fmt.Sprintf("\n  all %d workflows started by +%s", len(ids), time.Duration(started.Load()).Round(10*time.Millisecond)) +
-			attemptDiff(attempts0, attempts1, start) + "\n  clones by node:" + timeline.text}
+			benchstack.AttemptDiff(attempts0, attempts1, start) + "\n  clones by node:" + timeline.text}
 	for name, ns := range after.Nodes {
 		got := ns.MaxRunning["qmclone"]
 		if got > p.C {
@@ -162,44 +160,4 @@ func (s *stack) cloneVM(ctx context.Context, vm uuid.UUID, start bool, t0 time.T
 		return fmt.Errorf("CloneVM: %w", err)
 	}
 	return nil
-}
-
-// requests is the total of the simulator's /api2 requests.
-func requests(st pvesim.Stats) int64 {
-	var n int64
-	for _, c := range st.Requests {
-		n += c
-	}
-	return n
-}
-
-// routeDiff lists the requests per route between two snapshots, busiest first.
-func routeDiff(before, after pvesim.Stats) string {
-	type kv struct {
-		route string
-		n     int64
-	}
-	var rs []kv
-	for r, n := range after.Requests {
-		if d := n - before.Requests[r]; d > 0 {
-			rs = append(rs, kv{r, d})
-		}
-	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i].n > rs[j].n || (rs[i].n == rs[j].n && rs[i].route < rs[j].route) })
-	out := ""
-	for _, r := range rs {
-		out += fmt.Sprintf("\n  %6d  %s", r.n, r.route)
-	}
-	return out
-}
-
-// cpuTime is the process's user plus system CPU time so far. It includes
-// the embedded Temporal server, FerretDB and the simulator, which run in
-// this process; PostgreSQL runs in its own processes and is not counted.
-func cpuTime(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatalf("getrusage: %v", err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -3,26 +3,16 @@ package provision
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/interceptor"
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/server/temporaltest"
 
 	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/bench/internal/benchstack"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/app"
-	"github.com/labforge/labforge/internal/config"
-	"github.com/labforge/labforge/internal/proxmox"
 	"github.com/labforge/labforge/internal/sim/pvesim"
-	"github.com/labforge/labforge/internal/temporalx"
-	"github.com/labforge/labforge/store/audit/audittest"
-	"github.com/labforge/labforge/store/storetest"
 )
 
 // stack is a platform for one benchmark: the simulator with K nodes, the
@@ -34,12 +24,10 @@ type stack struct {
 	templates []*domain.VMTemplate // templates[i] lives on node i
 	owner     uuid.UUID
 	// attempts counts activity attempts by type, failed ones included.
-	attempts *attemptCounter
+	attempts *benchstack.AttemptCounter
 }
 
-// newStack builds the stack for p. It cannot use internal/apptest, whose
-// Start takes a *testing.T (temporaltest.WithT does too); it assembles the
-// same pieces with testing.TB and b.Cleanup instead.
+// newStack builds the stack for p on benchstack's platform.
 func newStack(tb testing.TB, p params) *stack {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -55,36 +43,9 @@ func newStack(tb testing.TB, p params) *stack {
 		RandomSeed:       1,
 	})
 	tb.Cleanup(sim.Close)
-
-	// SlotBusy, the clone-slot wait, is logged by the SDK as an activity
-	// error hundreds of times a round; a failed workflow is reported by
-	// the benchmark itself, so the platform's logs are dropped.
-	logger := slog.New(slog.DiscardHandler)
-	ts := temporaltest.NewServer(temporaltest.WithBaseClientOptions(client.Options{Logger: logger}))
-	tb.Cleanup(ts.Stop)
-	cfg, err := config.LoadFrom([]string{
-		"LABFORGE_DATABASE_URL=" + storetest.URL(tb),
-		"LABFORGE_MONGO_URI=" + audittest.URI(tb),
-		"LABFORGE_MONGO_DATABASE=" + audittest.Database(tb),
-		"LABFORGE_TEMPORAL_ADDRESS=" + ts.GetFrontendHostPort(),
-		"LABFORGE_TEMPORAL_NAMESPACE=" + ts.GetDefaultNamespace(),
-		"LABFORGE_JWT_SECRET=" + strings.Repeat("bench-secret-", 4),
-		"LABFORGE_LOG_LEVEL=error",
-		// Storages are per node (see seed), so this cap never binds.
-		"LABFORGE_CLONE_CAP_PER_STORAGE=64",
-	})
-	if err != nil {
-		tb.Fatalf("configuration: %v", err)
-	}
-	plat, err := app.Connect(ctx, cfg, logger)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(plat.Close)
-	if err := temporalx.EnsureSearchAttributes(ctx, plat.Temporal, cfg.TemporalNamespace); err != nil {
-		tb.Fatalf("registering search attributes: %v", err)
-	}
-	s := &stack{p: plat, sim: sim, attempts: newAttemptCounter()}
+	// Storages are per node (see seed), so this cap never binds.
+	plat := benchstack.Connect(tb, "LABFORGE_CLONE_CAP_PER_STORAGE=64")
+	s := &stack{p: plat, sim: sim, attempts: benchstack.NewAttemptCounter()}
 	s.startWorkers(tb, p)
 	s.seedStore(ctx, tb, p)
 	return s
@@ -92,26 +53,13 @@ func newStack(tb testing.TB, p params) *stack {
 
 // startWorkers starts core, pve-clone and pve-actions workers as
 // internal/app does, with one difference: task polling is paced by p.Poll
-// (by default the client's 1 s first interval times the time scale),
-// because at 1/100 time the client's real-time 1 s polls would measure the
-// poll interval, not the platform.
+// (benchstack.ScaledWait).
 func (s *stack) startWorkers(tb testing.TB, p params) {
 	tb.Helper()
 	queues := []string{activities.QueueCore, activities.QueuePVEClone, activities.QueuePVEActions}
 	set := s.p.ActivitySet(queues)
-	set.Proxmox.Wait = proxmox.WaitOptions{Interval: p.Poll, MaxInterval: 10 * p.Poll}
-	for _, q := range queues {
-		opts := app.WorkerOptions("bench@"+q, s.p.Config.WorkerActivitySlots)
-		opts.Interceptors = []interceptor.WorkerInterceptor{s.attempts}
-		w := worker.New(s.p.Temporal, q, opts)
-		if err := s.p.RegisterQueue(w, q, set, "bench@"+q); err != nil {
-			tb.Fatal(err)
-		}
-		if err := w.Start(); err != nil {
-			tb.Fatalf("starting the %s worker: %v", q, err)
-		}
-		tb.Cleanup(w.Stop)
-	}
+	set.Proxmox.Wait = benchstack.ScaledWait(p.Poll)
+	benchstack.StartWorkers(tb, s.p, set, queues, s.attempts)
 }
 
 // seedStore registers the simulator's nodes with clone_concurrency C, one

@@ -27,11 +27,9 @@ func findTool(name string) (string, error) {
 	return exec.LookPath(filepath.Join("/usr/sbin", name))
 }
 
-// RequireTools returns nginx and dnsmasq, or skips the test when either
-// or the stream module is missing, except under CI (CI set), which
-// installs them and fails instead.
-func RequireTools(t testing.TB) Tools {
-	t.Helper()
+// Find returns nginx and dnsmasq, and what is missing of them and
+// NGINX's stream module (nothing when the gateway can run for real).
+func Find() (Tools, []string) {
 	var missing []string
 	var found Tools
 	for _, tool := range []struct {
@@ -47,13 +45,25 @@ func RequireTools(t testing.TB) Tools {
 	if _, err := os.Stat(StreamModule); err != nil {
 		missing = append(missing, StreamModule)
 	}
+	return found, missing
+}
+
+// InstallHint is the command that installs what Find looks for.
+const InstallHint = "apt-get install nginx-light libnginx-mod-stream dnsmasq-base"
+
+// RequireTools returns nginx and dnsmasq, or skips the test when either
+// or the stream module is missing, except under CI (CI set), which
+// installs them and fails instead.
+func RequireTools(t testing.TB) Tools {
+	t.Helper()
+	found, missing := Find()
 	if len(missing) == 0 {
 		return found
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatalf("CI must have nginx and dnsmasq (apt-get install nginx-light libnginx-mod-stream dnsmasq-base); missing %v", missing)
+		t.Fatalf("CI must have nginx and dnsmasq (%s); missing %v", InstallHint, missing)
 	}
-	t.Skipf("skipping: %v not installed (apt-get install nginx-light libnginx-mod-stream dnsmasq-base)", missing)
+	t.Skipf("skipping: %v not installed (%s)", missing, InstallHint)
 	return Tools{}
 }
 

@@ -1,4 +1,4 @@
-package provision
+package benchstack
 
 import (
 	"context"
@@ -12,16 +12,18 @@ import (
 	"go.temporal.io/sdk/interceptor"
 )
 
-// attemptCounter is a worker interceptor that counts activity attempts and
-// failed attempts by activity type, to show where a round's time went
-// (a SlotBusy failure is one turn of the clone-slot wait).
-type attemptCounter struct {
+// AttemptCounter is a worker interceptor that counts activity attempts and
+// failed attempts by activity type, local activities included, to show
+// where a round's time went (a SlotBusy failure is one turn of the
+// clone-slot wait).
+type AttemptCounter struct {
 	interceptor.WorkerInterceptorBase
 	mu     sync.Mutex
-	counts map[string]attemptCount
+	counts map[string]AttemptCount
 }
 
-type attemptCount struct {
+// AttemptCount is what an AttemptCounter knows of one activity type.
+type AttemptCount struct {
 	Attempts, Failed int
 	// Last is when the last attempt ended.
 	Last time.Time
@@ -30,15 +32,17 @@ type attemptCount struct {
 	Queued, Ran time.Duration
 }
 
-func newAttemptCounter() *attemptCounter { return &attemptCounter{counts: map[string]attemptCount{}} }
+// NewAttemptCounter returns an empty counter.
+func NewAttemptCounter() *AttemptCounter { return &AttemptCounter{counts: map[string]AttemptCount{}} }
 
-func (c *attemptCounter) InterceptActivity(ctx context.Context, next interceptor.ActivityInboundInterceptor) interceptor.ActivityInboundInterceptor {
+// InterceptActivity counts the worker's activity attempts.
+func (c *AttemptCounter) InterceptActivity(ctx context.Context, next interceptor.ActivityInboundInterceptor) interceptor.ActivityInboundInterceptor {
 	return &countingActivity{ActivityInboundInterceptorBase: interceptor.ActivityInboundInterceptorBase{Next: next}, c: c}
 }
 
 type countingActivity struct {
 	interceptor.ActivityInboundInterceptorBase
-	c *attemptCounter
+	c *AttemptCounter
 }
 
 func (a *countingActivity) ExecuteActivity(ctx context.Context, in *interceptor.ExecuteActivityInput) (any, error) {
@@ -59,20 +63,20 @@ func (a *countingActivity) ExecuteActivity(ctx context.Context, in *interceptor.
 	return res, err
 }
 
-// snapshot copies the counts.
-func (c *attemptCounter) snapshot() map[string]attemptCount {
+// Snapshot copies the counts, by activity type.
+func (c *AttemptCounter) Snapshot() map[string]AttemptCount {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make(map[string]attemptCount, len(c.counts))
+	out := make(map[string]AttemptCount, len(c.counts))
 	for k, v := range c.counts {
 		out[k] = v
 	}
 	return out
 }
 
-// attemptDiff renders the attempts between two snapshots, one activity
+// AttemptDiff renders the attempts between two snapshots, one activity
 // type a line, with when the type's last attempt ended after start.
-func attemptDiff(before, after map[string]attemptCount, start time.Time) string {
+func AttemptDiff(before, after map[string]AttemptCount, start time.Time) string {
 	names := make([]string, 0, len(after))
 	for k := range after {
 		names = append(names, k)

@@ -1,0 +1,104 @@
+package containers
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/labforge/labforge/internal/gateway"
+	"github.com/labforge/labforge/internal/gateway/gatewaytest"
+)
+
+// gatewayHost is the site's gateway host on this machine: the directory
+// its worker renders into and, unless render-only, NGINX and dnsmasq on
+// free loopback ports, started on the files of the first apply as the
+// dev stack starts them.
+type gatewayHost struct {
+	dir            string
+	nginx, dnsmasq string // empty when render-only
+	// why says why it is render-only.
+	why                          string
+	httpPort, httpsPort, dnsPort int
+}
+
+// newGatewayHost picks the ports (the settings need them even when
+// nothing listens) and finds nginx, dnsmasq and NGINX's stream module
+// unless renderOnly.
+func newGatewayHost(tb testing.TB, renderOnly bool) *gatewayHost {
+	tb.Helper()
+	g := &gatewayHost{dir: tb.TempDir()}
+	if err := os.MkdirAll(g.nginxPrefix(), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	g.httpPort, g.httpsPort, g.dnsPort = gatewaytest.FreePort(tb, "127.0.0.1"), gatewaytest.FreePort(tb, "127.0.0.1"), gatewaytest.FreePort(tb, "127.0.0.1")
+	if renderOnly {
+		g.why = "render-only was asked for"
+		return g
+	}
+	tools, missing := gatewaytest.Find()
+	if len(missing) > 0 {
+		g.why = fmt.Sprintf("%v not installed (%s)", missing, gatewaytest.InstallHint)
+		return g
+	}
+	g.nginx, g.dnsmasq = tools.Nginx, tools.Dnsmasq
+	return g
+}
+
+// renderOnly says whether the files are only written, not served.
+func (g *gatewayHost) renderOnly() bool { return g.nginx == "" }
+
+func (g *gatewayHost) nginxPrefix() string    { return filepath.Join(g.dir, "nginx") }
+func (g *gatewayHost) dnsmasqPidFile() string { return filepath.Join(g.dir, "dnsmasq.pid") }
+
+// dhcpHostsFile is the dhcp-hostsfile the gateway writes and the
+// simulator's bridge reads (internal/app.GatewayConfig names it).
+func (g *gatewayHost) dhcpHostsFile() string { return filepath.Join(g.dir, "dhcp-hosts") }
+
+// hostsFile is the hosts file the gateway writes for dnsmasq.
+func (g *gatewayHost) hostsFile() string { return filepath.Join(g.dir, "hosts") }
+
+// env is the LABFORGE_GATEWAY_* settings of the site's gateway worker.
+// DHCP is not served: the simulator reads the reservations itself.
+func (g *gatewayHost) env() []string {
+	nginx, dnsmasq, user := g.nginx, g.dnsmasq, gatewaytest.NginxUser()
+	if g.renderOnly() {
+		nginx, dnsmasq = "nginx", "dnsmasq"
+	}
+	if user == "" {
+		user = "none"
+	}
+	return []string{
+		"LABFORGE_GATEWAY_DIR=" + g.dir,
+		"LABFORGE_GATEWAY_NGINX_BIN=" + nginx,
+		"LABFORGE_GATEWAY_NGINX_PREFIX=" + g.nginxPrefix(),
+		"LABFORGE_GATEWAY_NGINX_STREAM_MODULE=" + gatewaytest.StreamModule,
+		"LABFORGE_GATEWAY_NGINX_USER=" + user,
+		"LABFORGE_GATEWAY_DNSMASQ_BIN=" + dnsmasq,
+		"LABFORGE_GATEWAY_DNSMASQ_PID_FILE=" + g.dnsmasqPidFile(),
+		"LABFORGE_GATEWAY_HTTP_LISTEN=127.0.0.1:" + strconv.Itoa(g.httpPort),
+		"LABFORGE_GATEWAY_HTTPS_LISTEN=127.0.0.1:" + strconv.Itoa(g.httpsPort),
+		"LABFORGE_GATEWAY_STREAM_ADDRESS=127.0.0.1",
+		"LABFORGE_GATEWAY_DNS_LISTEN=127.0.0.1",
+		"LABFORGE_GATEWAY_DNS_PORT=" + strconv.Itoa(g.dnsPort),
+		"LABFORGE_GATEWAY_DHCP=false",
+		"LABFORGE_GATEWAY_RENDER_ONLY=" + strconv.FormatBool(g.renderOnly()),
+	}
+}
+
+// start runs NGINX and dnsmasq, until tb ends, on the files an apply
+// with cfg wrote; it does nothing when render-only.
+func (g *gatewayHost) start(tb testing.TB, cfg gateway.Config) {
+	tb.Helper()
+	if g.renderOnly() {
+		return
+	}
+	gatewaytest.StartProcess(tb, cfg.NginxPidFile(), g.nginx, "-p", cfg.Nginx.Prefix, "-c", cfg.NginxConf, "-g", "daemon off;")
+	args := []string{"--keep-in-foreground", "--conf-file=" + cfg.DnsmasqConf, "--pid-file=" + g.dnsmasqPidFile(),
+		"--log-facility=" + filepath.Join(g.dir, "dnsmasq.log")}
+	if os.Geteuid() == 0 {
+		args = append(args, "--user=root") // it re-reads the hosts files in the temp directory on SIGHUP
+	}
+	gatewaytest.StartProcess(tb, g.dnsmasqPidFile(), g.dnsmasq, args...)
+}
