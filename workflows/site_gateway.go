@@ -101,8 +101,11 @@ func SiteGateway(ctx workflow.Context, in SiteGatewayInput) (SiteGatewayResult, 
 	if err := wf.setup(ctx); err != nil {
 		return SiteGatewayResult{}, err
 	}
+	wf.background = workflow.GetVersion(ctx, changeRepliesInBackground, workflow.DefaultVersion, 1) == 1
 	wf.requests = workflow.GetSignalChannel(ctx, SiteGatewayApplySignal)
-	return wf.run(ctx)
+	res, err := wf.run(ctx)
+	wf.awaitReplies(ctx)
+	return res, err
 }
 
 type siteGateway struct {
@@ -112,6 +115,16 @@ type siteGateway struct {
 	// waiting are the requests that asked for a reply and arrived since
 	// the last apply started: the next apply serves them.
 	waiting []SiteGatewayApplyRequest
+	// background: replies are not awaited before the next apply
+	// (changeRepliesInBackground); replying holds the ones in flight.
+	background bool
+	replying   []pendingReply
+}
+
+// pendingReply is a reply signal on its way to its requester.
+type pendingReply struct {
+	to     string
+	future workflow.Future
 }
 
 func (wf *siteGateway) run(ctx workflow.Context) (SiteGatewayResult, error) {
@@ -181,17 +194,30 @@ func (wf *siteGateway) drain(ctx workflow.Context) bool {
 // reply tells each served requester the outcome of the apply that served
 // it. A requester that is gone no longer needs the answer: the failure
 // to signal it is logged, not the gateway's failure.
+// Since changeRepliesInBackground the signals are sent and the next apply
+// starts at once; the run waits for them all before it ends.
 func (wf *siteGateway) reply(ctx workflow.Context, served []SiteGatewayApplyRequest, out SiteGatewayApplied) {
-	futures := make([]workflow.Future, len(served))
-	for i, req := range served {
-		out.RequestID = req.RequestID
-		futures[i] = workflow.SignalExternalWorkflow(ctx, req.ReplyTo, "", SiteGatewayAppliedSignal, out)
+	if len(served) == 0 {
+		return
 	}
-	for i, f := range futures {
-		if err := f.Get(ctx, nil); err != nil {
-			workflow.GetLogger(ctx).Warn("telling a requester about the apply failed", "requester", served[i].ReplyTo, "error", err)
+	for _, req := range served {
+		out.RequestID = req.RequestID
+		f := workflow.SignalExternalWorkflow(ctx, req.ReplyTo, "", SiteGatewayAppliedSignal, out)
+		wf.replying = append(wf.replying, pendingReply{to: req.ReplyTo, future: f})
+	}
+	if !wf.background {
+		wf.awaitReplies(ctx)
+	}
+}
+
+// awaitReplies waits for every reply signal in flight to be delivered.
+func (wf *siteGateway) awaitReplies(ctx workflow.Context) {
+	for _, r := range wf.replying {
+		if err := r.future.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("telling a requester about the apply failed", "requester", r.to, "error", err)
 		}
 	}
+	wf.replying = nil
 }
 
 // applyOnce reads a fresh snapshot, applies it on the site's gateway queue

@@ -18,6 +18,10 @@ const (
 	// changeCloneWaitsForSlot: the clone activity waits for its own clone
 	// slot (CloneGuestInSlot) instead of a separate AcquireCloneSlot step.
 	changeCloneWaitsForSlot = "clone-waits-for-slot"
+	// changeRepliesInBackground: SiteGateway starts its next apply without
+	// waiting for the requesters of the last one to take their replies;
+	// it waits for all of them before the run ends.
+	changeRepliesInBackground = "gateway-replies-in-background"
 )
 
 // ownerIsRequester reports whether this workflow leaves LabforgeOwner to
