@@ -35,8 +35,11 @@ type ContainerPlan struct {
 	// Source is the container's source as stored (see domain.ParseContainerSource).
 	Source string `json:"source"`
 	// Bridge and Storage are the node's bridge and first storage.
-	Bridge   string            `json:"bridge"`
-	Storage  string            `json:"storage"`
+	Bridge  string `json:"bridge"`
+	Storage string `json:"storage"`
+	// NodeCap is the node's clone_concurrency: creating a container takes
+	// one of the node's clone slots, as a clone does.
+	NodeCap  int               `json:"node_cap,omitempty"`
 	Cores    int               `json:"cores"`
 	MemoryMB int               `json:"memory_mb"`
 	SwapMB   int               `json:"swap_mb"`
@@ -105,7 +108,7 @@ func (b *Bookkeeping) planOf(ctx context.Context, c *domain.Container, n *domain
 			ErrTypeInvalid, nil)
 	}
 	p.Guest.NodeID, p.Guest.Node, p.Guest.Cluster, p.Guest.VMID, p.Placed = n.ID, n.Name, n.Cluster, *c.VMID, true
-	p.Bridge, p.Storage = n.Bridge, n.Storages[0]
+	p.Bridge, p.Storage, p.NodeCap = n.Bridge, n.Storages[0], n.CloneConcurrency
 	return p, nil
 }
 

@@ -52,13 +52,25 @@ type ContainerCreate struct {
 // VMID carrying this container's tag is the one an earlier attempt made,
 // taken as it is once its create lock is gone; any other guest there is a
 // non-retryable AlreadyExists. A retried attempt resumes polling the
-// create task its predecessor started.
+// create task its predecessor started. The creation holds one of the
+// clone slots of the node and storage (LABFORGE_CLONE_CAP_PER_STORAGE and
+// the node's clone_concurrency cap VM clones and container creations
+// together).
 func (a *Proxmox) CreateContainerGuest(ctx context.Context, in ContainerCreate) error {
 	p := in.Plan
 	c, err := a.client(ctx, p.Guest.NodeID)
 	if err != nil {
 		return err
 	}
+	// Writing a root file system contends for the storage as a clone
+	// does: it waits for one of the clone slots of the node and storage,
+	// rather than for Proxmox's storage lock (which times out and fails
+	// the task), and gives it back when the task is over.
+	slot := p.slotPlan()
+	if _, err := a.Slots.await(ctx, slot, 0, true); err != nil {
+		return err
+	}
+	defer a.Slots.releaseQuietly(ctx)
 	if !activity.HasHeartbeatDetails(ctx) {
 		r, found, err := c.FindGuest(ctx, p.Guest.VMID)
 		if err != nil {
@@ -83,7 +95,14 @@ func (a *Proxmox) CreateContainerGuest(ctx context.Context, in ContainerCreate) 
 		Cores: p.Cores, Memory: p.MemoryMB, Swap: p.SwapMB, Storage: p.Storage, RootFSGiB: p.DiskGB,
 		SSHKeys: p.SSHKeys, Env: p.Env, SearchDomain: p.SearchDomain, Nameserver: p.Nameserver,
 	}
-	return a.runTask(ctx, c, func() (string, error) { return c.CreateContainer(ctx, p.Guest.Node, spec) }, nil)
+	return a.runTask(ctx, c, func() (string, error) { return c.CreateContainer(ctx, p.Guest.Node, spec) }, a.Slots.renewer(ctx))
+}
+
+// slotPlan is the clone-slot request of the container's creation: its
+// node and its root file system's storage.
+func (p ContainerPlan) slotPlan() ClonePlan {
+	return ClonePlan{Guest: GuestRef{Cluster: p.Guest.Cluster, NodeID: p.Guest.NodeID, Node: p.Guest.Node, VMID: p.Guest.VMID},
+		Storage: p.Storage, NodeCap: p.NodeCap}
 }
 
 // DestroyContainer stops and destroys the container (purge), polling each

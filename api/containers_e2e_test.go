@@ -256,12 +256,14 @@ func TestE2EContainerNodeDownAwaitsOperatorThenRetries(t *testing.T) {
 
 // TestE2ETwentyContainersAtOnce creates 20 containers on one site at
 // once: each runs at its own address, which dnsmasq resolves, and answers
-// through NGINX by name; the site's gateway applied at most once per
-// change asked of it, and its last apply holds every container.
+// through NGINX by name; the nodes never create more containers at once
+// than their clone_concurrency; the site's gateway applied at most once
+// per change asked of it, and its last apply holds every container.
 func TestE2ETwentyContainersAtOnce(t *testing.T) {
 	t.Parallel()
-	const n = 20
-	l := startCTLab(t, ctLabOptions{poolSize: n})
+	const n, nodeCap = 20, 2
+	l := startCTLab(t, ctLabOptions{poolSize: n, cloneConcurrency: nodeCap,
+		durations: pvesim.Durations{CreateCT: 200 * time.Second}}) // 0.2 s each, so that they overlap
 	ids := make([]uuid.UUID, n)
 	locations := make([]string, n)
 	var wg sync.WaitGroup
@@ -287,6 +289,13 @@ func TestE2ETwentyContainersAtOnce(t *testing.T) {
 			status, body := l.getByName(fmt.Sprintf("ct%02d.%s", i, l.domain))
 			require.Equal(t, http.StatusOK, status, body)
 			require.Contains(t, body, fmt.Sprintf("ct%02d (CT %d)", i, *ct.VMID))
+		}
+	})
+
+	apptest.Step(t, "each node creates at most its clone_concurrency at once", func(t *testing.T) {
+		for node, most := range mostAtOnce(l.sim, "vzcreate") {
+			t.Logf("node %s: at most %d creations at once", node, most)
+			require.LessOrEqual(t, most, nodeCap, "node %s", node)
 		}
 	})
 
@@ -337,4 +346,40 @@ func gatewayApplies(t *testing.T, l *ctLab) (applies, runs int) {
 		applies += res.Applies
 	}
 	return applies, len(execs)
+}
+
+// mostAtOnce returns, per node, the largest number of tasks of type typ
+// that ran at the same time.
+func mostAtOnce(sim *pvesim.Server, typ string) map[string]int {
+	type edge struct {
+		at    time.Time
+		delta int
+	}
+	edges := map[string][]edge{}
+	for _, task := range sim.Tasks() {
+		if task.Type != typ {
+			continue
+		}
+		end := task.Ended
+		if end.IsZero() {
+			end = time.Now()
+		}
+		edges[task.Node] = append(edges[task.Node], edge{task.Started, 1}, edge{end, -1})
+	}
+	most := map[string]int{}
+	for node, es := range edges {
+		// Ends before starts at the same instant: a slot handed over.
+		slices.SortFunc(es, func(a, b edge) int {
+			if c := a.at.Compare(b.at); c != 0 {
+				return c
+			}
+			return a.delta - b.delta
+		})
+		running := 0
+		for _, e := range es {
+			running += e.delta
+			most[node] = max(most[node], running)
+		}
+	}
+	return most
 }

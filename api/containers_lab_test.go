@@ -88,6 +88,8 @@ type ctLabOptions struct {
 	stack     []apptest.Option
 	// poolSize is the number of external ports of the site (default 8).
 	poolSize int
+	// cloneConcurrency is the nodes' clone_concurrency (0: the default).
+	cloneConcurrency int
 }
 
 // startCTLab starts the simulator, the stack with the site's gateway
@@ -130,11 +132,15 @@ func startCTLab(t *testing.T, o ctLabOptions) *ctLab {
 		"name": l.domain, "site_id": l.site.ID, "cert_path": filepath.Join(l.dir, "tls.crt"), "key_path": filepath.Join(l.dir, "tls.key"),
 	})
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
-	r = l.s.Do(t, "POST", "/api/v1/nodes/import", l.admin, map[string]any{
+	node := map[string]any{
 		"name": l.sim.Nodes()[0], "cluster": "lab", "endpoint": l.sim.URL(), "token_id": pvesim.DefaultTokenID,
 		"token_secret": pvesim.DefaultTokenSecret, "tls_fingerprint": l.sim.Fingerprint(),
 		"storages": []string{"local-lvm"}, "bridge": "vmbr1", "site_id": l.site.ID,
-	})
+	}
+	if o.cloneConcurrency > 0 {
+		node["clone_concurrency"] = o.cloneConcurrency
+	}
+	r = l.s.Do(t, "POST", "/api/v1/nodes/import", l.admin, node)
 	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
 	op := l.s.AwaitOperation(t, l.admin, r.Header.Get("Location"))
 	require.Equal(t, domain.OpCompleted, op.State, op.Error)

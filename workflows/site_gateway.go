@@ -104,7 +104,7 @@ func SiteGateway(ctx workflow.Context, in SiteGatewayInput) (SiteGatewayResult, 
 	wf.background = workflow.GetVersion(ctx, changeRepliesInBackground, workflow.DefaultVersion, 1) == 1
 	wf.requests = workflow.GetSignalChannel(ctx, SiteGatewayApplySignal)
 	res, err := wf.run(ctx)
-	wf.awaitReplies(ctx)
+	wf.awaitReplies(ctx) // a run that failed has answered its requesters
 	return res, err
 }
 
@@ -166,6 +166,15 @@ func (wf *siteGateway) run(ctx workflow.Context) (SiteGatewayResult, error) {
 		// Temporal refuses to complete a run with a signal it has not
 		// handled and runs this task again, so a request that arrives now
 		// is not lost either.
+		if wf.drain(ctx) {
+			continue
+		}
+		if len(wf.replying) == 0 {
+			return res, nil
+		}
+		// Waiting for the replies takes workflow tasks of its own: a
+		// request that arrives meanwhile gets one more apply.
+		wf.awaitReplies(ctx)
 		if !wf.drain(ctx) {
 			return res, nil
 		}
