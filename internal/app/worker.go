@@ -11,6 +11,7 @@ import (
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/internal/config"
+	"github.com/labforge/labforge/internal/mail"
 	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/workflows"
 )
@@ -123,7 +124,23 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 			Logger: p.Logger},
 		Inventory: &activities.Inventory{Nodes: p.DB, Templates: p.DB, VMs: p.DB, Events: p.Audit,
 			Clients: clients, Logger: p.Logger},
+		Email: &activities.Email{Store: p.DB, Sender: p.mailSender(), Logger: p.Logger},
 	}
+}
+
+// mailSender is the SMTP client of the LABFORGE_SMTP_* settings, or nil
+// when e-mail is not configured (its e-mails are then logged as skipped).
+// The settings were checked when the configuration was loaded.
+func (p *Platform) mailSender() mail.Sender {
+	if !p.Config.Mail().Enabled() {
+		return nil
+	}
+	s, err := mail.NewSMTP(p.Config.Mail())
+	if err != nil {
+		p.Logger.Error("e-mail is off: the SMTP settings are unusable", slog.Any("error", err))
+		return nil
+	}
+	return s
 }
 
 // RegisterQueue registers on w the workflows of queue, under the

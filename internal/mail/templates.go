@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	htmltemplate "html/template"
@@ -161,4 +162,35 @@ func parseMessage(err error) string {
 		msg = rest
 	}
 	return "is not a valid template: " + msg
+}
+
+// TemplateFinder finds an administrator's saved template (domain.EmailStore).
+type TemplateFinder interface {
+	FindEmailTemplate(ctx context.Context, key string) (*domain.EmailTemplate, error)
+}
+
+// Effective returns key's spec and the template in force: the saved one,
+// or the default. An unknown key is KindNotFound.
+func Effective(ctx context.Context, store TemplateFinder, key string) (Spec, domain.EmailTemplate, error) {
+	spec, ok := Lookup(key)
+	if !ok {
+		return Spec{}, domain.EmailTemplate{}, domain.NotFoundf("e-mail template %q not found; the templates are %s", key, strings.Join(Keys(), ", "))
+	}
+	saved, err := store.FindEmailTemplate(ctx, key)
+	switch {
+	case err == nil:
+		return spec, *saved, nil
+	case domain.IsKind(err, domain.KindNotFound):
+		return spec, spec.Default(), nil
+	}
+	return Spec{}, domain.EmailTemplate{}, err
+}
+
+// Keys lists the template keys, sorted.
+func Keys() []string {
+	var keys []string
+	for _, s := range Specs() {
+		keys = append(keys, s.Key)
+	}
+	return keys
 }
