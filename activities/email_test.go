@@ -29,7 +29,9 @@ func newMemEmails() *memEmails {
 	return &memEmails{templates: map[string]domain.EmailTemplate{}, emails: map[uuid.UUID]*domain.Email{}}
 }
 
-func (m *memEmails) ListEmailTemplates(context.Context) ([]domain.EmailTemplate, error) { return nil, nil }
+func (m *memEmails) ListEmailTemplates(context.Context) ([]domain.EmailTemplate, error) {
+	return nil, nil
+}
 
 func (m *memEmails) FindEmailTemplate(_ context.Context, key string) (*domain.EmailTemplate, error) {
 	m.mu.Lock()
