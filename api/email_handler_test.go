@@ -181,3 +181,14 @@ func TestHandlerResendEmail(t *testing.T) {
 	}
 	h.do(h.admin, "POST", "/api/v1/email-log/"+id.String()+"/resend", nil).requireError(t, http.StatusConflict, domain.KindConflict)
 }
+
+// TestHandlerServesNoDevMail checks that the API's own router has no
+// /dev/mail: only the dev stack adds it, beside the API.
+func TestHandlerServesNoDevMail(t *testing.T) {
+	t.Parallel()
+	h := newFakeAPI(t)
+	h.skipContract = true // the route is, rightly, not in the contract
+	for _, path := range []string{"/dev/mail", "/dev/mail.json"} {
+		h.do(h.admin, "GET", path, nil).requireError(t, http.StatusNotFound, domain.KindNotFound)
+	}
+}
