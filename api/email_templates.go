@@ -2,10 +2,8 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/mail"
@@ -14,19 +12,13 @@ import (
 // EmailTemplateView is an e-mail template as the API shows it: the one in
 // force (saved or default), what it is for, and the fields it may use.
 type EmailTemplateView struct {
-	Key        string     `json:"key"`
-	About      string     `json:"about"`
-	Subject    string     `json:"subject"`
-	Body       string     `json:"body"`
-	Customized bool       `json:"customized"`
-	UpdatedAt  *time.Time `json:"updated_at,omitempty"`
-	UpdatedBy  *uuid.UUID `json:"updated_by,omitempty"`
-	Fields     []string   `json:"fields"`
+	domain.EmailTemplate
+	About  string   `json:"about"`
+	Fields []string `json:"fields"`
 }
 
 func newEmailTemplateView(spec mail.Spec, t domain.EmailTemplate) EmailTemplateView {
-	return EmailTemplateView{Key: spec.Key, About: spec.About, Subject: t.Subject, Body: t.Body,
-		Customized: t.Customized, UpdatedAt: t.UpdatedAt, UpdatedBy: t.UpdatedBy, Fields: spec.Fields()}
+	return EmailTemplateView{EmailTemplate: t, About: spec.About, Fields: spec.Fields()}
 }
 
 // EmailTemplateRequest replaces a template (PUT) or, for a preview, names
