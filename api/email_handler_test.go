@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -191,4 +192,26 @@ func TestHandlerServesNoDevMail(t *testing.T) {
 	for _, path := range []string{"/dev/mail", "/dev/mail.json"} {
 		h.do(h.admin, "GET", path, nil).requireError(t, http.StatusNotFound, domain.KindNotFound)
 	}
+}
+
+// TestHandlerResendThatCannotStartFailsTheEmailAgain checks that a resend
+// Temporal refuses leaves the e-mail failed, so that it can be resent.
+func TestHandlerResendThatCannotStartFailsTheEmailAgain(t *testing.T) {
+	t.Parallel()
+	h := newFakeAPI(t)
+	h.skipContract = true // a 500 is not in the contract
+	id := uuid.New()
+	h.emails.RequeueEmailFn = func(context.Context, uuid.UUID) (*domain.Email, error) {
+		return &domain.Email{ID: id, Status: domain.EmailQueued, Attempts: 1}, nil
+	}
+	var recorded domain.EmailStatus
+	h.emails.RecordEmailAttemptFn = func(_ context.Context, _ uuid.UUID, status domain.EmailStatus, msg string) (*domain.Email, error) {
+		recorded = status
+		require.Contains(t, msg, "the resend could not start")
+		return &domain.Email{ID: id, Status: status}, nil
+	}
+	h.expectStart(workflows.SendEmailType, errors.New("temporal is down"))
+	r := h.do(h.admin, "POST", "/api/v1/email-log/"+id.String()+"/resend", nil)
+	require.Equal(t, http.StatusInternalServerError, r.status, string(r.body))
+	require.Equal(t, domain.EmailFailed, recorded)
 }

@@ -62,14 +62,18 @@ func (s *Server) resendEmail(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	// Should the start fail, the entry stays queued without a sender: a
-	// later resend finds it not failed (409) and the log says so.
 	t := workflows.SendEmailType
 	wfID := workflows.SendEmailWorkflowID(e.ID, e.Attempts)
 	run, err := s.temporal.ExecuteWorkflow(ctx, t.StartOptions(wfID), t.Name, workflows.SendEmailInput{EmailID: e.ID})
+	if _, running := workflows.RunningWorkflow(err); running {
+		abortWithError(c, domain.Conflictf("e-mail %s is being sent already", e.ID))
+		return
+	}
 	if err != nil {
-		if _, running := workflows.RunningWorkflow(err); running {
-			err = domain.Conflictf("e-mail %s is being sent already", e.ID)
+		// Failed again, so that it can be resent once Temporal answers
+		// (this counts as an attempt).
+		if _, rerr := s.emails.RecordEmailAttempt(ctx, e.ID, domain.EmailFailed, "the resend could not start: "+err.Error()); rerr != nil {
+			s.logger.Error("a requeued e-mail stays queued without a sender", slog.String("email_id", e.ID.String()), slog.Any("error", rerr))
 		}
 		abortWithError(c, err)
 		return

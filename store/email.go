@@ -67,7 +67,7 @@ func scanEmail(r rowScanner) (domain.Email, error) {
 // exists: then it loads that entry into e.
 func (db *DB) CreateEmail(ctx context.Context, e *domain.Email) error {
 	data := e.Data
-	if len(data) == 0 {
+	if len(data) == 0 || string(data) == "null" {
 		data = json.RawMessage(`{}`)
 	}
 	// The no-op update makes RETURNING yield the existing row on a retry.
