@@ -44,7 +44,8 @@ type QueueEmailInput struct {
 }
 
 // QueueEmail renders the template (an administrator's saved version, or
-// the default) and adds the e-mail to the log as queued. It is idempotent
+// the default when there is none or it fails on these data) and adds the
+// e-mail to the log as queued. It is idempotent
 // by ID: a retry returns the entry the first attempt added. An unknown
 // template or data that does not fit it is Invalid (non-retryable).
 func (a *Email) QueueEmail(ctx context.Context, in QueueEmailInput) (uuid.UUID, error) {
@@ -60,6 +61,14 @@ func (a *Email) QueueEmail(ctx context.Context, in QueueEmailInput) (uuid.UUID, 
 		return uuid.Nil, classify(err)
 	}
 	r, err := spec.Render(tmpl, data)
+	if err != nil && tmpl.Customized {
+		// An administrator's template passed its check with the sample
+		// data but not with these (an index past the end of a list, say):
+		// the default still tells the recipient.
+		logger(a.Logger).Warn("the saved e-mail template cannot render this e-mail; using the default",
+			slog.String("template", spec.Key), slog.String("email_id", in.ID.String()), slog.Any("error", err))
+		r, err = spec.Render(spec.Default(), data)
+	}
 	if err != nil {
 		return uuid.Nil, classify(domain.Wrap(err, domain.KindInvalid, err.Error()))
 	}

@@ -213,4 +213,25 @@ func TestSendEmailWithoutSMTPIsSkipped(t *testing.T) {
 
 	_, err = env.ExecuteActivity("QueueEmail", QueueEmailInput{ID: uuid.New(), To: "a@b.c", Template: "vm.gone", Data: json.RawMessage(`{}`)})
 	require.True(t, HasErrorType(err, ErrTypeNotFound), "%v", err)
+	_, err = env.ExecuteActivity("QueueEmail", QueueEmailInput{ID: uuid.New(), To: "a@b.c", Template: mail.VMReady, Data: json.RawMessage(`{"pin": 1}`)})
+	require.True(t, HasErrorType(err, ErrTypeInvalid), "data the template does not have: %v", err)
+}
+
+// TestQueueEmailFallsBackToTheDefaultWhenTheSavedTemplateFails checks an
+// administrator's template that renders the sample but not the real data.
+func TestQueueEmailFallsBackToTheDefaultWhenTheSavedTemplateFails(t *testing.T) {
+	t.Parallel()
+	store := newMemEmails()
+	require.NoError(t, store.SaveEmailTemplate(context.Background(), &domain.EmailTemplate{Key: mail.EventDeployed,
+		Subject: "first: {{(index .Connections 0).Machine}}", Body: "<p>x</p>", Customized: true}))
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(&Email{Store: store})
+	in := QueueEmailInput{ID: uuid.New(), To: "a@example.org", Template: mail.EventDeployed,
+		Data: json.RawMessage(`{"event": {"name": "Lab"}, "connections": []}`)}
+	_, err := env.ExecuteActivity("QueueEmail", in)
+	require.NoError(t, err)
+	e, err := store.FindEmail(context.Background(), in.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Your lab for Lab is ready", e.Subject)
 }

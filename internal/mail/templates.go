@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	htmltemplate "html/template"
 	"reflect"
 	"slices"
@@ -87,15 +88,35 @@ func (s Spec) Fields() []string {
 // Check parses subject and body and checks that they use only fields of
 // s's data. Its error is KindInvalid and names the field ("subject" or
 // "body") and the bad placeholder.
+//
+// Past the static check, both are rendered with the sample data, which
+// catches what the check cannot follow (a field of a function's result, a
+// function given the wrong arguments).
 func (s Spec) Check(subject, body string) error {
 	var v domain.Validator
-	_, _, err := s.parse(subject, body)
+	subj, html, err := s.parse(subject, body)
 	if err != nil {
 		return err
 	}
 	v.Check(strings.TrimSpace(subject) != "", "subject", "must not be empty")
 	v.Check(strings.TrimSpace(body) != "", "body", "must not be empty")
+	if err := subj.Execute(io.Discard, s.Sample); err != nil {
+		v.Check(false, "subject", "cannot be rendered: "+execMessage(err))
+	}
+	if err := html.Execute(io.Discard, s.Sample); err != nil {
+		v.Check(false, "body", "cannot be rendered: "+execMessage(err))
+	}
 	return v.Err()
+}
+
+// execMessage is a template execution error without its prefix
+// ("template: body:1:5: executing "body" at <...>: ").
+func execMessage(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, ">: "); i >= 0 && strings.HasPrefix(msg, "template: ") {
+		return msg[i+3:]
+	}
+	return msg
 }
 
 // Rendered is an e-mail ready to send.

@@ -40,6 +40,8 @@ func TestCheckRejectsUnknownFieldsNamingTheTemplatePart(t *testing.T) {
 		{"ok", `{{printf "%s" .Nope}}`, "body", ".Nope"},
 		{"ok", `{{define "x"}}{{end}}`, "body", "named templates"},
 		{"ok", "{{.Event.Name", "body", "not a valid template"},
+		{"ok", "{{(index .Connections 0).Secret}}", "body", "Secret"},
+		{"ok", "{{index .Event.Name 7 8}}", "body", "cannot be rendered"},
 	}
 	for _, c := range cases {
 		err := s.Check(c.subject, c.body)
