@@ -49,6 +49,25 @@ func TestSendOverStartTLSWithAuth(t *testing.T) {
 	require.False(t, mail.IsTemporary(err), "a refused login is permanent: %v", err)
 	require.NotContains(t, err.Error(), "wrong", "the password is not in the error")
 
+	// Implicit TLS (SMTPS), with PLAIN and with LOGIN.
+	smtps := startSink(t, smtpsink.Options{ImplicitTLS: true, Username: "mailer", Password: "s3cret-pass"})
+	s, err = mail.NewSMTP(sinkConfig(smtps, mail.TLSImplicit, "mailer", "s3cret-pass"))
+	require.NoError(t, err)
+	require.NoError(t, s.Send(ctx, mail.Message{To: "carol@example.org", Subject: "over SMTPS", HTML: "<p>c</p>"}))
+	require.Equal(t, "over SMTPS", smtps.Messages()[0].Subject)
+	login := sinkConfig(smtps, mail.TLSImplicit, "mailer", "s3cret-pass")
+	login.Auth = mail.AuthLogin
+	s, err = mail.NewSMTP(login)
+	require.NoError(t, err)
+	require.NoError(t, s.Send(ctx, mail.Message{To: "carol@example.org", Subject: "with LOGIN", HTML: "x"}))
+	require.Equal(t, "with LOGIN", smtps.Messages()[1].Subject)
+	login.Password = "wrong"
+	s, err = mail.NewSMTP(login)
+	require.NoError(t, err)
+	err = s.Send(ctx, mail.Message{To: "carol@example.org", Subject: "x", HTML: "x"})
+	require.Error(t, err)
+	require.False(t, mail.IsTemporary(err), "a refused LOGIN is permanent: %v", err)
+
 	// A mandatory STARTTLS refuses a server without it.
 	plain := startSink(t, smtpsink.Options{})
 	s, err = mail.NewSMTP(sinkConfig(plain, mail.TLSStartTLS, "", ""))

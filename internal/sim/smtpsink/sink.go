@@ -31,8 +31,11 @@ type Options struct {
 	// StartTLS offers STARTTLS with a self-signed certificate for
 	// 127.0.0.1 and localhost (see Sink.CertPool) and refuses AUTH before it.
 	StartTLS bool
+	// ImplicitTLS speaks TLS from the first byte (SMTPS), with the same
+	// self-signed certificate.
+	ImplicitTLS bool
 	// Username and Password, when Username is set, are the only login
-	// AUTH PLAIN accepts, and mail is refused without it.
+	// AUTH PLAIN and AUTH LOGIN accept, and mail is refused without it.
 	Username, Password string
 	Logger             *slog.Logger
 }
@@ -71,7 +74,7 @@ func Start(opts Options) (*Sink, error) {
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.StartTLS {
+	if opts.StartTLS || opts.ImplicitTLS {
 		cert, pool, err := selfSigned()
 		if err != nil {
 			return nil, err
@@ -79,7 +82,7 @@ func Start(opts Options) (*Sink, error) {
 		s.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		s.pool = pool
 	}
-	l, err := net.Listen("tcp", opts.Addr)
+	l, err := s.listen(opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("SMTP sink: %w", err)
 	}
@@ -88,10 +91,21 @@ func Start(opts Options) (*Sink, error) {
 	return s, nil
 }
 
+// listen opens addr, speaking TLS at once with ImplicitTLS.
+func (s *Sink) listen(addr string) (net.Listener, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil || !s.opts.ImplicitTLS {
+		return l, err
+	}
+	return tls.NewListener(l, s.tls), nil
+}
+
 func (s *Sink) serve(l net.Listener) {
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{sink: s}, nil }))
 	srv.Domain = "smtpsink.localhost"
-	srv.TLSConfig = s.tls
+	if s.opts.StartTLS {
+		srv.TLSConfig = s.tls
+	}
 	srv.ReadTimeout, srv.WriteTimeout = time.Minute, time.Minute
 	srv.MaxMessageBytes = 10 << 20
 	srv.ErrorLog = slogLogger{s.logger}
@@ -119,7 +133,7 @@ func (s *Sink) Port() int {
 	return n
 }
 
-// CertPool trusts the sink's certificate (nil without StartTLS).
+// CertPool trusts the sink's certificate (nil without StartTLS or ImplicitTLS).
 func (s *Sink) CertPool() *x509.CertPool { return s.pool }
 
 // Messages returns what the sink received, oldest first.
@@ -167,7 +181,7 @@ func (s *Sink) SetDown(down bool) error {
 	if srv != nil {
 		return nil
 	}
-	l, err := net.Listen("tcp", s.addr)
+	l, err := s.listen(s.addr)
 	if err != nil {
 		return fmt.Errorf("SMTP sink: reopen %s: %w", s.addr, err)
 	}
@@ -212,20 +226,50 @@ func (ss *session) AuthMechanisms() []string {
 	if ss.sink.opts.Username == "" {
 		return nil
 	}
-	return []string{sasl.Plain}
+	return []string{sasl.Plain, sasl.Login}
 }
 
 func (ss *session) Auth(mech string) (sasl.Server, error) {
-	if mech != sasl.Plain || ss.sink.opts.Username == "" {
-		return nil, smtp.ErrAuthUnknownMechanism
-	}
-	return sasl.NewPlainServer(func(_, username, password string) error {
+	check := func(username, password string) error {
 		if username != ss.sink.opts.Username || password != ss.sink.opts.Password {
 			return smtp.ErrAuthFailed
 		}
 		ss.authed = true
 		return nil
-	}), nil
+	}
+	switch {
+	case ss.sink.opts.Username == "":
+	case mech == sasl.Plain:
+		return sasl.NewPlainServer(func(_, username, password string) error { return check(username, password) }), nil
+	case mech == sasl.Login:
+		return &loginServer{check: check}, nil
+	}
+	return nil, smtp.ErrAuthUnknownMechanism
+}
+
+// loginServer is the server side of AUTH LOGIN (which go-sasl does not
+// have): it asks for the username, then the password.
+type loginServer struct {
+	check    func(username, password string) error
+	username []byte
+	step     int
+}
+
+func (l *loginServer) Next(response []byte) (challenge []byte, done bool, err error) {
+	l.step++
+	switch {
+	case l.step == 1 && response == nil:
+		return []byte("Username:"), false, nil
+	case l.step == 1:
+		l.step++ // the username came with AUTH LOGIN
+		l.username = response
+		return []byte("Password:"), false, nil
+	case l.step == 2:
+		l.username = response
+		return []byte("Password:"), false, nil
+	default:
+		return nil, true, l.check(string(l.username), string(response))
+	}
 }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
