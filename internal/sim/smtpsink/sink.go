@@ -122,15 +122,15 @@ func (s *Sink) serve(l net.Listener) {
 // Addr is the host:port the sink listens on.
 func (s *Sink) Addr() string { return s.addr }
 
-// Host and Port are Addr's parts.
-func (s *Sink) Host() string { h, _, _ := net.SplitHostPort(s.addr); return h }
+// Host is the address the sink listens on, without the port.
+func (s *Sink) Host() string { return s.tcpAddr().IP.String() }
 
 // Port is the port the sink listens on.
-func (s *Sink) Port() int {
-	_, p, _ := net.SplitHostPort(s.addr)
-	var n int
-	fmt.Sscan(p, &n)
-	return n
+func (s *Sink) Port() int { return s.tcpAddr().Port }
+
+func (s *Sink) tcpAddr() *net.TCPAddr {
+	a, _ := net.ResolveTCPAddr("tcp", s.addr) // a listener's address: always numeric
+	return a
 }
 
 // CertPool trusts the sink's certificate (nil without StartTLS or ImplicitTLS).
