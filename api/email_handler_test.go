@@ -108,7 +108,10 @@ func TestHandlerPutEmailTemplate(t *testing.T) {
 		return nil
 	}
 	r := h.do(h.admin, "PUT", "/api/v1/email-templates/vm.ready", map[string]string{
-		"subject": "VM {{.VM}} for {{.Recipient.Name}}", "body": "<p>{{range $i, $c := .Recipient.Name}}{{end}}{{.Connection.URL}}</p>"})
+		"subject": "VM {{.VM}} for {{.Recipient.Name}}", "body": "<p>{{range $i, $c := .Recipient.Name}}{{end}}</p>"})
+	require.Equal(t, http.StatusBadRequest, r.status, "ranging over a string fails on the sample data: %s", r.body)
+	r = h.do(h.admin, "PUT", "/api/v1/email-templates/vm.ready", map[string]string{
+		"subject": "VM {{.VM}} for {{.Recipient.Name}}", "body": "<p>{{with .Connection}}{{.URL}}{{end}}</p>"})
 	require.Equal(t, http.StatusOK, r.status, string(r.body))
 	require.Equal(t, "VM {{.VM}} for {{.Recipient.Name}}", saved.Subject)
 	require.Equal(t, h.admin.ID(), *saved.UpdatedBy)
