@@ -133,6 +133,7 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 // The settings were checked when the configuration was loaded.
 func (p *Platform) mailSender() mail.Sender {
 	if !p.Config.Mail().Enabled() {
+		p.Logger.Info("e-mail is not configured; e-mails are logged as skipped", slog.String("setting", config.VariableOf("SMTPHost")))
 		return nil
 	}
 	s, err := mail.NewSMTP(p.Config.Mail())
