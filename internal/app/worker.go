@@ -107,7 +107,8 @@ func WorkerOptions(identity string, activitySlots int) worker.Options {
 // ActivitySet builds the activity structs of a worker process polling
 // queues, from the configuration: one set of Proxmox clients and one
 // clone-slot wait queue per process, shared by every queue. System is
-// left to RegisterQueue, which names the worker.
+// left to RegisterQueue, which names the worker; Email (and its SMTP
+// client) is built only for a worker that polls core.
 func (p *Platform) ActivitySet(queues []string) activities.Set {
 	vmIDs, _ := p.Config.VMIDs() // validated when the configuration was loaded
 	slots := &activities.CloneSlots{Store: p.DB, CapPerStorage: p.Config.CloneCapPerStorage, Logger: p.Logger}
@@ -115,7 +116,7 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 		slots.Waiters = p.SlotWaiters()
 	}
 	clients := p.nodeClients()
-	return activities.Set{
+	set := activities.Set{
 		Operations: &activities.Operations{Store: p.DB},
 		Gateways:   &activities.Gateways{Sites: p.DB, Request: p.requestGatewayApply},
 		Bookkeeping: &activities.Bookkeeping{VMs: p.DB, Nodes: p.DB, Containers: p.DB, Sites: p.DB, Slots: slots,
@@ -124,8 +125,11 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 			Logger: p.Logger},
 		Inventory: &activities.Inventory{Nodes: p.DB, Templates: p.DB, VMs: p.DB, Events: p.Audit,
 			Clients: clients, Logger: p.Logger},
-		Email: &activities.Email{Store: p.DB, Sender: p.mailSender(), Logger: p.Logger},
 	}
+	if slices.Contains(queues, activities.QueueCore) {
+		set.Email = &activities.Email{Store: p.DB, Sender: p.mailSender(), Logger: p.Logger}
+	}
+	return set
 }
 
 // mailSender is the SMTP client of the LABFORGE_SMTP_* settings, or nil
