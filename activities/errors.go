@@ -48,6 +48,12 @@ const (
 	ErrTypeAddressMismatch = "AddressMismatch"
 	// ErrTypeGuestMissing: Proxmox no longer has a guest Labforge placed.
 	ErrTypeGuestMissing = "GuestMissing"
+	// ErrTypeEmailTemporary: the SMTP server answered 4xx or could not be
+	// reached; the e-mail stays queued and is retried.
+	ErrTypeEmailTemporary = "EmailTemporary"
+	// ErrTypeEmailFailed: the e-mail was refused for good (SMTP 5xx, login
+	// refused, bad address) or its retries ran out; the log says failed.
+	ErrTypeEmailFailed = "EmailFailed"
 )
 
 // HasErrorType reports whether err is, or wraps, an application error of

@@ -89,7 +89,8 @@ func (f *pxFixture) run(t *testing.T, details any, out any, fn any, args ...any)
 	t.Helper()
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()
-	registerQueues(t, env, Set{Proxmox: f.px, Bookkeeping: f.bk, Operations: &Operations{Store: f.db}, Gateways: &Gateways{Sites: f.db, Request: nilRequester}, System: &System{}},
+	registerQueues(t, env, Set{Proxmox: f.px, Bookkeeping: f.bk, Operations: &Operations{Store: f.db}, Gateways: &Gateways{Sites: f.db, Request: nilRequester}, System: &System{},
+		Email: &Email{Store: f.db}},
 		QueueCore, QueuePVEClone, QueuePVEActions)
 	env.SetTestTimeout(30 * time.Second)
 	if details != nil {

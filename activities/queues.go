@@ -71,6 +71,7 @@ var queueTable = map[string][]any{
 		(*Bookkeeping).AcquireCloneSlot, (*Bookkeeping).ReleaseCloneSlot,
 		(*Bookkeeping).AllocateContainer, (*Bookkeeping).LoadContainer, (*Bookkeeping).RecordContainer,
 		(*Bookkeeping).ReleaseContainer,
+		(*Email).QueueEmail, (*Email).SendEmail,
 	},
 	QueuePVEClone: {
 		(*Proxmox).CloneGuestInSlot, (*Proxmox).CloneGuest, (*Proxmox).DeleteGuest,
@@ -154,6 +155,7 @@ type Set struct {
 	Inventory   *Inventory
 	Gateways    *Gateways // core: site gateway snapshots and their outcome
 	Gateway     *Gateway  // gateway.<site>: applies snapshots on the site's host
+	Email       *Email    // core: renders, logs and sends e-mails
 }
 
 // ActivityRegistry is where Register puts activities: a Temporal worker,

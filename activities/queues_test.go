@@ -65,7 +65,8 @@ func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
 		Bookkeeping: &Bookkeeping{VMs: nilVMStore{}, Nodes: nilNodeStore{}, Containers: nilContainers{}, Sites: nilSites{},
 			Slots: slots, VMIDs: testVMIDs},
 		Inventory: &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}},
-		Gateways:  &Gateways{Sites: nilSiteGateways{}, Request: nilRequester}, Gateway: &Gateway{Applier: &gateway.Applier{}}}
+		Gateways:  &Gateways{Sites: nilSiteGateways{}, Request: nilRequester}, Gateway: &Gateway{Applier: &gateway.Applier{}},
+		Email: &Email{Store: newMemEmails()}}
 	seen := map[string]string{}
 	for _, q := range append(slices.Clone(StandardQueues), GatewayQueue("lab-a"), GatewayQueue("lab-b")) {
 		r := recorder{}

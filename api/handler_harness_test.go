@@ -58,6 +58,7 @@ type fakeAPI struct {
 	vms          *mock.VMStore
 	containers   *mock.ContainerStore
 	systemEvents *mock.SystemEventLog
+	emails       *mock.EmailStore
 
 	// The callers every fakeAPI has: an administrator, an instructor and
 	// a participant, holding the seed permissions of their roles only.
@@ -105,6 +106,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 		vms:          &mock.VMStore{},
 		containers:   &mock.ContainerStore{},
 		systemEvents: &mock.SystemEventLog{},
+		emails:       &mock.EmailStore{},
 		accounts:     map[uuid.UUID]*domain.User{},
 	}
 	h.users.FindUserByIDFn = func(_ context.Context, id uuid.UUID) (*domain.User, error) {
@@ -130,7 +132,7 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	h.server = api.New(api.Deps{
 		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: auditLog,
 		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms,
-		Containers: h.containers, SystemEvents: h.systemEvents, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
+		Containers: h.containers, SystemEvents: h.systemEvents, Emails: h.emails, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
 		Queues: activities.StandardQueues,
 		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})

@@ -41,8 +41,10 @@ type Deps struct {
 	Containers      domain.ContainerStore
 	// SystemEvents is the system-event log (store/audit).
 	SystemEvents domain.SystemEventLog
-	Temporal     client.Client
-	Tokens       *auth.Tokens
+	// Emails keeps the e-mail templates and the e-mail log.
+	Emails   domain.EmailStore
+	Temporal client.Client
+	Tokens   *auth.Tokens
 	// Readiness lists the dependencies /readyz checks, in report order.
 	Readiness []Check
 	// Metrics is where HTTP metrics are registered and /metrics reads from.
@@ -65,6 +67,7 @@ type Server struct {
 	vms             domain.VMStore
 	containers      domain.ContainerStore
 	systemEvents    domain.SystemEventLog
+	emails          domain.EmailStore
 	temporal        client.Client
 	tokens          *auth.Tokens
 	readiness       []Check
@@ -80,6 +83,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
 		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
+		emails:   d.Emails,
 		temporal: d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
 	}
 	e := gin.New()
@@ -152,6 +156,12 @@ func New(d Deps) *Server {
 	authed.GET("/containers/:id/collaborators", s.listCollaborators)
 	authed.POST("/containers/:id/collaborators", s.addCollaborator)
 	authed.DELETE("/containers/:id/collaborators/:user_id", s.removeCollaborator)
+	authed.GET("/email-templates", s.listEmailTemplates)
+	authed.GET("/email-templates/:key", s.getEmailTemplate)
+	authed.PUT("/email-templates/:key", s.putEmailTemplate)
+	authed.POST("/email-templates/:key/preview", s.previewEmailTemplate)
+	authed.GET("/email-log", s.listEmails)
+	authed.POST("/email-log/:id/resend", s.resendEmail)
 
 	s.engine = e
 	return s

@@ -91,6 +91,7 @@ var missing = map[string]message{
 	"containers_vmid_fkey":                     {"VMID %[2]s in cluster %[1]q is not allocated to container %[3]s", "the VMID is not allocated to the container"},
 	"ip_allocations_container_fkey":            {"container %[2]s does not exist in site %[1]s", "the container does not exist in the site"},
 	"services_container_fkey":                  {"container %[2]s does not exist in site %[1]s", "the container does not exist in the site"},
+	"email_templates_updated_by_fkey":          {"user %s does not exist", "the user does not exist"},
 }
 
 // referenced: foreign keys that block a delete (KindConflict), named by
@@ -150,6 +151,8 @@ var invalid = map[string][2]string{
 	"services_external_port_check":        {"external_port", "must be between 1 and 65535"},
 	"services_http_hostname_check":        {"external_hostname", "must be set for HTTP services"},
 	"operations_state_check":              {"state", "must be an operation state such as running"},
+	"email_log_status_check":              {"status", "must be one of queued, sent, failed, skipped"},
+	"email_log_recipient_check":           {"recipient", "must be an e-mail address"},
 }
 
 // keyDetail reads the key out of an (English) constraint violation detail,

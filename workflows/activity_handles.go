@@ -13,4 +13,5 @@ var (
 	system      *activities.System
 	gateways    *activities.Gateways
 	gatewayHost *activities.Gateway
+	emails      *activities.Email
 )

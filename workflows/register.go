@@ -51,6 +51,7 @@ func table(t Tuning) []registration {
 		{UpdateContainerType, tunedNoResult(t, UpdateContainer)},
 		{ContainerActionType, tuned(t, ContainerAction)},
 		{DeleteContainerType, tunedNoResult(t, DeleteContainer)},
+		{SendEmailType, tuned(t, SendEmail)},
 	}
 }
 

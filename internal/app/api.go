@@ -31,7 +31,7 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 	}
 	return api.New(api.Deps{
 		Users: p.DB, Permissions: p.DB, Operations: p.DB, Audit: p.Audit, Temporal: p.Temporal,
-		Nodes: p.DB, Sites: p.DB, ExternalDomains: p.DB, Templates: p.DB, VMs: p.DB, Containers: p.DB, SystemEvents: p.Audit,
+		Nodes: p.DB, Sites: p.DB, ExternalDomains: p.DB, Templates: p.DB, VMs: p.DB, Containers: p.DB, SystemEvents: p.Audit, Emails: p.DB,
 		Tokens:    auth.NewTokens(p.Config.JWTSecret, p.Config.JWTTTL),
 		Readiness: checks, Metrics: p.Metrics, Queues: p.Config.WorkerQueues, Logger: p.Logger,
 	}), nil

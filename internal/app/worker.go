@@ -11,6 +11,7 @@ import (
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/internal/config"
+	"github.com/labforge/labforge/internal/mail"
 	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/workflows"
 )
@@ -106,7 +107,8 @@ func WorkerOptions(identity string, activitySlots int) worker.Options {
 // ActivitySet builds the activity structs of a worker process polling
 // queues, from the configuration: one set of Proxmox clients and one
 // clone-slot wait queue per process, shared by every queue. System is
-// left to RegisterQueue, which names the worker.
+// left to RegisterQueue, which names the worker; Email (and its SMTP
+// client) is built only for a worker that polls core.
 func (p *Platform) ActivitySet(queues []string) activities.Set {
 	vmIDs, _ := p.Config.VMIDs() // validated when the configuration was loaded
 	slots := &activities.CloneSlots{Store: p.DB, CapPerStorage: p.Config.CloneCapPerStorage, Logger: p.Logger}
@@ -114,7 +116,7 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 		slots.Waiters = p.SlotWaiters()
 	}
 	clients := p.nodeClients()
-	return activities.Set{
+	set := activities.Set{
 		Operations: &activities.Operations{Store: p.DB},
 		Gateways:   &activities.Gateways{Sites: p.DB, Request: p.requestGatewayApply},
 		Bookkeeping: &activities.Bookkeeping{VMs: p.DB, Nodes: p.DB, Containers: p.DB, Sites: p.DB, Slots: slots,
@@ -124,6 +126,26 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 		Inventory: &activities.Inventory{Nodes: p.DB, Templates: p.DB, VMs: p.DB, Events: p.Audit,
 			Clients: clients, Logger: p.Logger},
 	}
+	if slices.Contains(queues, activities.QueueCore) {
+		set.Email = &activities.Email{Store: p.DB, Sender: p.mailSender(), Logger: p.Logger}
+	}
+	return set
+}
+
+// mailSender is the SMTP client of the LABFORGE_SMTP_* settings, or nil
+// when e-mail is not configured (its e-mails are then logged as skipped).
+// The settings were checked when the configuration was loaded.
+func (p *Platform) mailSender() mail.Sender {
+	if !p.Config.Mail().Enabled() {
+		p.Logger.Info("e-mail is not configured; e-mails are logged as skipped", slog.String("setting", config.VariableOf("SMTPHost")))
+		return nil
+	}
+	s, err := mail.NewSMTP(p.Config.Mail())
+	if err != nil {
+		p.Logger.Error("e-mail is off: the SMTP settings are unusable", slog.Any("error", err))
+		return nil
+	}
+	return s
 }
 
 // RegisterQueue registers on w the workflows of queue, under the

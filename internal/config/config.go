@@ -96,6 +96,17 @@ type Config struct {
 	GatewayDNSPort           int           `env:"GATEWAY_DNS_PORT" envDefault:"53"`
 	GatewayDHCP              bool          `env:"GATEWAY_DHCP" envDefault:"true"`
 	GatewayCommandTimeout    time.Duration `env:"GATEWAY_COMMAND_TIMEOUT" envDefault:"30s"`
+	// SMTP: where e-mail goes (internal/mail). An empty SMTPHost turns
+	// e-mail off: the log records each e-mail as skipped.
+	SMTPHost     string        `env:"SMTP_HOST"`
+	SMTPPort     int           `env:"SMTP_PORT" envDefault:"587"`
+	SMTPTLS      string        `env:"SMTP_TLS" envDefault:"starttls"`
+	SMTPAuth     string        `env:"SMTP_AUTH" envDefault:"plain"`
+	SMTPUsername string        `env:"SMTP_USERNAME"`
+	SMTPPassword string        `env:"SMTP_PASSWORD" secret:"true"`
+	SMTPFrom     string        `env:"SMTP_FROM" envDefault:"Labforge <labforge@localhost>"`
+	SMTPTimeout  time.Duration `env:"SMTP_TIMEOUT" envDefault:"30s"`
+
 	// GatewayRenderOnly writes the files without testing or reloading the
 	// tools (gateway.Config.RenderOnly): for a host without NGINX or dnsmasq.
 	GatewayRenderOnly bool `env:"GATEWAY_RENDER_ONLY" envDefault:"false"`
@@ -259,6 +270,7 @@ func (c *Config) Validate() error {
 	}
 	c.validateGateway(bad)
 	c.validateMoodle(bad)
+	c.validateSMTP(bad)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/labforge/labforge/internal/sim/smtpsink"
 	"github.com/labforge/labforge/workflows"
 )
 
@@ -16,6 +17,7 @@ type bannerInfo struct {
 	Gateway                            *gatewayHost
 	Lab                                labSite
 	LastApply                          workflows.SiteGatewayResult
+	Mail                               *smtpsink.Sink
 }
 
 // printBanner tells the developer where everything is and how to sign in.
@@ -34,6 +36,7 @@ Labforge dev stack is up.
                    Authorization: %s
                    certificate %s (SHA-256 %s)
 %s
+  Mail (SMTP sink) smtp://%s, no TLS, no login; received mail at %s%s
   Admin login      %s / %s
                    %s
 
@@ -43,6 +46,7 @@ Press Ctrl-C to stop.
 `, b.API, b.API, b.UI, b.Temporal, b.Temporal, b.Postgres, b.Mongo, strings.Join(b.Queues, ", "),
 		b.PVE.URL(), b.PVE.TokenHeader(), b.PVE.CAFile(), b.PVE.Fingerprint(),
 		labLines(b),
+		b.Mail.Addr(), b.API, MailPath,
 		b.Login.Username, shownPassword(b.Login), b.Login.Source, loginCommand(b.API, b.Login))
 }
 

@@ -27,6 +27,9 @@ type Settings struct {
 	// GatewayRenderOnly renders the gateway's files without running nginx
 	// and dnsmasq even when they are installed.
 	GatewayRenderOnly bool `env:"DEV_GATEWAY_RENDER_ONLY" envDefault:"false"`
+	// SMTPPort is where the SMTP sink the platform's e-mail goes to listens
+	// on 127.0.0.1 (0: any free port).
+	SMTPPort int `env:"DEV_SMTP_PORT" envDefault:"2525"`
 	// PostgresBinDir, when set, is the only place initdb and postgres are
 	// looked for; otherwise PATH, then the newest /usr/lib/postgresql/*/bin.
 	PostgresBinDir string `env:"DEV_POSTGRES_BIN_DIR"`
@@ -48,6 +51,7 @@ func LoadSettings(environ []string) (Settings, error) {
 		"LABFORGE_DEV_POSTGRES_PORT": s.PostgresPort, "LABFORGE_DEV_MONGO_PORT": s.MongoPort,
 		TemporalPortVariable: s.TemporalPort, UIPortVariable: s.UIPort, PVESimPortVariable: s.PVEPort,
 		GatewayHTTPPortVariable: s.GatewayHTTPPort, GatewayHTTPSPortVariable: s.GatewayHTTPSPort, GatewayDNSPortVariable: s.GatewayDNSPort,
+		SMTPPortVariable: s.SMTPPort,
 	} {
 		if p < 1 || p > 65535 {
 			return s, fmt.Errorf("%s is %d; use a port between 1 and 65535", name, p)

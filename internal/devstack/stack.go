@@ -35,7 +35,8 @@ const auditPurgeInterval = 10 * time.Minute
 // Run starts the whole platform in this process — PostgreSQL (unless
 // LABFORGE_DATABASE_URL names one), FerretDB, Temporal and its Web UI, the
 // Proxmox VE simulator with its nodes registered, the API and workers for
-// LABFORGE_WORKER_QUEUES (every standard queue by default), the site "lab"
+// LABFORGE_WORKER_QUEUES (every standard queue by default), an SMTP sink
+// that receives the platform's e-mail (served at /dev/mail), the site "lab"
 // on a loopback network with its gateway worker (queue gateway.lab) and,
 // when installed, its NGINX and dnsmasq — prints where everything is, and
 // runs until ctx ends; then it stops everything in reverse order. environ
@@ -97,7 +98,13 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	}
 	stops = append(stops, pve.Stop)
 
-	cfg, err := platformConfig(dataDir, environ, databaseURL, mongo, tmp, gw.Env())
+	sink, err := startMailSink(s.SMTPPort, logger.With(slog.String("component", "smtpsink")))
+	if err != nil {
+		return err
+	}
+	stops = append(stops, func() { logIf(logger, "stopping the SMTP sink", sink.Close()) })
+
+	cfg, err := platformConfig(dataDir, environ, databaseURL, mongo, tmp, append(gw.Env(), mailEnv(sink)...))
 	if err != nil {
 		return err
 	}
@@ -128,10 +135,11 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	if err := registerSimNodes(ctx, p.DB, pve, lab.Site.ID); err != nil {
 		return err
 	}
-	handler, err := p.APIHandler()
+	api, err := p.APIHandler()
 	if err != nil {
 		return err
 	}
+	handler := withDevMail(api, sink)
 	l, err := app.Listen(cfg.HTTPAddr, config.VariableOf("HTTPAddr"))
 	if err != nil {
 		return err
@@ -165,7 +173,7 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	printBanner(out, bannerInfo{
 		API: "http://" + displayAddr(l.Addr().String()), UI: ui.URL(), Temporal: tmp.Address(),
 		Postgres: redact.URL(databaseURL), Mongo: mongo.URI(), Queues: cfg.WorkerQueues,
-		PVE: pve, Login: login, Gateway: gw, Lab: lab, LastApply: applied,
+		PVE: pve, Login: login, Gateway: gw, Lab: lab, LastApply: applied, Mail: sink,
 	})
 	err = app.Serve(ctx, l, handler, cfg.ShutdownTimeout, logger)
 	fmt.Fprintln(out, "Stopping Labforge dev stack...")
@@ -175,9 +183,10 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 // platformConfig points the platform at the embedded servers. The JWT
 // secret is generated on first start and kept in the data directory; the
 // first admin's password is LABFORGE_BOOTSTRAP_ADMIN_PASSWORD when set
-// (see recordAdmin otherwise). gateway holds the LABFORGE_GATEWAY_*
-// settings of the lab site's gateway worker, which run in this process.
-func platformConfig(dataDir string, environ []string, databaseURL string, mongo *ferret.Server, tmp *Temporal, gateway []string) (config.Config, error) {
+// (see recordAdmin otherwise). overrides holds the LABFORGE_GATEWAY_*
+// settings of the lab site's gateway worker, which run in this process,
+// and the LABFORGE_SMTP_* ones of the SMTP sink.
+func platformConfig(dataDir string, environ []string, databaseURL string, mongo *ferret.Server, tmp *Temporal, overrides []string) (config.Config, error) {
 	jwt, err := persistentSecret(dataDir, "jwt-secret", randomHex(32))
 	if err != nil {
 		return config.Config{}, err
@@ -190,7 +199,7 @@ func platformConfig(dataDir string, environ []string, databaseURL string, mongo 
 		"LABFORGE_TEMPORAL_NAMESPACE="+tmp.Namespace(),
 		"LABFORGE_JWT_SECRET="+jwt,
 	)
-	env = append(env, gateway...)
+	env = append(env, overrides...)
 	return config.LoadFrom(env)
 }
 

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/smtp"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -35,7 +36,7 @@ func TestStackRestartsOnSameData(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	const password = "configured-password-42"
-	ports := stablePorts(t, 8)
+	ports := stablePorts(t, 9)
 	settings := devstack.Settings{
 		DataDir:          t.TempDir(),
 		PostgresPort:     ports[0],
@@ -47,6 +48,7 @@ func TestStackRestartsOnSameData(t *testing.T) {
 		GatewayHTTPPort:  ports[5],
 		GatewayHTTPSPort: ports[6],
 		GatewayDNSPort:   ports[7],
+		SMTPPort:         ports[8],
 	}
 	environ := []string{"LABFORGE_HTTP_ADDR=127.0.0.1:0", "LABFORGE_BOOTSTRAP_ADMIN_PASSWORD=" + password}
 
@@ -78,6 +80,9 @@ func TestStackRestartsOnSameData(t *testing.T) {
 		token := login(ctx, t, api, "admin", password)
 		runDiagnostics(ctx, t, api, token)
 		checkLabSite(ctx, t, api, token, banner, settings)
+		if run == 0 {
+			checkDevMail(ctx, t, api, banner, settings.SMTPPort)
+		}
 		start = time.Now()
 		stop()
 		t.Logf("run %d: stopped in %s", run, time.Since(start).Round(time.Millisecond))
@@ -213,4 +218,23 @@ func call(ctx context.Context, t *testing.T, method, url, token string, body []b
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return resp.StatusCode, string(b)
+}
+
+// checkDevMail sends a message to the dev stack's SMTP sink, which the
+// banner names, and finds it at /dev/mail and /dev/mail.json.
+func checkDevMail(ctx context.Context, t *testing.T, api, banner string, port int) {
+	t.Helper()
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	require.Contains(t, banner, "smtp://"+addr)
+	require.Contains(t, banner, "/dev/mail")
+	msg := "From: labforge@localhost\r\nTo: dev@example.org\r\nSubject: dev mail check\r\n" +
+		"Content-Type: text/html; charset=utf-8\r\n\r\n<p>hello <b>dev</b></p>\r\n"
+	require.NoError(t, smtp.SendMail(addr, nil, "labforge@localhost", []string{"dev@example.org"}, []byte(msg)))
+	status, body := call(ctx, t, http.MethodGet, api+"/dev/mail.json", "", nil)
+	require.Equal(t, http.StatusOK, status, body)
+	require.Contains(t, body, `"subject":"dev mail check"`)
+	status, body = call(ctx, t, http.MethodGet, api+"/dev/mail", "", nil)
+	require.Equal(t, http.StatusOK, status, body)
+	require.Contains(t, body, "dev mail check")
+	require.Contains(t, body, "srcdoc=\"&lt;p&gt;hello", "the message's HTML is shown in a sandboxed frame")
 }

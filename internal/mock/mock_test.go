@@ -16,7 +16,7 @@ func TestNilFieldPanicsNamingTheMethod(t *testing.T) {
 	fakes := []any{
 		&mock.VMStore{}, &mock.NodeStore{}, &mock.TemplateStore{}, &mock.OperationStore{},
 		&mock.UserStore{}, &mock.PermissionStore{}, &mock.AuditLog{}, &mock.SystemEventLog{},
-		&mock.CloneSlotStore{}, &mock.SiteStore{}, &mock.ExternalDomainStore{}, &mock.ContainerStore{},
+		&mock.CloneSlotStore{}, &mock.SiteStore{}, &mock.ExternalDomainStore{}, &mock.ContainerStore{}, &mock.EmailStore{},
 	}
 	for _, fake := range fakes {
 		v := reflect.ValueOf(fake)
