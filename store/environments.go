@@ -169,3 +169,5 @@ func (db *DB) UpdateEnvironment(ctx context.Context, e *domain.Environment) erro
 func (db *DB) DeleteEnvironment(ctx context.Context, id uuid.UUID) error {
 	return db.deleteObject(ctx, "environments", domain.ObjectEnvironment, id)
 }
+
+var _ domain.EnvironmentStore = (*DB)(nil)

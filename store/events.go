@@ -126,3 +126,5 @@ func (db *DB) SetEventState(ctx context.Context, id uuid.UUID, state domain.Even
 func (db *DB) DeleteEvent(ctx context.Context, id uuid.UUID) error {
 	return db.deleteObject(ctx, "events", domain.ObjectEvent, id)
 }
+
+var _ domain.EventStore = (*DB)(nil)

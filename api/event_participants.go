@@ -1,0 +1,150 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/labforge/labforge/domain"
+)
+
+// listEventParticipants answers the users and groups taking part in the
+// event and the members they resolve to (those who may change the event).
+func (s *Server) listEventParticipants(c *gin.Context) {
+	e, err := s.loadEvent(c, domain.KeyUpdate)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	s.answerParticipants(c, e, http.StatusOK)
+}
+
+func (s *Server) answerParticipants(c *gin.Context, e *domain.Event, status int) {
+	ctx := c.Request.Context()
+	users, err := s.events.ListParticipants(ctx, e.ID)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	groups, err := s.events.ListEventGroups(ctx, e.ID)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	members, err := s.events.EventMembers(ctx, e.ID)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	out := EventParticipants{Users: users, Groups: groups, Members: members}
+	if out.Users == nil {
+		out.Users = []domain.EventParticipant{}
+	}
+	if out.Groups == nil {
+		out.Groups = []domain.EventGroup{}
+	}
+	if out.Members == nil {
+		out.Members = []domain.EventMember{}
+	}
+	c.JSON(status, out)
+}
+
+// addEventParticipant adds a user or a group to a planned event, or
+// changes its role (event.manage on the event).
+func (s *Server) addEventParticipant(c *gin.Context) {
+	e, err := s.loadEvent(c, domain.KeyEventManage)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	var req EventParticipantRequest
+	if err := bindJSON(c, &req); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if err := requirePlanned(e, "its participants change here"); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if req.Role == "" {
+		req.Role = domain.EventRoleParticipant
+	}
+	ctx := c.Request.Context()
+	switch {
+	case (req.UserID == "") == (req.GroupID == ""):
+		err = fieldError("user_id", "name either a user (user_id) or a group (group_id)")
+	case req.UserID != "":
+		var userID uuid.UUID
+		if userID, err = s.existingUser(c, "user_id", req.UserID); err == nil {
+			p := &domain.EventParticipant{EventID: e.ID, UserID: userID, Role: req.Role}
+			if err = s.events.AddParticipant(ctx, p); err == nil {
+				s.recordAudit(c, "event.participant.add", domain.ObjectEvent, e.ID.String(), nil, p)
+			}
+		}
+	default:
+		var groupID uuid.UUID
+		if groupID, err = s.existingGroup(c, req.GroupID); err == nil {
+			g := &domain.EventGroup{EventID: e.ID, GroupID: groupID, Role: req.Role}
+			if err = s.events.AddEventGroup(ctx, g); err == nil {
+				s.recordAudit(c, "event.group.add", domain.ObjectEvent, e.ID.String(), nil, g)
+			}
+		}
+	}
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	s.answerParticipants(c, e, http.StatusOK)
+}
+
+// removeEventParticipant removes the user (?user_id=) or group
+// (?group_id=) from a planned event (event.manage on the event).
+func (s *Server) removeEventParticipant(c *gin.Context) {
+	e, err := s.loadEvent(c, domain.KeyEventManage)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if err := requirePlanned(e, "its participants change here"); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	var v domain.Validator
+	userID := queryID(&v, c, "user_id", "must be a user id")
+	groupID := queryID(&v, c, "group_id", "must be a group id")
+	v.Check((userID == nil) != (groupID == nil), "user_id", "name either a user (user_id) or a group (group_id)")
+	if err := v.Err(); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	if userID != nil {
+		err = s.events.RemoveParticipant(ctx, e.ID, *userID)
+	} else {
+		err = s.events.RemoveEventGroup(ctx, e.ID, *groupID)
+	}
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	s.recordAudit(c, "event.participant.remove", domain.ObjectEvent, e.ID.String(),
+		map[string]any{"user_id": userID, "group_id": groupID}, nil)
+	c.Status(http.StatusNoContent)
+}
+
+// existingGroup parses raw as the id of an existing group, or reports
+// group_id.
+func (s *Server) existingGroup(c *gin.Context, raw string) (uuid.UUID, error) {
+	id, err := uuid.Parse(raw)
+	if err != nil {
+		return uuid.Nil, fieldError("group_id", "must be a group id")
+	}
+	if _, err := s.groups.FindGroup(c.Request.Context(), id); err != nil {
+		if domain.IsKind(err, domain.KindNotFound) {
+			return uuid.Nil, fieldError("group_id", "must name an existing group")
+		}
+		return uuid.Nil, err
+	}
+	return id, nil
+}
