@@ -70,32 +70,53 @@ func (s *Server) addEventParticipant(c *gin.Context) {
 	if req.Role == "" {
 		req.Role = domain.EventRoleParticipant
 	}
-	ctx := c.Request.Context()
 	switch {
 	case (req.UserID == "") == (req.GroupID == ""):
 		err = fieldError("user_id", "name either a user (user_id) or a group (group_id)")
 	case req.UserID != "":
-		var userID uuid.UUID
-		if userID, err = s.existingUser(c, "user_id", req.UserID); err == nil {
-			p := &domain.EventParticipant{EventID: e.ID, UserID: userID, Role: req.Role}
-			if err = s.events.AddParticipant(ctx, p); err == nil {
-				s.recordAudit(c, "event.participant.add", domain.ObjectEvent, e.ID.String(), nil, p)
-			}
-		}
+		err = s.addUserToEvent(c, e, req.UserID, req.Role)
 	default:
-		var groupID uuid.UUID
-		if groupID, err = s.existingGroup(c, req.GroupID); err == nil {
-			g := &domain.EventGroup{EventID: e.ID, GroupID: groupID, Role: req.Role}
-			if err = s.events.AddEventGroup(ctx, g); err == nil {
-				s.recordAudit(c, "event.group.add", domain.ObjectEvent, e.ID.String(), nil, g)
-			}
-		}
+		err = s.addGroupToEvent(c, e, req.GroupID, req.Role)
 	}
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
 	s.answerParticipants(c, e, http.StatusOK)
+}
+
+// addUserToEvent adds the user raw names to e in role.
+func (s *Server) addUserToEvent(c *gin.Context, e *domain.Event, raw, role string) error {
+	userID, err := s.existingUser(c, "user_id", raw)
+	if err != nil {
+		return err
+	}
+	p := &domain.EventParticipant{EventID: e.ID, UserID: userID, Role: role}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if err := s.events.AddParticipant(c.Request.Context(), p); err != nil {
+		return err
+	}
+	s.recordAudit(c, "event.participant.add", domain.ObjectEvent, e.ID.String(), nil, p)
+	return nil
+}
+
+// addGroupToEvent adds the group raw names to e in role.
+func (s *Server) addGroupToEvent(c *gin.Context, e *domain.Event, raw, role string) error {
+	groupID, err := s.existingGroup(c, raw)
+	if err != nil {
+		return err
+	}
+	g := &domain.EventGroup{EventID: e.ID, GroupID: groupID, Role: role}
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	if err := s.events.AddEventGroup(c.Request.Context(), g); err != nil {
+		return err
+	}
+	s.recordAudit(c, "event.group.add", domain.ObjectEvent, e.ID.String(), nil, g)
+	return nil
 }
 
 // removeEventParticipant removes the user (?user_id=) or group

@@ -77,7 +77,8 @@ func (s *Server) createEvent(c *gin.Context) {
 func (s *Server) checkEventRequest(c *gin.Context, e *domain.Event, req *EventRequest, creating bool) error {
 	err := applyEventRequest(e, req)
 	if creating || req.changesSchedule() {
-		err = mergeErrors(err, e.ValidateNewSchedule(time.Now()))
+		// A start that does not parse is reported as such, not as past.
+		err = mergeErrors(e.ValidateNewSchedule(time.Now()), err)
 	}
 	if err != nil {
 		return err
