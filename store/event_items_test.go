@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 )
 
@@ -71,4 +72,37 @@ func TestEventItemsUpsertAndList(t *testing.T) {
 		domain.KindInvalid, "VM "+ghost.String()+" does not exist")
 	requireKind(t, db.UpsertEventItem(ctx, &domain.EventItem{EventID: e.ID, UserID: ann.ID, Machine: "web", State: "lost"}),
 		domain.KindInvalid, "")
+}
+
+// TestEventItemAndGroupConstraints trips the checks the domain validation
+// normally stops first, and the foreign key that keeps a user with event
+// items from being deleted.
+func TestEventItemAndGroupConstraints(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	db := storetest.New(t)
+	owner := newUser(ctx, t, db, domain.RoleInstructor)
+	e := newEvent(ctx, t, db, owner, newEnvironment(ctx, t, db, owner, newTemplate(ctx, t, db, newNode(ctx, t, db, "lab"), 9000)))
+	ann := newUser(ctx, t, db)
+	g := &domain.Group{Name: "class"}
+	require.NoError(t, db.CreateGroup(ctx, g))
+	_, err := db.Pool().Exec(ctx, `INSERT INTO event_groups (event_id, group_id, role) VALUES ($1, $2, 'guest')`, e.ID, g.ID)
+	err = store.MapErr(err)
+	requireKind(t, err, domain.KindInvalid, "")
+	requireField(t, err, "role")
+	for _, tc := range []struct{ state, field string }{{"lost", "state"}, {"pending", "index"}} {
+		index := 0
+		if tc.field == "index" {
+			index = 10
+		}
+		_, err := db.Pool().Exec(ctx, `INSERT INTO event_items (event_id, user_id, machine, index, state) VALUES ($1, $2, 'web', $3, $4)`,
+			e.ID, ann.ID, index, tc.state)
+		err = store.MapErr(err)
+		requireKind(t, err, domain.KindInvalid, "")
+		requireField(t, err, tc.field)
+	}
+	require.NoError(t, db.UpsertEventItem(ctx, &domain.EventItem{EventID: e.ID, UserID: ann.ID, Machine: "web", State: domain.ItemFailed}))
+	requireKind(t, db.DeleteUser(ctx, ann.ID), domain.KindConflict, "user "+ann.ID.String()+" still has VMs in events")
+	require.NoError(t, db.DeleteEvent(ctx, e.ID), "deleting the event deletes its items")
+	require.NoError(t, db.DeleteUser(ctx, ann.ID))
 }
