@@ -17,10 +17,11 @@ func (s *Server) listEventParticipants(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	s.answerParticipants(c, e, http.StatusOK)
+	s.answerParticipants(c, e)
 }
 
-func (s *Server) answerParticipants(c *gin.Context, e *domain.Event, status int) {
+// answerParticipants answers 200 with who takes part in e now.
+func (s *Server) answerParticipants(c *gin.Context, e *domain.Event) {
 	ctx := c.Request.Context()
 	users, err := s.events.ListParticipants(ctx, e.ID)
 	if err != nil {
@@ -37,17 +38,7 @@ func (s *Server) answerParticipants(c *gin.Context, e *domain.Event, status int)
 		abortWithError(c, err)
 		return
 	}
-	out := EventParticipants{Users: users, Groups: groups, Members: members}
-	if out.Users == nil {
-		out.Users = []domain.EventParticipant{}
-	}
-	if out.Groups == nil {
-		out.Groups = []domain.EventGroup{}
-	}
-	if out.Members == nil {
-		out.Members = []domain.EventMember{}
-	}
-	c.JSON(status, out)
+	c.JSON(http.StatusOK, EventParticipants{Users: nonNil(users), Groups: nonNil(groups), Members: nonNil(members)})
 }
 
 // addEventParticipant adds a user or a group to a planned event, or
@@ -82,7 +73,7 @@ func (s *Server) addEventParticipant(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	s.answerParticipants(c, e, http.StatusOK)
+	s.answerParticipants(c, e)
 }
 
 // addUserToEvent adds the user raw names to e in role.
@@ -168,4 +159,12 @@ func (s *Server) existingGroup(c *gin.Context, raw string) (uuid.UUID, error) {
 		return uuid.Nil, err
 	}
 	return id, nil
+}
+
+// nonNil is s, or an empty slice for nil, so that JSON shows [] not null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -70,14 +70,8 @@ type EventOverview struct {
 
 // newEventOverview assembles the overview from the stored parts.
 func newEventOverview(view EventView, members []domain.EventMember, items []domain.EventItem) EventOverview {
-	o := EventOverview{Event: view, Members: members, Items: items, Failures: []domain.EventItem{},
+	o := EventOverview{Event: view, Members: nonNil(members), Items: nonNil(items), Failures: []domain.EventItem{},
 		ItemCounts: map[domain.EventItemState]int{}}
-	if o.Members == nil {
-		o.Members = []domain.EventMember{}
-	}
-	if o.Items == nil {
-		o.Items = []domain.EventItem{}
-	}
 	for _, it := range items {
 		o.ItemCounts[it.State]++
 		if it.State == domain.ItemFailed {

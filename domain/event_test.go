@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -149,4 +150,18 @@ func TestEventRolePermissions(t *testing.T) {
 	if !domain.IsKind(domain.Authorize(s, domain.EventRolePermissions(user, event, ""), obj, domain.KeyRead), domain.KindNotFound) {
 		t.Error("without a role the event is not found")
 	}
+}
+
+func FuzzValidShortName(f *testing.F) {
+	for _, s := range []string{"abcd", "net-101", "a_b", "ABCD", "abcdefghi", "ab.c", "ab c", "abc\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !domain.ValidShortName(s) {
+			return
+		}
+		if len(s) < 4 || len(s) > 8 || strings.ContainsAny(s, " ;{}\n\r\t$'\"`/\\.:ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			t.Fatalf("accepted %q", s)
+		}
+	})
 }
