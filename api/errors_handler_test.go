@@ -142,6 +142,37 @@ var failingRoutes = []failingRoute{
 			return nil, "", err
 		}
 	}},
+	{"list groups", "GET", "/api/v1/groups", nil, func(h *fakeAPI, err error) {
+		h.groups.ListGroupsFn = func(context.Context, domain.Page) ([]domain.Group, string, error) { return nil, "", err }
+	}},
+	{"delete group", "DELETE", "/api/v1/groups/" + routeGroupID.String(), nil, func(h *fakeAPI, err error) {
+		fakeGroups(h)
+		h.groups.DeleteGroupFn = func(context.Context, uuid.UUID) error { return err }
+	}},
+	{"get environment", "GET", "/api/v1/environments/" + routeEnvID.String(), nil, func(h *fakeAPI, err error) {
+		h.environments.FindEnvironmentFn = func(context.Context, uuid.UUID) (*domain.Environment, error) { return nil, err }
+	}},
+	{"create environment", "POST", "/api/v1/environments", validEnvironmentRequest(), func(h *fakeAPI, err error) {
+		fakeEnvironments(h, h.admin.ID())
+		h.environments.CreateEnvironmentFn = func(context.Context, *domain.Environment) error { return err }
+	}},
+	{"list events", "GET", "/api/v1/events", nil, func(h *fakeAPI, err error) {
+		h.events.ListEventsFn = func(context.Context, domain.EventFilter) ([]domain.Event, string, error) { return nil, "", err }
+	}},
+	{"create event", "POST", "/api/v1/events", validEventRequest(), func(h *fakeAPI, err error) {
+		fakeEvents(h, domain.EventPlanned, nil)
+		h.events.CreateEventFn = func(context.Context, *domain.Event) error { return err }
+	}},
+	{"event overview", "GET", "/api/v1/events/" + routeEventID.String() + "/overview", nil, func(h *fakeAPI, err error) {
+		fakeEvents(h, domain.EventRunning, nil)
+		h.events.ListEventItemsFn = func(context.Context, uuid.UUID, *uuid.UUID) ([]domain.EventItem, error) { return nil, err }
+	}},
+	{"event role lookup", "GET", "/api/v1/events/" + routeEventID.String(), nil, func(h *fakeAPI, err error) {
+		h.permissions.PermissionsForFn = func(context.Context, domain.Subject, domain.ObjectRef) ([]domain.Permission, error) {
+			return nil, nil
+		}
+		h.events.EventRoleFn = func(context.Context, uuid.UUID, uuid.UUID) (string, error) { return "", err }
+	}},
 	{"permission lookup", "GET", "/api/v1/nodes", nil, func(h *fakeAPI, err error) {
 		h.permissions.PermissionsForFn = func(context.Context, domain.Subject, domain.ObjectRef) ([]domain.Permission, error) {
 			return nil, err

@@ -27,7 +27,21 @@ import (
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/auth"
 	"github.com/labforge/labforge/internal/mock"
+	"github.com/labforge/labforge/internal/secrets"
 )
+
+// testEventDefaults are the fakeAPI's configured event defaults.
+var testEventDefaults = domain.EventDefaults{LeadTime: 30 * time.Minute, TransitionPeriod: 72 * time.Hour}
+
+// testKeyring is the fakeAPI's LABFORGE_SECRET_KEY.
+func testKeyring(t *testing.T) *secrets.Keyring {
+	t.Helper()
+	k, err := secrets.NewKey("test1", []byte(strings.Repeat("k", secrets.KeySize)))
+	require.NoError(t, err)
+	r, err := secrets.NewKeyring(k)
+	require.NoError(t, err)
+	return r
+}
 
 // fakeAPI is an api.Server whose stores are internal/mock fakes and whose
 // Temporal client is the SDK's mock, with real access tokens. Its users,
@@ -44,6 +58,7 @@ type fakeAPI struct {
 	logs     *apptest.SyncBuffer
 	temporal *mocks.Client
 	// skipContract turns off the check of responses against
+	emails *mock.EmailStore
 	// api/openapi.yaml, for tests that make a store fail in ways its
 	// route cannot: the contract documents each route's real statuses.
 	skipContract bool
@@ -58,7 +73,11 @@ type fakeAPI struct {
 	vms          *mock.VMStore
 	containers   *mock.ContainerStore
 	systemEvents *mock.SystemEventLog
-	emails       *mock.EmailStore
+	groups       *mock.GroupStore
+	environments *mock.EnvironmentStore
+	events       *mock.EventStore
+	// keys seals connection passwords, as LABFORGE_SECRET_KEY does.
+	keys *secrets.Keyring
 
 	// The callers every fakeAPI has: an administrator, an instructor and
 	// a participant, holding the seed permissions of their roles only.
@@ -91,6 +110,18 @@ func participant(h *fakeAPI) *caller { return h.participant }
 // auditActions. The log is printed when t fails.
 func newFakeAPI(t *testing.T) *fakeAPI {
 	t.Helper()
+	return buildFakeAPI(t, testKeyring(t))
+}
+
+// newFakeAPIWithoutKeys is newFakeAPI on a server without
+// LABFORGE_SECRET_KEY.
+func newFakeAPIWithoutKeys(t *testing.T) *fakeAPI {
+	t.Helper()
+	return buildFakeAPI(t, nil)
+}
+
+func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
+	t.Helper()
 	h := &fakeAPI{
 		t:            t,
 		tokens:       auth.NewTokens(strings.Repeat("fake-api-secret-", 3), time.Hour),
@@ -107,6 +138,10 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 		containers:   &mock.ContainerStore{},
 		systemEvents: &mock.SystemEventLog{},
 		emails:       &mock.EmailStore{},
+		groups:       &mock.GroupStore{},
+		environments: &mock.EnvironmentStore{},
+		events:       &mock.EventStore{},
+		keys:         keys,
 		accounts:     map[uuid.UUID]*domain.User{},
 	}
 	h.users.FindUserByIDFn = func(_ context.Context, id uuid.UUID) (*domain.User, error) {
@@ -132,7 +167,8 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	h.server = api.New(api.Deps{
 		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: auditLog,
 		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms,
-		Containers: h.containers, SystemEvents: h.systemEvents, Emails: h.emails, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
+		Containers: h.containers, SystemEvents: h.systemEvents, Emails: h.emails,
+		Groups: h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, EventDefaults: testEventDefaults, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
 		Queues: activities.StandardQueues,
 		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/auth"
+	"github.com/labforge/labforge/internal/secrets"
 )
 
 // OpenAPISpec is the API contract, served at /api/v1/openapi.yaml.
@@ -39,6 +40,14 @@ type Deps struct {
 	Templates       domain.TemplateStore
 	VMs             domain.VMStore
 	Containers      domain.ContainerStore
+	Groups          domain.GroupStore
+	Environments    domain.EnvironmentStore
+	Events          domain.EventStore
+	// Secrets seals connection passwords; nil (no LABFORGE_SECRET_KEY)
+	// refuses requests that carry one. The only optional field.
+	Secrets *secrets.Keyring
+	// EventDefaults fill in an event's unset lead time and transition period.
+	EventDefaults domain.EventDefaults
 	// SystemEvents is the system-event log (store/audit).
 	SystemEvents domain.SystemEventLog
 	// Emails keeps the e-mail templates and the e-mail log.
@@ -66,6 +75,11 @@ type Server struct {
 	templates       domain.TemplateStore
 	vms             domain.VMStore
 	containers      domain.ContainerStore
+	groups          domain.GroupStore
+	environments    domain.EnvironmentStore
+	events          domain.EventStore
+	secrets         *secrets.Keyring
+	eventDefaults   domain.EventDefaults
 	systemEvents    domain.SystemEventLog
 	emails          domain.EmailStore
 	temporal        client.Client
@@ -83,7 +97,8 @@ func New(d Deps) *Server {
 	s := &Server{
 		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
 		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
-		emails:   d.Emails,
+		emails: d.Emails,
+		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
 		temporal: d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
 	}
 	e := gin.New()
@@ -155,13 +170,34 @@ func New(d Deps) *Server {
 	}
 	authed.GET("/containers/:id/collaborators", s.listCollaborators)
 	authed.POST("/containers/:id/collaborators", s.addCollaborator)
-	authed.DELETE("/containers/:id/collaborators/:user_id", s.removeCollaborator)
 	authed.GET("/email-templates", s.listEmailTemplates)
 	authed.GET("/email-templates/:key", s.getEmailTemplate)
 	authed.PUT("/email-templates/:key", s.putEmailTemplate)
 	authed.POST("/email-templates/:key/preview", s.previewEmailTemplate)
 	authed.GET("/email-log", s.listEmails)
 	authed.POST("/email-log/:id/resend", s.resendEmail)
+	authed.DELETE("/containers/:id/collaborators/:user_id", s.removeCollaborator)
+	authed.GET("/groups", s.listGroups)
+	authed.POST("/groups", s.createGroup)
+	authed.GET("/groups/:id", s.getGroup)
+	authed.PATCH("/groups/:id", s.updateGroup)
+	authed.DELETE("/groups/:id", s.deleteGroup)
+	authed.POST("/groups/:id/members", s.addGroupMember)
+	authed.DELETE("/groups/:id/members/:user_id", s.removeGroupMember)
+	authed.GET("/environments", s.listEnvironments)
+	authed.POST("/environments", s.createEnvironment)
+	authed.GET("/environments/:id", s.getEnvironment)
+	authed.PATCH("/environments/:id", s.updateEnvironment)
+	authed.DELETE("/environments/:id", s.deleteEnvironment)
+	authed.GET("/events", s.listEvents)
+	authed.POST("/events", s.createEvent)
+	authed.GET("/events/:id", s.getEvent)
+	authed.PATCH("/events/:id", s.updateEvent)
+	authed.DELETE("/events/:id", s.deleteEvent)
+	authed.GET("/events/:id/overview", s.eventOverview)
+	authed.GET("/events/:id/participants", s.listEventParticipants)
+	authed.POST("/events/:id/participants", s.addEventParticipant)
+	authed.DELETE("/events/:id/participants", s.removeEventParticipant)
 
 	s.engine = e
 	return s

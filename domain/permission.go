@@ -171,6 +171,7 @@ var SeedPermissions = []Permission{
 	{ObjectType: ObjectContainer, Key: KeyCreate, Role: RoleInstructor},
 	{ObjectType: ObjectSite, Key: KeyRead, Role: RoleParticipant},
 	{ObjectType: ObjectExternalDomain, Key: KeyRead, Role: RoleInstructor},
+	{ObjectType: ObjectGroup, Key: KeyRead, Role: RoleInstructor},
 	{ObjectType: ObjectExternalDomain, Key: KeyRead, Role: RoleParticipant},
 	{ObjectType: ObjectContainer, Key: KeyCreate, Role: RoleParticipant},
 }
@@ -206,4 +207,22 @@ type PermissionFilter struct {
 	UserID     *uuid.UUID
 	Role       string
 	Page       Page
+}
+
+// EventRoleKeys are the keys a user holds on an event through their role
+// in it: its instructors change and manage it, its participants read it.
+var EventRoleKeys = map[string][]Key{
+	EventRoleInstructor:  {KeyUpdate, KeyEventManage},
+	EventRoleParticipant: {KeyRead},
+}
+
+// EventRolePermissions are the permissions userID holds on event eventID
+// through role (EventRoleKeys), to add to those Authorize weighs.
+func EventRolePermissions(userID, eventID uuid.UUID, role string) []Permission {
+	keys := EventRoleKeys[role]
+	out := make([]Permission, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, Permission{ObjectType: ObjectEvent, ObjectID: &eventID, Key: k, UserID: &userID})
+	}
+	return out
 }

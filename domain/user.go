@@ -84,23 +84,6 @@ func ValidatePassword(field, password string) error {
 	return v.Err()
 }
 
-// Group is a named set of users, for example a class.
-type Group struct {
-	ID          uuid.UUID   `json:"id"`
-	Name        string      `json:"name"`
-	Description string      `json:"description"`
-	MemberIDs   []uuid.UUID `json:"member_ids"`
-	CreatedAt   time.Time   `json:"created_at"`
-}
-
-// Validate checks the group's fields.
-func (g *Group) Validate() error {
-	var v Validator
-	v.Check(ValidDisplayText(g.Name, 100), "name", "must be 1-100 printable characters")
-	v.Check(len(g.Description) <= 2000, "description", "must be at most 2000 characters")
-	return v.Err()
-}
-
 // UserStore keeps users and their role memberships.
 type UserStore interface {
 	// CreateUser stores u, assigning ID and timestamps. It returns

@@ -85,7 +85,8 @@ func (db *DB) UpdateGroup(ctx context.Context, g *domain.Group) error {
 }
 
 // DeleteGroup deletes the group, its memberships and the permissions
-// granted on it. It returns KindNotFound.
+// granted on it. It returns KindNotFound, or KindConflict while the group
+// takes part in events.
 func (db *DB) DeleteGroup(ctx context.Context, id uuid.UUID) error {
 	return db.deleteObject(ctx, "groups", domain.ObjectGroup, id)
 }
@@ -110,3 +111,5 @@ func (db *DB) RemoveGroupMember(ctx context.Context, groupID, userID uuid.UUID) 
 	}
 	return nil
 }
+
+var _ domain.GroupStore = (*DB)(nil)

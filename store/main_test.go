@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -88,7 +89,8 @@ func newTemplate(ctx context.Context, t *testing.T, db *store.DB, n *domain.Node
 func newEnvironment(ctx context.Context, t *testing.T, db *store.DB, owner *domain.User, tpl *domain.VMTemplate) *domain.Environment {
 	t.Helper()
 	e := &domain.Environment{Name: unique("env"), Description: "a lab", OwnerID: owner.ID,
-		Machines: []domain.EnvironmentMachine{{TemplateID: tpl.ID, Name: "web", Protocol: "ssh"}}}
+		Machines: []domain.EnvironmentMachine{{TemplateID: tpl.ID, Name: "web", Count: 1, CloneMode: domain.CloneLinked,
+			Connections: []domain.ConnectionTemplate{{Protocol: "ssh"}}}}}
 	require.NoError(t, db.CreateEnvironment(ctx, e))
 	return e
 }
@@ -96,8 +98,9 @@ func newEnvironment(ctx context.Context, t *testing.T, db *store.DB, owner *doma
 func newEvent(ctx context.Context, t *testing.T, db *store.DB, owner *domain.User, env *domain.Environment) *domain.Event {
 	t.Helper()
 	start := time.Now().Add(24 * time.Hour).Truncate(time.Second)
-	e := &domain.Event{Name: unique("event"), EnvironmentID: env.ID, OwnerID: owner.ID, StartsAt: start,
-		EndsAt: start.Add(4 * time.Hour), LeadTime: 30 * time.Minute, TransitionPeriod: 48 * time.Hour}
+	end, lead, transition := start.Add(4*time.Hour), 30*time.Minute, 48*time.Hour
+	e := &domain.Event{Name: unique("event"), ShortName: shortName(), EnvironmentID: env.ID, OwnerID: owner.ID,
+		StartsAt: start, EndsAt: &end, LeadTime: &lead, TransitionPeriod: &transition}
 	require.NoError(t, db.CreateEvent(ctx, e))
 	return e
 }
@@ -132,3 +135,14 @@ func ptr[T any](v T) *T { return &v }
 func id() uuid.UUID { return uuid.New() }
 
 func itoa(i int) string { return fmt.Sprint(i) }
+
+// shortName returns an event short name no other test uses.
+func shortName() string { return "t" + strings.ReplaceAll(uuid.NewString(), "-", "")[:7] }
+
+// requireField checks that err is a domain error naming field.
+func requireField(t *testing.T, err error, field string) {
+	t.Helper()
+	var de *domain.Error
+	require.ErrorAs(t, err, &de)
+	require.Contains(t, de.Fields, field, "error: %v", err)
+}

@@ -38,12 +38,8 @@ func (db *DB) RemoveParticipant(ctx context.Context, eventID, userID uuid.UUID) 
 // ListParticipants returns everyone taking part in the event, in the
 // order they were added. It returns KindNotFound for an unknown event.
 func (db *DB) ListParticipants(ctx context.Context, eventID uuid.UUID) ([]domain.EventParticipant, error) {
-	var exists bool
-	if err := db.q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE id = $1)`, eventID).Scan(&exists); err != nil {
-		return nil, mapErr(err, "event "+eventID.String())
-	}
-	if !exists {
-		return nil, domain.NotFoundf("event %s not found", eventID)
+	if err := db.requireEvent(ctx, eventID); err != nil {
+		return nil, err
 	}
 	rows, err := db.q.Query(ctx, `SELECT event_id, user_id, role, added_at FROM event_participants
 		WHERE event_id = $1 ORDER BY added_at, user_id`, eventID)
@@ -56,4 +52,16 @@ func (db *DB) ListParticipants(ctx context.Context, eventID uuid.UUID) ([]domain
 		return p, err
 	})
 	return ps, mapErr(err, "participants")
+}
+
+// requireEvent returns KindNotFound unless the event exists.
+func (db *DB) requireEvent(ctx context.Context, eventID uuid.UUID) error {
+	var exists bool
+	if err := db.q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE id = $1)`, eventID).Scan(&exists); err != nil {
+		return mapErr(err, "event "+eventID.String())
+	}
+	if !exists {
+		return domain.NotFoundf("event %s not found", eventID)
+	}
+	return nil
 }

@@ -19,6 +19,10 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 	if err := p.Config.RequireJWTSecret(); err != nil {
 		return nil, err
 	}
+	keys, err := p.Config.Keyring()
+	if err != nil {
+		return nil, err
+	}
 	probes := p.readinessProbes()
 	names := make([]string, 0, len(probes))
 	for n := range probes {
@@ -32,6 +36,7 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 	return api.New(api.Deps{
 		Users: p.DB, Permissions: p.DB, Operations: p.DB, Audit: p.Audit, Temporal: p.Temporal,
 		Nodes: p.DB, Sites: p.DB, ExternalDomains: p.DB, Templates: p.DB, VMs: p.DB, Containers: p.DB, SystemEvents: p.Audit, Emails: p.DB,
+		Groups: p.DB, Environments: p.DB, Events: p.DB, Secrets: keys, EventDefaults: p.Config.EventDefaults(),
 		Tokens:    auth.NewTokens(p.Config.JWTSecret, p.Config.JWTTTL),
 		Readiness: checks, Metrics: p.Metrics, Queues: p.Config.WorkerQueues, Logger: p.Logger,
 	}), nil

@@ -31,6 +31,9 @@ import (
 // AdminPassword is the bootstrap administrator's password in every stack.
 const AdminPassword = "correct-horse-battery-staple"
 
+// SecretKey is the stack's LABFORGE_SECRET_KEY (id "test1").
+const SecretKey = "test1:dGVzdC1rZXktMzItYnl0ZXMtbG9uZy0wMTIzNDU2Nzg="
+
 // Stack is a running platform for one test.
 type Stack struct {
 	URL      string
@@ -65,6 +68,7 @@ func Start(t *testing.T, opts ...Option) *Stack {
 		"LABFORGE_TEMPORAL_ADDRESS=" + ts.GetFrontendHostPort(),
 		"LABFORGE_TEMPORAL_NAMESPACE=" + ns,
 		"LABFORGE_JWT_SECRET=" + strings.Repeat("test-secret-", 4),
+		"LABFORGE_SECRET_KEY=" + SecretKey,
 		"LABFORGE_BOOTSTRAP_ADMIN_PASSWORD=" + AdminPassword,
 		"LABFORGE_LOG_LEVEL=warn",
 	})

@@ -19,6 +19,7 @@ import (
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/redact"
+	"github.com/labforge/labforge/internal/secrets"
 )
 
 // Prefix starts the name of every Labforge environment variable.
@@ -48,6 +49,18 @@ type Config struct {
 
 	JWTSecret string        `env:"JWT_SECRET" secret:"true"`
 	JWTTTL    time.Duration `env:"JWT_TTL" envDefault:"15m"`
+
+	// SecretKey seals secrets kept in PostgreSQL (connection passwords):
+	// "<id>:<base64 of 32 bytes>". SecretKeysPrevious, comma-separated in
+	// the same form, still open what older keys sealed.
+	SecretKey          string `env:"SECRET_KEY" secret:"true"`
+	SecretKeysPrevious string `env:"SECRET_KEYS_PREVIOUS" secret:"true"`
+
+	// Defaults of events that do not set their own lead time (how long
+	// before the start provisioning begins) or transition period (how long
+	// after the end VMs are kept before teardown).
+	EventLeadTime         time.Duration `env:"EVENT_LEAD_TIME" envDefault:"30m"`
+	EventTransitionPeriod time.Duration `env:"EVENT_TRANSITION_PERIOD" envDefault:"72h"`
 
 	BootstrapAdminUsername string `env:"BOOTSTRAP_ADMIN_USERNAME" envDefault:"admin"`
 	BootstrapAdminEmail    string `env:"BOOTSTRAP_ADMIN_EMAIL" envDefault:"admin@labforge.local"`
@@ -222,6 +235,15 @@ func (c *Config) Validate() error {
 	if c.JWTTTL < time.Minute || c.JWTTTL > 24*time.Hour {
 		bad("JWTTTL", "is %s; use a duration between 1m and 24h", c.JWTTTL)
 	}
+	if _, err := c.Keyring(); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if c.EventLeadTime < 0 || c.EventLeadTime > domain.MaxLeadTime {
+		bad("EventLeadTime", "is %s; use 0 to 168h", c.EventLeadTime)
+	}
+	if c.EventTransitionPeriod < 0 || c.EventTransitionPeriod > domain.MaxTransitionPeriod {
+		bad("EventTransitionPeriod", "is %s; use 0 to 2160h", c.EventTransitionPeriod)
+	}
 	if c.BootstrapAdminPassword != "" && len(c.BootstrapAdminPassword) < 12 {
 		bad("BootstrapAdminPassword", "must be at least 12 characters")
 	}
@@ -290,6 +312,44 @@ func (c *Config) VMIDs() (domain.VMIDRange, error) {
 	}
 	r := domain.VMIDRange{First: a, Last: b}
 	return r, r.Validate(VariableOf("VMIDRange"))
+}
+
+// Keyring builds the keyring that seals and opens stored secrets from
+// SecretKey and SecretKeysPrevious; it is nil when SecretKey is unset.
+// Its errors name the variable, never the key.
+func (c *Config) Keyring() (*secrets.Keyring, error) {
+	if c.SecretKey == "" {
+		if c.SecretKeysPrevious != "" {
+			return nil, errors.New(VariableOf("SecretKeysPrevious") + " is set without " + VariableOf("SecretKey"))
+		}
+		return nil, nil
+	}
+	current, err := secrets.ParseKey(c.SecretKey)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", VariableOf("SecretKey"), err)
+	}
+	var previous []secrets.Key
+	for _, raw := range strings.Split(c.SecretKeysPrevious, ",") {
+		if strings.TrimSpace(raw) == "" {
+			continue
+		}
+		k, err := secrets.ParseKey(strings.TrimSpace(raw))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", VariableOf("SecretKeysPrevious"), err)
+		}
+		previous = append(previous, k)
+	}
+	r, err := secrets.NewKeyring(current, previous...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", VariableOf("SecretKeysPrevious"), err)
+	}
+	return r, nil
+}
+
+// EventDefaults are the lead time and transition period of events that
+// do not set their own.
+func (c *Config) EventDefaults() domain.EventDefaults {
+	return domain.EventDefaults{LeadTime: c.EventLeadTime, TransitionPeriod: c.EventTransitionPeriod}
 }
 
 // RequireJWTSecret reports a missing JWT secret; only the api needs one.

@@ -2,6 +2,7 @@ package devstack
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -40,4 +41,13 @@ func randomHex(n int) func() (string, error) {
 		}
 		return hex.EncodeToString(b), nil
 	}
+}
+
+// newSecretKey makes a LABFORGE_SECRET_KEY: key id "dev1" and 32 random bytes.
+func newSecretKey() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return "dev1:" + base64.StdEncoding.EncodeToString(b), nil
 }

@@ -181,7 +181,8 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 }
 
 // platformConfig points the platform at the embedded servers. The JWT
-// secret is generated on first start and kept in the data directory; the
+// secret and, unless the environment sets one, LABFORGE_SECRET_KEY are
+// generated on first start and kept in the data directory; the
 // first admin's password is LABFORGE_BOOTSTRAP_ADMIN_PASSWORD when set
 // (see recordAdmin otherwise). overrides holds the LABFORGE_GATEWAY_*
 // settings of the lab site's gateway worker, which run in this process,
@@ -199,6 +200,13 @@ func platformConfig(dataDir string, environ []string, databaseURL string, mongo 
 		"LABFORGE_TEMPORAL_NAMESPACE="+tmp.Namespace(),
 		"LABFORGE_JWT_SECRET="+jwt,
 	)
+	if !hasVariable(environ, "LABFORGE_SECRET_KEY") {
+		key, err := persistentSecret(dataDir, "secret-key", newSecretKey)
+		if err != nil {
+			return config.Config{}, err
+		}
+		env = append(env, "LABFORGE_SECRET_KEY="+key)
+	}
 	env = append(env, overrides...)
 	return config.LoadFrom(env)
 }
@@ -253,4 +261,14 @@ func displayAddr(addr string) string {
 		return "localhost:" + addr[strings.LastIndex(addr, ":")+1:]
 	}
 	return strings.Replace(addr, "127.0.0.1", "localhost", 1)
+}
+
+// hasVariable reports whether environ sets name.
+func hasVariable(environ []string, name string) bool {
+	for _, kv := range environ {
+		if strings.HasPrefix(kv, name+"=") {
+			return true
+		}
+	}
+	return false
 }

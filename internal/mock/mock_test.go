@@ -17,6 +17,7 @@ func TestNilFieldPanicsNamingTheMethod(t *testing.T) {
 		&mock.VMStore{}, &mock.NodeStore{}, &mock.TemplateStore{}, &mock.OperationStore{},
 		&mock.UserStore{}, &mock.PermissionStore{}, &mock.AuditLog{}, &mock.SystemEventLog{},
 		&mock.CloneSlotStore{}, &mock.SiteStore{}, &mock.ExternalDomainStore{}, &mock.ContainerStore{}, &mock.EmailStore{},
+		&mock.GroupStore{}, &mock.EnvironmentStore{}, &mock.EventStore{},
 	}
 	for _, fake := range fakes {
 		v := reflect.ValueOf(fake)

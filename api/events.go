@@ -1,0 +1,182 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/labforge/labforge/domain"
+)
+
+// listEvents lists every event to whoever may read them all
+// (administrators), and otherwise those the caller owns, was granted or
+// takes part in (directly or through a group).
+func (s *Server) listEvents(c *gin.Context) {
+	page, err := pageParams(c)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	var v domain.Validator
+	f := domain.EventFilter{Page: page, State: domain.EventState(c.Query("state"))}
+	v.Check(f.State == "" || slices.Contains(domain.EventStates, f.State), "state", "must be an event state such as planned")
+	f.EnvironmentID = queryID(&v, c, "environment", "must be an environment id")
+	if err := v.Err(); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if s.authorize(c, domain.TypeRef(domain.ObjectEvent), domain.KeyRead) != nil {
+		me := currentUser(c).ID
+		f.VisibleTo = &me
+	}
+	events, next, err := s.events.ListEvents(c.Request.Context(), f)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	views := make([]EventView, len(events))
+	for i := range events {
+		views[i] = eventView(&events[i], s.eventDefaults)
+	}
+	c.JSON(http.StatusOK, newList(views, next))
+}
+
+// createEvent stores a planned event owned by the caller, of an
+// environment they may read, starting in the future.
+func (s *Server) createEvent(c *gin.Context) {
+	if err := s.authorize(c, domain.TypeRef(domain.ObjectEvent), domain.KeyCreate); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	var req EventRequest
+	if err := bindJSON(c, &req); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	e := &domain.Event{OwnerID: currentUser(c).ID, State: domain.EventPlanned}
+	if err := s.checkEventRequest(c, e, &req, true); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if err := s.events.CreateEvent(c.Request.Context(), e); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	view := eventView(e, s.eventDefaults)
+	s.recordAudit(c, "event.create", domain.ObjectEvent, e.ID.String(), nil, view)
+	c.Header("Location", "/api/v1/events/"+e.ID.String())
+	c.JSON(http.StatusCreated, view)
+}
+
+// checkEventRequest applies req to e and checks what the store cannot:
+// a new start lies in the future, and the environment is one the caller
+// may read.
+func (s *Server) checkEventRequest(c *gin.Context, e *domain.Event, req *EventRequest, creating bool) error {
+	err := applyEventRequest(e, req)
+	if creating || req.changesSchedule() {
+		// A start that does not parse is reported as such, not as past.
+		err = mergeErrors(e.ValidateNewSchedule(time.Now()), err)
+	}
+	if err != nil {
+		return err
+	}
+	if creating || req.EnvironmentID != nil {
+		return s.readableEnvironment(c, e.EnvironmentID)
+	}
+	return nil
+}
+
+func (s *Server) getEvent(c *gin.Context) {
+	e, err := s.loadEvent(c, domain.KeyRead)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, eventView(e, s.eventDefaults))
+}
+
+// updateEvent changes a planned event's name, short name, description,
+// environment and dates. Changes to an event that has deployed are its
+// lifecycle workflow's.
+func (s *Server) updateEvent(c *gin.Context) {
+	e, err := s.loadEvent(c, domain.KeyUpdate)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	var req EventRequest
+	if err := bindJSON(c, &req); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if err := requirePlanned(e, "it changes here"); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	before := eventView(e, s.eventDefaults)
+	if err := s.checkEventRequest(c, e, &req, false); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if err := s.events.UpdateEvent(c.Request.Context(), e); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	view := eventView(e, s.eventDefaults)
+	s.recordAudit(c, "event.update", domain.ObjectEvent, e.ID.String(), before, view)
+	c.JSON(http.StatusOK, view)
+}
+
+// deleteEvent deletes an event that holds nothing: planned, cancelled or
+// decommissioned.
+func (s *Server) deleteEvent(c *gin.Context) {
+	e, err := s.loadEvent(c, domain.KeyDelete)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if !e.State.Deletable() {
+		abortWithError(c, domain.Errorf(domain.KindConflict,
+			"event %s is %s: only a planned, cancelled or decommissioned event can be deleted", e.ID, e.State))
+		return
+	}
+	if err := s.events.DeleteEvent(c.Request.Context(), e.ID); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	s.recordAudit(c, "event.delete", domain.ObjectEvent, e.ID.String(), eventView(e, s.eventDefaults), nil)
+	c.Status(http.StatusNoContent)
+}
+
+// eventOverview shows the event with its members and items; a caller who
+// may not change the event sees only themself and their own items.
+func (s *Server) eventOverview(c *gin.Context) {
+	e, err := s.loadEvent(c, domain.KeyRead)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	var only *uuid.UUID
+	if s.authorizeEvent(c, e.ID, domain.KeyUpdate) != nil {
+		me := currentUser(c).ID
+		only = &me
+	}
+	members, err := s.events.EventMembers(ctx, e.ID)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	items, err := s.events.ListEventItems(ctx, e.ID, only)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if only != nil {
+		members = slices.DeleteFunc(members, func(m domain.EventMember) bool { return m.UserID != *only })
+	}
+	c.JSON(http.StatusOK, newEventOverview(eventView(e, s.eventDefaults), members, items))
+}
