@@ -82,7 +82,7 @@ func (s *Server) updateContainer(c *gin.Context) {
 		return
 	}
 	s.recordAudit(c, "container.update", domain.ObjectContainer, ct.ID.String(),
-		map[string]any{"container": ct, "services": before},
+		map[string]any{"container": auditedContainer(ct), "services": before},
 		map[string]any{"resources": req.ContainerResources, "services": stored, "operation_id": op.ID})
 	acceptOperation(c, op)
 }
@@ -156,7 +156,7 @@ func (s *Server) deleteContainer(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "container.delete", domain.ObjectContainer, ct.ID.String(), ct, map[string]any{"operation_id": op.ID})
+	s.recordAudit(c, "container.delete", domain.ObjectContainer, ct.ID.String(), auditedContainer(ct), map[string]any{"operation_id": op.ID})
 	acceptOperation(c, op)
 }
 

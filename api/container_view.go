@@ -161,3 +161,19 @@ func servicesOf(reqs []ServiceRequest) ([]domain.Service, error) {
 	}
 	return out, domain.ValidateServices(out)
 }
+
+// auditedContainer is ct as audit records keep it: environment variable
+// values may be secrets (passwords, tokens), so only their names are kept.
+func auditedContainer(ct *domain.Container) *domain.Container {
+	if ct == nil {
+		return nil
+	}
+	cp := *ct
+	if len(ct.Env) > 0 {
+		cp.Env = make(map[string]string, len(ct.Env))
+		for k := range ct.Env {
+			cp.Env[k] = "[redacted]"
+		}
+	}
+	return &cp
+}

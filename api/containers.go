@@ -121,7 +121,7 @@ func (s *Server) createContainer(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "container.create", domain.ObjectContainer, ct.ID.String(), nil, map[string]any{"container": ct, "services": stored})
+	s.recordAudit(c, "container.create", domain.ObjectContainer, ct.ID.String(), nil, map[string]any{"container": auditedContainer(ct), "services": stored})
 	op, err := s.startContainerOperation(c, ct, containerOp{
 		kind: "container.create", workflowID: workflows.CreateContainerWorkflowID(ct.ID), workflow: workflows.CreateContainerType,
 		input: func(opID uuid.UUID) any { return workflows.CreateContainerInput{OperationID: opID, Container: ct.ID} },
@@ -131,7 +131,7 @@ func (s *Server) createContainer(c *gin.Context) {
 		before := *ct
 		ct.State = domain.GuestFailed
 		if uerr := s.containers.UpdateContainer(context.WithoutCancel(ctx), ct); uerr == nil {
-			s.recordAudit(c, "container.update", domain.ObjectContainer, ct.ID.String(), &before, ct)
+			s.recordAudit(c, "container.update", domain.ObjectContainer, ct.ID.String(), auditedContainer(&before), auditedContainer(ct))
 		}
 		abortWithError(c, err)
 		return

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/netip"
@@ -141,6 +142,12 @@ func TestHandlerCreateContainer(t *testing.T) {
 			in := start.input.(workflows.CreateContainerInput)
 			require.Equal(t, routeCTID, in.Container)
 			require.Equal(t, tc.audit, h.auditActions())
+			for _, rec := range h.auditRecords() {
+				raw, err := json.Marshal(rec)
+				require.NoError(t, err)
+				require.NotContains(t, string(raw), `"demo"`, "an environment value in the audit log")
+				require.Contains(t, string(raw), `"MODE"`, "the environment's names are audited")
+			}
 			if tc.startErr != nil {
 				e := r.requireError(t, http.StatusServiceUnavailable, domain.KindUnavailable)
 				require.NotContains(t, e.Message, "connection refused")
