@@ -116,8 +116,12 @@ func httpError(node, op string, status int, reason string, body []byte, err erro
 	if msg == "" {
 		msg = statusText(status)
 	}
-	return &Error{Kind: httpKind(status, msg), Node: node, Op: op, Status: status, Message: msg,
-		Params: parseParamErrors(parsed.Errors), Err: err}
+	params := parseParamErrors(parsed.Errors)
+	kind := httpKind(status, msg)
+	if status == 400 && strings.Contains(params["upid"], "no such task") {
+		kind = TaskUnknown
+	}
+	return &Error{Kind: kind, Node: node, Op: op, Status: status, Message: msg, Params: params, Err: err}
 }
 
 // statusText is the standard reason phrase, including pveproxy's own codes.

@@ -48,6 +48,10 @@ const (
 	// TaskFailed means a task stopped with an exit status that names no
 	// more specific kind, e.g. "start failed: QEMU exited with code 1".
 	TaskFailed Kind = "TaskFailed"
+	// TaskUnknown means the node has no such task (400, errors.upid "no
+	// such task"): the task was asked of the wrong node, or the node lost
+	// its task log. It says nothing of how the task ended; not retryable.
+	TaskUnknown Kind = "TaskUnknown"
 	// Unknown is what KindOf reports for errors that did not come from
 	// this package.
 	Unknown Kind = "Unknown"

@@ -133,9 +133,15 @@ func TestWaitTaskRejectsMalformedUPIDs(t *testing.T) {
 	valid := "UPID:pve2:00000001:00000002:00000003:qmstart:100:root@pam:"
 	_, err := c.WaitTask(ctx, "pve1", valid, fastWait)
 	wantKind(t, err, proxmox.Invalid) // node mismatch
+	// A well-formed UPID its node does not know: Proxmox answers 400 "no
+	// such task" to status; it says nothing of how a task ended.
+	before := s.Stats().RequestCount("GET", "/nodes/{node}/tasks/{upid}/status")
 	_, err = c.WaitTask(ctx, "", valid, fastWait)
-	if e := wantKind(t, err, proxmox.NotFound); e.UPID != valid {
+	if e := wantKind(t, err, proxmox.TaskUnknown); e.UPID != valid || e.Status != 400 || proxmox.IsRetryable(err) {
 		t.Errorf("unknown task: %+v", e)
+	}
+	if n := s.Stats().RequestCount("GET", "/nodes/{node}/tasks/{upid}/status") - before; n != 1 {
+		t.Errorf("an unknown task was polled %d times, want once", n)
 	}
 }
 

@@ -32,6 +32,10 @@ func (s *Server) lookupTask(c *call) (*task, *apiError) {
 	return t, nil
 }
 
+// noSuchTask is Proxmox's answer for a UPID its node does not know, to
+// status and stop: 400 with errors.upid "no such task".
+func noSuchTask() *apiError { return paramErr(map[string]string{"upid": "no such task"}) }
+
 // getTaskStatus serves GET /nodes/{node}/tasks/{upid}/status.
 func (s *Server) getTaskStatus(c *call) (any, error) {
 	s.mu.RLock()
@@ -41,13 +45,8 @@ func (s *Server) getTaskStatus(c *call) (any, error) {
 		return nil, aerr
 	}
 	if t == nil {
-		// Proxmox finds no log file and reports the task as stopped.
-		d, _ := decodeUPID(c.str("upid"))
-		return map[string]any{
-			"upid": c.str("upid"), "node": d.node, "pid": d.pid, "pstart": d.pstart, "starttime": d.start,
-			"type": d.typ, "id": d.id, "user": d.user, "status": "stopped",
-			"exitstatus": "unable to open file - No such file or directory",
-		}, nil
+		// Proxmox does not find the task in the node's task list.
+		return nil, noSuchTask()
 	}
 	e := taskEntry(t)
 	delete(e, "endtime")
@@ -71,7 +70,8 @@ func (s *Server) getTaskLog(c *call) (any, error) {
 		return nil, aerr
 	}
 	if t == nil {
-		return nil, errf("unable to open file - No such file or directory")
+		// The log file cannot be opened: one line saying so, answered 200.
+		return listResult{data: []map[string]any{{"n": 1, "t": "unable to open file - No such file or directory"}}, total: 1}, nil
 	}
 	start, _ := c.int("start")
 	limit, ok := c.int("limit")
@@ -99,7 +99,7 @@ func (s *Server) stopTask(c *call) (any, error) {
 		return nil, aerr
 	}
 	if t == nil {
-		return nil, errf("no such task")
+		return nil, noSuchTask()
 	}
 	t.cancel()
 	return nil, nil

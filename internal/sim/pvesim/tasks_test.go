@@ -102,3 +102,35 @@ func TestStopTask(t *testing.T) {
 		t.Error("interrupted clone left VM 810")
 	}
 }
+
+// TestUnknownTaskAnswersAsProxmox asks a node about a UPID it never ran:
+// status and stop answer 400 with errors.upid "no such task", the log
+// answers 200 with one line saying the file cannot be opened.
+func TestUnknownTaskAnswersAsProxmox(t *testing.T) {
+	s := newSim(t, nil)
+	upid := "UPID:pve1:00000001:00000002:00000003:qmstart:100:root@pam:"
+	for _, call := range []struct{ method, path string }{
+		{"GET", "/nodes/pve1/tasks/" + upid + "/status"},
+		{"DELETE", "/nodes/pve1/tasks/" + upid},
+	} {
+		r := rawDo(t, s, call.method, call.path, "", "", nil)
+		var body struct{ Errors map[string]string }
+		if err := json.Unmarshal([]byte(r.body), &body); err != nil {
+			t.Fatal(err)
+		}
+		if r.status != 400 || body.Errors["upid"] != "no such task" {
+			t.Errorf("%s %s = %d %s", call.method, call.path, r.status, r.body)
+		}
+	}
+	r := rawDo(t, s, "GET", "/nodes/pve1/tasks/"+upid+"/log", "", "", nil)
+	var log struct {
+		Data  []map[string]any
+		Total int
+	}
+	if err := json.Unmarshal([]byte(r.body), &log); err != nil {
+		t.Fatal(err)
+	}
+	if r.status != 200 || log.Total != 1 || len(log.Data) != 1 || log.Data[0]["t"] != "unable to open file - No such file or directory" {
+		t.Errorf("log of an unknown task = %d %s", r.status, r.body)
+	}
+}
