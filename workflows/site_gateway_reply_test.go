@@ -70,3 +70,31 @@ func TestSiteGatewayRepliesAFailedApply(t *testing.T) {
 	require.Equal(t, domain.GatewayFailed, reply.Status)
 	require.Contains(t, reply.Error, "dnsmasq --test: bad option")
 }
+
+// TestSiteGatewayAppliesForARequestWhileItWaitsForReplies sends a request
+// while the run, its last apply done, waits for a requester to take its
+// reply: the run applies once more rather than end with it unserved.
+func TestSiteGatewayAppliesForARequestWhileItWaitsForReplies(t *testing.T) {
+	e := newGatewayEnv(t)
+	e.applies(t, time.Second, nil)
+	var replies int
+	e.OnSignalExternalWorkflow(mock.Anything, "ct/slow/create", "", SiteGatewayAppliedSignal, mock.Anything).After(time.Minute).Return(
+		func(_, _, _, _ string, _ any) error {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			replies++
+			return nil
+		})
+	e.RegisterDelayedCallback(func() {
+		e.SignalWorkflow(SiteGatewayApplySignal, SiteGatewayApplyRequest{ReplyTo: "ct/slow/create", RequestID: "r1"})
+	}, 0)
+	// After the first apply, while its reply is still on its way.
+	e.RegisterDelayedCallback(func() {
+		e.SignalWorkflow(SiteGatewayApplySignal, SiteGatewayApplyRequest{Reason: "another container"})
+	}, 30*time.Second)
+
+	res := e.run(t)
+
+	require.Equal(t, 2, res.Applies, "the request that arrived while the run waited for its reply was served")
+	require.Equal(t, 1, replies)
+}
