@@ -162,6 +162,16 @@ func (b *Bookkeeping) ReleaseGuestVMID(ctx context.Context, g GuestRef) error {
 	return classify(b.VMs.ReleaseVMID(ctx, g.Cluster, g.VMID))
 }
 
+// MarkVMIDTaken records that a guest Labforge does not own holds the
+// guest's VMID (a clone found it there, or Proxmox refused the VMID as
+// taken): the VMID is kept from every future allocation, and the VM
+// loses it, so that ReserveAndPlace gives it another.
+func (b *Bookkeeping) MarkVMIDTaken(ctx context.Context, g GuestRef) error {
+	logger(b.Logger).Warn("a guest outside Labforge holds a VMID Labforge reserved; it is kept out of the range",
+		"cluster", g.Cluster, "vmid", g.VMID, "vm", g.VM)
+	return classify(b.VMs.MarkVMIDForeign(ctx, g.Cluster, g.VMID))
+}
+
 // slotMaxWait bounds one AcquireCloneSlot attempt's wait in the queue.
 const slotMaxWait = time.Minute
 

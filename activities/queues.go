@@ -67,7 +67,7 @@ var queueTable = map[string][]any{
 	QueueCore: {
 		(*Operations).RecordOperationProgress,
 		(*Gateways).SiteGatewaySnapshot, (*Gateways).RecordSiteGateway, (*Gateways).RequestApply,
-		(*Bookkeeping).ReserveAndPlace, (*Bookkeeping).LoadVM, (*Bookkeeping).RecordVM, (*Bookkeeping).ReleaseGuestVMID,
+		(*Bookkeeping).ReserveAndPlace, (*Bookkeeping).LoadVM, (*Bookkeeping).RecordVM, (*Bookkeeping).ReleaseGuestVMID, (*Bookkeeping).MarkVMIDTaken,
 		(*Bookkeeping).AcquireCloneSlot, (*Bookkeeping).ReleaseCloneSlot,
 		(*Bookkeeping).AllocateContainer, (*Bookkeeping).LoadContainer, (*Bookkeeping).RecordContainer,
 		(*Bookkeeping).ReleaseContainer,

@@ -678,3 +678,31 @@ func requestDelta(before, after pvesim.Stats) map[string]int64 {
 	}
 	return out
 }
+
+// TestE2ECloneStepsOverAVMIDTakenOutsideLabforge puts a guest Labforge
+// does not know at the first VMID of its range, on another node: the VM
+// is cloned under the next VMID, the stranger's guest is left alone, and
+// its VMID is kept out of the range.
+func TestE2ECloneStepsOverAVMIDTakenOutsideLabforge(t *testing.T) {
+	t.Parallel()
+	seed := pvesim.DefaultSeed()
+	seed.Guests = append(seed.Guests, pvesim.SeedGuest{VMID: 10000, Node: "pve2", Type: "lxc", Name: "not-labforge",
+		Memory: 256, Disk: "4G", Storage: "local-lvm", Bridge: "vmbr0"})
+	l := startVMLab(t, labOptions{sim: pvesim.Config{Seed: seed, TimeScale: 0.001}, stack: []apptest.Option{fastSteps(2)}})
+
+	vmID, location := l.createVM(t, "stepper-1", false)
+	awaitAll(t, l.s, l.admin, []string{location}, domain.OpCompleted, 90*time.Second)
+	vm := l.getVM(t, vmID)
+	require.NotNil(t, vm.VMID)
+	require.NotEqual(t, 10000, *vm.VMID, "the VM got another VMID")
+	g, ok := l.sim.Guest("pve2", 10000)
+	require.True(t, ok, "the stranger's guest is still there")
+	require.Equal(t, "not-labforge", g.Name)
+	var foreign bool
+	for _, a := range vmidAllocations(t, l.s) {
+		if a.VMID == 10000 {
+			foreign = a.OwnerType == domain.VMIDOwnerForeign
+		}
+	}
+	require.True(t, foreign, "VMID 10000 is kept out of the range")
+}

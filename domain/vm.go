@@ -83,4 +83,9 @@ type VMStore interface {
 	// ReleaseVMID frees a VMID of cluster, clearing it from the VM or
 	// container that carried it. Releasing a free VMID is not an error.
 	ReleaseVMID(ctx context.Context, cluster string, vmid int) error
+	// MarkVMIDForeign records that a guest Labforge does not own holds
+	// vmid in cluster: the VMID is allocated to a foreign owner (never
+	// handed out again until an operator releases it), and a VM or
+	// container record that held it loses it, to be placed anew.
+	MarkVMIDForeign(ctx context.Context, cluster string, vmid int) error
 }

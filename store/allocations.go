@@ -99,6 +99,32 @@ func (db *DB) ReleaseVMID(ctx context.Context, cluster string, vmid int) error {
 	})
 }
 
+// MarkVMIDForeign allocates vmid of cluster to a foreign owner — a guest
+// outside Labforge holds it — under the cluster's VMID lock, taking it from
+// whichever VM or container record held it (that record is placed anew).
+// A foreign VMID is never handed out again until an operator releases it
+// (ReleaseVMID). Marking it again changes nothing.
+func (db *DB) MarkVMIDForeign(ctx context.Context, cluster string, vmid int) error {
+	return db.inTx(ctx, func(tx *DB) error {
+		if err := tx.lock(ctx, lockVMIDs, cluster); err != nil {
+			return err
+		}
+		for _, table := range []string{"vms", "containers"} {
+			_, err := tx.q.Exec(ctx, `UPDATE `+table+` SET vmid = NULL, updated_at = now()
+				WHERE cluster = $1 AND vmid = $2`, cluster, vmid)
+			if err != nil {
+				return mapErr(err, "VMID")
+			}
+		}
+		_, err := tx.q.Exec(ctx, `
+			INSERT INTO vmid_allocations (cluster, vmid, owner_type, owner_id) VALUES ($1, $2, $3, gen_random_uuid())
+			ON CONFLICT (cluster, vmid) DO UPDATE SET owner_type = EXCLUDED.owner_type, owner_id = EXCLUDED.owner_id,
+				allocated_at = now()
+			WHERE vmid_allocations.owner_type <> EXCLUDED.owner_type`, cluster, vmid, domain.VMIDOwnerForeign)
+		return mapErr(err, "VMID")
+	})
+}
+
 // releaseOwnerVMIDs frees every VMID held by an owner whose record is gone.
 func (db *DB) releaseOwnerVMIDs(ctx context.Context, ownerID uuid.UUID) error {
 	_, err := db.q.Exec(ctx, `DELETE FROM vmid_allocations WHERE owner_id = $1`, ownerID)

@@ -87,3 +87,40 @@ func TestVMIDAllocationKeysForbidDoubleAllocation(t *testing.T) {
 	_, err = db.Pool().Exec(ctx, `INSERT INTO vmid_allocations (cluster, vmid, owner_type, owner_id) VALUES ('lab', 501, 'vm', $1)`, owner)
 	require.Error(t, err, "an owner holds one VMID per cluster")
 }
+
+func TestAForeignVMIDIsTakenFromItsVMAndNeverHandedOut(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	db := storetest.New(t)
+	owner := newUser(ctx, t, db)
+	tpl := newTemplate(ctx, t, db, newNode(ctx, t, db, "lab"), 9000)
+	vm := newVM(ctx, t, db, owner, tpl)
+	r := domain.VMIDRange{First: 100, Last: 199}
+
+	first, err := db.AllocateVMID(ctx, "lab", r, domain.ObjectVM, vm.ID)
+	require.NoError(t, err)
+	vm.VMID = &first
+	require.NoError(t, db.UpdateVM(ctx, vm))
+
+	// Another guest turns out to hold it: the VM loses it, nobody gets it.
+	require.NoError(t, db.MarkVMIDForeign(ctx, "lab", first))
+	require.NoError(t, db.MarkVMIDForeign(ctx, "lab", first), "marking again changes nothing")
+	got, err := db.FindVM(ctx, vm.ID)
+	require.NoError(t, err)
+	require.Nil(t, got.VMID)
+	next, err := db.AllocateVMID(ctx, "lab", r, domain.ObjectVM, vm.ID)
+	require.NoError(t, err)
+	require.NotEqual(t, first, next, "a foreign VMID is not handed out")
+
+	// A VMID nobody held is marked too, and skipped.
+	require.NoError(t, db.MarkVMIDForeign(ctx, "lab", next+1))
+	other, err := db.AllocateVMID(ctx, "lab", r, domain.ObjectVM, uuid.New())
+	require.NoError(t, err)
+	require.NotEqual(t, next+1, other)
+
+	// An operator's release frees it again.
+	require.NoError(t, db.ReleaseVMID(ctx, "lab", first))
+	reused, err := db.AllocateVMID(ctx, "lab", r, domain.ObjectVM, uuid.New())
+	require.NoError(t, err)
+	require.Equal(t, first, reused)
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/proxmox"
 	"github.com/labforge/labforge/internal/temporalx"
 )
 
@@ -72,7 +73,7 @@ func (wf *cloneVM) run(ctx workflow.Context) (CloneVMResult, error) {
 	if err := workflow.UpsertTypedSearchAttributes(ctx, attrs...); err != nil {
 		return CloneVMResult{}, err
 	}
-	res, err := provision(ctx, wf.op, wf.plan, wf.in.Start, false)
+	res, err := provision(ctx, wf.op, &wf.plan, wf.in.Start, false)
 	if err != nil {
 		return res, err
 	}
@@ -89,13 +90,14 @@ func (wf *cloneVM) run(ctx workflow.Context) (CloneVMResult, error) {
 // provision makes the planned guest: clone under a clone slot (deleting the
 // old guest first when replace is set, as reset-to-template does when the
 // baseline snapshot is gone), configure, baseline snapshot, and, if start,
-// start and wait for the guest agent's address.
-func provision(ctx workflow.Context, op *operator, plan activities.ClonePlan, start, replace bool) (CloneVMResult, error) {
-	g := plan.Guest
-	res := CloneVMResult{Node: g.Node, VMID: g.VMID, Power: domain.PowerStopped}
+// start and wait for the guest agent's address. A VMID a guest outside
+// Labforge turns out to hold is marked taken and the VM placed anew
+// (plan changes), at most maxTakenVMIDs times.
+func provision(ctx workflow.Context, op *operator, plan *activities.ClonePlan, start, replace bool) (CloneVMResult, error) {
+	res := CloneVMResult{Node: plan.Guest.Node, VMID: plan.Guest.VMID, Power: domain.PowerStopped}
 	if replace {
 		err := op.step(ctx, "delete the old guest", stepOpts{}, func(ctx workflow.Context) error {
-			return exec(ctx, cloneSpec, nil, pve.DeleteGuest, g)
+			return exec(ctx, cloneSpec, nil, pve.DeleteGuest, plan.Guest)
 		})
 		if err != nil {
 			return res, err
@@ -104,25 +106,20 @@ func provision(ctx workflow.Context, op *operator, plan activities.ClonePlan, st
 	// The slot is held for the clone only and given back before any wait
 	// for the operator, so a stuck clone never blocks the node's others.
 	err := op.step(ctx, "clone", stepOpts{}, func(ctx workflow.Context) error {
-		var cloneErr error
-		if workflow.GetVersion(ctx, changeCloneWaitsForSlot, workflow.DefaultVersion, 1) == 1 {
-			cloneErr = exec(ctx, cloneInSlotSpec, nil, pve.CloneGuestInSlot, plan)
-		} else {
-			if err := exec(ctx, slotSpec, nil, bookkeeping.AcquireCloneSlot, plan); err != nil {
+		err := cloneInSlot(ctx, *plan)
+		for taken := 0; err != nil && !replace && taken < maxTakenVMIDs && vmidTakenElsewhere(ctx, err); taken++ {
+			if err := replaceTakenVMID(ctx, plan); err != nil {
 				return err
 			}
-			cloneErr = exec(ctx, cloneSpec, nil, pve.CloneGuest, plan)
+			err = cloneInSlot(ctx, *plan)
 		}
-		dctx, _ := workflow.NewDisconnectedContext(ctx)
-		if err := bookkeep(dctx, nil, bookkeeping.ReleaseCloneSlot); err != nil && cloneErr == nil {
-			// The lease runs out on its own; the clone itself succeeded.
-			workflow.GetLogger(ctx).Warn("releasing the clone slot failed", "error", err)
-		}
-		return cloneErr
+		return err
 	})
 	if err != nil {
 		return res, err
 	}
+	g := plan.Guest
+	res.Node, res.VMID = g.Node, g.VMID
 	err = op.step(ctx, "configure", stepOpts{}, func(ctx workflow.Context) error {
 		return exec(ctx, actionSpec, nil, pve.ConfigureGuest,
 			activities.GuestConfig{Guest: g, Cores: plan.Cores, MemoryMB: plan.MemoryMB})
@@ -146,6 +143,49 @@ func provision(ctx workflow.Context, op *operator, plan activities.ClonePlan, st
 		return exec(ctx, agentSpec, &res.IPv4, pve.GuestIPv4, g)
 	})
 	return res, err
+}
+
+// maxTakenVMIDs bounds how many VMIDs held by guests outside Labforge one
+// clone steps over before it waits for the operator.
+const maxTakenVMIDs = 3
+
+// cloneInSlot clones the plan under a clone slot and gives the slot back.
+func cloneInSlot(ctx workflow.Context, plan activities.ClonePlan) error {
+	var cloneErr error
+	if workflow.GetVersion(ctx, changeCloneWaitsForSlot, workflow.DefaultVersion, 1) == 1 {
+		cloneErr = exec(ctx, cloneInSlotSpec, nil, pve.CloneGuestInSlot, plan)
+	} else {
+		if err := exec(ctx, slotSpec, nil, bookkeeping.AcquireCloneSlot, plan); err != nil {
+			return err
+		}
+		cloneErr = exec(ctx, cloneSpec, nil, pve.CloneGuest, plan)
+	}
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	if err := bookkeep(dctx, nil, bookkeeping.ReleaseCloneSlot); err != nil && cloneErr == nil {
+		// The lease runs out on its own; the clone itself succeeded.
+		workflow.GetLogger(ctx).Warn("releasing the clone slot failed", "error", err)
+	}
+	return cloneErr
+}
+
+// vmidTakenElsewhere reports whether a clone failed because a guest
+// outside Labforge holds its VMID (Proxmox's "already exists", found
+// before the clone or by the clone task on another node), for workflows
+// since changeTakenVMIDReplaced.
+func vmidTakenElsewhere(ctx workflow.Context, err error) bool {
+	return activities.HasErrorType(err, string(proxmox.AlreadyExists)) &&
+		workflow.GetVersion(ctx, changeTakenVMIDReplaced, workflow.DefaultVersion, 1) == 1
+}
+
+// replaceTakenVMID marks the plan's VMID taken (never handed out again)
+// and places the VM anew, with another VMID.
+func replaceTakenVMID(ctx workflow.Context, plan *activities.ClonePlan) error {
+	workflow.GetLogger(ctx).Warn("a guest outside Labforge holds the reserved VMID; placing the VM anew",
+		"vmid", plan.Guest.VMID, "node", plan.Guest.Node)
+	if err := bookkeep(ctx, nil, bookkeeping.MarkVMIDTaken, plan.Guest); err != nil {
+		return err
+	}
+	return bookkeep(ctx, plan, bookkeeping.ReserveAndPlace, plan.Guest.VM)
 }
 
 // compensate undoes a clone that will not finish: it deletes whatever guest

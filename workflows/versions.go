@@ -22,6 +22,10 @@ const (
 	// waiting for the requesters of the last one to take their replies;
 	// it waits for all of them before the run ends.
 	changeRepliesInBackground = "gateway-replies-in-background"
+	// changeTakenVMIDReplaced: a clone that finds its VMID held by a guest
+	// outside Labforge marks the VMID taken and places the VM anew,
+	// instead of waiting for the operator.
+	changeTakenVMIDReplaced = "taken-vmid-replaced"
 )
 
 // ownerIsRequester reports whether this workflow leaves LabforgeOwner to

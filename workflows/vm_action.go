@@ -132,7 +132,7 @@ func (wf *vmAction) reset(ctx workflow.Context, t activities.VMTarget) (VMAction
 		if err != nil {
 			return res, err
 		}
-		made, err := provision(ctx, wf.op, plan, running, true)
+		made, err := provision(ctx, wf.op, &plan, running, true)
 		if err != nil {
 			return res, err
 		}

@@ -16,6 +16,7 @@ type VMStore struct {
 	RecordVMObservationFn func(ctx context.Context, id uuid.UUID, obs domain.VMObservation) error
 	PlaceVMFn             func(ctx context.Context, id uuid.UUID, vmids domain.VMIDRange) (*domain.Placement, error)
 	ReleaseVMIDFn         func(ctx context.Context, cluster string, vmid int) error
+	MarkVMIDForeignFn     func(ctx context.Context, cluster string, vmid int) error
 }
 
 var _ domain.VMStore = (*VMStore)(nil)
@@ -66,4 +67,12 @@ func (s *VMStore) ReleaseVMID(ctx context.Context, cluster string, vmid int) err
 		unexpected("VMStore.ReleaseVMID")
 	}
 	return s.ReleaseVMIDFn(ctx, cluster, vmid)
+}
+
+// MarkVMIDForeign calls MarkVMIDForeignFn.
+func (s *VMStore) MarkVMIDForeign(ctx context.Context, cluster string, vmid int) error {
+	if s.MarkVMIDForeignFn == nil {
+		unexpected("VMStore.MarkVMIDForeign")
+	}
+	return s.MarkVMIDForeignFn(ctx, cluster, vmid)
 }

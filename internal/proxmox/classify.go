@@ -33,7 +33,7 @@ var messageRules = []messageRule{
 	{Invalid, regexp.MustCompile(`(?i)no qemu guest agent configured`)},
 	{Unauthorized, regexp.MustCompile(`(?i)permission check failed|permission denied|authentication fail|no ticket|invalid csrf|not authorized`)},
 	{Conflict, regexp.MustCompile(`(?i)still in use by linked clone|protection mode enabled|already running|not running|\bis running\b|container is running|is paused|cannot shutdown|if it's a template|template to a template|contains snapshots`)},
-	{AlreadyExists, regexp.MustCompile(`(?i)already exists|already used|refusing to override existing file`)},
+	{AlreadyExists, regexp.MustCompile(`(?i)already exists|already used|refusing to override existing file|failed: File exists`)},
 	{NotFound, regexp.MustCompile(`(?i)does not exist|no such|not found|unable to find|unable to open file|hostname lookup .* failed|name or service not known`)},
 	{Invalid, regexp.MustCompile(`(?i)parameter verification failed|not allowed|invalid format|unable to parse|not supported|not available|not implemented|malformed|only possible from a snapshot|uses local storage|non-shared storage|not a file based storage|not configured for content-type`)},
 	{Transient, regexp.MustCompile(`(?i)got timeout|timed out|timeout|no quorum|cluster not ready|try again|logical volume .* in use`)},

@@ -48,6 +48,7 @@ func TestMessageClassification(t *testing.T) {
 		{"snapshot 'clean' does not exist", NotFound},
 		{"no such VM ('105')", NotFound},
 		{"unable to open file - No such file or directory", NotFound},
+		{"clone failed: close (rename) atomic file '/etc/pve/nodes/pve1/qemu-server/850.conf' failed: File exists", AlreadyExists},
 		{"hostname lookup 'pve9' failed - failed to get address info for: pve9: Name or service not known", NotFound},
 		{"unable to create CT 105 - volume 'local:vztmpl/x.tar.zst' does not exist", NotFound},
 		{"Permission check failed (pool 'x' does not exist)", Unauthorized},

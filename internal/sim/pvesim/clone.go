@@ -76,6 +76,11 @@ func (s *Server) cloneGuest(kind string) handlerFunc {
 			return nil, err
 		}
 		if existing := s.st.guests[newid]; existing != nil {
+			if existing.node != src.node {
+				// The synchronous check sees only this node's guests: the
+				// clone starts, and fails when it writes the config.
+				return s.startCloneOntoTakenVMID(c, src, newid, targetNode), nil
+			}
 			if kind == kindLXC {
 				return nil, errf("%s %d already exists on node '%s'", existing.typeWord(), newid, existing.node)
 			}
@@ -287,4 +292,25 @@ func (s *Server) clonedConf(src *guest, srcConf map[string]string, c *call) map[
 		out["description"] = d
 	}
 	return out
+}
+
+// startCloneOntoTakenVMID starts a clone whose VMID a guest on another node
+// holds: the task runs for a linked clone's time and fails as Proxmox's
+// does when it renames the new config into place (PVE::Tools
+// file_set_contents over pmxcfs), leaving the other guest as it was.
+func (s *Server) startCloneOntoTakenVMID(c *call, src *guest, newid int, targetNode string) any {
+	typ, dir := "qmclone", "qemu-server"
+	if src.kind == kindLXC {
+		typ, dir = "vzclone", "lxc"
+	}
+	dur := s.dur.CloneLinked
+	t := s.startTask(taskSpec{node: src.node, typ: typ, id: strconv.Itoa(src.vmid), user: c.user, nominal: dur},
+		func(r *taskRun) error {
+			if err := r.sleep(dur); err != nil {
+				return fmt.Errorf("clone failed: %s", err.Error())
+			}
+			return fmt.Errorf("clone failed: close (rename) atomic file '/etc/pve/nodes/%s/%s/%d.conf' failed: File exists",
+				targetNode, dir, newid)
+		})
+	return t.upid
 }

@@ -232,3 +232,31 @@ func TestCloneToOtherNodeOnSharedStorage(t *testing.T) {
 		t.Errorf("linked qcow2 volume = %s", g.Disks[0].VolID)
 	}
 }
+
+// TestCloneOntoAVMIDTakenOnAnotherNode: the synchronous check sees only the
+// source node, so the clone starts; its task fails when it renames the new
+// config into place, and the other node's guest stays as it was.
+func TestCloneOntoAVMIDTakenOnAnotherNode(t *testing.T) {
+	s := newSim(t, func(c *pvesim.Config) {
+		c.Seed = pvesim.DefaultSeed()
+		c.Seed.Guests = append(c.Seed.Guests, pvesim.SeedGuest{VMID: 850, Node: "pve2", Type: "lxc", Name: "elsewhere",
+			Memory: 256, Disk: "4G", Storage: "local-lvm", Bridge: "vmbr0"})
+	})
+	c := newClient(t, s)
+	_, task, err := template(t, c, "pve1", 9000).Clone(ctx(t), &proxmox.VirtualMachineCloneOptions{NewID: 850})
+	if err != nil {
+		t.Fatalf("the clone was refused synchronously: %v", err)
+	}
+	done := waitTask(t, task)
+	want := "clone failed: close (rename) atomic file '/etc/pve/nodes/pve1/qemu-server/850.conf' failed: File exists"
+	if done.IsSuccessful || done.ExitStatus != want {
+		t.Errorf("task = %+v, want exit status %q", done, want)
+	}
+	g, ok := s.Guest("pve2", 850)
+	if !ok || g.Type != "lxc" || g.Name != "elsewhere" {
+		t.Errorf("the other node's guest = %+v, %v", g, ok)
+	}
+	if _, ok := s.Guest("pve1", 850); ok {
+		t.Error("the failed clone left a guest on pve1")
+	}
+}
