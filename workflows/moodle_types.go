@@ -2,6 +2,8 @@ package workflows
 
 import (
 	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/labforge/labforge/activities"
 )
@@ -75,4 +77,15 @@ type MoodleEnrolmentResult struct {
 	Unenrolled int  `json:"unenrolled,omitempty"`
 	Hidden     bool `json:"hidden,omitempty"`
 	Deleted    bool `json:"deleted,omitempty"`
+}
+
+// MoodleEnrolmentChildOptions are the child workflow options the event
+// lifecycle runs a MoodleEnrolment phase with: its ID and queue, and the
+// event's LabforgeEventId so the run is found beside its parent.
+func MoodleEnrolmentChildOptions(eventID uuid.UUID) workflow.ChildWorkflowOptions {
+	return workflow.ChildWorkflowOptions{
+		WorkflowID:            MoodleEnrolmentWorkflowID(eventID),
+		TaskQueue:             MoodleEnrolmentType.Queue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(eventIDKey.ValueSet(eventID.String())),
+	}
 }
