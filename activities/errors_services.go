@@ -29,34 +29,30 @@ const (
 // application error of type "Guacamole<Kind>"; errors that do not come
 // from the client (store errors, ...) go through classify.
 func classifyGuacamole(err error) error {
-	if err == nil {
-		return nil
-	}
 	kind := guacamole.KindOf(err)
-	switch {
-	case kind == guacamole.Unknown:
-		return classify(err)
-	case kind.Retryable():
-		return temporal.NewApplicationErrorWithCause(err.Error(), ErrTypeGuacamolePrefix+string(kind), err)
-	default:
-		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeGuacamolePrefix+string(kind), err)
-	}
+	return classifyClient(err, ErrTypeGuacamolePrefix+string(kind), kind != guacamole.Unknown, kind.Retryable())
 }
 
 // classifyMoodle turns a Moodle client error (exceptions and warnings
 // alike) into a Temporal application error of type "Moodle<Kind>"; errors
 // that do not come from the client go through classify.
 func classifyMoodle(err error) error {
-	if err == nil {
-		return nil
-	}
 	kind := moodle.KindOf(err)
+	return classifyClient(err, ErrTypeMoodlePrefix+string(kind), kind != moodle.Unknown, kind.Retryable())
+}
+
+// classifyClient turns an error a client classified (fromClient) into an
+// application error of type typ, retryable or not; other errors go
+// through classify.
+func classifyClient(err error, typ string, fromClient, retryable bool) error {
 	switch {
-	case kind == moodle.Unknown:
+	case err == nil:
+		return nil
+	case !fromClient:
 		return classify(err)
-	case kind.Retryable():
-		return temporal.NewApplicationErrorWithCause(err.Error(), ErrTypeMoodlePrefix+string(kind), err)
+	case retryable:
+		return temporal.NewApplicationErrorWithCause(err.Error(), typ, err)
 	default:
-		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeMoodlePrefix+string(kind), err)
+		return temporal.NewNonRetryableApplicationError(err.Error(), typ, err)
 	}
 }

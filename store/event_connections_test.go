@@ -1,21 +1,30 @@
 package store_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 )
+
+// newPlainEvent is an event of a fresh instructor's environment of one
+// template (returned too, for the participants' VMs).
+func newPlainEvent(ctx context.Context, t *testing.T, db *store.DB) (*domain.Event, *domain.VMTemplate) {
+	t.Helper()
+	owner := newUser(ctx, t, db, domain.RoleInstructor)
+	tpl := newTemplate(ctx, t, db, newNode(ctx, t, db, "lab"), 9000)
+	return newEvent(ctx, t, db, owner, newEnvironment(ctx, t, db, owner, tpl)), tpl
+}
 
 func TestEventConnectionsRecordListAndState(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
 	db := storetest.New(t)
-	owner := newUser(ctx, t, db, domain.RoleInstructor)
-	tpl := newTemplate(ctx, t, db, newNode(ctx, t, db, "lab"), 9000)
-	e := newEvent(ctx, t, db, owner, newEnvironment(ctx, t, db, owner, tpl))
+	e, tpl := newPlainEvent(ctx, t, db)
 	ann, bob := newUser(ctx, t, db), newUser(ctx, t, db)
 	annVM, bobVM := newVM(ctx, t, db, ann, tpl), newVM(ctx, t, db, bob, tpl)
 
@@ -61,9 +70,7 @@ func TestEventMoodleCourse(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
 	db := storetest.New(t)
-	owner := newUser(ctx, t, db, domain.RoleInstructor)
-	tpl := newTemplate(ctx, t, db, newNode(ctx, t, db, "lab"), 9000)
-	e := newEvent(ctx, t, db, owner, newEnvironment(ctx, t, db, owner, tpl))
+	e, _ := newPlainEvent(ctx, t, db)
 
 	course, err := db.EventMoodleCourse(ctx, e.ID)
 	require.NoError(t, err)
