@@ -185,3 +185,24 @@ func requireRetryable(t *testing.T, err error, retryable bool) {
 	require.ErrorAs(t, err, &ae)
 	require.Equal(t, !retryable, ae.NonRetryable(), "err = %v", err)
 }
+
+// TestGuacamoleBreakerOpenIsRetryable: once Guacamole's breaker opens,
+// calls fail at once, still as GuacamoleUnavailable, so workflows wait.
+func TestGuacamoleBreakerOpenIsRetryable(t *testing.T) {
+	t.Parallel()
+	f := newGuacFixture(t)
+	user, pw := f.sim.AdminCredentials()
+	c, err := guacamole.New(guacamole.Config{URL: f.sim.URL(), Username: user, Password: pw, Timeout: 2 * time.Second,
+		Breaker: breaker.Settings{FailuresToTrip: 1, OpenTimeout: time.Hour}})
+	require.NoError(t, err)
+	f.act.Client = c
+	require.NoError(t, f.sim.SetDown(guacsim.Refused))
+	in := f.input(uuid.New(), "ann")
+	_, err = f.act.EnsureConnection(f.ctx, in)
+	require.True(t, HasErrorType(err, ErrTypeGuacamoleUnavailable), "err = %v", err)
+	require.Equal(t, breaker.Open, c.BreakerState())
+	require.NoError(t, f.sim.SetDown(guacsim.Up))
+	_, err = f.act.EnsureConnection(f.ctx, in)
+	require.True(t, HasErrorType(err, ErrTypeGuacamoleUnavailable), "breaker open: %v", err)
+	requireRetryable(t, err, true)
+}
