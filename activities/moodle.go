@@ -35,8 +35,12 @@ type Moodle struct {
 	// Client talks to the Moodle site; nil when it is not configured.
 	Client MoodleClient
 	// Store keeps the id of each event's course.
-	Store  domain.EventCourseStore
-	Logger *slog.Logger
+	Store domain.EventCourseStore
+	// UserAuth is the authentication plugin of the users EnsureMoodleUsers
+	// creates when its input names none (LABFORGE_MOODLE_USER_AUTH);
+	// empty is "manual".
+	UserAuth string
+	Logger   *slog.Logger
 }
 
 func (a *Moodle) validate() error {

@@ -21,8 +21,9 @@ type MoodleUser struct {
 // EnsureMoodleUsersInput lists the users an event's course needs.
 type EnsureMoodleUsersInput struct {
 	Users []MoodleUser
-	// Auth is the Moodle authentication plugin of users it creates
-	// (empty: "manual", with a password Moodle e-mails them).
+	// Auth is the Moodle authentication plugin of users it creates; empty
+	// takes the configured one (Moodle.UserAuth). With "manual" Moodle
+	// e-mails them a password.
 	Auth string
 }
 
@@ -33,11 +34,12 @@ func (a *Moodle) EnsureMoodleUsers(ctx context.Context, in EnsureMoodleUsersInpu
 	if !a.configured("EnsureMoodleUsers") || len(in.Users) == 0 {
 		return MoodleResult{Skipped: a.Client == nil}, nil
 	}
+	auth := nonBlank(nonBlank(in.Auth, a.UserAuth), "manual")
 	users := make([]moodle.NewUser, len(in.Users))
 	for i, u := range in.Users {
 		users[i] = moodle.NewUser{Username: u.Username, Firstname: nonBlank(u.Firstname, u.Username),
-			Lastname: nonBlank(u.Lastname, "-"), Email: u.Email, Auth: in.Auth}
-		if in.Auth == "" || in.Auth == "manual" {
+			Lastname: nonBlank(u.Lastname, "-"), Email: u.Email, Auth: auth}
+		if auth == "manual" {
 			users[i].CreatePassword = true
 		}
 	}

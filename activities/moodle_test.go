@@ -171,3 +171,21 @@ func TestMoodleNotConfiguredSkips(t *testing.T) {
 		require.True(t, res.Skipped, name)
 	}
 }
+
+// TestEnsureMoodleUsersTakesTheConfiguredAuth: users of a single sign-on
+// site are created with its plugin and no password.
+func TestEnsureMoodleUsersTakesTheConfiguredAuth(t *testing.T) {
+	t.Parallel()
+	f := newMoodleFixture(t)
+	f.act.UserAuth = "ldap"
+	_, err := f.act.EnsureMoodleUsers(f.ctx, EnsureMoodleUsersInput{Users: []MoodleUser{{Username: "dora", Email: "dora@example.org"}}})
+	require.NoError(t, err)
+	_, err = f.act.EnsureMoodleUsers(f.ctx, EnsureMoodleUsersInput{Auth: "manual", Users: []MoodleUser{{Username: "ed", Email: "ed@example.org"}}})
+	require.NoError(t, err)
+	auth := map[string]string{}
+	for _, u := range f.sim.Users() {
+		auth[u.Username] = u.Auth
+	}
+	require.Equal(t, "ldap", auth["dora"])
+	require.Equal(t, "manual", auth["ed"], "the input's plugin wins")
+}

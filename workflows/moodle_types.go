@@ -64,7 +64,7 @@ type MoodleEnrolmentInput struct {
 	// course stays in Moodle.
 	DeleteCourse bool `json:"delete_course,omitempty"`
 	// UserAuth is the Moodle authentication plugin of users it creates;
-	// empty is "manual" (Moodle e-mails them a password).
+	// empty takes LABFORGE_MOODLE_USER_AUTH.
 	UserAuth string `json:"user_auth,omitempty"`
 }
 

@@ -35,7 +35,7 @@ func (p *Platform) guacamoleActivities() *activities.Guacamole {
 // moodleActivities builds the Moodle activities of a core worker: with a
 // client when LABFORGE_MOODLE_URL is set, else without one (they then skip).
 func (p *Platform) moodleActivities() *activities.Moodle {
-	a := &activities.Moodle{Store: p.DB, Logger: p.Logger}
+	a := &activities.Moodle{Store: p.DB, UserAuth: p.Config.MoodleUserAuth, Logger: p.Logger}
 	if !p.Config.MoodleEnabled() {
 		p.Logger.Info("Moodle is not configured; events get no course",
 			slog.String("setting", config.VariableOf("MoodleURL")))
