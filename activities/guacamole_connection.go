@@ -62,7 +62,8 @@ func ConnectionName(in EnsureConnectionInput) string {
 // username and password, opened from its sealed secret and never logged)
 // unless one of its name exists, records its identifier, and grants READ
 // on it to the participant only. It is idempotent: a retry finds the user
-// and the connection by name and grants again. A missing address, an
+// and the connection by name and grants again (an existing connection is
+// not updated: a VM whose address changed needs DeleteConnections first). A missing address, an
 // unknown protocol or a password that cannot be opened is Invalid; an
 // unreachable Guacamole is GuacamoleUnavailable (retryable).
 func (a *Guacamole) EnsureConnection(ctx context.Context, in EnsureConnectionInput) (EnsureConnectionResult, error) {
