@@ -103,18 +103,8 @@ func domainMessage(err error) string {
 // Unauthorized, Conflict and TaskFailed are non-retryable. Errors that do
 // not come from the client (store errors, ...) go through classify.
 func classifyPVE(err error) error {
-	if err == nil {
-		return nil
-	}
 	kind := proxmox.KindOf(err)
-	switch {
-	case kind == proxmox.Unknown:
-		return classify(err)
-	case kind.Retryable():
-		return temporal.NewApplicationErrorWithCause(err.Error(), string(kind), err)
-	default:
-		return temporal.NewNonRetryableApplicationError(err.Error(), string(kind), err)
-	}
+	return classifyClient(err, string(kind), kind != proxmox.Unknown, kind.Retryable())
 }
 
 // logger returns l, or a logger that drops everything when l is nil.

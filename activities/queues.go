@@ -72,6 +72,9 @@ var queueTable = map[string][]any{
 		(*Bookkeeping).AllocateContainer, (*Bookkeeping).LoadContainer, (*Bookkeeping).RecordContainer,
 		(*Bookkeeping).ReleaseContainer,
 		(*Email).QueueEmail, (*Email).SendEmail,
+		(*Guacamole).EnsureConnection, (*Guacamole).RevokeConnections, (*Guacamole).DeleteConnections,
+		(*Moodle).CopyEventCourse, (*Moodle).EnsureMoodleUsers, (*Moodle).EnrolMoodleUsers,
+		(*Moodle).UnenrolMoodleUsers, (*Moodle).HideMoodleCourse, (*Moodle).DeleteMoodleCourse,
 	},
 	QueuePVEClone: {
 		(*Proxmox).CloneGuestInSlot, (*Proxmox).CloneGuest, (*Proxmox).DeleteGuest,
@@ -153,9 +156,11 @@ type Set struct {
 	Bookkeeping *Bookkeeping
 	Proxmox     *Proxmox
 	Inventory   *Inventory
-	Gateways    *Gateways // core: site gateway snapshots and their outcome
-	Gateway     *Gateway  // gateway.<site>: applies snapshots on the site's host
-	Email       *Email    // core: renders, logs and sends e-mails
+	Gateways    *Gateways  // core: site gateway snapshots and their outcome
+	Gateway     *Gateway   // gateway.<site>: applies snapshots on the site's host
+	Email       *Email     // core: renders, logs and sends e-mails
+	Guacamole   *Guacamole // core: participants' remote-desktop connections
+	Moodle      *Moodle    // core: events' Moodle courses and enrolments
 }
 
 // ActivityRegistry is where Register puts activities: a Temporal worker,

@@ -23,6 +23,10 @@ type (
 	nilSiteGateways   struct{ domain.SiteGatewayStore }
 	nilContainers     struct{ domain.ContainerStore }
 	nilSites          struct{ domain.SiteStore }
+	nilEventServices  struct {
+		domain.EventConnectionStore
+		domain.EventCourseStore
+	}
 )
 
 // nilRequester is a GatewayRequester that asks nobody.
@@ -66,7 +70,7 @@ func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
 			Slots: slots, VMIDs: testVMIDs},
 		Inventory: &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}},
 		Gateways:  &Gateways{Sites: nilSiteGateways{}, Request: nilRequester}, Gateway: &Gateway{Applier: &gateway.Applier{}},
-		Email: &Email{Store: newMemEmails()}}
+		Email: &Email{Store: newMemEmails()}, Guacamole: &Guacamole{Store: nilEventServices{}}, Moodle: &Moodle{Store: nilEventServices{}}}
 	seen := map[string]string{}
 	for _, q := range append(slices.Clone(StandardQueues), GatewayQueue("lab-a"), GatewayQueue("lab-b")) {
 		r := recorder{}

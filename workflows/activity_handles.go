@@ -14,4 +14,6 @@ var (
 	gateways    *activities.Gateways
 	gatewayHost *activities.Gateway
 	emails      *activities.Email
+	guac        *activities.Guacamole
+	mdl         *activities.Moodle
 )

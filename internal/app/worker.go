@@ -108,7 +108,8 @@ func WorkerOptions(identity string, activitySlots int) worker.Options {
 // queues, from the configuration: one set of Proxmox clients and one
 // clone-slot wait queue per process, shared by every queue. System is
 // left to RegisterQueue, which names the worker; Email (and its SMTP
-// client) is built only for a worker that polls core.
+// client), Guacamole and Moodle (and their clients) are built only for a
+// worker that polls core.
 func (p *Platform) ActivitySet(queues []string) activities.Set {
 	vmIDs, _ := p.Config.VMIDs() // validated when the configuration was loaded
 	slots := &activities.CloneSlots{Store: p.DB, CapPerStorage: p.Config.CloneCapPerStorage, Logger: p.Logger}
@@ -128,6 +129,8 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 	}
 	if slices.Contains(queues, activities.QueueCore) {
 		set.Email = &activities.Email{Store: p.DB, Sender: p.mailSender(), Logger: p.Logger}
+		set.Guacamole = p.guacamoleActivities()
+		set.Moodle = p.moodleActivities()
 	}
 	return set
 }

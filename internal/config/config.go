@@ -130,6 +130,10 @@ type Config struct {
 	MoodleToken            string        `env:"MOODLE_TOKEN" secret:"true"`
 	MoodleTimeout          time.Duration `env:"MOODLE_TIMEOUT" envDefault:"30s"`
 	MoodleDuplicateTimeout time.Duration `env:"MOODLE_DUPLICATE_TIMEOUT" envDefault:"10m"`
+	// MoodleUserAuth is the authentication plugin of the users Labforge
+	// creates in Moodle ("manual": Moodle e-mails them a password; "ldap",
+	// "oauth2", ...: they sign in as they do in Labforge).
+	MoodleUserAuth string `env:"MOODLE_USER_AUTH" envDefault:"manual"`
 }
 
 // Default returns every setting at its default, as Load does from an

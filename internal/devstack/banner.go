@@ -18,6 +18,7 @@ type bannerInfo struct {
 	Lab                                labSite
 	LastApply                          workflows.SiteGatewayResult
 	Mail                               *smtpsink.Sink
+	Services                           *serviceSims
 }
 
 // printBanner tells the developer where everything is and how to sign in.
@@ -37,7 +38,7 @@ Labforge dev stack is up.
                    certificate %s (SHA-256 %s)
 %s
   Mail (SMTP sink) smtp://%s, no TLS, no login; received mail at %s%s
-  Admin login      %s / %s
+%s  Admin login      %s / %s
                    %s
 
   %s
@@ -46,7 +47,7 @@ Press Ctrl-C to stop.
 `, b.API, b.API, b.UI, b.Temporal, b.Temporal, b.Postgres, b.Mongo, strings.Join(b.Queues, ", "),
 		b.PVE.URL(), b.PVE.TokenHeader(), b.PVE.CAFile(), b.PVE.Fingerprint(),
 		labLines(b),
-		b.Mail.Addr(), b.API, MailPath,
+		b.Mail.Addr(), b.API, MailPath, b.Services.bannerLines(),
 		b.Login.Username, shownPassword(b.Login), b.Login.Source, loginCommand(b.API, b.Login))
 }
 

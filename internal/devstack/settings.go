@@ -30,6 +30,11 @@ type Settings struct {
 	// SMTPPort is where the SMTP sink the platform's e-mail goes to listens
 	// on 127.0.0.1 (0: any free port).
 	SMTPPort int `env:"DEV_SMTP_PORT" envDefault:"2525"`
+	// GuacamolePort and MoodlePort are where the Guacamole and Moodle
+	// simulators listen on 127.0.0.1, unless LABFORGE_GUACAMOLE_URL or
+	// LABFORGE_MOODLE_URL points the platform at a real service.
+	GuacamolePort int `env:"DEV_GUACAMOLE_PORT" envDefault:"8088"`
+	MoodlePort    int `env:"DEV_MOODLE_PORT" envDefault:"8089"`
 	// PostgresBinDir, when set, is the only place initdb and postgres are
 	// looked for; otherwise PATH, then the newest /usr/lib/postgresql/*/bin.
 	PostgresBinDir string `env:"DEV_POSTGRES_BIN_DIR"`
@@ -51,7 +56,7 @@ func LoadSettings(environ []string) (Settings, error) {
 		"LABFORGE_DEV_POSTGRES_PORT": s.PostgresPort, "LABFORGE_DEV_MONGO_PORT": s.MongoPort,
 		TemporalPortVariable: s.TemporalPort, UIPortVariable: s.UIPort, PVESimPortVariable: s.PVEPort,
 		GatewayHTTPPortVariable: s.GatewayHTTPPort, GatewayHTTPSPortVariable: s.GatewayHTTPSPort, GatewayDNSPortVariable: s.GatewayDNSPort,
-		SMTPPortVariable: s.SMTPPort,
+		SMTPPortVariable: s.SMTPPort, GuacamolePortVariable: s.GuacamolePort, MoodlePortVariable: s.MoodlePort,
 	} {
 		if p < 1 || p > 65535 {
 			return s, fmt.Errorf("%s is %d; use a port between 1 and 65535", name, p)

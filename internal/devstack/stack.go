@@ -36,7 +36,9 @@ const auditPurgeInterval = 10 * time.Minute
 // LABFORGE_DATABASE_URL names one), FerretDB, Temporal and its Web UI, the
 // Proxmox VE simulator with its nodes registered, the API and workers for
 // LABFORGE_WORKER_QUEUES (every standard queue by default), an SMTP sink
-// that receives the platform's e-mail (served at /dev/mail), the site "lab"
+// that receives the platform's e-mail (served at /dev/mail), the Guacamole
+// and Moodle simulators (unless LABFORGE_GUACAMOLE_URL or
+// LABFORGE_MOODLE_URL names a real service), the site "lab"
 // on a loopback network with its gateway worker (queue gateway.lab) and,
 // when installed, its NGINX and dnsmasq — prints where everything is, and
 // runs until ctx ends; then it stops everything in reverse order. environ
@@ -104,7 +106,14 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	}
 	stops = append(stops, func() { logIf(logger, "stopping the SMTP sink", sink.Close()) })
 
-	cfg, err := platformConfig(dataDir, environ, databaseURL, mongo, tmp, append(gw.Env(), mailEnv(sink)...))
+	services, err := startServiceSims(ctx, s, environ, logger)
+	if err != nil {
+		return err
+	}
+	stops = append(stops, services.Stop)
+
+	overrides := append(append(gw.Env(), mailEnv(sink)...), services.Env()...)
+	cfg, err := platformConfig(dataDir, environ, databaseURL, mongo, tmp, overrides)
 	if err != nil {
 		return err
 	}
@@ -173,7 +182,7 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	printBanner(out, bannerInfo{
 		API: "http://" + displayAddr(l.Addr().String()), UI: ui.URL(), Temporal: tmp.Address(),
 		Postgres: redact.URL(databaseURL), Mongo: mongo.URI(), Queues: cfg.WorkerQueues,
-		PVE: pve, Login: login, Gateway: gw, Lab: lab, LastApply: applied, Mail: sink,
+		PVE: pve, Login: login, Gateway: gw, Lab: lab, LastApply: applied, Mail: sink, Services: services,
 	})
 	err = app.Serve(ctx, l, handler, cfg.ShutdownTimeout, logger)
 	fmt.Fprintln(out, "Stopping Labforge dev stack...")
@@ -186,7 +195,8 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 // first admin's password is LABFORGE_BOOTSTRAP_ADMIN_PASSWORD when set
 // (see recordAdmin otherwise). overrides holds the LABFORGE_GATEWAY_*
 // settings of the lab site's gateway worker, which run in this process,
-// and the LABFORGE_SMTP_* ones of the SMTP sink.
+// the LABFORGE_SMTP_* ones of the SMTP sink and the LABFORGE_GUACAMOLE_*
+// and LABFORGE_MOODLE_* ones of the simulators.
 func platformConfig(dataDir string, environ []string, databaseURL string, mongo *ferret.Server, tmp *Temporal, overrides []string) (config.Config, error) {
 	jwt, err := persistentSecret(dataDir, "jwt-secret", randomHex(32))
 	if err != nil {

@@ -36,7 +36,7 @@ func TestStackRestartsOnSameData(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	const password = "configured-password-42"
-	ports := stablePorts(t, 9)
+	ports := stablePorts(t, 11)
 	settings := devstack.Settings{
 		DataDir:          t.TempDir(),
 		PostgresPort:     ports[0],
@@ -49,6 +49,8 @@ func TestStackRestartsOnSameData(t *testing.T) {
 		GatewayHTTPSPort: ports[6],
 		GatewayDNSPort:   ports[7],
 		SMTPPort:         ports[8],
+		GuacamolePort:    ports[9],
+		MoodlePort:       ports[10],
 	}
 	environ := []string{"LABFORGE_HTTP_ADDR=127.0.0.1:0", "LABFORGE_BOOTSTRAP_ADMIN_PASSWORD=" + password}
 
@@ -71,6 +73,8 @@ func TestStackRestartsOnSameData(t *testing.T) {
 		// services to find one another takes 20 to 40 seconds.
 		require.Less(t, up, 15*time.Second, "run %d came up too slowly", run)
 		require.NotContains(t, banner, password)
+		require.Contains(t, banner, fmt.Sprintf("Guacamole (sim)  http://127.0.0.1:%d/api", settings.GuacamolePort))
+		require.Contains(t, banner, fmt.Sprintf("Moodle (sim)     http://127.0.0.1:%d/webservice/rest/server.php", settings.MoodlePort))
 		require.NoFileExists(t, filepath.Join(settings.DataDir, "admin-password"))
 		require.Contains(t, banner, "admin / (not shown)")
 		if run == 0 {
