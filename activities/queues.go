@@ -72,6 +72,7 @@ var queueTable = map[string][]any{
 		(*Bookkeeping).AllocateContainer, (*Bookkeeping).LoadContainer, (*Bookkeeping).RecordContainer,
 		(*Bookkeeping).ReleaseContainer,
 		(*Email).QueueEmail, (*Email).SendEmail,
+		(*EventTimeline).RecordEventActivity,
 	},
 	QueuePVEClone: {
 		(*Proxmox).CloneGuestInSlot, (*Proxmox).CloneGuest, (*Proxmox).DeleteGuest,
@@ -156,6 +157,8 @@ type Set struct {
 	Gateways    *Gateways // core: site gateway snapshots and their outcome
 	Gateway     *Gateway  // gateway.<site>: applies snapshots on the site's host
 	Email       *Email    // core: renders, logs and sends e-mails
+	// Timeline (core) records events' timelines.
+	Timeline *EventTimeline
 }
 
 // ActivityRegistry is where Register puts activities: a Temporal worker,

@@ -128,6 +128,7 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 	}
 	if slices.Contains(queues, activities.QueueCore) {
 		set.Email = &activities.Email{Store: p.DB, Sender: p.mailSender(), Logger: p.Logger}
+		set.Timeline = &activities.EventTimeline{Log: p.Audit}
 	}
 	return set
 }
