@@ -169,7 +169,8 @@ func TestHandlerCapacity(t *testing.T) {
 }
 
 // TestHandlerEventTimeline: whoever reads the event reads its timeline,
-// with the participants the API added.
+// with the participants the API added; a participant only the entries
+// about the whole event and about themself.
 func TestHandlerEventTimeline(t *testing.T) {
 	t.Parallel()
 	h := newFakeAPI(t)
@@ -177,6 +178,7 @@ func TestHandlerEventTimeline(t *testing.T) {
 	path := "/api/v1/events/" + routeEventID.String()
 	h.do(h.admin, "POST", path+"/participants", map[string]any{"user_id": h.participant.ID()}).requireStatus(t, http.StatusOK)
 	h.do(h.admin, "DELETE", path+"/participants?user_id="+h.participant.ID().String(), nil).requireStatus(t, http.StatusNoContent)
+	h.do(h.admin, "POST", path+"/participants", map[string]any{"user_id": h.instructor.ID()}).requireStatus(t, http.StatusOK)
 
 	var page struct {
 		Items []domain.EventActivity `json:"items"`
@@ -186,6 +188,9 @@ func TestHandlerEventTimeline(t *testing.T) {
 	require.Equal(t, domain.EventActivityParticipantAdded, page.Items[0].Kind)
 	require.Equal(t, domain.EventActivityParticipantRemoved, page.Items[1].Kind)
 	require.Equal(t, "admin", page.Items[0].Actor)
+	require.Equal(t, h.participant.ID(), *page.Items[0].UserID, "a participant sees the entries about themself, not others'")
+	h.do(h.admin, "GET", path+"/timeline", nil).json(t, &page)
+	require.Len(t, page.Items, 3, "those who manage the event see every entry")
 
 	h.do(h.instructor, "GET", path+"/timeline", nil).requireStatus(t, http.StatusNotFound)
 	h.do(h.admin, "GET", path+"/timeline?order=sideways", nil).requireStatus(t, http.StatusBadRequest)

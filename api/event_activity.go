@@ -12,10 +12,12 @@ import (
 )
 
 // recordEventActivity appends an entry to the event's timeline in the
-// caller's name. A failure is logged, not answered: the change it
-// describes is already stored (and audited).
-func (s *Server) recordEventActivity(c *gin.Context, eventID uuid.UUID, kind domain.EventActivityKind, message string, details map[string]any) {
-	a := &domain.EventActivity{EventID: eventID, Kind: kind, Message: message, Details: details}
+// caller's name, about the participant user (nil: the whole event). A
+// failure is logged, not answered: the change it describes is already
+// stored (and audited).
+func (s *Server) recordEventActivity(c *gin.Context, eventID uuid.UUID, user *uuid.UUID, kind domain.EventActivityKind,
+	message string, details map[string]any) {
+	a := &domain.EventActivity{EventID: eventID, UserID: user, Kind: kind, Message: message, Details: details}
 	if u := currentUser(c); u != nil {
 		a.ActorID, a.Actor = &u.ID, u.Username
 	}
@@ -42,10 +44,10 @@ func (s *Server) recordEventUpdate(c *gin.Context, e *domain.Event, before, afte
 	moved := !before.StartsAt.Equal(after.StartsAt) || !sameTime(before.EndsAt, after.EndsAt) ||
 		before.EffectiveLeadTime != after.EffectiveLeadTime
 	if moved {
-		s.recordEventActivity(c, e.ID, domain.EventActivityDatesChanged, "dates changed", scheduleDetails(e))
+		s.recordEventActivity(c, e.ID, nil, domain.EventActivityDatesChanged, "dates changed", scheduleDetails(e))
 		return
 	}
-	s.recordEventActivity(c, e.ID, domain.EventActivityUpdated, "details changed", nil)
+	s.recordEventActivity(c, e.ID, nil, domain.EventActivityUpdated, "details changed", nil)
 }
 
 // sameTime reports whether two optional times are both unset or equal.
@@ -57,7 +59,9 @@ func sameTime(a, b *time.Time) bool {
 }
 
 // eventTimeline lists the event's activity entries (?order=oldest for
-// oldest first; newest first by default) to whoever may read the event.
+// oldest first; newest first by default) to whoever may read the event; a
+// caller who may not change it sees the entries about the whole event and
+// about themself only, as in the overview.
 func (s *Server) eventTimeline(c *gin.Context) {
 	e, err := s.loadEvent(c, domain.KeyRead)
 	if err != nil {
@@ -74,8 +78,12 @@ func (s *Server) eventTimeline(c *gin.Context) {
 		abortWithError(c, fieldError("order", "must be newest or oldest"))
 		return
 	}
-	entries, next, err := s.eventActivity.ListEventActivity(c.Request.Context(),
-		domain.EventActivityFilter{EventID: e.ID, OldestFirst: order == "oldest", Page: page})
+	f := domain.EventActivityFilter{EventID: e.ID, OldestFirst: order == "oldest", Page: page}
+	if s.authorizeEvent(c, e.ID, domain.KeyUpdate) != nil {
+		me := currentUser(c).ID
+		f.VisibleTo = &me
+	}
+	entries, next, err := s.eventActivity.ListEventActivity(c.Request.Context(), f)
 	if err != nil {
 		abortWithError(c, err)
 		return

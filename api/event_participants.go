@@ -90,7 +90,7 @@ func (s *Server) addUserToEvent(c *gin.Context, e *domain.Event, raw, role strin
 		return err
 	}
 	s.recordAudit(c, "event.participant.add", domain.ObjectEvent, e.ID.String(), nil, p)
-	s.recordEventActivity(c, e.ID, domain.EventActivityParticipantAdded, "participant added",
+	s.recordEventActivity(c, e.ID, &userID, domain.EventActivityParticipantAdded, "participant added",
 		map[string]any{"user_id": userID.String(), "role": role})
 	return nil
 }
@@ -109,7 +109,7 @@ func (s *Server) addGroupToEvent(c *gin.Context, e *domain.Event, raw, role stri
 		return err
 	}
 	s.recordAudit(c, "event.group.add", domain.ObjectEvent, e.ID.String(), nil, g)
-	s.recordEventActivity(c, e.ID, domain.EventActivityParticipantAdded, "group added",
+	s.recordEventActivity(c, e.ID, nil, domain.EventActivityParticipantAdded, "group added",
 		map[string]any{"group_id": groupID.String(), "role": role})
 	return nil
 }
@@ -152,7 +152,7 @@ func (s *Server) removeEventParticipant(c *gin.Context) {
 	} else {
 		removed["group_id"] = groupID.String()
 	}
-	s.recordEventActivity(c, e.ID, domain.EventActivityParticipantRemoved, "participant removed", removed)
+	s.recordEventActivity(c, e.ID, userID, domain.EventActivityParticipantRemoved, "participant removed", removed)
 	c.Status(http.StatusNoContent)
 }
 

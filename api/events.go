@@ -73,7 +73,7 @@ func (s *Server) createEvent(c *gin.Context) {
 	view := eventView(e, s.eventDefaults)
 	view.RequiredLeadTime = durationString(&required)
 	s.recordAudit(c, "event.create", domain.ObjectEvent, e.ID.String(), nil, view)
-	s.recordEventActivity(c, e.ID, domain.EventActivityCreated, "event created", scheduleDetails(e))
+	s.recordEventActivity(c, e.ID, nil, domain.EventActivityCreated, "event created", scheduleDetails(e))
 	c.Header("Location", "/api/v1/events/"+e.ID.String())
 	c.JSON(http.StatusCreated, view)
 }

@@ -183,7 +183,7 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 			defer h.mu.Unlock()
 			var out []domain.EventActivity
 			for _, a := range h.timeline {
-				if a.EventID == f.EventID {
+				if a.EventID == f.EventID && (f.VisibleTo == nil || a.UserID == nil || *a.UserID == *f.VisibleTo) {
 					out = append(out, a)
 				}
 			}

@@ -27,8 +27,10 @@ const (
 
 // EventActivity is one entry of an event's timeline. ActorID is the user
 // who made the change, nil for the platform (the lifecycle workflow);
-// Actor is their username or "labforge". Details are JSON-shaped facts
-// such as the new state, a participant or an item's machine and error.
+// Actor is their username or "labforge". UserID is the participant the
+// entry is about (their item, their joining), nil for the whole event.
+// Details are JSON-shaped facts such as the new state or an item's
+// machine and error.
 type EventActivity struct {
 	ID      string            `json:"id"`
 	EventID uuid.UUID         `json:"event_id"`
@@ -36,6 +38,7 @@ type EventActivity struct {
 	Kind    EventActivityKind `json:"kind"`
 	ActorID *uuid.UUID        `json:"actor_id"`
 	Actor   string            `json:"actor"`
+	UserID  *uuid.UUID        `json:"user_id"`
 	Message string            `json:"message"`
 	Details map[string]any    `json:"details,omitempty"`
 }
@@ -50,9 +53,11 @@ func (a *EventActivity) Validate() error {
 }
 
 // EventActivityFilter narrows ListEventActivity to one event, newest
-// first unless OldestFirst.
+// first unless OldestFirst. A non-nil VisibleTo keeps the entries about
+// the whole event and those about that participant.
 type EventActivityFilter struct {
 	EventID     uuid.UUID
+	VisibleTo   *uuid.UUID
 	OldestFirst bool
 	Page        Page
 }
