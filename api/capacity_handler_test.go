@@ -195,3 +195,26 @@ func TestHandlerEventTimeline(t *testing.T) {
 	h.do(h.instructor, "GET", path+"/timeline", nil).requireStatus(t, http.StatusNotFound)
 	h.do(h.admin, "GET", path+"/timeline?order=sideways", nil).requireStatus(t, http.StatusBadRequest)
 }
+
+// TestHandlerParticipantsLengthenTheLeadTime: when participants join an
+// event that then needs more than its lead time, it gets the lead time it
+// needs.
+func TestHandlerParticipantsLengthenTheLeadTime(t *testing.T) {
+	t.Parallel()
+	h := newFakeAPI(t)
+	fakeEvents(h, domain.EventPlanned, nil)
+	plannedCapacity(h, 200, 0)
+	var stored *domain.Event
+	h.events.UpdateEventFn = func(_ context.Context, e *domain.Event) error { stored = e; return nil }
+	path := "/api/v1/events/" + routeEventID.String()
+	h.do(h.admin, "POST", path+"/participants", map[string]any{"user_id": h.participant.ID()}).requireStatus(t, http.StatusOK)
+	require.NotNil(t, stored)
+	require.Equal(t, 50*time.Minute, *stored.LeadTime, "200 VMs on 4 slots: 50 rounds of a minute")
+	require.Equal(t, []string{"event.participant.add", "event.update"}, h.auditActions())
+	require.Equal(t, domain.EventActivityDatesChanged, h.timeline[len(h.timeline)-1].Kind)
+
+	stored = nil
+	plannedCapacity(h, 4, 0)
+	h.do(h.admin, "POST", path+"/participants", map[string]any{"user_id": h.instructor.ID()}).requireStatus(t, http.StatusOK)
+	require.Nil(t, stored, "the default lead time is enough")
+}

@@ -91,3 +91,25 @@ func (s *Server) fitEvent(c *gin.Context, e *domain.Event, force bool) (time.Dur
 	}
 	return required, err
 }
+
+// keepLeadTime lengthens e's lead time to the one capacity planning now
+// computes it needs, when that is longer: after participants joined, so
+// that its lifecycle workflow still deploys early enough. The change is
+// audited and on the timeline; a failure is logged, since the
+// participants are already stored.
+func (s *Server) keepLeadTime(c *gin.Context, e *domain.Event) {
+	required := s.requiredLeadTime(c, e)
+	if required == nil || *required <= e.EffectiveLeadTime(s.eventDefaults) {
+		return
+	}
+	before := eventView(e, s.eventDefaults)
+	e.LeadTime = required
+	if err := s.events.UpdateEvent(c.Request.Context(), e); err != nil {
+		loggerFrom(c).Error("event lead time not lengthened", slog.String("event", e.ID.String()), slog.Any("error", err))
+		return
+	}
+	after := eventView(e, s.eventDefaults)
+	s.recordAudit(c, "event.update", domain.ObjectEvent, e.ID.String(), before, after)
+	s.recordEventActivity(c, e.ID, nil, domain.EventActivityDatesChanged, "lead time lengthened to "+required.String()+
+		" for the participants", scheduleDetails(e))
+}

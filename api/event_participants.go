@@ -73,6 +73,7 @@ func (s *Server) addEventParticipant(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
+	s.keepLeadTime(c, e)
 	s.answerParticipants(c, e)
 }
 
