@@ -35,15 +35,28 @@ const eventParticipantCount = `(SELECT count(*) FROM (
 		EXCEPT SELECT gm.user_id FROM event_groups g JOIN group_members gm ON gm.group_id = g.group_id
 			WHERE g.event_id = $1 AND g.role = 'instructor') members)`
 
-// EventDemand is e as capacity planning sees it: its environment's
-// machines (the template's node, memory unless overridden, measured clone
-// time) times its participants as stored, deploying at start − lead time.
-// It returns KindInvalid for an unknown environment.
+// demandMachines are the machines event $1 deploys: its environment
+// snapshot's once it deployed, else those of environment $2 now.
+const demandMachines = `(
+	SELECT (m->>'template_id')::uuid AS template_id, (m->>'count')::int AS count, m->>'clone_mode' AS clone_mode,
+		COALESCE((m->>'memory_mb')::int, 0) AS memory_mb, x.ord AS position
+	FROM events ev, jsonb_array_elements(ev.environment_snapshot->'machines') WITH ORDINALITY AS x(m, ord)
+	WHERE ev.id = $1 AND ev.environment_snapshot IS NOT NULL
+	UNION ALL
+	SELECT template_id, count, clone_mode, memory_mb, position FROM environment_machines
+	WHERE environment_id = $2 AND NOT EXISTS (
+		SELECT 1 FROM events ev WHERE ev.id = $1 AND ev.environment_snapshot IS NOT NULL))`
+
+// EventDemand is e as capacity planning sees it: its machines (the
+// environment snapshot's once it deployed, else its environment's now),
+// each on the template's node with its memory unless overridden and its
+// measured clone time, times its participants as stored, deploying at
+// start − lead time. It returns KindInvalid for an unknown environment.
 func (db *DB) EventDemand(ctx context.Context, e *domain.Event, defaultLead time.Duration) (*domain.PlannedEvent, error) {
 	rows, err := db.q.Query(ctx, `SELECT m.template_id, t.node_id, m.count * `+eventParticipantCount+`,
 			m.clone_mode = 'linked', COALESCE(NULLIF(m.memory_mb, 0), t.memory_mb)::bigint * 1048576
-		FROM environment_machines m JOIN vm_templates t ON t.id = m.template_id
-		WHERE m.environment_id = $2 ORDER BY m.position`, e.ID, e.EnvironmentID)
+		FROM `+demandMachines+` m JOIN vm_templates t ON t.id = m.template_id
+		ORDER BY m.position`, e.ID, e.EnvironmentID)
 	if err != nil {
 		return nil, mapErr(err, "machines of environment "+e.EnvironmentID.String())
 	}
@@ -73,8 +86,7 @@ func (db *DB) EventDemand(ctx context.Context, e *domain.Event, defaultLead time
 // PlannedEvents returns the events from planned to running whose VMs
 // exist at some time in [from, to) — from their deploy (start − lead
 // time, defaultLead when unset) to their end — with their demand (see
-// EventDemand), by deploy time. A deployed event is counted with its
-// environment as it is now.
+// EventDemand), by deploy time.
 func (db *DB) PlannedEvents(ctx context.Context, from, to time.Time, defaultLead time.Duration) ([]domain.PlannedEvent, error) {
 	rows, err := db.q.Query(ctx, `SELECT `+eventColumns+` FROM events ev
 		WHERE ev.state IN ('planned', 'deploying', 'ready', 'running')

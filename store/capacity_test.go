@@ -58,6 +58,15 @@ func TestPlannedEvents(t *testing.T) {
 	assert.Equal(t, domain.MachineDemand{TemplateID: tpl.ID, NodeID: n.ID, VMs: 6, MemoryBytes: 4096 << 20,
 		CloneTime: domain.DefaultLinkedCloneTime}, p.Machines[0], "2 VMs for each of a, b and c")
 
+	_, err = db.SnapshotEnvironment(ctx, e.ID)
+	require.NoError(t, err)
+	env.Machines[0].Count = 1
+	require.NoError(t, db.UpdateEnvironment(ctx, env))
+	d, err := db.EventDemand(ctx, e, time.Hour)
+	require.NoError(t, err)
+	assert.Equal(t, 6, d.VMs(), "a deployed event keeps its snapshot's machines")
+	assert.Equal(t, int64(4096<<20), d.Machines[0].MemoryBytes)
+
 	none, err := db.PlannedEvents(ctx, e.EndsAt.Add(time.Minute), e.EndsAt.Add(time.Hour), time.Hour)
 	require.NoError(t, err)
 	assert.Empty(t, none, "over by then")
@@ -67,7 +76,7 @@ func TestPlannedEvents(t *testing.T) {
 	assert.Empty(t, none, "cancelled")
 
 	fresh := &domain.Event{EnvironmentID: env.ID, StartsAt: e.StartsAt}
-	d, err := db.EventDemand(ctx, fresh, time.Hour)
+	d, err = db.EventDemand(ctx, fresh, time.Hour)
 	require.NoError(t, err)
 	assert.Equal(t, 0, d.VMs(), "no participants yet")
 	assert.True(t, d.DeployAt.Equal(e.StartsAt.Add(-time.Hour)), "the default lead time")
