@@ -24,14 +24,20 @@ func DefaultCloneTime(linked bool) time.Duration {
 }
 
 // CapacityNode is a node as capacity planning sees it: how many clones it
-// runs at once, the storages they write to and the memory its VMs share.
+// runs at once, the storages they write to, the memory its guests share,
+// and the memory of the guests on it that belong to no event (BaseBytes),
+// which planned events cannot count on.
 type CapacityNode struct {
 	ID          uuid.UUID `json:"id"`
 	Name        string    `json:"name"`
 	CloneSlots  int       `json:"clone_slots"`
 	Storages    []string  `json:"storages"`
 	MemoryBytes int64     `json:"memory_bytes"`
+	BaseBytes   int64     `json:"base_memory_bytes"`
 }
+
+// PlannableBytes is the memory planned events may fill.
+func (n *CapacityNode) PlannableBytes() int64 { return n.MemoryBytes - n.BaseBytes }
 
 // MachineDemand is what one machine of an event asks of the nodes: VMs
 // clones of a template on NodeID (the template's node: linked clones land

@@ -17,7 +17,7 @@ type LoadPoint struct {
 }
 
 // NodeSchedule is a node's planned load over time, a step function, and
-// whether it ever exceeds the node's memory.
+// whether it ever exceeds the node's memory left by guests outside events.
 type NodeSchedule struct {
 	Node       CapacityNode `json:"node"`
 	Points     []LoadPoint  `json:"points"`
@@ -77,7 +77,7 @@ func (m *CapacityModel) Schedule(from, to time.Time) []NodeSchedule {
 		s := NodeSchedule{Node: n, Points: make([]LoadPoint, 0, len(times))}
 		for _, t := range times {
 			p := loadAt(m.Events, n.ID, t)
-			s.Overbooked = s.Overbooked || p.MemoryBytes > n.MemoryBytes
+			s.Overbooked = s.Overbooked || p.MemoryBytes > n.PlannableBytes()
 			if k := len(s.Points); k > 0 && s.Points[k-1].VMs == p.VMs && s.Points[k-1].MemoryBytes == p.MemoryBytes {
 				continue
 			}
@@ -104,7 +104,7 @@ func (m *CapacityModel) Overbookings(e *PlannedEvent) []Overbooking {
 			continue
 		}
 		for _, t := range changeTimes(events, e.DeployAt, end) {
-			if p := loadAt(events, n.ID, t); p.MemoryBytes > n.MemoryBytes {
+			if p := loadAt(events, n.ID, t); p.MemoryBytes > n.PlannableBytes() {
 				out = append(out, Overbooking{Node: n, At: t, MemoryBytes: p.MemoryBytes})
 				break
 			}
@@ -115,6 +115,7 @@ func (m *CapacityModel) Overbookings(e *PlannedEvent) []Overbooking {
 
 // String says which node would be overbooked when, for error messages.
 func (o Overbooking) String() string {
-	return fmt.Sprintf("node %s would hold %d MiB of VMs at %s but has %d MiB",
-		o.Node.Name, o.MemoryBytes>>20, o.At.UTC().Format(time.RFC3339), o.Node.MemoryBytes>>20)
+	return fmt.Sprintf("node %s would hold %d MiB of event VMs at %s but has %d MiB for them (%d MiB, %d MiB of it for guests outside events)",
+		o.Node.Name, o.MemoryBytes>>20, o.At.UTC().Format(time.RFC3339), o.Node.PlannableBytes()>>20,
+		o.Node.MemoryBytes>>20, o.Node.BaseBytes>>20)
 }

@@ -116,7 +116,9 @@ func TestSchedule(t *testing.T) {
 
 func TestCheckEvent(t *testing.T) {
 	now := capStart.Add(-24 * time.Hour)
-	nodes := []domain.CapacityNode{capNode1, capNode2}
+	busy := capNode2
+	busy.BaseBytes = 8 * gib // 56 GiB left for events
+	nodes := []domain.CapacityNode{capNode1, busy}
 	big := planned(1, capNode1.ID, 10, 4, time.Minute, 0, time.Hour, 4*time.Hour) // 40 GiB on pve1
 	endless := planned(2, capNode1.ID, 10, 4, time.Minute, -48*time.Hour, time.Hour, 0)
 	for _, tc := range []struct {
@@ -130,6 +132,7 @@ func TestCheckEvent(t *testing.T) {
 		{"lead time too short", nil, planned(3, capNode1.ID, 40, 1, time.Minute, 0, 2*time.Minute, time.Hour), now, []string{"lead_time"}},
 		{"start too soon", nil, planned(3, capNode1.ID, 40, 1, time.Minute, 0, 5*time.Minute, time.Hour), capStart.Add(-3 * time.Minute), []string{"starts_at"}},
 		{"memory overbooked while both run", []domain.PlannedEvent{big}, planned(3, capNode1.ID, 7, 4, time.Minute, 2*time.Hour, time.Hour, time.Hour), now, []string{"starts_at"}},
+		{"guests outside events leave less room", nil, planned(3, capNode2.ID, 15, 4, time.Minute, 0, time.Hour, time.Hour), now, []string{"starts_at"}},
 		{"other node has room", []domain.PlannedEvent{big}, planned(3, capNode2.ID, 7, 4, time.Minute, 2*time.Hour, time.Hour, time.Hour), now, nil},
 		{"after the other ended", []domain.PlannedEvent{big}, planned(3, capNode1.ID, 7, 4, time.Minute, 5*time.Hour, time.Hour, time.Hour), now, nil},
 		{"an event without an end holds its memory", []domain.PlannedEvent{endless}, planned(3, capNode1.ID, 7, 4, time.Minute, 24*time.Hour, time.Hour, time.Hour), now, []string{"starts_at"}},

@@ -8,17 +8,22 @@ import (
 )
 
 // CapacityNodes returns the nodes that are not offline, by name, with
-// their clone_concurrency as clone slots and their memory at the last
-// inventory sync.
+// their clone_concurrency as clone slots, their memory at the last
+// inventory sync, and the memory of their VMs and containers that belong
+// to no event and are not failed, missing or deleted.
 func (db *DB) CapacityNodes(ctx context.Context) ([]domain.CapacityNode, error) {
-	rows, err := db.q.Query(ctx, `SELECT id, name, clone_concurrency, storages, max_memory_bytes FROM nodes
-		WHERE status <> 'offline' ORDER BY name, cluster`)
+	rows, err := db.q.Query(ctx, `SELECT id, name, clone_concurrency, storages, max_memory_bytes,
+			(COALESCE((SELECT SUM(v.memory_mb::bigint) FROM vms v WHERE v.node_id = nodes.id AND v.event_id IS NULL
+				AND v.state NOT IN ('failed', 'deleting', 'deleted')), 0)
+			+ COALESCE((SELECT SUM(c.memory_mb::bigint) FROM containers c WHERE c.node_id = nodes.id
+				AND c.state NOT IN ('failed', 'missing', 'deleting', 'deleted')), 0)) * 1048576
+		FROM nodes WHERE status <> 'offline' ORDER BY name, cluster`)
 	if err != nil {
 		return nil, mapErr(err, "nodes")
 	}
 	nodes, err := collect(rows, func(r rowScanner) (domain.CapacityNode, error) {
 		var n domain.CapacityNode
-		err := r.Scan(&n.ID, &n.Name, &n.CloneSlots, &n.Storages, &n.MemoryBytes)
+		err := r.Scan(&n.ID, &n.Name, &n.CloneSlots, &n.Storages, &n.MemoryBytes, &n.BaseBytes)
 		return n, err
 	})
 	return nodes, mapErr(err, "nodes")

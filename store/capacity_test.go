@@ -44,9 +44,13 @@ func TestPlannedEvents(t *testing.T) {
 	}
 	require.NoError(t, db.AddEventGroup(ctx, &domain.EventGroup{EventID: e.ID, GroupID: g.ID, Role: domain.EventRoleParticipant}))
 
+	standalone := newVM(ctx, t, db, owner, tpl)
+	standalone.NodeID, standalone.State = &n.ID, domain.GuestReady
+	require.NoError(t, db.UpdateVM(ctx, standalone))
 	nodes, err := db.CapacityNodes(ctx)
 	require.NoError(t, err)
-	require.Contains(t, nodes, domain.CapacityNode{ID: n.ID, Name: n.Name, CloneSlots: 2, Storages: []string{"local-lvm"}, MemoryBytes: 64 << 30})
+	require.Contains(t, nodes, domain.CapacityNode{ID: n.ID, Name: n.Name, CloneSlots: 2, Storages: []string{"local-lvm"},
+		MemoryBytes: 64 << 30, BaseBytes: 2048 << 20}, "a VM outside events takes its memory")
 
 	got, err := db.PlannedEvents(ctx, e.StartsAt.Add(-time.Hour), e.StartsAt, time.Hour)
 	require.NoError(t, err)
