@@ -9,6 +9,9 @@ import (
 	"github.com/labforge/labforge/domain"
 )
 
+// cloneTimeRetention is how long ReleaseCloneSlot keeps clone times.
+const cloneTimeRetention = 90 * 24 * time.Hour
+
 // cloneTimeSamples is how many of a template's most recent clones
 // CloneTimeEstimate weighs.
 const cloneTimeSamples = 20

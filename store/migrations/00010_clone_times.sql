@@ -3,6 +3,7 @@
 -- by ReleaseCloneSlot. A VM clone's holder is its workflow id
 -- (vm/<vm-id>/...), which names the VM and so its template and clone mode:
 -- capacity planning estimates a template's clone time from its recent rows.
+-- Rows older than 90 days are deleted as new ones arrive.
 CREATE TABLE clone_times (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     holder      text NOT NULL,
@@ -15,6 +16,7 @@ CREATE TABLE clone_times (
 );
 CREATE INDEX clone_times_template_idx ON clone_times (template_id, linked, finished_at DESC)
     WHERE template_id IS NOT NULL;
+CREATE INDEX clone_times_finished_idx ON clone_times (finished_at);
 
 -- +goose Down
 DROP TABLE clone_times;
