@@ -90,7 +90,8 @@ func (f *pxFixture) run(t *testing.T, details any, out any, fn any, args ...any)
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()
 	registerQueues(t, env, Set{Proxmox: f.px, Bookkeeping: f.bk, Operations: &Operations{Store: f.db}, Gateways: &Gateways{Sites: f.db, Request: nilRequester}, System: &System{},
-		Email: &Email{Store: f.db}, Guacamole: &Guacamole{Store: f.db}, Moodle: &Moodle{Store: f.db}},
+		Email: &Email{Store: f.db}, Guacamole: &Guacamole{Store: f.db}, Moodle: &Moodle{Store: f.db},
+		Timeline: &EventTimeline{Log: &memTimeline{}}},
 		QueueCore, QueuePVEClone, QueuePVEActions)
 	env.SetTestTimeout(30 * time.Second)
 	if details != nil {

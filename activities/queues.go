@@ -75,6 +75,7 @@ var queueTable = map[string][]any{
 		(*Guacamole).EnsureConnection, (*Guacamole).RevokeConnections, (*Guacamole).DeleteConnections,
 		(*Moodle).CopyEventCourse, (*Moodle).EnsureMoodleUsers, (*Moodle).EnrolMoodleUsers,
 		(*Moodle).UnenrolMoodleUsers, (*Moodle).HideMoodleCourse, (*Moodle).DeleteMoodleCourse,
+		(*EventTimeline).RecordEventActivity,
 	},
 	QueuePVEClone: {
 		(*Proxmox).CloneGuestInSlot, (*Proxmox).CloneGuest, (*Proxmox).DeleteGuest,
@@ -156,11 +157,12 @@ type Set struct {
 	Bookkeeping *Bookkeeping
 	Proxmox     *Proxmox
 	Inventory   *Inventory
-	Gateways    *Gateways  // core: site gateway snapshots and their outcome
-	Gateway     *Gateway   // gateway.<site>: applies snapshots on the site's host
-	Email       *Email     // core: renders, logs and sends e-mails
-	Guacamole   *Guacamole // core: participants' remote-desktop connections
-	Moodle      *Moodle    // core: events' Moodle courses and enrolments
+	Gateways    *Gateways      // core: site gateway snapshots and their outcome
+	Gateway     *Gateway       // gateway.<site>: applies snapshots on the site's host
+	Email       *Email         // core: renders, logs and sends e-mails
+	Guacamole   *Guacamole     // core: participants' remote-desktop connections
+	Moodle      *Moodle        // core: events' Moodle courses and enrolments
+	Timeline    *EventTimeline // core: events' timelines
 }
 
 // ActivityRegistry is where Register puts activities: a Temporal worker,

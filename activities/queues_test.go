@@ -70,7 +70,8 @@ func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
 			Slots: slots, VMIDs: testVMIDs},
 		Inventory: &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}},
 		Gateways:  &Gateways{Sites: nilSiteGateways{}, Request: nilRequester}, Gateway: &Gateway{Applier: &gateway.Applier{}},
-		Email: &Email{Store: newMemEmails()}, Guacamole: &Guacamole{Store: nilEventServices{}}, Moodle: &Moodle{Store: nilEventServices{}}}
+		Email: &Email{Store: newMemEmails()}, Guacamole: &Guacamole{Store: nilEventServices{}}, Moodle: &Moodle{Store: nilEventServices{}},
+		Timeline: &EventTimeline{Log: &memTimeline{}}}
 	seen := map[string]string{}
 	for _, q := range append(slices.Clone(StandardQueues), GatewayQueue("lab-a"), GatewayQueue("lab-b")) {
 		r := recorder{}

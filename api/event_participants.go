@@ -73,6 +73,7 @@ func (s *Server) addEventParticipant(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
+	s.keepLeadTime(c, e)
 	s.answerParticipants(c, e)
 }
 
@@ -90,6 +91,8 @@ func (s *Server) addUserToEvent(c *gin.Context, e *domain.Event, raw, role strin
 		return err
 	}
 	s.recordAudit(c, "event.participant.add", domain.ObjectEvent, e.ID.String(), nil, p)
+	s.recordEventActivity(c, e.ID, &userID, domain.EventActivityParticipantAdded, "participant added",
+		map[string]any{"user_id": userID.String(), "role": role})
 	return nil
 }
 
@@ -107,6 +110,8 @@ func (s *Server) addGroupToEvent(c *gin.Context, e *domain.Event, raw, role stri
 		return err
 	}
 	s.recordAudit(c, "event.group.add", domain.ObjectEvent, e.ID.String(), nil, g)
+	s.recordEventActivity(c, e.ID, nil, domain.EventActivityParticipantAdded, "group added",
+		map[string]any{"group_id": groupID.String(), "role": role})
 	return nil
 }
 
@@ -142,6 +147,13 @@ func (s *Server) removeEventParticipant(c *gin.Context) {
 	}
 	s.recordAudit(c, "event.participant.remove", domain.ObjectEvent, e.ID.String(),
 		map[string]any{"user_id": userID, "group_id": groupID}, nil)
+	removed := map[string]any{}
+	if userID != nil {
+		removed["user_id"] = userID.String()
+	} else {
+		removed["group_id"] = groupID.String()
+	}
+	s.recordEventActivity(c, e.ID, userID, domain.EventActivityParticipantRemoved, "participant removed", removed)
 	c.Status(http.StatusNoContent)
 }
 

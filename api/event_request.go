@@ -12,7 +12,8 @@ import (
 // and starts_at required) or changes the fields it names (PATCH, while
 // planned). Times are RFC 3339; durations are Go durations such as "45m"
 // or "72h". ends_at, lead_time and transition_period may be null: no end
-// (runs until ended) and the configured defaults.
+// (runs until ended) and the configured defaults. Force (administrators
+// only) stores an event capacity planning refuses.
 type EventRequest struct {
 	Name             *string  `json:"name"`
 	ShortName        *string  `json:"short_name"`
@@ -22,11 +23,18 @@ type EventRequest struct {
 	EndsAt           nullable `json:"ends_at"`
 	LeadTime         nullable `json:"lead_time"`
 	TransitionPeriod nullable `json:"transition_period"`
+	Force            bool     `json:"force"`
 }
 
 // changesSchedule reports whether req moves the event's start, so the new
 // start must lie in the future.
 func (req *EventRequest) changesSchedule() bool { return req.StartsAt != nil }
+
+// changesDemand reports whether req changes what capacity planning
+// checks: the dates, the lead time or the environment.
+func (req *EventRequest) changesDemand() bool {
+	return req.StartsAt != nil || req.EndsAt.Set || req.LeadTime.Set || req.EnvironmentID != nil
+}
 
 // applyEventRequest copies req's fields into e and validates the result.
 func applyEventRequest(e *domain.Event, req *EventRequest) error {

@@ -9,8 +9,9 @@ import (
 )
 
 // EventView is an event as the API shows it, with the lead time and
-// transition period that apply (its own or the configured defaults) and
-// when provisioning starts.
+// transition period that apply (its own or the configured defaults), when
+// provisioning starts and, on a single planned event, the lead time
+// capacity planning computes it needs (RequiredLeadTime).
 type EventView struct {
 	ID                        uuid.UUID         `json:"id"`
 	Name                      string            `json:"name"`
@@ -25,6 +26,7 @@ type EventView struct {
 	EffectiveLeadTime         string            `json:"effective_lead_time"`
 	EffectiveTransitionPeriod string            `json:"effective_transition_period"`
 	DeployAt                  time.Time         `json:"deploy_at"`
+	RequiredLeadTime          *string           `json:"required_lead_time,omitempty"`
 	State                     domain.EventState `json:"state"`
 	CreatedAt                 time.Time         `json:"created_at"`
 	UpdatedAt                 time.Time         `json:"updated_at"`

@@ -61,12 +61,19 @@ func (s *Server) createEvent(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
+	required, err := s.fitEvent(c, e, req.Force)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
 	if err := s.events.CreateEvent(c.Request.Context(), e); err != nil {
 		abortWithError(c, err)
 		return
 	}
 	view := eventView(e, s.eventDefaults)
+	view.RequiredLeadTime = durationString(&required)
 	s.recordAudit(c, "event.create", domain.ObjectEvent, e.ID.String(), nil, view)
+	s.recordEventActivity(c, e.ID, nil, domain.EventActivityCreated, "event created", scheduleDetails(e))
 	c.Header("Location", "/api/v1/events/"+e.ID.String())
 	c.JSON(http.StatusCreated, view)
 }
@@ -95,7 +102,11 @@ func (s *Server) getEvent(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, eventView(e, s.eventDefaults))
+	view := eventView(e, s.eventDefaults)
+	if e.State == domain.EventPlanned {
+		view.RequiredLeadTime = durationString(s.requiredLeadTime(c, e))
+	}
+	c.JSON(http.StatusOK, view)
 }
 
 // updateEvent changes a planned event's name, short name, description,
@@ -121,12 +132,25 @@ func (s *Server) updateEvent(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
+	var required *time.Duration
+	if req.changesDemand() || req.Force {
+		d, err := s.fitEvent(c, e, req.Force)
+		if err != nil {
+			abortWithError(c, err)
+			return
+		}
+		required = &d
+	} else {
+		required = s.requiredLeadTime(c, e)
+	}
 	if err := s.events.UpdateEvent(c.Request.Context(), e); err != nil {
 		abortWithError(c, err)
 		return
 	}
 	view := eventView(e, s.eventDefaults)
+	view.RequiredLeadTime = durationString(required)
 	s.recordAudit(c, "event.update", domain.ObjectEvent, e.ID.String(), before, view)
+	s.recordEventUpdate(c, e, &before, &view)
 	c.JSON(http.StatusOK, view)
 }
 

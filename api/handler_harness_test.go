@@ -76,6 +76,11 @@ type fakeAPI struct {
 	groups       *mock.GroupStore
 	environments *mock.EnvironmentStore
 	events       *mock.EventStore
+	// capacity plans on no nodes and no other events unless a test sets
+	// its Fn fields (see newFakeAPI).
+	capacity *mock.CapacityStore
+	// eventActivity keeps the timeline entries in timeline.
+	eventActivity *mock.EventActivityLog
 	// keys seals connection passwords, as LABFORGE_SECRET_KEY does.
 	keys *secrets.Keyring
 
@@ -87,6 +92,7 @@ type fakeAPI struct {
 	accounts map[uuid.UUID]*domain.User
 	grants   []domain.Permission
 	audit    []domain.AuditRecord
+	timeline []domain.EventActivity
 }
 
 // caller is a signed-in user of a fakeAPI.
@@ -141,6 +147,7 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 		groups:       &mock.GroupStore{},
 		environments: &mock.EnvironmentStore{},
 		events:       &mock.EventStore{},
+		capacity:     fakeCapacity(),
 		keys:         keys,
 		accounts:     map[uuid.UUID]*domain.User{},
 	}
@@ -164,11 +171,31 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 		h.audit = append(h.audit, *rec)
 		return nil
 	}}
+	h.eventActivity = &mock.EventActivityLog{
+		RecordEventActivityFn: func(_ context.Context, a *domain.EventActivity) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.timeline = append(h.timeline, *a)
+			return nil
+		},
+		ListEventActivityFn: func(_ context.Context, f domain.EventActivityFilter) ([]domain.EventActivity, string, error) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			var out []domain.EventActivity
+			for _, a := range h.timeline {
+				if a.EventID == f.EventID && (f.VisibleTo == nil || a.UserID == nil || *a.UserID == *f.VisibleTo) {
+					out = append(out, a)
+				}
+			}
+			return out, "", nil
+		},
+	}
 	h.server = api.New(api.Deps{
 		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: auditLog,
 		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms,
 		Containers: h.containers, SystemEvents: h.systemEvents, Emails: h.emails,
-		Groups: h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, EventDefaults: testEventDefaults, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
+		Groups: h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, EventDefaults: testEventDefaults,
+		Capacity: h.capacity, CloneCapPerStorage: 4, EventActivity: h.eventActivity, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
 		Queues: activities.StandardQueues,
 		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
@@ -258,4 +285,19 @@ func with(base, changes map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// fakeCapacity is a CapacityStore with no nodes, no planned events and
+// events that need no VMs.
+func fakeCapacity() *mock.CapacityStore {
+	return &mock.CapacityStore{
+		CapacityNodesFn: func(context.Context) ([]domain.CapacityNode, error) { return nil, nil },
+		PlannedEventsFn: func(context.Context, time.Time, time.Time, time.Duration) ([]domain.PlannedEvent, error) {
+			return nil, nil
+		},
+		EventDemandFn: func(_ context.Context, e *domain.Event, lead time.Duration) (*domain.PlannedEvent, error) {
+			return &domain.PlannedEvent{ID: e.ID, Name: e.Name, StartsAt: e.StartsAt, EndsAt: e.EndsAt,
+				DeployAt: e.StartsAt.Add(-e.EffectiveLeadTime(domain.EventDefaults{LeadTime: lead}))}, nil
+		},
+	}
 }

@@ -48,6 +48,12 @@ type Deps struct {
 	Secrets *secrets.Keyring
 	// EventDefaults fill in an event's unset lead time and transition period.
 	EventDefaults domain.EventDefaults
+	// Capacity reads what capacity planning computes from.
+	Capacity domain.CapacityStore
+	// CloneCapPerStorage is LABFORGE_CLONE_CAP_PER_STORAGE, for capacity planning.
+	CloneCapPerStorage int
+	// EventActivity keeps the events' timelines (store/audit).
+	EventActivity domain.EventActivityLog
 	// SystemEvents is the system-event log (store/audit).
 	SystemEvents domain.SystemEventLog
 	// Emails keeps the e-mail templates and the e-mail log.
@@ -80,6 +86,9 @@ type Server struct {
 	events          domain.EventStore
 	secrets         *secrets.Keyring
 	eventDefaults   domain.EventDefaults
+	capacity        domain.CapacityStore
+	capPerStorage   int
+	eventActivity   domain.EventActivityLog
 	systemEvents    domain.SystemEventLog
 	emails          domain.EmailStore
 	temporal        client.Client
@@ -99,6 +108,7 @@ func New(d Deps) *Server {
 		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
 		emails: d.Emails,
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
+		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
 		temporal: d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
 	}
 	e := gin.New()
@@ -198,6 +208,8 @@ func New(d Deps) *Server {
 	authed.GET("/events/:id/participants", s.listEventParticipants)
 	authed.POST("/events/:id/participants", s.addEventParticipant)
 	authed.DELETE("/events/:id/participants", s.removeEventParticipant)
+	authed.GET("/events/:id/timeline", s.eventTimeline)
+	authed.GET("/capacity", s.getCapacity)
 
 	s.engine = e
 	return s

@@ -271,6 +271,14 @@ func TestE2EFortyClonesRespectNodeCap(t *testing.T) {
 			require.Contains(t, g.Tags, activities.VMTag(id))
 		}
 	})
+
+	apptest.Step(t, "capacity planning measured the clones, not the waits for a slot", func(t *testing.T) {
+		for _, tpl := range l.templates {
+			got, err := s.Platform.DB.CloneTimeEstimate(ctx, tpl.ID, true)
+			require.NoError(t, err)
+			require.True(t, got >= time.Second && got < 10*time.Second, "template %s: %s, not 1.5 s", tpl.Name, got)
+		}
+	})
 }
 
 // withoutCloneWorkers runs the stack's workers on every queue but

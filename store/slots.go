@@ -90,13 +90,22 @@ func (db *DB) RenewCloneSlot(ctx context.Context, holder string, lease time.Dura
 	return tag.RowsAffected() == 1, nil
 }
 
-// ReleaseCloneSlot gives holder's slot back and announces it on
+// ReleaseCloneSlot gives holder's slot back, records how long it was held
+// in clone_times (with the template and clone mode of the VM a vm/<id>/...
+// holder names: see CloneTimeEstimate; records older than
+// cloneTimeRetention go), and announces the release on
 // CloneSlotChannel (delivered when the statement commits), so waiters in
 // every worker process ask again at once. Releasing a slot not held is not
-// an error and announces nothing.
+// an error, records and announces nothing.
 func (db *DB) ReleaseCloneSlot(ctx context.Context, holder string) error {
-	_, err := db.q.Exec(ctx, `WITH released AS (DELETE FROM clone_slots WHERE holder = $1 RETURNING node_id, storage)
-		SELECT pg_notify($2, node_id::text || ' ' || storage) FROM released`, holder, CloneSlotChannel)
+	_, err := db.q.Exec(ctx, `WITH released AS (DELETE FROM clone_slots WHERE holder = $1
+			RETURNING holder, node_id, storage, acquired_at),
+		timed AS (INSERT INTO clone_times (holder, template_id, linked, node_id, storage, started_at)
+			SELECT r.holder, v.template_id, v.linked, r.node_id, r.storage, r.acquired_at FROM released r
+			LEFT JOIN vms v ON r.holder LIKE 'vm/%' AND v.id::text = split_part(r.holder, '/', 2)),
+		expired AS (DELETE FROM clone_times WHERE finished_at < now() - make_interval(secs => $3)
+			AND EXISTS (SELECT 1 FROM released))
+		SELECT pg_notify($2, node_id::text || ' ' || storage) FROM released`, holder, CloneSlotChannel, cloneTimeRetention.Seconds())
 	return mapDeleteErr(err, "clone slot")
 }
 

@@ -16,4 +16,5 @@ var (
 	emails      *activities.Email
 	guac        *activities.Guacamole
 	mdl         *activities.Moodle
+	timeline    *activities.EventTimeline // RecordEventActivity, for the event lifecycle
 )

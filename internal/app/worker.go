@@ -131,6 +131,7 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 		set.Email = &activities.Email{Store: p.DB, Sender: p.mailSender(), Logger: p.Logger}
 		set.Guacamole = p.guacamoleActivities()
 		set.Moodle = p.moodleActivities()
+		set.Timeline = &activities.EventTimeline{Log: p.Audit}
 	}
 	return set
 }

@@ -63,6 +63,16 @@ func timeRange(filter bson.D, since, until time.Time) bson.D {
 // record's time and id for the next cursor.
 func listPage[D, T any](ctx context.Context, s *Store, coll *mongo.Collection, filter bson.D, page domain.Page,
 	conv func(D) (T, time.Time, string)) ([]T, string, error) {
+	return listPageOrdered(ctx, s, coll, filter, page, false, conv)
+}
+
+// listPageOrdered is listPage, oldest first when oldestFirst is set.
+func listPageOrdered[D, T any](ctx context.Context, s *Store, coll *mongo.Collection, filter bson.D, page domain.Page,
+	oldestFirst bool, conv func(D) (T, time.Time, string)) ([]T, string, error) {
+	beyond, order := "$lt", -1
+	if oldestFirst {
+		beyond, order = "$gt", 1
+	}
 	page = page.Normalize()
 	if page.Cursor != "" {
 		k, err := decodeCursor(page.Cursor)
@@ -71,15 +81,15 @@ func listPage[D, T any](ctx context.Context, s *Store, coll *mongo.Collection, f
 		}
 		t := time.UnixMilli(k.Time).UTC()
 		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "time", Value: bson.D{{Key: "$lt", Value: t}}}},
-			bson.D{{Key: "time", Value: t}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: k.ID}}}},
+			bson.D{{Key: "time", Value: bson.D{{Key: beyond, Value: t}}}},
+			bson.D{{Key: "time", Value: t}, {Key: "_id", Value: bson.D{{Key: beyond, Value: k.ID}}}},
 		}})
 	}
 	if filter == nil {
 		filter = bson.D{}
 	}
 	opts := options.Find().
-		SetSort(bson.D{{Key: "time", Value: -1}, {Key: "_id", Value: -1}}).
+		SetSort(bson.D{{Key: "time", Value: order}, {Key: "_id", Value: order}}).
 		SetLimit(int64(page.Limit) + 1)
 	cur, err := coll.Find(ctx, filter, opts)
 	if err != nil {

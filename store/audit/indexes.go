@@ -47,6 +47,9 @@ var queryIndexes = map[string][]mongo.IndexModel{
 	ActivityCollection: {
 		named("user_time", bson.D{{Key: "user_id", Value: 1}, {Key: "time", Value: -1}, {Key: "_id", Value: -1}}),
 	},
+	EventActivityCollection: {
+		named("event_time", bson.D{{Key: "event_id", Value: 1}, {Key: "time", Value: -1}, {Key: "_id", Value: -1}}),
+	},
 	SystemEventsCollection: {
 		named("kind_time", bson.D{{Key: "kind", Value: 1}, {Key: "time", Value: -1}, {Key: "_id", Value: -1}}),
 		named("severity_time", bson.D{{Key: "severity", Value: 1}, {Key: "time", Value: -1}, {Key: "_id", Value: -1}}),
@@ -65,7 +68,8 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 	for _, c := range []struct {
 		coll *mongo.Collection
 		keep time.Duration
-	}{{s.audit, s.retention.Audit}, {s.activity, s.retention.Activity}, {s.events, s.retention.SystemEvents}} {
+	}{{s.audit, s.retention.Audit}, {s.activity, s.retention.Activity}, {s.events, s.retention.SystemEvents},
+		{s.timeline, s.retention.Audit}} {
 		// One index per command: FerretDB 1.24 panics (and drops the
 		// connection) on a createIndexes listing two or more indexes that
 		// already exist.

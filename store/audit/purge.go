@@ -19,7 +19,8 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int64, error) 
 	for _, c := range []struct {
 		coll *mongo.Collection
 		keep time.Duration
-	}{{s.audit, s.retention.Audit}, {s.activity, s.retention.Activity}, {s.events, s.retention.SystemEvents}} {
+	}{{s.audit, s.retention.Audit}, {s.activity, s.retention.Activity}, {s.events, s.retention.SystemEvents},
+		{s.timeline, s.retention.Audit}} {
 		cutoff := roundTime(now.Add(-c.keep))
 		res, err := c.coll.DeleteMany(ctx, bson.D{{Key: "time", Value: bson.D{{Key: "$lt", Value: cutoff}}}})
 		if err != nil {

@@ -1,7 +1,7 @@
 // Package audit is the MongoDB store for Labforge's append-only records: the
-// audit log, users' activity feeds and system events. Each kind lives in its
-// own collection and is listed newest first with keyset cursors. Records
-// expire through a TTL index on their time field where the server keeps
+// audit log, users' activity feeds, system events and events' timelines.
+// Each kind lives in its own collection and is listed newest first (a
+// timeline also oldest first) with keyset cursors. Records expire through a TTL index on their time field where the server keeps
 // them (MongoDB), or through PurgeExpired where it does not (FerretDB, the
 // dev stack's store).
 package audit
@@ -24,6 +24,9 @@ const (
 	AuditCollection        = "audit_log"
 	ActivityCollection     = "activity_feed"
 	SystemEventsCollection = "system_events"
+	// EventActivityCollection holds the events' timelines; it is kept as
+	// long as the audit log.
+	EventActivityCollection = "event_activity"
 )
 
 // openPingTimeout bounds Open's first ping when ctx has no earlier deadline,
@@ -51,6 +54,7 @@ type Store struct {
 	audit    *mongo.Collection
 	activity *mongo.Collection
 	events   *mongo.Collection
+	timeline *mongo.Collection
 }
 
 var _ domain.AuditLog = (*Store)(nil)
@@ -80,6 +84,7 @@ func Open(ctx context.Context, uri, database string, r Retention) (*Store, error
 		audit:     db.Collection(AuditCollection),
 		activity:  db.Collection(ActivityCollection),
 		events:    db.Collection(SystemEventsCollection),
+		timeline:  db.Collection(EventActivityCollection),
 	}
 
 	pingCtx, cancel := context.WithTimeout(ctx, openPingTimeout)
