@@ -46,11 +46,9 @@ func TestRecordEventActivity(t *testing.T) {
 	log := &memTimeline{}
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()
-	registerQueues(t, env, Set{System: &System{}, Operations: &Operations{Store: nilOperationStore{}},
-		Gateways: &Gateways{Sites: nilSiteGateways{}, Request: nilRequester},
-		Bookkeeping: &Bookkeeping{VMs: nilVMStore{}, Nodes: nilNodeStore{}, Containers: nilContainers{}, Sites: nilSites{},
-			Slots: &CloneSlots{Store: nilSlotStore{}, CapPerStorage: 1}, VMIDs: testVMIDs},
-		Email: &Email{Store: newMemEmails()}, Timeline: &EventTimeline{Log: log}}, QueueCore)
+	set := stubSet()
+	set.Timeline = &EventTimeline{Log: log}
+	registerQueues(t, env, set, QueueCore)
 
 	event := uuid.New()
 	_, err := env.ExecuteActivity("RecordEventActivity", domain.EventActivity{EventID: event,

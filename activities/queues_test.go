@@ -63,15 +63,21 @@ type recorder map[string]any
 
 func (r recorder) RegisterActivityWithOptions(a any, opts activity.RegisterOptions) { r[opts.Name] = a }
 
-func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
+// stubSet is a complete Set whose stores and clients do nothing: every
+// queue registers with it. Tests replace the structs they exercise.
+func stubSet() Set {
 	slots := &CloneSlots{Store: nilSlotStore{}, CapPerStorage: 1}
-	s := Set{System: &System{}, Operations: &Operations{Store: nilOperationStore{}}, Proxmox: &Proxmox{Clients: &NodeClients{}, Slots: slots},
+	return Set{System: &System{}, Operations: &Operations{Store: nilOperationStore{}}, Proxmox: &Proxmox{Clients: &NodeClients{}, Slots: slots},
 		Bookkeeping: &Bookkeeping{VMs: nilVMStore{}, Nodes: nilNodeStore{}, Containers: nilContainers{}, Sites: nilSites{},
 			Slots: slots, VMIDs: testVMIDs},
 		Inventory: &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}},
 		Gateways:  &Gateways{Sites: nilSiteGateways{}, Request: nilRequester}, Gateway: &Gateway{Applier: &gateway.Applier{}},
 		Email: &Email{Store: newMemEmails()}, Guacamole: &Guacamole{Store: nilEventServices{}}, Moodle: &Moodle{Store: nilEventServices{}},
 		Timeline: &EventTimeline{Log: &memTimeline{}}}
+}
+
+func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
+	s := stubSet()
 	seen := map[string]string{}
 	for _, q := range append(slices.Clone(StandardQueues), GatewayQueue("lab-a"), GatewayQueue("lab-b")) {
 		r := recorder{}

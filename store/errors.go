@@ -44,6 +44,7 @@ var taken = map[string]message{
 	"event_groups_pkey":                   {"group %[2]s already takes part in event %[1]s", "the group already takes part in the event"},
 	"event_items_pkey":                    {"", "the event item already exists"},
 	"event_connections_pkey":              {"", "the event connection already exists"},
+	"clone_times_pkey":                    {"", "the clone time is already recorded"},
 	"environment_connections_pkey":        {"", "a connection template is stored twice"},
 	"vmid_allocations_pkey":               {"VMID %[2]s is already allocated in cluster %[1]q", "the VMID is already allocated"},
 	"vmid_allocations_vmid_owner_key":     {"VMID %[2]s is already allocated in cluster %[1]q", "the VMID is already allocated"},
