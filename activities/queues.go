@@ -72,6 +72,8 @@ var queueTable = map[string][]any{
 		(*Bookkeeping).AllocateContainer, (*Bookkeeping).LoadContainer, (*Bookkeeping).RecordContainer,
 		(*Bookkeeping).ReleaseContainer,
 		(*Email).QueueEmail, (*Email).SendEmail,
+		(*Events).LoadEvent, (*Events).SetEventState, (*Events).StoreEventSchedule, (*Events).SnapshotEventEnvironment,
+		(*Events).ResolveEventMembers, (*Events).CreateEventVM, (*Events).RecordEventItem,
 	},
 	QueuePVEClone: {
 		(*Proxmox).CloneGuestInSlot, (*Proxmox).CloneGuest, (*Proxmox).DeleteGuest,
@@ -156,6 +158,7 @@ type Set struct {
 	Gateways    *Gateways // core: site gateway snapshots and their outcome
 	Gateway     *Gateway  // gateway.<site>: applies snapshots on the site's host
 	Email       *Email    // core: renders, logs and sends e-mails
+	Events      *Events   // core: the event lifecycle's bookkeeping
 }
 
 // ActivityRegistry is where Register puts activities: a Temporal worker,

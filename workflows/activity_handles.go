@@ -14,4 +14,5 @@ var (
 	gateways    *activities.Gateways
 	gatewayHost *activities.Gateway
 	emails      *activities.Email
+	eventActs   *activities.Events
 )

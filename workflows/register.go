@@ -52,6 +52,7 @@ func table(t Tuning) []registration {
 		{ContainerActionType, tuned(t, ContainerAction)},
 		{DeleteContainerType, tunedNoResult(t, DeleteContainer)},
 		{SendEmailType, tuned(t, SendEmail)},
+		{EventLifecycleType, tunedNoResult(t, EventLifecycle)},
 	}
 }
 

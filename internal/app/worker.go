@@ -125,6 +125,7 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 			Logger: p.Logger},
 		Inventory: &activities.Inventory{Nodes: p.DB, Templates: p.DB, VMs: p.DB, Events: p.Audit,
 			Clients: clients, Logger: p.Logger},
+		Events: &activities.Events{Events: p.DB, VMs: p.DB, Templates: p.DB, Defaults: p.Config.EventDefaults()},
 	}
 	if slices.Contains(queues, activities.QueueCore) {
 		set.Email = &activities.Email{Store: p.DB, Sender: p.mailSender(), Logger: p.Logger}
