@@ -90,7 +90,7 @@ func (f *pxFixture) run(t *testing.T, details any, out any, fn any, args ...any)
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()
 	registerQueues(t, env, Set{Proxmox: f.px, Bookkeeping: f.bk, Operations: &Operations{Store: f.db}, Gateways: &Gateways{Sites: f.db, Request: nilRequester}, System: &System{},
-		Email: &Email{Store: f.db}},
+		Email: &Email{Store: f.db}, Events: &Events{Events: f.db, VMs: f.db, Templates: f.db}},
 		QueueCore, QueuePVEClone, QueuePVEActions)
 	env.SetTestTimeout(30 * time.Second)
 	if details != nil {

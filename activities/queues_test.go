@@ -10,6 +10,7 @@ import (
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/gateway"
+	fakes "github.com/labforge/labforge/internal/mock"
 )
 
 // Stores that are never called: Register only checks they are there.
@@ -66,7 +67,8 @@ func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {
 			Slots: slots, VMIDs: testVMIDs},
 		Inventory: &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}},
 		Gateways:  &Gateways{Sites: nilSiteGateways{}, Request: nilRequester}, Gateway: &Gateway{Applier: &gateway.Applier{}},
-		Email: &Email{Store: newMemEmails()}}
+		Email:  &Email{Store: newMemEmails()},
+		Events: &Events{Events: &fakes.EventStore{}, VMs: nilVMStore{}, Templates: nilTemplateStore{}}}
 	seen := map[string]string{}
 	for _, q := range append(slices.Clone(StandardQueues), GatewayQueue("lab-a"), GatewayQueue("lab-b")) {
 		r := recorder{}

@@ -55,10 +55,10 @@ func (wf *eventLifecycle) enqueue(kind jobKind, i int) {
 
 // provisionItem gives item i a fresh VM record and clones it. A retried
 // item's failed record is deleted first, so each item has at most one
-// record alive. Items are addressed by index after every wait: Updates
+// record alive (a removed item's record was deleted already). Items are addressed by index after every wait: Updates
 // may append to the slice meanwhile.
 func (wf *eventLifecycle) provisionItem(ctx workflow.Context, i int) {
-	if old := wf.s.Items[i].VM; old != uuid.Nil {
+	if old := wf.s.Items[i].VM; old != uuid.Nil && wf.s.Items[i].State == domain.ItemFailed {
 		if err := wf.runVMChild(ctx, DeleteVMType, DeleteVMWorkflowID(old), old, DeleteVMInput{VM: old}, nil); err != nil {
 			workflow.GetLogger(ctx).Warn("deleting a failed item's VM record failed", "vm", old, "error", err)
 		}

@@ -32,8 +32,9 @@ func EventLifecycle(ctx workflow.Context, in EventLifecycleInput) error {
 // queue of VM workflows and the change counter Updates bump to re-arm
 // timers.
 type eventLifecycle struct {
-	in EventLifecycleInput
-	s  EventLifecycleState
+	in     EventLifecycleInput
+	s      EventLifecycleState
+	tuning Tuning
 	jobs
 	// changes counts accepted Updates; a wait ends when it moves, so the
 	// phase is re-evaluated with the new schedule or request.
@@ -44,6 +45,10 @@ type eventLifecycle struct {
 // publishes the search attributes and registers the Updates, the query
 // and the job runner.
 func (wf *eventLifecycle) setup(ctx workflow.Context) error {
+	var err error
+	if wf.tuning, err = tuning(ctx); err != nil {
+		return err
+	}
 	if wf.in.Carried != nil {
 		wf.s = *wf.in.Carried
 	} else {

@@ -50,6 +50,13 @@ func invalidf(format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), activities.ErrTypeInvalid, nil)
 }
 
+// handlerContext gives an Update handler's context what the workflow's
+// has: the worker's Tuning and local bookkeeping (handlers run on a
+// context of their own).
+func (wf *eventLifecycle) handlerContext(ctx workflow.Context) workflow.Context {
+	return workflow.WithValue(workflow.WithValue(ctx, tuningKey{}, wf.tuning), localBookkeepingKey{}, true)
+}
+
 // inState reports whether the event is in one of states.
 func (wf *eventLifecycle) inState(states ...domain.EventState) bool {
 	return slices.Contains(states, wf.s.Phase)
@@ -156,6 +163,7 @@ func (wf *eventLifecycle) validateChangeDates(ctx workflow.Context, r ChangeDate
 
 // changeDates stores the new schedule; the waits re-arm their timers.
 func (wf *eventLifecycle) changeDates(ctx workflow.Context, r ChangeDatesRequest) (EventSummary, error) {
+	ctx = wf.handlerContext(ctx)
 	s := wf.s.Event.Schedule
 	if r.StartsAt != nil {
 		s.StartsAt = *r.StartsAt
@@ -195,6 +203,7 @@ func (wf *eventLifecycle) validateParticipantChange(r ParticipantChange) error {
 // missing; while the event is planned there is nothing to provision (the
 // deployment resolves the members).
 func (wf *eventLifecycle) addParticipant(ctx workflow.Context, r ParticipantChange) (EventSummary, error) {
+	ctx = wf.handlerContext(ctx)
 	if err := wf.resyncMembers(ctx); err != nil {
 		return wf.summary(), err
 	}
@@ -208,6 +217,7 @@ func (wf *eventLifecycle) addParticipant(ctx workflow.Context, r ParticipantChan
 // removeParticipant resolves the members again and tears down only the
 // VMs of those who left.
 func (wf *eventLifecycle) removeParticipant(ctx workflow.Context, r ParticipantChange) (EventSummary, error) {
+	ctx = wf.handlerContext(ctx)
 	if err := wf.resyncMembers(ctx); err != nil {
 		return wf.summary(), err
 	}
@@ -257,6 +267,7 @@ func retryable(it EventItemStatus) bool {
 // retryFailed queues a new clone for every failed item, and only those; a
 // deploy_failed event is deploying again.
 func (wf *eventLifecycle) retryFailed(ctx workflow.Context) (EventSummary, error) {
+	ctx = wf.handlerContext(ctx)
 	if wf.inState(domain.EventDeployFailed) {
 		if wf.s.Machines == nil {
 			return wf.summary(), conflictf("event's environment could not be read; nothing to retry")
