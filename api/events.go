@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"slices"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/workflows"
 )
 
 // listEvents lists every event to whoever may read them all
@@ -61,7 +64,16 @@ func (s *Server) createEvent(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.events.CreateEvent(c.Request.Context(), e); err != nil {
+	ctx := c.Request.Context()
+	if err := s.events.CreateEvent(ctx, e); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if err := s.startEventLifecycle(ctx, e); err != nil {
+		// Without its lifecycle the event would never deploy.
+		if derr := s.events.DeleteEvent(context.WithoutCancel(ctx), e.ID); derr != nil {
+			loggerFrom(c).Error("deleting an event whose lifecycle did not start", slog.Any("error", derr))
+		}
 		abortWithError(c, err)
 		return
 	}
@@ -99,8 +111,9 @@ func (s *Server) getEvent(c *gin.Context) {
 }
 
 // updateEvent changes a planned event's name, short name, description,
-// environment and dates. Changes to an event that has deployed are its
-// lifecycle workflow's.
+// environment and dates; its lifecycle re-arms its timers for new dates.
+// Once the event has deployed only its dates change, through the
+// lifecycle's change-dates Update.
 func (s *Server) updateEvent(c *gin.Context) {
 	e, err := s.loadEvent(c, domain.KeyUpdate)
 	if err != nil {
@@ -112,22 +125,79 @@ func (s *Server) updateEvent(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := requirePlanned(e, "it changes here"); err != nil {
-		abortWithError(c, err)
-		return
-	}
 	before := eventView(e, s.eventDefaults)
-	if err := s.checkEventRequest(c, e, &req, false); err != nil {
-		abortWithError(c, err)
-		return
+	if e.State == domain.EventPlanned {
+		err = s.updatePlannedEvent(c, e, &req)
+	} else {
+		e, err = s.changeEventDates(c, e, &req)
 	}
-	if err := s.events.UpdateEvent(c.Request.Context(), e); err != nil {
+	if err != nil {
 		abortWithError(c, err)
 		return
 	}
 	view := eventView(e, s.eventDefaults)
 	s.recordAudit(c, "event.update", domain.ObjectEvent, e.ID.String(), before, view)
 	c.JSON(http.StatusOK, view)
+}
+
+// updatePlannedEvent stores req's changes and, when they move the dates,
+// tells the lifecycle so that it re-arms its timers.
+func (s *Server) updatePlannedEvent(c *gin.Context, e *domain.Event, req *EventRequest) error {
+	if err := s.checkEventRequest(c, e, req, false); err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	if err := s.events.UpdateEvent(ctx, e); err != nil {
+		return err
+	}
+	if !req.movesDates() {
+		return nil
+	}
+	_, err := s.updateEventLifecycle(ctx, e, workflows.UpdateChangeDates, s.datesOf(e))
+	return err
+}
+
+// changeEventDates sends the dates req changes to the lifecycle of an
+// event that is no longer planned, and returns the event as stored then.
+func (s *Server) changeEventDates(c *gin.Context, e *domain.Event, req *EventRequest) (*domain.Event, error) {
+	if req.Name != nil || req.ShortName != nil || req.Description != nil || req.EnvironmentID != nil {
+		return nil, domain.Errorf(domain.KindConflict,
+			"event %s is %s: only its dates (starts_at, ends_at, lead_time, transition_period) change now", e.ID, e.State)
+	}
+	if !req.movesDates() {
+		return e, nil
+	}
+	changed := *e
+	if err := applyEventRequest(&changed, req); err != nil {
+		return nil, err
+	}
+	ctx := c.Request.Context()
+	dates := s.datesOf(&changed)
+	if req.StartsAt == nil {
+		dates.StartsAt = nil
+	}
+	if !req.EndsAt.Set {
+		dates.EndsAt, dates.ClearEnd = nil, false
+	}
+	if !req.LeadTime.Set {
+		dates.LeadTime = nil
+	}
+	if !req.TransitionPeriod.Set {
+		dates.TransitionPeriod = nil
+	}
+	if _, err := s.updateEventLifecycle(ctx, e, workflows.UpdateChangeDates, dates); err != nil {
+		return nil, err
+	}
+	return s.events.FindEvent(ctx, e.ID)
+}
+
+// datesOf is e's whole schedule as a change-dates request, the defaults
+// filled in.
+func (s *Server) datesOf(e *domain.Event) workflows.ChangeDatesRequest {
+	start := e.StartsAt
+	lead, transition := e.EffectiveLeadTime(s.eventDefaults), e.EffectiveTransitionPeriod(s.eventDefaults)
+	return workflows.ChangeDatesRequest{StartsAt: &start, EndsAt: e.EndsAt, ClearEnd: e.EndsAt == nil,
+		LeadTime: &lead, TransitionPeriod: &transition}
 }
 
 // deleteEvent deletes an event that holds nothing: planned, cancelled or

@@ -14,6 +14,7 @@ import (
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/auth"
 	"github.com/labforge/labforge/internal/secrets"
+	"github.com/labforge/labforge/workflows"
 )
 
 // OpenAPISpec is the API contract, served at /api/v1/openapi.yaml.
@@ -48,6 +49,9 @@ type Deps struct {
 	Secrets *secrets.Keyring
 	// EventDefaults fill in an event's unset lead time and transition period.
 	EventDefaults domain.EventDefaults
+	// EventDeployConcurrency is the bound on VM workflows in flight the
+	// API starts event lifecycles with (0: the workflow's default).
+	EventDeployConcurrency int
 	// SystemEvents is the system-event log (store/audit).
 	SystemEvents domain.SystemEventLog
 	// Emails keeps the e-mail templates and the e-mail log.
@@ -80,6 +84,7 @@ type Server struct {
 	events          domain.EventStore
 	secrets         *secrets.Keyring
 	eventDefaults   domain.EventDefaults
+	eventDeployCap  int
 	systemEvents    domain.SystemEventLog
 	emails          domain.EmailStore
 	temporal        client.Client
@@ -99,7 +104,8 @@ func New(d Deps) *Server {
 		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
 		emails: d.Emails,
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
-		temporal: d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
+		eventDeployCap: d.EventDeployConcurrency,
+		temporal:       d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
 	}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -198,6 +204,10 @@ func New(d Deps) *Server {
 	authed.GET("/events/:id/participants", s.listEventParticipants)
 	authed.POST("/events/:id/participants", s.addEventParticipant)
 	authed.DELETE("/events/:id/participants", s.removeEventParticipant)
+	authed.POST("/events/:id/deploy", s.eventAction(workflows.UpdateDeployNow))
+	authed.POST("/events/:id/end", s.eventAction(workflows.UpdateEndNow))
+	authed.POST("/events/:id/cancel", s.eventAction(workflows.UpdateCancel))
+	authed.POST("/events/:id/retry-failed", s.eventAction(workflows.UpdateRetryFailed))
 
 	s.engine = e
 	return s
