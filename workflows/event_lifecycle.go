@@ -39,28 +39,24 @@ type eventLifecycle struct {
 	// changes counts accepted Updates; a wait ends when it moves, so the
 	// phase is re-evaluated with the new schedule or request.
 	changes int
+	// loaded is set once the event's schedule is known.
+	loaded bool
 }
 
-// setup loads the event on the first run (or takes the carried state),
-// publishes the search attributes and registers the Updates, the query
-// and the job runner.
+// setup takes the carried state, or starts planned, then publishes the
+// search attributes and registers the query, the Updates and the job
+// runner before anything blocks, so that an Update arriving with the
+// first workflow task finds its handler; then a first run loads the
+// event. Handlers wait for the load (awaitLoaded).
 func (wf *eventLifecycle) setup(ctx workflow.Context) error {
 	var err error
 	if wf.tuning, err = tuning(ctx); err != nil {
 		return err
 	}
 	if wf.in.Carried != nil {
-		wf.s = *wf.in.Carried
+		wf.s, wf.loaded = *wf.in.Carried, true
 	} else {
-		var info activities.EventInfo
-		if err := bookkeep(ctx, &info, eventActs.LoadEvent, wf.in.EventID); err != nil {
-			return err
-		}
-		if info.State != domain.EventPlanned {
-			return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
-				"event %s is %s: its lifecycle starts only for a planned event", info.ID, info.State), activities.ErrTypeConflict, nil)
-		}
-		wf.s = EventLifecycleState{Phase: domain.EventPlanned, Event: info}
+		wf.s = EventLifecycleState{Phase: domain.EventPlanned}
 	}
 	limit := wf.in.DeployConcurrency
 	if limit <= 0 {
@@ -78,6 +74,18 @@ func (wf *eventLifecycle) setup(ctx workflow.Context) error {
 		return err
 	}
 	workflow.Go(ctx, func(ctx workflow.Context) { wf.runJobs(ctx, wf.runJob) })
+	if wf.loaded {
+		return nil
+	}
+	var info activities.EventInfo
+	if err := bookkeep(ctx, &info, eventActs.LoadEvent, wf.in.EventID); err != nil {
+		return err
+	}
+	if info.State != domain.EventPlanned {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+			"event %s is %s: its lifecycle starts only for a planned event", info.ID, info.State), activities.ErrTypeConflict, nil)
+	}
+	wf.s.Event, wf.loaded = info, true
 	return nil
 }
 

@@ -57,6 +57,19 @@ func (wf *eventLifecycle) handlerContext(ctx workflow.Context) workflow.Context 
 	return workflow.WithValue(workflow.WithValue(ctx, tuningKey{}, wf.tuning), localBookkeepingKey{}, true)
 }
 
+// awaitLoaded waits until the first run has loaded its event, then
+// validates again when the validator ran before the load (with the
+// schedule still unknown).
+func (wf *eventLifecycle) awaitLoaded(ctx workflow.Context, validate func() error) error {
+	if wf.loaded {
+		return nil
+	}
+	if err := workflow.Await(ctx, func() bool { return wf.loaded }); err != nil {
+		return err
+	}
+	return validate()
+}
+
 // inState reports whether the event is in one of states.
 func (wf *eventLifecycle) inState(states ...domain.EventState) bool {
 	return slices.Contains(states, wf.s.Phase)
@@ -77,6 +90,9 @@ func (wf *eventLifecycle) validateDeployNow() error {
 
 // deployNow starts the deployment at once and answers once it has begun.
 func (wf *eventLifecycle) deployNow(ctx workflow.Context) (EventSummary, error) {
+	if err := wf.awaitLoaded(ctx, func() error { return wf.validateDeployNow() }); err != nil {
+		return wf.summary(), err
+	}
 	wf.s.DeployRequested = true
 	wf.changes++
 	err := workflow.Await(ctx, func() bool { return !wf.inState(domain.EventPlanned) })
@@ -93,6 +109,9 @@ func (wf *eventLifecycle) validateEndNow() error {
 // endNow ends the event: at once when it is ready or running (answering
 // once it has ended), after the deployment when it is deploying.
 func (wf *eventLifecycle) endNow(ctx workflow.Context) (EventSummary, error) {
+	if err := wf.awaitLoaded(ctx, func() error { return wf.validateEndNow() }); err != nil {
+		return wf.summary(), err
+	}
 	wf.s.EndRequested = true
 	wf.changes++
 	if wf.inState(domain.EventReady, domain.EventRunning) {
@@ -112,6 +131,9 @@ func (wf *eventLifecycle) validateCancel() error {
 
 // cancel cancels a planned event and answers once it is cancelled.
 func (wf *eventLifecycle) cancel(ctx workflow.Context) (EventSummary, error) {
+	if err := wf.awaitLoaded(ctx, func() error { return wf.validateCancel() }); err != nil {
+		return wf.summary(), err
+	}
 	wf.s.CancelRequested = true
 	wf.changes++
 	err := workflow.Await(ctx, func() bool { return !wf.inState(domain.EventPlanned) })
@@ -164,6 +186,9 @@ func (wf *eventLifecycle) validateChangeDates(ctx workflow.Context, r ChangeDate
 // changeDates stores the new schedule; the waits re-arm their timers.
 func (wf *eventLifecycle) changeDates(ctx workflow.Context, r ChangeDatesRequest) (EventSummary, error) {
 	ctx = wf.handlerContext(ctx)
+	if err := wf.awaitLoaded(ctx, func() error { return wf.validateChangeDates(ctx, r) }); err != nil {
+		return wf.summary(), err
+	}
 	s := wf.s.Event.Schedule
 	if r.StartsAt != nil {
 		s.StartsAt = *r.StartsAt
@@ -204,6 +229,9 @@ func (wf *eventLifecycle) validateParticipantChange(r ParticipantChange) error {
 // deployment resolves the members).
 func (wf *eventLifecycle) addParticipant(ctx workflow.Context, r ParticipantChange) (EventSummary, error) {
 	ctx = wf.handlerContext(ctx)
+	if err := wf.awaitLoaded(ctx, func() error { return wf.validateParticipantChange(r) }); err != nil {
+		return wf.summary(), err
+	}
 	if err := wf.resyncMembers(ctx); err != nil {
 		return wf.summary(), err
 	}
@@ -218,6 +246,9 @@ func (wf *eventLifecycle) addParticipant(ctx workflow.Context, r ParticipantChan
 // VMs of those who left.
 func (wf *eventLifecycle) removeParticipant(ctx workflow.Context, r ParticipantChange) (EventSummary, error) {
 	ctx = wf.handlerContext(ctx)
+	if err := wf.awaitLoaded(ctx, func() error { return wf.validateParticipantChange(r) }); err != nil {
+		return wf.summary(), err
+	}
 	if err := wf.resyncMembers(ctx); err != nil {
 		return wf.summary(), err
 	}
@@ -268,6 +299,9 @@ func retryable(it EventItemStatus) bool {
 // deploy_failed event is deploying again.
 func (wf *eventLifecycle) retryFailed(ctx workflow.Context) (EventSummary, error) {
 	ctx = wf.handlerContext(ctx)
+	if err := wf.awaitLoaded(ctx, func() error { return wf.validateRetryFailed() }); err != nil {
+		return wf.summary(), err
+	}
 	if wf.inState(domain.EventDeployFailed) {
 		if wf.s.Machines == nil {
 			return wf.summary(), conflictf("event's environment could not be read; nothing to retry")
