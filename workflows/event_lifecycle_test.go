@@ -53,6 +53,10 @@ type eventEnv struct {
 	members  []domain.EventMember
 	// cloneFails says whether the clone of this VM's item fails.
 	cloneFails func(req activities.EventVMRequest) bool
+	// deleteTakes is how long a DeleteVM child runs.
+	deleteTakes time.Duration
+	// sent and answered count Updates, so that none goes unanswered.
+	sent, answered int
 
 	states   []domain.EventState
 	stateAt  map[domain.EventState]time.Time
@@ -133,12 +137,16 @@ func newEventEnv(t *testing.T) *eventEnv {
 		e.stops = append(e.stops, e.nameOf(in.VM))
 		return VMActionResult{Power: domain.PowerStopped}, nil
 	}).Maybe()
-	e.OnWorkflow(DeleteVMType.Name, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in DeleteVMInput) error {
+	e.OnWorkflow(DeleteVMType.Name, mock.Anything, mock.Anything).Return(func(ctx workflow.Context, in DeleteVMInput) error {
 		e.mu.Lock()
-		defer e.mu.Unlock()
 		e.deletes = append(e.deletes, e.nameOf(in.VM))
+		e.mu.Unlock()
+		if e.deleteTakes > 0 {
+			return workflow.Sleep(ctx, e.deleteTakes)
+		}
 		return nil
 	}).Maybe()
+	t.Cleanup(func() { require.Equal(t, e.sent, e.answered, "every Update is answered") })
 	return e
 }
 
@@ -159,11 +167,16 @@ func (e *eventEnv) input() EventLifecycleInput {
 // update sends an Update at d of workflow time; check gets its result or
 // rejection.
 func (e *eventEnv) update(d time.Duration, name string, check func(s EventSummary, err error), args ...any) {
+	e.sent++
 	e.RegisterDelayedCallback(func() {
 		e.UpdateWorkflow(name, uuid.NewString(), &testsuite.TestUpdateCallback{
-			OnReject: func(err error) { check(EventSummary{}, err) },
+			OnReject: func(err error) {
+				e.answered++
+				check(EventSummary{}, err)
+			},
 			OnAccept: func() {},
 			OnComplete: func(v any, err error) {
+				e.answered++
 				s, _ := v.(EventSummary)
 				check(s, err)
 			},
@@ -419,4 +432,45 @@ func TestEventLifecycleContinuesAsNewAndKeepsItsUpdates(t *testing.T) {
 	require.Len(t, e2.stops, 4)
 	require.Len(t, e2.deletes, 4)
 	require.NotContains(t, e2.states, domain.EventDeploying, "nothing is deployed twice")
+}
+
+func TestEventLifecycleAnswersAnUpdateInItsFirstTask(t *testing.T) {
+	e := newEventEnv(t)
+	later := e.schedule.StartsAt.Add(time.Hour)
+	// Sent with the start: the handler waits for the event to be loaded
+	// and validates again with its schedule.
+	e.update(0, UpdateChangeDates, accepted(t, domain.EventPlanned), ChangeDatesRequest{StartsAt: &later})
+	e.update(0, UpdateChangeDates, rejected(t, activities.ErrTypeInvalid), ChangeDatesRequest{EndsAt: timePtr(e.schedule.StartsAt.Add(-time.Minute))})
+	e.update(time.Minute, UpdateCancel, accepted(t, domain.EventCancelled))
+	e.ExecuteWorkflow(EventLifecycleType.Name, e.input())
+	require.NoError(t, e.GetWorkflowError())
+}
+
+func TestEventLifecycleAddParticipantWhileReady(t *testing.T) {
+	e := newEventEnv(t)
+	e.RegisterDelayedCallback(func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		e.members = []domain.EventMember{alice, bob, ines, carol}
+		e.clones = nil
+	}, 110*time.Minute)
+	e.update(110*time.Minute, UpdateAddParticipant, accepted(t, domain.EventReady), ParticipantChange{UserID: carol.UserID})
+	e.RegisterDelayedCallback(func() {
+		require.ElementsMatch(t, []string{"carol/web/0", "carol/web/1"}, e.clones, "only what is missing")
+	}, 2*time.Hour+30*time.Minute)
+	e.ExecuteWorkflow(EventLifecycleType.Name, e.input())
+	require.NoError(t, e.GetWorkflowError())
+	require.Equal(t, 1, countPrefix(e.emails, mail.EventDeployed+" carol"), e.emails)
+}
+
+func TestEventLifecycleRefusesChangesWhileDecommissioning(t *testing.T) {
+	e := newEventEnv(t)
+	// Deletes take a while, so that the Updates find the teardown.
+	e.deleteTakes = 10 * time.Minute
+	teardown := 4*time.Hour + testTransition
+	e.update(teardown+time.Minute, UpdateChangeDates, rejected(t, activities.ErrTypeConflict), ChangeDatesRequest{ClearEnd: true})
+	e.update(teardown+time.Minute, UpdateRetryFailed, rejected(t, activities.ErrTypeConflict))
+	e.update(teardown+time.Minute, UpdateRemoveParticipant, rejected(t, activities.ErrTypeConflict), ParticipantChange{UserID: bob.UserID})
+	e.ExecuteWorkflow(EventLifecycleType.Name, e.input())
+	require.NoError(t, e.GetWorkflowError())
 }

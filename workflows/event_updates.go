@@ -90,10 +90,16 @@ func (wf *eventLifecycle) validateDeployNow() error {
 
 // deployNow starts the deployment at once and answers once it has begun.
 func (wf *eventLifecycle) deployNow(ctx workflow.Context) (EventSummary, error) {
-	if err := wf.awaitLoaded(ctx, func() error { return wf.validateDeployNow() }); err != nil {
+	return wf.leavePlanned(ctx, wf.validateDeployNow, &wf.s.DeployRequested)
+}
+
+// leavePlanned sets the request flag of a planned event and answers once
+// the event has left planned.
+func (wf *eventLifecycle) leavePlanned(ctx workflow.Context, validate func() error, flag *bool) (EventSummary, error) {
+	if err := wf.awaitLoaded(ctx, validate); err != nil {
 		return wf.summary(), err
 	}
-	wf.s.DeployRequested = true
+	*flag = true
 	wf.changes++
 	err := workflow.Await(ctx, func() bool { return !wf.inState(domain.EventPlanned) })
 	return wf.summary(), err
@@ -109,7 +115,7 @@ func (wf *eventLifecycle) validateEndNow() error {
 // endNow ends the event: at once when it is ready or running (answering
 // once it has ended), after the deployment when it is deploying.
 func (wf *eventLifecycle) endNow(ctx workflow.Context) (EventSummary, error) {
-	if err := wf.awaitLoaded(ctx, func() error { return wf.validateEndNow() }); err != nil {
+	if err := wf.awaitLoaded(ctx, wf.validateEndNow); err != nil {
 		return wf.summary(), err
 	}
 	wf.s.EndRequested = true
@@ -131,13 +137,7 @@ func (wf *eventLifecycle) validateCancel() error {
 
 // cancel cancels a planned event and answers once it is cancelled.
 func (wf *eventLifecycle) cancel(ctx workflow.Context) (EventSummary, error) {
-	if err := wf.awaitLoaded(ctx, func() error { return wf.validateCancel() }); err != nil {
-		return wf.summary(), err
-	}
-	wf.s.CancelRequested = true
-	wf.changes++
-	err := workflow.Await(ctx, func() bool { return !wf.inState(domain.EventPlanned) })
-	return wf.summary(), err
+	return wf.leavePlanned(ctx, wf.validateCancel, &wf.s.CancelRequested)
 }
 
 // validateChangeDates refuses changes after the end (but the transition
@@ -299,7 +299,7 @@ func retryable(it EventItemStatus) bool {
 // deploy_failed event is deploying again.
 func (wf *eventLifecycle) retryFailed(ctx workflow.Context) (EventSummary, error) {
 	ctx = wf.handlerContext(ctx)
-	if err := wf.awaitLoaded(ctx, func() error { return wf.validateRetryFailed() }); err != nil {
+	if err := wf.awaitLoaded(ctx, wf.validateRetryFailed); err != nil {
 		return wf.summary(), err
 	}
 	if wf.inState(domain.EventDeployFailed) {
