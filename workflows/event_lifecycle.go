@@ -22,10 +22,22 @@ import (
 func EventLifecycle(ctx workflow.Context, in EventLifecycleInput) error {
 	wf := &eventLifecycle{in: in}
 	ctx = workflow.WithValue(ctx, localBookkeepingKey{}, true)
-	if err := wf.setup(ctx); err != nil {
-		return err
+	err := wf.setup(ctx)
+	if err == nil {
+		err = wf.run(ctx)
 	}
-	return wf.run(ctx)
+	if wf.deleted(err) {
+		workflow.GetLogger(ctx).Info("the planned event was deleted; its lifecycle ends", "event", in.EventID)
+		return nil
+	}
+	return err
+}
+
+// deleted reports whether err says the event no longer exists while it is
+// planned: a planned event may be deleted, and its lifecycle then ends
+// quietly when it next touches it.
+func (wf *eventLifecycle) deleted(err error) bool {
+	return err != nil && wf.s.Phase == domain.EventPlanned && activities.HasErrorType(err, activities.ErrTypeNotFound)
 }
 
 // eventLifecycle is one run of EventLifecycle: the carried state, the job

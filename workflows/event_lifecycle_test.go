@@ -474,3 +474,22 @@ func TestEventLifecycleRefusesChangesWhileDecommissioning(t *testing.T) {
 	e.ExecuteWorkflow(EventLifecycleType.Name, e.input())
 	require.NoError(t, e.GetWorkflowError())
 }
+
+func TestEventLifecycleEndsQuietlyForADeletedPlannedEvent(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	for _, q := range activities.StandardQueues {
+		require.NoError(t, Register(env, q, testTuning()))
+	}
+	env.RegisterActivity(eventActs)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{TaskQueue: activities.QueueCore})
+	end := eventBase.Add(4 * time.Hour)
+	env.SetStartTime(eventBase)
+	env.OnActivity(eventActs.LoadEvent, mock.Anything, testEventID).Return(activities.EventInfo{ID: testEventID, State: domain.EventPlanned,
+		Schedule: activities.EventSchedule{StartsAt: eventBase.Add(time.Hour), EndsAt: &end}}, nil)
+	env.OnActivity(eventActs.SetEventState, mock.Anything, mock.Anything).Return(
+		temporal.NewNonRetryableApplicationError("event not found", activities.ErrTypeNotFound, nil))
+	env.ExecuteWorkflow(EventLifecycleType.Name, EventLifecycleInput{EventID: testEventID})
+	require.True(t, env.IsWorkflowCompleted())
+	require.NoError(t, env.GetWorkflowError())
+}
