@@ -58,7 +58,7 @@ func (wf *eventLifecycle) enqueue(kind jobKind, i int) {
 // record alive (a removed item's record was deleted already). Items are addressed by index after every wait: Updates
 // may append to the slice meanwhile.
 func (wf *eventLifecycle) provisionItem(ctx workflow.Context, i int) {
-	if old := wf.s.Items[i].VM; old != uuid.Nil && wf.s.Items[i].State == domain.ItemFailed {
+	if old := wf.s.Items[i].VM; wf.s.Items[i].HasRecord && wf.s.Items[i].State == domain.ItemFailed {
 		if err := wf.runVMChild(ctx, DeleteVMType, DeleteVMWorkflowID(old), old, DeleteVMInput{VM: old}, nil); err != nil {
 			workflow.GetLogger(ctx).Warn("deleting a failed item's VM record failed", "vm", old, "error", err)
 		}
@@ -69,7 +69,7 @@ func (wf *eventLifecycle) provisionItem(ctx workflow.Context, i int) {
 		return
 	}
 	it := &wf.s.Items[i]
-	it.VM, it.State, it.Error, it.Step = id, domain.ItemProvisioning, "", stepCreateRecord
+	it.VM, it.HasRecord, it.State, it.Error, it.Step = id, false, domain.ItemProvisioning, "", stepCreateRecord
 	wf.recordItem(ctx, i)
 	it = &wf.s.Items[i]
 	req := activities.EventVMRequest{VM: id, Event: wf.in.EventID, ShortName: wf.s.Event.ShortName, Creator: wf.s.Event.OwnerID,
@@ -78,7 +78,7 @@ func (wf *eventLifecycle) provisionItem(ctx workflow.Context, i int) {
 		wf.itemFailed(ctx, i, stepCreateRecord, err)
 		return
 	}
-	wf.s.Items[i].Step = stepClone
+	wf.s.Items[i].HasRecord, wf.s.Items[i].Step = true, stepClone
 	var res CloneVMResult
 	if err := wf.runVMChild(ctx, CloneVMType, CloneVMWorkflowID(id), id, CloneVMInput{VM: id, Start: true}, &res); err != nil {
 		wf.itemFailed(ctx, i, stepClone, err)
@@ -102,9 +102,10 @@ func (wf *eventLifecycle) stopItem(ctx workflow.Context, i int) {
 	}
 }
 
-// deleteItem deletes item i's VM, if it has one, and marks it removed.
+// deleteItem deletes item i's VM record, if it has one, and marks the
+// item removed.
 func (wf *eventLifecycle) deleteItem(ctx workflow.Context, i int) {
-	if vm := wf.s.Items[i].VM; vm != uuid.Nil {
+	if vm := wf.s.Items[i].VM; wf.s.Items[i].HasRecord {
 		wf.s.Items[i].Step = stepDelete
 		if err := wf.runVMChild(ctx, DeleteVMType, DeleteVMWorkflowID(vm), vm, DeleteVMInput{VM: vm}, nil); err != nil {
 			wf.itemFailed(ctx, i, stepDelete, err)

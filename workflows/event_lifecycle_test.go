@@ -53,6 +53,8 @@ type eventEnv struct {
 	members  []domain.EventMember
 	// cloneFails says whether the clone of this VM's item fails.
 	cloneFails func(req activities.EventVMRequest) bool
+	// createFails says whether creating this VM's record fails.
+	createFails func(req activities.EventVMRequest) bool
 	// deleteTakes is how long a DeleteVM child runs.
 	deleteTakes time.Duration
 	// sent and answered count Updates, so that none goes unanswered.
@@ -74,7 +76,8 @@ func newEventEnv(t *testing.T) *eventEnv {
 		schedule: activities.EventSchedule{StartsAt: eventBase.Add(2 * time.Hour), EndsAt: &end, LeadTime: testLead, TransitionPeriod: testTransition},
 		members:  []domain.EventMember{alice, bob, ines},
 		stateAt:  map[domain.EventState]time.Time{}, requests: map[uuid.UUID]activities.EventVMRequest{}, items: map[string]domain.EventItem{},
-		cloneFails: func(activities.EventVMRequest) bool { return false },
+		cloneFails:  func(activities.EventVMRequest) bool { return false },
+		createFails: func(activities.EventVMRequest) bool { return false },
 	}
 	e.SetStartTime(eventBase)
 	e.SetStartWorkflowOptions(client.StartWorkflowOptions{TaskQueue: activities.QueueCore})
@@ -99,6 +102,9 @@ func newEventEnv(t *testing.T) *eventEnv {
 	e.OnActivity(eventActs.CreateEventVM, mock.Anything, mock.Anything).Return(func(_ context.Context, r activities.EventVMRequest) error {
 		e.mu.Lock()
 		defer e.mu.Unlock()
+		if e.createFails(r) {
+			return temporal.NewNonRetryableApplicationError("template not found", activities.ErrTypeNotFound, nil)
+		}
 		e.requests[r.VM] = r
 		return nil
 	}).Maybe()
@@ -492,4 +498,23 @@ func TestEventLifecycleEndsQuietlyForADeletedPlannedEvent(t *testing.T) {
 	env.ExecuteWorkflow(EventLifecycleType.Name, EventLifecycleInput{EventID: testEventID})
 	require.True(t, env.IsWorkflowCompleted())
 	require.NoError(t, env.GetWorkflowError())
+}
+
+func TestEventLifecycleRetriesAnItemWithoutARecord(t *testing.T) {
+	e := newEventEnv(t)
+	failing := true
+	e.createFails = func(r activities.EventVMRequest) bool { return failing && r.Username == "bob" && r.Index == 1 }
+	e.RegisterDelayedCallback(func() {
+		require.Equal(t, domain.ItemFailed, e.itemStates()["bob/web/1"])
+		require.Equal(t, stepCreateRecord, e.items[itemKey(bob.UserID, "web", 1)].LastStep)
+		failing = false
+	}, 2*time.Hour)
+	e.update(2*time.Hour+time.Minute, UpdateRetryFailed, accepted(t, domain.EventRunning))
+	e.RegisterDelayedCallback(func() {
+		require.Empty(t, e.deletes, "no record to delete before the retry")
+		require.Equal(t, domain.ItemReady, e.itemStates()["bob/web/1"])
+	}, 2*time.Hour+30*time.Minute)
+	e.ExecuteWorkflow(EventLifecycleType.Name, e.input())
+	require.NoError(t, e.GetWorkflowError())
+	require.Len(t, e.deletes, 4)
 }

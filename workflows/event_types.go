@@ -73,14 +73,17 @@ type EventLifecycleState struct {
 // EventItemStatus is the workflow's view of one item: participant User's
 // copy Index of Machine, and the VM record that currently serves it.
 type EventItemStatus struct {
-	User     uuid.UUID             `json:"user"`
-	Username string                `json:"username"`
-	Machine  string                `json:"machine"`
-	Index    int                   `json:"index"`
-	VM       uuid.UUID             `json:"vm"`
-	State    domain.EventItemState `json:"state"`
-	Error    string                `json:"error,omitempty"`
-	Step     string                `json:"step,omitempty"`
+	User     uuid.UUID `json:"user"`
+	Username string    `json:"username"`
+	Machine  string    `json:"machine"`
+	Index    int       `json:"index"`
+	VM       uuid.UUID `json:"vm"`
+	// HasRecord says VM's record exists (CreateEventVM succeeded), so
+	// that a DeleteVM has something to delete.
+	HasRecord bool                  `json:"has_record,omitempty"`
+	State     domain.EventItemState `json:"state"`
+	Error     string                `json:"error,omitempty"`
+	Step      string                `json:"step,omitempty"`
 	// Dropped marks an item whose participant left: it is torn down.
 	Dropped bool `json:"dropped,omitempty"`
 
