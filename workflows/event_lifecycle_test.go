@@ -59,6 +59,8 @@ type eventEnv struct {
 	deleteTakes time.Duration
 	// sent and answered count Updates, so that none goes unanswered.
 	sent, answered int
+	// cloning and maxCloning count the CloneVM children in flight.
+	cloning, maxCloning int
 
 	states   []domain.EventState
 	stateAt  map[domain.EventState]time.Time
@@ -128,8 +130,14 @@ func newEventEnv(t *testing.T) *eventEnv {
 		r := e.requests[in.VM]
 		e.clones = append(e.clones, r.Username+"/"+r.Machine.Name+"/"+fmt.Sprint(r.Index))
 		fails := e.cloneFails(r)
+		e.cloning++
+		e.maxCloning = max(e.maxCloning, e.cloning)
 		e.mu.Unlock()
-		if err := workflow.Sleep(ctx, 5*time.Minute); err != nil {
+		err := workflow.Sleep(ctx, 5*time.Minute)
+		e.mu.Lock()
+		e.cloning--
+		e.mu.Unlock()
+		if err != nil {
 			return CloneVMResult{}, err
 		}
 		if fails {
@@ -243,6 +251,8 @@ func TestEventLifecycleFollowsItsSchedule(t *testing.T) {
 	require.Equal(t, e.schedule.EndsAt.Add(testTransition), e.stateAt[domain.EventDecommissioning])
 
 	require.ElementsMatch(t, []string{"alice/web/0", "alice/web/1", "bob/web/0", "bob/web/1"}, e.clones)
+	require.Equal(t, 2, e.maxCloning, "at most DeployConcurrency clones at once")
+	require.Equal(t, start.Add(-testLead+10*time.Minute), e.stateAt[domain.EventReady], "two rounds of two five-minute clones")
 	require.ElementsMatch(t, []string{"alice/web/0", "alice/web/1", "bob/web/0"}, e.stops, "only ready VMs are stopped")
 	require.ElementsMatch(t, []string{"alice/web/0", "alice/web/1", "bob/web/0", "bob/web/1"}, e.deletes)
 	for name, st := range e.itemStates() {
