@@ -1,7 +1,9 @@
 package workflows
 
 import (
+	"fmt"
 	"slices"
+	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -106,4 +108,21 @@ func (wf *eventLifecycle) emailEnded(ctx workflow.Context) {
 	for _, m := range wf.members(domain.EventRoleParticipant) {
 		wf.emailTo(ctx, m, mail.EventEnded, mail.EventEndedData{Recipient: person(m), Event: wf.mailEvent()})
 	}
+}
+
+// emailEndingSoon tells the participants the event ends in left.
+func (wf *eventLifecycle) emailEndingSoon(ctx workflow.Context, left time.Duration) {
+	for _, m := range wf.members(domain.EventRoleParticipant) {
+		wf.emailTo(ctx, m, mail.EventEndingSoon, mail.EventEndingSoonData{Recipient: person(m), Event: wf.mailEvent(),
+			EndsIn: inWords(left)})
+	}
+}
+
+// inWords says a duration for people: "30 minutes", "1 minute".
+func inWords(d time.Duration) string {
+	m := int(d.Round(time.Minute).Minutes())
+	if m == 1 {
+		return "1 minute"
+	}
+	return fmt.Sprintf("%d minutes", max(m, 0))
 }

@@ -240,8 +240,34 @@ func (wf *eventLifecycle) ready(ctx workflow.Context) error {
 	return wf.setPhase(ctx, domain.EventRunning)
 }
 
-// running waits for the end, if any, or end-now.
+// endingSoonNotice is how long before the end the participants are told.
+const endingSoonNotice = 30 * time.Minute
+
+// endingSoonAt is when the participants are told the end is near: nil
+// without an end, or once told.
+func (wf *eventLifecycle) endingSoonAt() *time.Time {
+	end := wf.endsAt()
+	if end == nil || wf.s.EndingSoonSent {
+		return nil
+	}
+	t := end.Add(-endingSoonNotice)
+	return &t
+}
+
+// running waits for the end, if any, or end-now; on the way it tells the
+// participants the end is near.
 func (wf *eventLifecycle) running(ctx workflow.Context) error {
+	if wf.endingSoonAt() != nil {
+		ended, err := wf.waitFor(ctx, wf.endingSoonAt, func() bool { return wf.s.EndRequested })
+		if err != nil || ended {
+			return err
+		}
+		if at := wf.endingSoonAt(); at != nil && !at.After(workflow.Now(ctx)) {
+			wf.s.EndingSoonSent = true
+			wf.emailEndingSoon(ctx, wf.endsAt().Sub(workflow.Now(ctx)))
+		}
+		return nil
+	}
 	ended, err := wf.waitFor(ctx, wf.endsAt, func() bool { return wf.s.EndRequested })
 	if err != nil || (!ended && !wf.pastEnd(ctx)) {
 		return err

@@ -262,6 +262,7 @@ func TestEventLifecycleFollowsItsSchedule(t *testing.T) {
 	require.Equal(t, 0, countPrefix(e.emails, mail.EventDeployed+" bob"), "bob has a failed item")
 	require.Equal(t, 1, countPrefix(e.emails, mail.EventItemsFailed+" ines"), e.emails)
 	require.Equal(t, 2, countPrefix(e.emails, mail.EventEnded), e.emails)
+	require.Equal(t, 2, countPrefix(e.emails, mail.EventEndingSoon), e.emails)
 	for _, r := range e.requests {
 		require.Equal(t, "lin101-"+r.Username+"-web-"+fmt.Sprint(r.Index+1),
 			activities.EventVMName(r.ShortName, r.Username, r.Machine.Name, r.Index))

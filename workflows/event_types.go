@@ -63,11 +63,14 @@ type EventLifecycleState struct {
 	Members  []domain.EventMember      `json:"members,omitempty"`
 	Items    []EventItemStatus         `json:"items,omitempty"`
 	// EndedAt is when the event ended: the transition period runs from it.
-	EndedAt         *time.Time  `json:"ended_at,omitempty"`
-	DeployRequested bool        `json:"deploy_requested,omitempty"`
-	EndRequested    bool        `json:"end_requested,omitempty"`
-	CancelRequested bool        `json:"cancel_requested,omitempty"`
-	Notified        []uuid.UUID `json:"notified,omitempty"`
+	EndedAt         *time.Time `json:"ended_at,omitempty"`
+	DeployRequested bool       `json:"deploy_requested,omitempty"`
+	EndRequested    bool       `json:"end_requested,omitempty"`
+	CancelRequested bool       `json:"cancel_requested,omitempty"`
+	// EndingSoonSent is set once event.ending_soon went out; a new end
+	// clears it.
+	EndingSoonSent bool        `json:"ending_soon_sent,omitempty"`
+	Notified       []uuid.UUID `json:"notified,omitempty"`
 }
 
 // EventItemStatus is the workflow's view of one item: participant User's

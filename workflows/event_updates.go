@@ -200,6 +200,9 @@ func (wf *eventLifecycle) changeDates(ctx workflow.Context, r ChangeDatesRequest
 		end := *r.EndsAt
 		s.EndsAt = &end
 	}
+	if r.EndsAt != nil || r.ClearEnd {
+		wf.s.EndingSoonSent = false
+	}
 	if r.LeadTime != nil {
 		s.LeadTime = *r.LeadTime
 	}
