@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -131,4 +132,30 @@ func TestHandlerEventParticipantsOfARunningEvent(t *testing.T) {
 	h.expectUpdate(workflows.UpdateRemoveParticipant, workflows.EventSummary{},
 		temporal.NewNonRetryableApplicationError("user still takes part in the event through a group", "Conflict", nil))
 	h.do(h.admin, "DELETE", path+"?user_id="+uuid.NewString(), nil).requireStatus(t, http.StatusConflict)
+}
+
+func TestHandlerGroupMembershipReachesLiveEvents(t *testing.T) {
+	t.Parallel()
+	h := newFakeAPI(t)
+	fakeEvents(h, domain.EventRunning, nil)
+	var filters []domain.EventFilter
+	h.events.ListEventsFn = func(_ context.Context, f domain.EventFilter) ([]domain.Event, string, error) {
+		filters = append(filters, f)
+		if f.State != domain.EventRunning {
+			return nil, "", nil
+		}
+		return []domain.Event{storedEvent(h.admin.ID(), domain.EventRunning)}, "", nil
+	}
+	members := "/api/v1/groups/" + routeGroupID.String() + "/members"
+	add := h.expectUpdate(workflows.UpdateAddParticipant, workflows.EventSummary{State: domain.EventRunning}, nil)
+	h.do(h.admin, "POST", members, map[string]any{"user_id": h.participant.ID()}).requireStatus(t, http.StatusOK)
+	require.Equal(t, workflows.ParticipantChange{GroupID: routeGroupID}, add.args[0])
+	require.Equal(t, workflows.EventLifecycleWorkflowID(routeEventID), add.options.WorkflowID)
+	require.Len(t, filters, 3, "deploying, ready and running events")
+	require.Equal(t, h.participant.ID(), *filters[0].ParticipantID)
+
+	// A lifecycle that refuses does not undo the group change.
+	h.expectUpdate(workflows.UpdateRemoveParticipant, workflows.EventSummary{},
+		temporal.NewNonRetryableApplicationError("event has ended", "Conflict", nil))
+	h.do(h.admin, "DELETE", members+"/"+h.participant.ID().String(), nil).requireStatus(t, http.StatusNoContent)
 }
