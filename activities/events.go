@@ -71,16 +71,39 @@ func (e *Events) SetEventState(ctx context.Context, c EventStateChange) error {
 	return classify(e.Events.SetEventState(ctx, c.Event, c.State))
 }
 
-// StoreEventSchedule stores changed dates of an event (the change-dates
-// Update): the start, the end (nil keeps none) and, when set, the lead
-// time and transition period.
-func (e *Events) StoreEventSchedule(ctx context.Context, id uuid.UUID, s EventSchedule) error {
-	ev, err := e.Events.FindEvent(ctx, id)
+// EventScheduleChange is what a change-dates Update changed: only the
+// fields set are stored.
+type EventScheduleChange struct {
+	Event            uuid.UUID      `json:"event"`
+	StartsAt         *time.Time     `json:"starts_at,omitempty"`
+	EndsAt           *time.Time     `json:"ends_at,omitempty"`
+	ClearEnd         bool           `json:"clear_end,omitempty"`
+	LeadTime         *time.Duration `json:"lead_time,omitempty"`
+	TransitionPeriod *time.Duration `json:"transition_period,omitempty"`
+}
+
+// StoreEventSchedule stores the dates a change-dates Update changed,
+// leaving the others as they are.
+func (e *Events) StoreEventSchedule(ctx context.Context, c EventScheduleChange) error {
+	ev, err := e.Events.FindEvent(ctx, c.Event)
 	if err != nil {
 		return classify(err)
 	}
-	lead, transition := s.LeadTime, s.TransitionPeriod
-	ev.StartsAt, ev.EndsAt, ev.LeadTime, ev.TransitionPeriod = s.StartsAt, s.EndsAt, &lead, &transition
+	if c.StartsAt != nil {
+		ev.StartsAt = *c.StartsAt
+	}
+	if c.ClearEnd {
+		ev.EndsAt = nil
+	}
+	if c.EndsAt != nil {
+		ev.EndsAt = c.EndsAt
+	}
+	if c.LeadTime != nil {
+		ev.LeadTime = c.LeadTime
+	}
+	if c.TransitionPeriod != nil {
+		ev.TransitionPeriod = c.TransitionPeriod
+	}
 	return classify(e.Events.UpdateEvent(ctx, ev))
 }
 

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -55,4 +56,25 @@ func TestCreateEventVMIsIdempotentAndFillsTheTemplate(t *testing.T) {
 	require.True(t, vm.Linked)
 	require.Equal(t, 2, vm.Cores)
 	require.Equal(t, 4096, vm.MemoryMB)
+}
+
+func TestStoreEventScheduleKeepsWhatDidNotChange(t *testing.T) {
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	end := start.Add(8 * time.Hour)
+	stored := &domain.Event{ID: uuid.New(), StartsAt: start, EndsAt: &end}
+	var saved *domain.Event
+	events := &fakes.EventStore{
+		FindEventFn:   func(context.Context, uuid.UUID) (*domain.Event, error) { e := *stored; return &e, nil },
+		UpdateEventFn: func(_ context.Context, e *domain.Event) error { saved = e; return nil },
+	}
+	a := &Events{Events: events, VMs: &fakes.VMStore{}, Templates: &fakes.TemplateStore{}}
+	transition := time.Hour
+	require.NoError(t, a.StoreEventSchedule(context.Background(), EventScheduleChange{Event: stored.ID, TransitionPeriod: &transition}))
+	require.Equal(t, start, saved.StartsAt)
+	require.Equal(t, end, *saved.EndsAt)
+	require.Nil(t, saved.LeadTime, "an unchanged lead time stays the configured default")
+	require.Equal(t, time.Hour, *saved.TransitionPeriod)
+
+	require.NoError(t, a.StoreEventSchedule(context.Background(), EventScheduleChange{Event: stored.ID, ClearEnd: true}))
+	require.Nil(t, saved.EndsAt)
 }

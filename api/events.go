@@ -153,7 +153,7 @@ func (s *Server) updatePlannedEvent(c *gin.Context, e *domain.Event, req *EventR
 	if !req.movesDates() {
 		return nil
 	}
-	_, err := s.updateEventLifecycle(ctx, e, workflows.UpdateChangeDates, s.datesOf(e))
+	_, err := s.updateEventLifecycle(ctx, e, workflows.UpdateChangeDates, s.datesChange(e, req))
 	return err
 }
 
@@ -172,32 +172,34 @@ func (s *Server) changeEventDates(c *gin.Context, e *domain.Event, req *EventReq
 		return nil, err
 	}
 	ctx := c.Request.Context()
-	dates := s.datesOf(&changed)
-	if req.StartsAt == nil {
-		dates.StartsAt = nil
-	}
-	if !req.EndsAt.Set {
-		dates.EndsAt, dates.ClearEnd = nil, false
-	}
-	if !req.LeadTime.Set {
-		dates.LeadTime = nil
-	}
-	if !req.TransitionPeriod.Set {
-		dates.TransitionPeriod = nil
-	}
+	dates := s.datesChange(&changed, req)
 	if _, err := s.updateEventLifecycle(ctx, e, workflows.UpdateChangeDates, dates); err != nil {
 		return nil, err
 	}
 	return s.events.FindEvent(ctx, e.ID)
 }
 
-// datesOf is e's whole schedule as a change-dates request, the defaults
-// filled in.
-func (s *Server) datesOf(e *domain.Event) workflows.ChangeDatesRequest {
-	start := e.StartsAt
-	lead, transition := e.EffectiveLeadTime(s.eventDefaults), e.EffectiveTransitionPeriod(s.eventDefaults)
-	return workflows.ChangeDatesRequest{StartsAt: &start, EndsAt: e.EndsAt, ClearEnd: e.EndsAt == nil,
-		LeadTime: &lead, TransitionPeriod: &transition}
+// datesChange is the change-dates request for the dates req names, with
+// e's values after the change (a null lead time or transition period is
+// the configured default, which the lifecycle then stores).
+func (s *Server) datesChange(e *domain.Event, req *EventRequest) workflows.ChangeDatesRequest {
+	var d workflows.ChangeDatesRequest
+	if req.StartsAt != nil {
+		start := e.StartsAt
+		d.StartsAt = &start
+	}
+	if req.EndsAt.Set {
+		d.EndsAt, d.ClearEnd = e.EndsAt, e.EndsAt == nil
+	}
+	if req.LeadTime.Set {
+		lead := e.EffectiveLeadTime(s.eventDefaults)
+		d.LeadTime = &lead
+	}
+	if req.TransitionPeriod.Set {
+		transition := e.EffectiveTransitionPeriod(s.eventDefaults)
+		d.TransitionPeriod = &transition
+	}
+	return d
 }
 
 // deleteEvent deletes an event that holds nothing: planned, cancelled or

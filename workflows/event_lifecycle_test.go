@@ -117,7 +117,7 @@ func newEventEnv(t *testing.T) *eventEnv {
 		e.items[itemKey(it.UserID, it.Machine, it.Index)] = it
 		return nil
 	}).Maybe()
-	e.OnActivity(eventActs.StoreEventSchedule, mock.Anything, testEventID, mock.Anything).Return(nil).Maybe()
+	e.OnActivity(eventActs.StoreEventSchedule, mock.Anything, mock.Anything).Return(nil).Maybe()
 	e.OnActivity(emails.QueueEmail, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.QueueEmailInput) (uuid.UUID, error) {
 		e.mu.Lock()
 		defer e.mu.Unlock()

@@ -209,7 +209,9 @@ func (wf *eventLifecycle) changeDates(ctx workflow.Context, r ChangeDatesRequest
 	if r.TransitionPeriod != nil {
 		s.TransitionPeriod = *r.TransitionPeriod
 	}
-	if err := bookkeep(ctx, nil, eventActs.StoreEventSchedule, wf.in.EventID, s); err != nil {
+	change := activities.EventScheduleChange{Event: wf.in.EventID, StartsAt: r.StartsAt, EndsAt: r.EndsAt, ClearEnd: r.ClearEnd,
+		LeadTime: r.LeadTime, TransitionPeriod: r.TransitionPeriod}
+	if err := bookkeep(ctx, nil, eventActs.StoreEventSchedule, change); err != nil {
 		return wf.summary(), err
 	}
 	wf.s.Event.Schedule = s

@@ -49,7 +49,7 @@ func (f *fakeEvents) SetEventState(_ context.Context, c activities.EventStateCha
 	f.states = append(f.states, c.State)
 	return nil
 }
-func (*fakeEvents) StoreEventSchedule(context.Context, uuid.UUID, activities.EventSchedule) error {
+func (*fakeEvents) StoreEventSchedule(context.Context, activities.EventScheduleChange) error {
 	return nil
 }
 func (*fakeEvents) SnapshotEventEnvironment(context.Context, uuid.UUID) ([]activities.EventMachine, error) {
