@@ -145,6 +145,10 @@ func (wf *eventLifecycle) applyMembers(ctx workflow.Context, members []domain.Ev
 			continue
 		}
 		wf.s.Items[i].Dropped = true
+		if wf.unqueue(i) {
+			// Its clone had not started: nothing to wait for.
+			wf.s.Items[i].busy = false
+		}
 		wf.enqueue(jobDelete, i)
 	}
 	wf.changes++

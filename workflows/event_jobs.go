@@ -59,6 +59,14 @@ func (j *jobs) dropQueued(kind jobKind) []int {
 	return dropped
 }
 
+// unqueue removes item's queued job, if it has one not started yet, and
+// reports whether it did.
+func (j *jobs) unqueue(item int) bool {
+	n := len(j.queue)
+	j.queue = slices.DeleteFunc(j.queue, func(jb job) bool { return jb.item == item })
+	return len(j.queue) < n
+}
+
 // runJobs runs the queue for as long as the workflow runs: each job in
 // its own coroutine, at most limit at once.
 func (j *jobs) runJobs(ctx workflow.Context, run func(workflow.Context, job)) {

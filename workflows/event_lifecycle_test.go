@@ -529,3 +529,21 @@ func TestEventLifecycleRetriesAnItemWithoutARecord(t *testing.T) {
 	require.NoError(t, e.GetWorkflowError())
 	require.Len(t, e.deletes, 4)
 }
+
+func TestEventLifecycleRemovesAParticipantWhoseClonesAreQueued(t *testing.T) {
+	e := newEventEnv(t)
+	// One clone at a time: bob's wait in the queue when he leaves.
+	in := e.input()
+	in.DeployConcurrency = 1
+	e.RegisterDelayedCallback(func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		e.members = []domain.EventMember{alice, ines}
+	}, 90*time.Minute+time.Minute)
+	e.update(90*time.Minute+time.Minute, UpdateRemoveParticipant, accepted(t, domain.EventDeploying), ParticipantChange{UserID: bob.UserID})
+	e.ExecuteWorkflow(EventLifecycleType.Name, in)
+	require.NoError(t, e.GetWorkflowError())
+	require.ElementsMatch(t, []string{"alice/web/0", "alice/web/1"}, e.clones, "bob's queued clones never ran")
+	require.Equal(t, domain.ItemRemoved, e.itemStates()["bob/web/1"])
+	require.Len(t, e.deletes, 2, "alice's two at the teardown; bob had no records")
+}
