@@ -37,9 +37,9 @@ func (wf *eventLifecycle) failDeploy(ctx workflow.Context, cause error) error {
 }
 
 // deploying waits until every queued clone has finished or, once the start
-// has come, until at least one item is ready; the rest go on while the
-// event runs. Then the event is ready, or deploy_failed if nothing could
-// be deployed.
+// has come, until at least one item is ready (or the end comes); the rest
+// go on while the event runs. Then the event is ready, or deploy_failed if
+// nothing could be deployed.
 func (wf *eventLifecycle) deploying(ctx workflow.Context) error {
 	done, err := wf.waitFor(ctx, wf.startsAt, wf.idle)
 	if err != nil {
@@ -49,10 +49,13 @@ func (wf *eventLifecycle) deploying(ctx workflow.Context) error {
 		if wf.startsAt().After(workflow.Now(ctx)) {
 			return nil // continue as new, still deploying
 		}
-		if _, err := wf.waitFor(ctx, nil, func() bool { return wf.idle() || wf.count(domain.ItemReady) > 0 }); err != nil {
+		// Past the start, one ready VM is enough; so is the end (or
+		// end-now) when clones wait for an operator.
+		over := func() bool { return wf.s.EndRequested || wf.pastEnd(ctx) }
+		if _, err := wf.waitFor(ctx, wf.endsAt, func() bool { return wf.idle() || wf.count(domain.ItemReady) > 0 || over() }); err != nil {
 			return err
 		}
-		if !wf.idle() && wf.count(domain.ItemReady) == 0 {
+		if !wf.idle() && wf.count(domain.ItemReady) == 0 && !over() {
 			return nil // continue as new, still deploying
 		}
 	}

@@ -55,6 +55,8 @@ type eventEnv struct {
 	cloneFails func(req activities.EventVMRequest) bool
 	// createFails says whether creating this VM's record fails.
 	createFails func(req activities.EventVMRequest) bool
+	// cloneTakes is how long a CloneVM child runs (5 minutes if 0).
+	cloneTakes time.Duration
 	// deleteTakes is how long a DeleteVM child runs.
 	deleteTakes time.Duration
 	// sent and answered count Updates, so that none goes unanswered.
@@ -133,7 +135,11 @@ func newEventEnv(t *testing.T) *eventEnv {
 		e.cloning++
 		e.maxCloning = max(e.maxCloning, e.cloning)
 		e.mu.Unlock()
-		err := workflow.Sleep(ctx, 5*time.Minute)
+		takes := 5 * time.Minute
+		if e.cloneTakes > 0 {
+			takes = e.cloneTakes
+		}
+		err := workflow.Sleep(ctx, takes)
 		e.mu.Lock()
 		e.cloning--
 		e.mu.Unlock()
@@ -546,4 +552,18 @@ func TestEventLifecycleRemovesAParticipantWhoseClonesAreQueued(t *testing.T) {
 	require.ElementsMatch(t, []string{"alice/web/0", "alice/web/1"}, e.clones, "bob's queued clones never ran")
 	require.Equal(t, domain.ItemRemoved, e.itemStates()["bob/web/1"])
 	require.Len(t, e.deletes, 2, "alice's two at the teardown; bob had no records")
+}
+
+func TestEventLifecycleEndsOnTimeWhileClonesStillWait(t *testing.T) {
+	e := newEventEnv(t)
+	// As if every clone waited for an operator until long after the end.
+	e.cloneTakes = 10 * time.Hour
+	e.ExecuteWorkflow(EventLifecycleType.Name, e.input())
+	require.NoError(t, e.GetWorkflowError())
+	require.Equal(t, *e.schedule.EndsAt, e.stateAt[domain.EventEnded], "the end does not wait for the deployment")
+	require.Equal(t, []domain.EventState{domain.EventDeploying, domain.EventReady, domain.EventRunning, domain.EventEnded,
+		domain.EventDecommissioning, domain.EventDecommissioned}, e.states)
+	require.ElementsMatch(t, []string{"alice/web/0", "alice/web/1"}, e.deletes,
+		"the teardown waited for the clones in flight and deleted them; the queued ones never ran")
+	require.Equal(t, domain.ItemRemoved, e.itemStates()["bob/web/0"])
 }
