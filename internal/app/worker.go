@@ -61,6 +61,7 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 		p.Logger.Info("worker polling", slog.String("queue", q), slog.String("identity", identity))
 		ws.workers = append(ws.workers, w)
 	}
+	p.ensureEventLifecyclesFor(queues)
 	if err := p.ensureSchedulesFor(queues); err != nil {
 		ws.Stop()
 		return nil, err
