@@ -55,8 +55,9 @@ func (wf *eventLifecycle) enqueue(kind jobKind, i int) {
 
 // provisionItem gives item i a fresh VM record and clones it. A retried
 // item's failed record is deleted first, so each item has at most one
-// record alive (a removed item's record was deleted already). Items are addressed by index after every wait: Updates
-// may append to the slice meanwhile.
+// record alive (a removed item's record was deleted already). Items are
+// addressed by index after every wait: Updates may append to the slice
+// meanwhile.
 func (wf *eventLifecycle) provisionItem(ctx workflow.Context, i int) {
 	if old := wf.s.Items[i].VM; wf.s.Items[i].HasRecord && wf.s.Items[i].State == domain.ItemFailed {
 		if err := wf.runVMChild(ctx, DeleteVMType, DeleteVMWorkflowID(old), old, DeleteVMInput{VM: old}, nil); err != nil {
@@ -69,16 +70,17 @@ func (wf *eventLifecycle) provisionItem(ctx workflow.Context, i int) {
 		return
 	}
 	it := &wf.s.Items[i]
-	it.VM, it.HasRecord, it.State, it.Error, it.Step = id, false, domain.ItemProvisioning, "", stepCreateRecord
-	wf.recordItem(ctx, i)
-	it = &wf.s.Items[i]
+	it.VM, it.HasRecord, it.Error = id, false, ""
 	req := activities.EventVMRequest{VM: id, Event: wf.in.EventID, ShortName: wf.s.Event.ShortName, Creator: wf.s.Event.OwnerID,
 		User: it.User, Username: it.Username, Machine: wf.machine(it.Machine), Index: it.Index}
 	if err := bookkeep(ctx, nil, eventActs.CreateEventVM, req); err != nil {
 		wf.itemFailed(ctx, i, stepCreateRecord, err)
 		return
 	}
-	wf.s.Items[i].HasRecord, wf.s.Items[i].Step = true, stepClone
+	// The item names its VM once the record exists (a foreign key).
+	it = &wf.s.Items[i]
+	it.HasRecord, it.State, it.Step = true, domain.ItemProvisioning, stepClone
+	wf.recordItem(ctx, i)
 	var res CloneVMResult
 	if err := wf.runVMChild(ctx, CloneVMType, CloneVMWorkflowID(id), id, CloneVMInput{VM: id, Start: true}, &res); err != nil {
 		wf.itemFailed(ctx, i, stepClone, err)
@@ -133,7 +135,7 @@ func (wf *eventLifecycle) recordItem(ctx workflow.Context, i int) {
 	it := wf.s.Items[i]
 	rec := domain.EventItem{EventID: wf.in.EventID, UserID: it.User, Machine: it.Machine, Index: it.Index,
 		State: it.State, LastError: it.Error, LastStep: it.Step}
-	if it.VM != uuid.Nil {
+	if it.HasRecord {
 		vm := it.VM
 		rec.VMID = &vm
 	}

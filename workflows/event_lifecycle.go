@@ -259,8 +259,11 @@ func (wf *eventLifecycle) endingSoonAt() *time.Time {
 func (wf *eventLifecycle) running(ctx workflow.Context) error {
 	if wf.endingSoonAt() != nil {
 		ended, err := wf.waitFor(ctx, wf.endingSoonAt, func() bool { return wf.s.EndRequested })
-		if err != nil || ended {
+		if err != nil {
 			return err
+		}
+		if ended {
+			return wf.end(ctx)
 		}
 		if at := wf.endingSoonAt(); at != nil && !at.After(workflow.Now(ctx)) {
 			wf.s.EndingSoonSent = true

@@ -567,3 +567,14 @@ func TestEventLifecycleEndsOnTimeWhileClonesStillWait(t *testing.T) {
 		"the teardown waited for the clones in flight and deleted them; the queued ones never ran")
 	require.Equal(t, domain.ItemRemoved, e.itemStates()["bob/web/0"])
 }
+
+func TestEventLifecycleEndNowWhileRunning(t *testing.T) {
+	e := newEventEnv(t)
+	e.update(2*time.Hour+10*time.Minute, UpdateEndNow, accepted(t, domain.EventEnded))
+	e.update(2*time.Hour+11*time.Minute, UpdateEndNow, rejected(t, activities.ErrTypeConflict))
+	e.ExecuteWorkflow(EventLifecycleType.Name, e.input())
+	require.NoError(t, e.GetWorkflowError())
+	require.Equal(t, e.schedule.StartsAt.Add(10*time.Minute), e.stateAt[domain.EventEnded])
+	require.Equal(t, 0, countPrefix(e.emails, mail.EventEndingSoon), "ended before the notice")
+	require.Len(t, e.stops, 4)
+}
