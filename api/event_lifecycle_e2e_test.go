@@ -35,10 +35,13 @@ func TestE2EEventRunsItsLifecycle(t *testing.T) {
 	var ev eventFields
 	r.JSON(t, &ev)
 	path := "/api/v1/events/" + ev.ID.String()
-	for _, token := range []string{l.pat, l.stranger} {
+	userID := func(token string) uuid.UUID {
 		var me domain.User
 		s.Do(t, "GET", "/api/v1/me", token, nil).JSON(t, &me)
-		r = s.Do(t, "POST", path+"/participants", l.instructor, map[string]any{"user_id": me.ID})
+		return me.ID
+	}
+	for _, token := range []string{l.pat, l.stranger} {
+		r = s.Do(t, "POST", path+"/participants", l.instructor, map[string]any{"user_id": userID(token)})
 		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	}
 
@@ -59,6 +62,27 @@ func TestE2EEventRunsItsLifecycle(t *testing.T) {
 		require.NotNil(t, it.VMID)
 	}
 	require.Len(t, labforgeGuests(l.sim), 2, "one guest per participant in the simulator")
+
+	// While it runs, one participant joins and one leaves: only theirs
+	// are provisioned and torn down.
+	zoe := userID(l.user(t, "zoe", domain.RoleParticipant))
+	r = s.Do(t, "POST", path+"/participants", l.instructor, map[string]any{"user_id": zoe})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	r = s.Do(t, "DELETE", path+"/participants?user_id="+userID(l.stranger).String(), l.instructor, nil)
+	require.Equal(t, http.StatusNoContent, r.Status, string(r.Body))
+	itemStates := func() map[uuid.UUID]domain.EventItemState {
+		s.Do(t, "GET", path+"/overview", l.instructor, nil).JSON(t, &overview)
+		out := map[uuid.UUID]domain.EventItemState{}
+		for _, it := range overview.Items {
+			out[it.UserID] = it.State
+		}
+		return out
+	}
+	require.Eventually(t, func() bool {
+		st := itemStates()
+		return st[zoe] == domain.ItemReady && st[userID(l.stranger)] == domain.ItemRemoved && st[l.patID] == domain.ItemReady
+	}, 60*time.Second, 200*time.Millisecond, "zoe's VM is ready, sam's removed, pat's untouched")
+	require.Len(t, labforgeGuests(l.sim), 2, "pat's and zoe's guests")
 
 	r = s.Do(t, "POST", path+"/cancel", l.instructor, nil)
 	require.Equal(t, http.StatusConflict, r.Status, "a running event is not cancelled: %s", r.Body)
