@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/mail"
 	"github.com/labforge/labforge/internal/sim/pvesim"
 	"github.com/labforge/labforge/workflows"
 )
@@ -99,6 +100,17 @@ func TestE2EEventRunsItsLifecycle(t *testing.T) {
 	for _, it := range overview.Items {
 		require.Equal(t, domain.ItemRemoved, it.State, "%+v", it)
 	}
+
+	// The e-mails are in the log (sent or, without SMTP, skipped).
+	logged := func(template string) int {
+		var list struct {
+			Items []domain.Email `json:"items"`
+		}
+		s.Do(t, "GET", "/api/v1/email-log?template="+template, l.admin, nil).JSON(t, &list)
+		return len(list.Items)
+	}
+	require.Equal(t, 3, logged(mail.EventDeployed), "pat, sam, then zoe")
+	require.Equal(t, 2, logged(mail.EventEnded), "pat and zoe")
 }
 
 // eventFields is the part of an event view these tests read.
