@@ -91,7 +91,7 @@ func (f *pxFixture) run(t *testing.T, details any, out any, fn any, args ...any)
 	env := s.NewTestActivityEnvironment()
 	registerQueues(t, env, Set{Proxmox: f.px, Bookkeeping: f.bk, Operations: &Operations{Store: f.db}, Gateways: &Gateways{Sites: f.db, Request: nilRequester}, System: &System{},
 		Email: &Email{Store: f.db}, Guacamole: &Guacamole{Store: f.db}, Moodle: &Moodle{Store: f.db},
-		Timeline: &EventTimeline{Log: &memTimeline{}}},
+		Timeline: &EventTimeline{Log: &memTimeline{}}, Events: &Events{Events: f.db, VMs: f.db, Templates: f.db}},
 		QueueCore, QueuePVEClone, QueuePVEActions)
 	env.SetTestTimeout(30 * time.Second)
 	if details != nil {

@@ -76,6 +76,8 @@ var queueTable = map[string][]any{
 		(*Moodle).CopyEventCourse, (*Moodle).EnsureMoodleUsers, (*Moodle).EnrolMoodleUsers,
 		(*Moodle).UnenrolMoodleUsers, (*Moodle).HideMoodleCourse, (*Moodle).DeleteMoodleCourse,
 		(*EventTimeline).RecordEventActivity,
+		(*Events).LoadEvent, (*Events).SetEventState, (*Events).StoreEventSchedule, (*Events).SnapshotEventEnvironment,
+		(*Events).ResolveEventMembers, (*Events).CreateEventVM, (*Events).RecordEventItem,
 	},
 	QueuePVEClone: {
 		(*Proxmox).CloneGuestInSlot, (*Proxmox).CloneGuest, (*Proxmox).DeleteGuest,
@@ -163,6 +165,7 @@ type Set struct {
 	Guacamole   *Guacamole     // core: participants' remote-desktop connections
 	Moodle      *Moodle        // core: events' Moodle courses and enrolments
 	Timeline    *EventTimeline // core: events' timelines
+	Events      *Events        // core: the event lifecycle's bookkeeping
 }
 
 // ActivityRegistry is where Register puts activities: a Temporal worker,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/gateway"
+	fakes "github.com/labforge/labforge/internal/mock"
 )
 
 // Stores that are never called: Register only checks they are there.
@@ -73,7 +74,8 @@ func stubSet() Set {
 		Inventory: &Inventory{Nodes: nilNodeStore{}, Templates: nilTemplateStore{}, VMs: nilVMStore{}, Events: nilEvents{}, Clients: &NodeClients{}},
 		Gateways:  &Gateways{Sites: nilSiteGateways{}, Request: nilRequester}, Gateway: &Gateway{Applier: &gateway.Applier{}},
 		Email: &Email{Store: newMemEmails()}, Guacamole: &Guacamole{Store: nilEventServices{}}, Moodle: &Moodle{Store: nilEventServices{}},
-		Timeline: &EventTimeline{Log: &memTimeline{}}}
+		Timeline: &EventTimeline{Log: &memTimeline{}},
+		Events:   &Events{Events: &fakes.EventStore{}, VMs: nilVMStore{}, Templates: nilTemplateStore{}}}
 }
 
 func TestEveryQueueRegistersItsTableAndTheProbe(t *testing.T) {

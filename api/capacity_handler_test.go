@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/workflows"
 )
 
 var capacityNode = domain.CapacityNode{ID: uuid.MustParse("0c7a1c0e-8888-4b7e-9c1e-2f6a8e1d0201"), Name: "pve1",
@@ -71,6 +72,9 @@ func TestHandlerEventCapacity(t *testing.T) {
 			plannedCapacity(h, tc.vms, tc.memGiB, tc.others...)
 			var stored *domain.Event
 			h.events.CreateEventFn = func(_ context.Context, e *domain.Event) error { e.ID, stored = uuid.New(), e; return nil }
+			if tc.status == http.StatusCreated {
+				h.expectStart(workflows.EventLifecycleType, nil)
+			}
 			r := h.do(tc.as(h), "POST", "/api/v1/events", with(validEventRequest(), tc.changes))
 			e := r.requireStatus(t, tc.status)
 			if tc.field != "" {
@@ -111,6 +115,8 @@ func TestHandlerEventPatchCapacity(t *testing.T) {
 		requireStatus(t, http.StatusConflict)
 	require.Contains(t, e.Fields["starts_at"], "overbooks memory")
 	h.do(h.admin, "PATCH", path, map[string]any{"name": "Renamed"}).requireStatus(t, http.StatusOK)
+	h.expectStart(workflows.EventLifecycleType, nil) // a planned event's lifecycle is started if it has none
+	h.expectUpdate(workflows.UpdateChangeDates, workflows.EventSummary{State: domain.EventPlanned}, nil)
 	h.do(h.admin, "PATCH", path, map[string]any{"starts_at": eventStart.Add(time.Hour).Format(time.RFC3339), "force": true}).
 		requireStatus(t, http.StatusOK)
 	kinds := []domain.EventActivityKind{}

@@ -38,6 +38,8 @@ func statusOf(k domain.Kind) int {
 		return http.StatusNotFound
 	case domain.KindConflict:
 		return http.StatusConflict
+	case domain.KindUnprocessable:
+		return http.StatusUnprocessableEntity
 	case domain.KindUnavailable:
 		return http.StatusServiceUnavailable
 	default:

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/workflows"
 )
 
 // listEventParticipants answers the users and groups taking part in the
@@ -42,7 +43,8 @@ func (s *Server) answerParticipants(c *gin.Context, e *domain.Event) {
 }
 
 // addEventParticipant adds a user or a group to a planned event, or
-// changes its role (event.manage on the event).
+// changes its role (event.manage on the event); while it is deployed its
+// lifecycle provisions what the change adds.
 func (s *Server) addEventParticipant(c *gin.Context) {
 	e, err := s.loadEvent(c, domain.KeyEventManage)
 	if err != nil {
@@ -54,7 +56,7 @@ func (s *Server) addEventParticipant(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := requirePlanned(e, "its participants change here"); err != nil {
+	if err := requireChangeableParticipants(e); err != nil {
 		abortWithError(c, err)
 		return
 	}
@@ -69,12 +71,24 @@ func (s *Server) addEventParticipant(c *gin.Context) {
 	default:
 		err = s.addGroupToEvent(c, e, req.GroupID, req.Role)
 	}
+	if err == nil && liveEvent(e) {
+		_, err = s.updateEventLifecycle(c.Request.Context(), e, workflows.UpdateAddParticipant, participantChange(req.UserID, req.GroupID))
+	}
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
 	s.keepLeadTime(c, e)
 	s.answerParticipants(c, e)
+}
+
+// participantChange names the user or group (ids already checked) whose
+// participation changed.
+func participantChange(userID, groupID string) workflows.ParticipantChange {
+	var ch workflows.ParticipantChange
+	ch.UserID, _ = uuid.Parse(userID)
+	ch.GroupID, _ = uuid.Parse(groupID)
+	return ch
 }
 
 // addUserToEvent adds the user raw names to e in role.
@@ -116,14 +130,15 @@ func (s *Server) addGroupToEvent(c *gin.Context, e *domain.Event, raw, role stri
 }
 
 // removeEventParticipant removes the user (?user_id=) or group
-// (?group_id=) from a planned event (event.manage on the event).
+// (?group_id=) from a planned or deployed event (event.manage on the
+// event); its lifecycle tears down only their VMs.
 func (s *Server) removeEventParticipant(c *gin.Context) {
 	e, err := s.loadEvent(c, domain.KeyEventManage)
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
-	if err := requirePlanned(e, "its participants change here"); err != nil {
+	if err := requireChangeableParticipants(e); err != nil {
 		abortWithError(c, err)
 		return
 	}
@@ -140,6 +155,15 @@ func (s *Server) removeEventParticipant(c *gin.Context) {
 		err = s.events.RemoveParticipant(ctx, e.ID, *userID)
 	} else {
 		err = s.events.RemoveEventGroup(ctx, e.ID, *groupID)
+	}
+	if err == nil && liveEvent(e) {
+		ch := workflows.ParticipantChange{}
+		if userID != nil {
+			ch.UserID = *userID
+		} else {
+			ch.GroupID = *groupID
+		}
+		_, err = s.updateEventLifecycle(ctx, e, workflows.UpdateRemoveParticipant, ch)
 	}
 	if err != nil {
 		abortWithError(c, err)

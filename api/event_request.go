@@ -36,6 +36,11 @@ func (req *EventRequest) changesDemand() bool {
 	return req.StartsAt != nil || req.EndsAt.Set || req.LeadTime.Set || req.EnvironmentID != nil
 }
 
+// movesDates reports whether req changes any date of the schedule.
+func (req *EventRequest) movesDates() bool {
+	return req.StartsAt != nil || req.EndsAt.Set || req.LeadTime.Set || req.TransitionPeriod.Set
+}
+
 // applyEventRequest copies req's fields into e and validates the result.
 func applyEventRequest(e *domain.Event, req *EventRequest) error {
 	var v domain.Validator

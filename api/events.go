@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"slices"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/workflows"
 )
 
 // listEvents lists every event to whoever may read them all
@@ -66,7 +69,16 @@ func (s *Server) createEvent(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.events.CreateEvent(c.Request.Context(), e); err != nil {
+	ctx := c.Request.Context()
+	if err := s.events.CreateEvent(ctx, e); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if err := s.startEventLifecycle(ctx, e); err != nil {
+		// Without its lifecycle the event would never deploy.
+		if derr := s.events.DeleteEvent(context.WithoutCancel(ctx), e.ID); derr != nil {
+			loggerFrom(c).Error("deleting an event whose lifecycle did not start", slog.Any("error", derr))
+		}
 		abortWithError(c, err)
 		return
 	}
@@ -110,8 +122,9 @@ func (s *Server) getEvent(c *gin.Context) {
 }
 
 // updateEvent changes a planned event's name, short name, description,
-// environment and dates. Changes to an event that has deployed are its
-// lifecycle workflow's.
+// environment and dates; its lifecycle re-arms its timers for new dates.
+// Once the event has deployed only its dates change, through the
+// lifecycle's change-dates Update.
 func (s *Server) updateEvent(c *gin.Context) {
 	e, err := s.loadEvent(c, domain.KeyUpdate)
 	if err != nil {
@@ -123,27 +136,14 @@ func (s *Server) updateEvent(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := requirePlanned(e, "it changes here"); err != nil {
-		abortWithError(c, err)
-		return
-	}
 	before := eventView(e, s.eventDefaults)
-	if err := s.checkEventRequest(c, e, &req, false); err != nil {
-		abortWithError(c, err)
-		return
-	}
 	var required *time.Duration
-	if req.changesDemand() || req.Force {
-		d, err := s.fitEvent(c, e, req.Force)
-		if err != nil {
-			abortWithError(c, err)
-			return
-		}
-		required = &d
+	if e.State == domain.EventPlanned {
+		required, err = s.updatePlannedEvent(c, e, &req)
 	} else {
-		required = s.requiredLeadTime(c, e)
+		e, err = s.changeEventDates(c, e, &req)
 	}
-	if err := s.events.UpdateEvent(c.Request.Context(), e); err != nil {
+	if err != nil {
 		abortWithError(c, err)
 		return
 	}
@@ -152,6 +152,81 @@ func (s *Server) updateEvent(c *gin.Context) {
 	s.recordAudit(c, "event.update", domain.ObjectEvent, e.ID.String(), before, view)
 	s.recordEventUpdate(c, e, &before, &view)
 	c.JSON(http.StatusOK, view)
+}
+
+// updatePlannedEvent stores req's changes and, when they move the dates,
+// tells the lifecycle so that it re-arms its timers.
+// It returns the lead time the event now requires (capacity planning): a
+// change of its demand is checked first (fitEvent) and refused with 409
+// when it cannot fit, unless an administrator forces it.
+func (s *Server) updatePlannedEvent(c *gin.Context, e *domain.Event, req *EventRequest) (*time.Duration, error) {
+	if err := s.checkEventRequest(c, e, req, false); err != nil {
+		return nil, err
+	}
+	var required *time.Duration
+	if req.changesDemand() || req.Force {
+		d, err := s.fitEvent(c, e, req.Force)
+		if err != nil {
+			return nil, err
+		}
+		required = &d
+	} else {
+		required = s.requiredLeadTime(c, e)
+	}
+	ctx := c.Request.Context()
+	if err := s.events.UpdateEvent(ctx, e); err != nil {
+		return nil, err
+	}
+	if !req.movesDates() {
+		return required, nil
+	}
+	_, err := s.updateEventLifecycle(ctx, e, workflows.UpdateChangeDates, s.datesChange(e, req))
+	return required, err
+}
+
+// changeEventDates sends the dates req changes to the lifecycle of an
+// event that is no longer planned, and returns the event as stored then.
+func (s *Server) changeEventDates(c *gin.Context, e *domain.Event, req *EventRequest) (*domain.Event, error) {
+	if req.Name != nil || req.ShortName != nil || req.Description != nil || req.EnvironmentID != nil {
+		return nil, domain.Errorf(domain.KindConflict,
+			"event %s is %s: only its dates (starts_at, ends_at, lead_time, transition_period) change now", e.ID, e.State)
+	}
+	if !req.movesDates() {
+		return e, nil
+	}
+	changed := *e
+	if err := applyEventRequest(&changed, req); err != nil {
+		return nil, err
+	}
+	ctx := c.Request.Context()
+	dates := s.datesChange(&changed, req)
+	if _, err := s.updateEventLifecycle(ctx, e, workflows.UpdateChangeDates, dates); err != nil {
+		return nil, err
+	}
+	return s.events.FindEvent(ctx, e.ID)
+}
+
+// datesChange is the change-dates request for the dates req names, with
+// e's values after the change (a null lead time or transition period is
+// the configured default, which the lifecycle then stores).
+func (s *Server) datesChange(e *domain.Event, req *EventRequest) workflows.ChangeDatesRequest {
+	var d workflows.ChangeDatesRequest
+	if req.StartsAt != nil {
+		start := e.StartsAt
+		d.StartsAt = &start
+	}
+	if req.EndsAt.Set {
+		d.EndsAt, d.ClearEnd = e.EndsAt, e.EndsAt == nil
+	}
+	if req.LeadTime.Set {
+		lead := e.EffectiveLeadTime(s.eventDefaults)
+		d.LeadTime = &lead
+	}
+	if req.TransitionPeriod.Set {
+		transition := e.EffectiveTransitionPeriod(s.eventDefaults)
+		d.TransitionPeriod = &transition
+	}
+	return d
 }
 
 // deleteEvent deletes an event that holds nothing: planned, cancelled or

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/workflows"
 )
 
 var routeEventID = uuid.MustParse("0c7a1c0e-8888-4b7e-9c1e-2f6a8e1d0103")
@@ -83,6 +84,7 @@ func TestHandlerEventCreate(t *testing.T) {
 	h.grant(h.instructor, domain.ObjectEnvironment, routeEnvID, domain.KeyRead)
 	var stored *domain.Event
 	h.events.CreateEventFn = func(_ context.Context, e *domain.Event) error { e.ID, stored = uuid.New(), e; return nil }
+	start := h.expectStart(workflows.EventLifecycleType, nil)
 	r := h.do(h.instructor, "POST", "/api/v1/events", with(validEventRequest(), map[string]any{"transition_period": "24h"}))
 	r.requireStatus(t, http.StatusCreated)
 	require.Equal(t, h.instructor.ID(), stored.OwnerID)
@@ -97,7 +99,10 @@ func TestHandlerEventCreate(t *testing.T) {
 	require.Equal(t, "24h0m0s", view.EffectiveTransitionPeriod)
 	require.True(t, eventStart.Add(-30*time.Minute).Equal(view.DeployAt))
 	require.Equal(t, []string{"event.create"}, h.auditActions())
+	require.Equal(t, workflows.EventLifecycleWorkflowID(stored.ID), start.options.ID, "created events start their lifecycle")
+	require.Equal(t, workflows.EventLifecycleInput{EventID: stored.ID}, start.input)
 
+	h.expectStart(workflows.EventLifecycleType, nil)
 	h.do(h.instructor, "POST", "/api/v1/events", with(validEventRequest(), map[string]any{"ends_at": nil})).requireStatus(t, http.StatusCreated)
 	require.Nil(t, stored.EndsAt, "no end: runs until ended")
 }
@@ -228,8 +233,8 @@ func TestHandlerEventChangesOnlyWhilePlanned(t *testing.T) {
 		status int
 	}{
 		{domain.EventRunning, "PATCH", path, map[string]any{"name": "x"}, http.StatusConflict},
-		{domain.EventReady, "POST", path + "/participants", map[string]any{"user_id": routeUserID}, http.StatusConflict},
-		{domain.EventRunning, "DELETE", path + "/participants?user_id=" + routeUserID.String(), nil, http.StatusConflict},
+		{domain.EventEnded, "POST", path + "/participants", map[string]any{"user_id": routeUserID}, http.StatusConflict},
+		{domain.EventDecommissioning, "DELETE", path + "/participants?user_id=" + routeUserID.String(), nil, http.StatusConflict},
 		{domain.EventRunning, "DELETE", path, nil, http.StatusConflict},
 		{domain.EventEnded, "DELETE", path, nil, http.StatusConflict},
 		{domain.EventDeployFailed, "DELETE", path, nil, http.StatusConflict},
@@ -252,7 +257,11 @@ func TestHandlerEventUpdate(t *testing.T) {
 	var stored *domain.Event
 	h.events.UpdateEventFn = func(_ context.Context, e *domain.Event) error { stored = e; return nil }
 	path := "/api/v1/events/" + routeEventID.String()
+	h.expectStart(workflows.EventLifecycleType, nil)
+	dates := h.expectUpdate(workflows.UpdateChangeDates, workflows.EventSummary{State: domain.EventPlanned}, nil)
 	h.do(h.admin, "PATCH", path, map[string]any{"ends_at": nil, "lead_time": "2h", "description": "open end"}).requireStatus(t, http.StatusOK)
+	require.True(t, dates.args[0].(workflows.ChangeDatesRequest).ClearEnd, "the lifecycle re-arms its timers")
+	require.Equal(t, 2*time.Hour, *dates.args[0].(workflows.ChangeDatesRequest).LeadTime)
 	require.Nil(t, stored.EndsAt)
 	require.Equal(t, 2*time.Hour, *stored.LeadTime)
 	require.Equal(t, "Networking 101", stored.Name, "an absent field keeps its value")

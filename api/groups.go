@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/workflows"
 )
 
 // GroupRequest creates a group (POST: name required) or changes the
@@ -123,7 +124,8 @@ func (s *Server) deleteGroup(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// addGroupMember adds a user to the group and answers the group.
+// addGroupMember adds a user to the group and answers the group; the
+// deployed events the group takes part in provision the new member.
 func (s *Server) addGroupMember(c *gin.Context) {
 	g, err := loadObject(s, c, domain.ObjectGroup, domain.KeyUpdate, s.groups.FindGroup)
 	if err != nil {
@@ -146,6 +148,12 @@ func (s *Server) addGroupMember(c *gin.Context) {
 		return
 	}
 	s.recordAudit(c, "group.member.add", domain.ObjectGroup, g.ID.String(), nil, map[string]any{"user_id": userID})
+	events, err := s.liveEventsOf(ctx, userID)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	s.resyncGroupEvents(c, events, workflows.UpdateAddParticipant, g.ID)
 	if g, err = s.groups.FindGroup(ctx, g.ID); err != nil {
 		abortWithError(c, err)
 		return
@@ -153,6 +161,8 @@ func (s *Server) addGroupMember(c *gin.Context) {
 	c.JSON(http.StatusOK, g)
 }
 
+// removeGroupMember removes a user from the group; the deployed events
+// they took part in through it tear down their VMs.
 func (s *Server) removeGroupMember(c *gin.Context) {
 	g, err := loadObject(s, c, domain.ObjectGroup, domain.KeyUpdate, s.groups.FindGroup)
 	if err != nil {
@@ -164,11 +174,19 @@ func (s *Server) removeGroupMember(c *gin.Context) {
 		abortWithError(c, domain.NotFoundf("user %q is not a member of group %s", c.Param("user_id"), g.ID))
 		return
 	}
-	if err := s.groups.RemoveGroupMember(c.Request.Context(), g.ID, userID); err != nil {
+	ctx := c.Request.Context()
+	// The events are those the user takes part in before leaving.
+	events, err := s.liveEventsOf(ctx, userID)
+	if err != nil {
+		abortWithError(c, err)
+		return
+	}
+	if err := s.groups.RemoveGroupMember(ctx, g.ID, userID); err != nil {
 		abortWithError(c, err)
 		return
 	}
 	s.recordAudit(c, "group.member.remove", domain.ObjectGroup, g.ID.String(), map[string]any{"user_id": userID}, nil)
+	s.resyncGroupEvents(c, events, workflows.UpdateRemoveParticipant, g.ID)
 	c.Status(http.StatusNoContent)
 }
 

@@ -30,6 +30,7 @@ func fakeGroups(h *fakeAPI) {
 	h.groups.DeleteGroupFn = func(context.Context, uuid.UUID) error { return nil }
 	h.groups.AddGroupMemberFn = func(context.Context, uuid.UUID, uuid.UUID) error { return nil }
 	h.groups.RemoveGroupMemberFn = func(context.Context, uuid.UUID, uuid.UUID) error { return nil }
+	h.events.ListEventsFn = func(context.Context, domain.EventFilter) ([]domain.Event, string, error) { return nil, "", nil }
 }
 
 // TestHandlerGroupPermissions: administrators write groups, instructors

@@ -14,6 +14,7 @@ import (
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/auth"
 	"github.com/labforge/labforge/internal/secrets"
+	"github.com/labforge/labforge/workflows"
 )
 
 // OpenAPISpec is the API contract, served at /api/v1/openapi.yaml.
@@ -54,6 +55,9 @@ type Deps struct {
 	CloneCapPerStorage int
 	// EventActivity keeps the events' timelines (store/audit).
 	EventActivity domain.EventActivityLog
+	// EventDeployConcurrency is the bound on VM workflows in flight the
+	// API starts event lifecycles with (0: the workflow's default).
+	EventDeployConcurrency int
 	// SystemEvents is the system-event log (store/audit).
 	SystemEvents domain.SystemEventLog
 	// Emails keeps the e-mail templates and the e-mail log.
@@ -89,6 +93,7 @@ type Server struct {
 	capacity        domain.CapacityStore
 	capPerStorage   int
 	eventActivity   domain.EventActivityLog
+	eventDeployCap  int
 	systemEvents    domain.SystemEventLog
 	emails          domain.EmailStore
 	temporal        client.Client
@@ -110,6 +115,7 @@ func New(d Deps) *Server {
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
 		temporal: d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
+		eventDeployCap: d.EventDeployConcurrency,
 	}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -210,6 +216,10 @@ func New(d Deps) *Server {
 	authed.DELETE("/events/:id/participants", s.removeEventParticipant)
 	authed.GET("/events/:id/timeline", s.eventTimeline)
 	authed.GET("/capacity", s.getCapacity)
+	authed.POST("/events/:id/deploy", s.eventAction(workflows.UpdateDeployNow))
+	authed.POST("/events/:id/end", s.eventAction(workflows.UpdateEndNow))
+	authed.POST("/events/:id/cancel", s.eventAction(workflows.UpdateCancel))
+	authed.POST("/events/:id/retry-failed", s.eventAction(workflows.UpdateRetryFailed))
 
 	s.engine = e
 	return s

@@ -20,6 +20,9 @@ const (
 	KindForbidden    Kind = "forbidden"
 	KindUnauthorized Kind = "unauthorized"
 	KindUnavailable  Kind = "unavailable"
+	// KindUnprocessable: a well-formed request the object's workflow
+	// refused (a date in the past, an unknown participant).
+	KindUnprocessable Kind = "unprocessable"
 )
 
 // Error is a domain error: a kind, a message safe to show to the caller and,

@@ -17,4 +17,5 @@ var (
 	guac        *activities.Guacamole
 	mdl         *activities.Moodle
 	timeline    *activities.EventTimeline // RecordEventActivity, for the event lifecycle
+	eventActs   *activities.Events
 )

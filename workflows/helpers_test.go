@@ -18,7 +18,7 @@ func newTestEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	t.Helper()
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
-	for _, a := range []any{bookkeeping, pve, inventory, operations, system, gateways, gatewayHost, emails, guac, mdl} {
+	for _, a := range []any{bookkeeping, pve, inventory, operations, system, gateways, gatewayHost, emails, guac, mdl, timeline, eventActs} {
 		env.RegisterActivity(a)
 	}
 	for _, q := range activities.StandardQueues {

@@ -53,6 +53,7 @@ func table(t Tuning) []registration {
 		{DeleteContainerType, tunedNoResult(t, DeleteContainer)},
 		{SendEmailType, tuned(t, SendEmail)},
 		{MoodleEnrolmentType, tuned(t, MoodleEnrolment)},
+		{EventLifecycleType, tunedNoResult(t, EventLifecycle)},
 	}
 }
 

@@ -61,6 +61,7 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 		p.Logger.Info("worker polling", slog.String("queue", q), slog.String("identity", identity))
 		ws.workers = append(ws.workers, w)
 	}
+	p.ensureEventLifecyclesFor(queues)
 	if err := p.ensureSchedulesFor(queues); err != nil {
 		ws.Stop()
 		return nil, err
@@ -126,6 +127,7 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 			Logger: p.Logger},
 		Inventory: &activities.Inventory{Nodes: p.DB, Templates: p.DB, VMs: p.DB, Events: p.Audit,
 			Clients: clients, Logger: p.Logger},
+		Events: &activities.Events{Events: p.DB, VMs: p.DB, Templates: p.DB, Defaults: p.Config.EventDefaults()},
 	}
 	if slices.Contains(queues, activities.QueueCore) {
 		set.Email = &activities.Email{Store: p.DB, Sender: p.mailSender(), Logger: p.Logger}

@@ -61,6 +61,11 @@ type Config struct {
 	// after the end VMs are kept before teardown).
 	EventLeadTime         time.Duration `env:"EVENT_LEAD_TIME" envDefault:"30m"`
 	EventTransitionPeriod time.Duration `env:"EVENT_TRANSITION_PERIOD" envDefault:"72h"`
+	// EventDeployConcurrency bounds the VM workflows (clones, stops,
+	// deletes) one event runs at once; the per-node and per-storage clone
+	// caps still hold across all events. An event keeps the value it
+	// started with.
+	EventDeployConcurrency int `env:"EVENT_DEPLOY_CONCURRENCY" envDefault:"20"`
 
 	BootstrapAdminUsername string `env:"BOOTSTRAP_ADMIN_USERNAME" envDefault:"admin"`
 	BootstrapAdminEmail    string `env:"BOOTSTRAP_ADMIN_EMAIL" envDefault:"admin@labforge.local"`
@@ -244,6 +249,9 @@ func (c *Config) Validate() error {
 	}
 	if c.EventLeadTime < 0 || c.EventLeadTime > domain.MaxLeadTime {
 		bad("EventLeadTime", "is %s; use 0 to 168h", c.EventLeadTime)
+	}
+	if c.EventDeployConcurrency < 1 || c.EventDeployConcurrency > 1000 {
+		bad("EventDeployConcurrency", "is %d; use 1 to 1000", c.EventDeployConcurrency)
 	}
 	if c.EventTransitionPeriod < 0 || c.EventTransitionPeriod > domain.MaxTransitionPeriod {
 		bad("EventTransitionPeriod", "is %s; use 0 to 2160h", c.EventTransitionPeriod)

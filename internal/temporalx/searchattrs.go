@@ -34,10 +34,10 @@ const (
 
 // Typed keys for workflow.UpsertTypedSearchAttributes and
 // client.StartWorkflowOptions.TypedSearchAttributes. Only the attributes
-// some workflow sets have one; the key of an attribute that is registered
-// but not set yet (LabforgeEventId) is added here when it is first used.
+// some workflow sets have one.
 var (
 	KeyState       = temporal.NewSearchAttributeKeyKeyword(SearchAttrState)
+	KeyEventID     = temporal.NewSearchAttributeKeyKeyword(SearchAttrEventID)
 	KeyVMID        = temporal.NewSearchAttributeKeyKeyword(SearchAttrVMID)
 	KeyOwner       = temporal.NewSearchAttributeKeyKeyword(SearchAttrOwner)
 	KeyNode        = temporal.NewSearchAttributeKeyKeyword(SearchAttrNode)
