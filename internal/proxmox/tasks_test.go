@@ -140,7 +140,13 @@ func TestWaitTaskRejectsMalformedUPIDs(t *testing.T) {
 	if e := wantKind(t, err, proxmox.TaskUnknown); e.UPID != valid || e.Status != 400 || proxmox.IsRetryable(err) {
 		t.Errorf("unknown task: %+v", e)
 	}
-	if n := s.Stats().RequestCount("GET", "/nodes/{node}/tasks/{upid}/status") - before; n != 1 {
+	// The simulator counts a request once it has answered it: give the
+	// count a moment to catch up.
+	polls := func() int64 { return s.Stats().RequestCount("GET", "/nodes/{node}/tasks/{upid}/status") - before }
+	for deadline := time.Now().Add(2 * time.Second); polls() < 1 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := polls(); n != 1 {
 		t.Errorf("an unknown task was polled %d times, want once", n)
 	}
 }
