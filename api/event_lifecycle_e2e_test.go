@@ -111,6 +111,26 @@ func TestE2EEventRunsItsLifecycle(t *testing.T) {
 	}
 	require.Equal(t, 3, logged(mail.EventDeployed), "pat, sam, then zoe")
 	require.Equal(t, 2, logged(mail.EventEnded), "pat and zoe")
+
+	// The timeline holds every state change the lifecycle made, oldest first.
+	var timeline struct {
+		Items []domain.EventActivity `json:"items"`
+	}
+	r = s.Do(t, "GET", path+"/timeline?order=oldest", l.instructor, nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	r.JSON(t, &timeline)
+	var states []string
+	items := 0
+	for _, a := range timeline.Items {
+		switch a.Kind {
+		case domain.EventActivityStateChanged:
+			states = append(states, a.Details["state"].(string))
+		case domain.EventActivityItemReady:
+			items++
+		}
+	}
+	require.Equal(t, []string{"deploying", "ready", "running", "ended", "decommissioning", "decommissioned"}, states)
+	require.Equal(t, 3, items, "each participant's VM got ready")
 }
 
 // eventFields is the part of an event view these tests read.

@@ -142,6 +142,7 @@ func (wf *eventLifecycle) recordItem(ctx workflow.Context, i int) {
 	if err := bookkeep(ctx, nil, eventActs.RecordEventItem, rec); err != nil {
 		workflow.GetLogger(ctx).Warn("recording an event item failed", "user", it.Username, "machine", it.Machine, "error", err)
 	}
+	wf.noteItem(ctx, i)
 }
 
 // machine returns the snapshot's machine of that name.

@@ -160,6 +160,7 @@ func (wf *eventLifecycle) setPhase(ctx workflow.Context, phase domain.EventState
 	wf.s.Phase = phase
 	wf.changes++
 	workflow.GetLogger(ctx).Info("event state", "event", wf.in.EventID, "state", phase)
+	wf.note(ctx, domain.EventActivityStateChanged, nil, "the event is "+string(phase), map[string]any{"state": string(phase)})
 	return workflow.UpsertTypedSearchAttributes(ctx, temporalx.KeyState.ValueSet(string(phase)))
 }
 

@@ -64,8 +64,10 @@ type eventEnv struct {
 	// cloning and maxCloning count the CloneVM children in flight.
 	cloning, maxCloning int
 
-	states   []domain.EventState
-	stateAt  map[domain.EventState]time.Time
+	states  []domain.EventState
+	stateAt map[domain.EventState]time.Time
+	// notes are the timeline entries the lifecycle recorded.
+	notes    []domain.EventActivity
 	requests map[uuid.UUID]activities.EventVMRequest
 	items    map[string]domain.EventItem
 	clones   []string
@@ -94,6 +96,13 @@ func newEventEnv(t *testing.T) *eventEnv {
 		defer e.mu.Unlock()
 		e.states = append(e.states, c.State)
 		e.stateAt[c.State] = e.Now().UTC()
+		return nil
+	}).Maybe()
+	e.OnActivity(timeline.RecordEventActivity, mock.Anything, mock.Anything).Return(func(_ context.Context, a domain.EventActivity) error {
+		require.NoError(t, a.Validate())
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		e.notes = append(e.notes, a)
 		return nil
 	}).Maybe()
 	e.OnActivity(eventActs.ResolveEventMembers, mock.Anything, testEventID).Return(func(context.Context, uuid.UUID) ([]domain.EventMember, error) {
@@ -273,6 +282,21 @@ func TestEventLifecycleFollowsItsSchedule(t *testing.T) {
 		require.Equal(t, "lin101-"+r.Username+"-web-"+fmt.Sprint(r.Index+1),
 			activities.EventVMName(r.ShortName, r.Username, r.Machine.Name, r.Index))
 	}
+
+	// The timeline has every state change, and each item's steps.
+	var states []string
+	kinds := map[domain.EventActivityKind]int{}
+	for _, a := range e.notes {
+		kinds[a.Kind]++
+		if a.Kind == domain.EventActivityStateChanged {
+			states = append(states, a.Details["state"].(string))
+		}
+	}
+	require.Equal(t, []string{"deploying", "ready", "running", "ended", "decommissioning", "decommissioned"}, states)
+	require.Equal(t, 4, kinds[domain.EventActivityItemProvisioning], "each item's clone")
+	require.Equal(t, 3, kinds[domain.EventActivityItemReady])
+	require.Equal(t, 1, kinds[domain.EventActivityItemFailed], "bob's second machine")
+	require.Equal(t, 4, kinds[domain.EventActivityItemRemoved])
 }
 
 func TestEventLifecycleDeployFailsWhenNothingDeploys(t *testing.T) {

@@ -26,6 +26,9 @@ const (
 	// outside Labforge marks the VMID taken and places the VM anew,
 	// instead of waiting for the operator.
 	changeTakenVMIDReplaced = "taken-vmid-replaced"
+	// changeEventTimeline: EventLifecycle records its state changes and
+	// each item's provisioning steps on the event's timeline.
+	changeEventTimeline = "event-timeline"
 )
 
 // ownerIsRequester reports whether this workflow leaves LabforgeOwner to
