@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -182,12 +181,7 @@ func TestGatewayServesTheStoredSite(t *testing.T) {
 	f := newGatewayFixture(t, false, false)
 	_, err := f.apply(f.snapshot(t))
 	require.NoError(t, err)
-	gatewaytest.StartProcess(t, f.cfg.NginxPidFile(), f.tools.Nginx, "-p", f.cfg.Nginx.Prefix, "-c", f.cfg.NginxConf, "-g", "daemon off;")
-	dnsmasqArgs := []string{"--keep-in-foreground", "--conf-file=" + f.cfg.DnsmasqConf, "--pid-file=" + f.cfg.DnsmasqPidFile, "--log-facility=-"}
-	if os.Geteuid() == 0 {
-		dnsmasqArgs = append(dnsmasqArgs, "--user=root") // re-reading the hosts file in the test's private directory
-	}
-	gatewaytest.StartProcess(t, f.cfg.DnsmasqPidFile, f.tools.Dnsmasq, dnsmasqArgs...)
+	gatewaytest.Serve(t, f.tools, f.cfg, "-")
 
 	require.Equal(t, "container web", f.get(t, "web.apps.example.org"))
 	require.Equal(t, []string{"127.0.0.2"}, f.lookupA(t, "web.lab.example.org"))

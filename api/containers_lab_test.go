@@ -21,6 +21,7 @@ import (
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/gateway/gatewaytest"
@@ -151,14 +152,7 @@ func startCTLab(t *testing.T, o ctLabOptions) *ctLab {
 	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
 	op = l.s.AwaitOperation(t, l.admin, r.Header.Get("Location"))
 	require.Equal(t, domain.OpCompleted, op.State, op.Error)
-	gatewaytest.StartProcess(t, filepath.Join(l.dir, "nginx", "nginx.pid"), tools.Nginx,
-		"-p", filepath.Join(l.dir, "nginx"), "-c", filepath.Join(l.dir, "nginx.conf"), "-g", "daemon off;")
-	dnsmasqArgs := []string{"--keep-in-foreground", "--conf-file=" + filepath.Join(l.dir, "dnsmasq.conf"),
-		"--pid-file=" + filepath.Join(l.dir, "dnsmasq.pid"), "--log-facility=-"}
-	if os.Geteuid() == 0 {
-		dnsmasqArgs = append(dnsmasqArgs, "--user=root") // to re-read the hosts file in the test's private directory
-	}
-	gatewaytest.StartProcess(t, filepath.Join(l.dir, "dnsmasq.pid"), tools.Dnsmasq, dnsmasqArgs...)
+	gatewaytest.Serve(t, tools, app.GatewayConfig(l.s.Platform.Config, nil), "-")
 	l.awaitServing(t)
 
 	l.pat = (&vmLab{s: l.s, admin: l.admin}).user(t, "pat", domain.RoleParticipant)

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 
+	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/gateway"
 	"github.com/labforge/labforge/internal/gateway/gatewaytest"
 )
@@ -69,22 +69,9 @@ func (g *gatewayHost) env() []string {
 	if user == "" {
 		user = "none"
 	}
-	return []string{
-		"LABFORGE_GATEWAY_DIR=" + g.dir,
-		"LABFORGE_GATEWAY_NGINX_BIN=" + nginx,
-		"LABFORGE_GATEWAY_NGINX_PREFIX=" + g.nginxPrefix(),
-		"LABFORGE_GATEWAY_NGINX_STREAM_MODULE=" + gatewaytest.StreamModule,
-		"LABFORGE_GATEWAY_NGINX_USER=" + user,
-		"LABFORGE_GATEWAY_DNSMASQ_BIN=" + dnsmasq,
-		"LABFORGE_GATEWAY_DNSMASQ_PID_FILE=" + g.dnsmasqPidFile(),
-		"LABFORGE_GATEWAY_HTTP_LISTEN=127.0.0.1:" + strconv.Itoa(g.httpPort),
-		"LABFORGE_GATEWAY_HTTPS_LISTEN=127.0.0.1:" + strconv.Itoa(g.httpsPort),
-		"LABFORGE_GATEWAY_STREAM_ADDRESS=127.0.0.1",
-		"LABFORGE_GATEWAY_DNS_LISTEN=127.0.0.1",
-		"LABFORGE_GATEWAY_DNS_PORT=" + strconv.Itoa(g.dnsPort),
-		"LABFORGE_GATEWAY_DHCP=false",
-		"LABFORGE_GATEWAY_RENDER_ONLY=" + strconv.FormatBool(g.renderOnly()),
-	}
+	return app.LoopbackGateway{Dir: g.dir, NginxPrefix: g.nginxPrefix(), DnsmasqPidFile: g.dnsmasqPidFile(),
+		NginxBin: nginx, DnsmasqBin: dnsmasq, StreamModule: gatewaytest.StreamModule, NginxUser: user,
+		HTTPPort: g.httpPort, HTTPSPort: g.httpsPort, DNSPort: g.dnsPort, RenderOnly: g.renderOnly()}.Env()
 }
 
 // start runs NGINX and dnsmasq, until tb ends, on the files an apply
@@ -94,11 +81,5 @@ func (g *gatewayHost) start(tb testing.TB, cfg gateway.Config) {
 	if g.renderOnly() {
 		return
 	}
-	gatewaytest.StartProcess(tb, cfg.NginxPidFile(), g.nginx, "-p", cfg.Nginx.Prefix, "-c", cfg.NginxConf, "-g", "daemon off;")
-	args := []string{"--keep-in-foreground", "--conf-file=" + cfg.DnsmasqConf, "--pid-file=" + g.dnsmasqPidFile(),
-		"--log-facility=" + filepath.Join(g.dir, "dnsmasq.log")}
-	if os.Geteuid() == 0 {
-		args = append(args, "--user=root") // it re-reads the hosts files in the temp directory on SIGHUP
-	}
-	gatewaytest.StartProcess(tb, g.dnsmasqPidFile(), g.dnsmasq, args...)
+	gatewaytest.Serve(tb, gatewaytest.Tools{Nginx: g.nginx, Dnsmasq: g.dnsmasq}, cfg, filepath.Join(g.dir, "dnsmasq.log"))
 }

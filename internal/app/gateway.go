@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"strconv"
 
 	"github.com/labforge/labforge/activities"
 	"github.com/labforge/labforge/internal/config"
@@ -65,4 +66,37 @@ func (p *Platform) requestGatewayApply(ctx context.Context, r activities.Gateway
 	_, err := workflows.SignalSiteGatewayApply(ctx, p.Temporal, workflows.SiteGatewayInput{SiteID: r.SiteID, SiteName: r.SiteName},
 		workflows.SiteGatewayApplyRequest{Reason: r.Reason, ReplyTo: r.ReplyTo, RequestID: r.RequestID})
 	return err
+}
+
+// LoopbackGateway is a site gateway host on 127.0.0.1 run by an ordinary
+// user, as the dev stack and the benchmarks run one: NGINX and dnsmasq
+// on unprivileged ports, files in Dir, and no DHCP (the Proxmox simulator
+// reads the reservations file itself).
+type LoopbackGateway struct {
+	Dir, NginxPrefix, DnsmasqPidFile string
+	NginxBin, DnsmasqBin             string
+	StreamModule, NginxUser          string
+	HTTPPort, HTTPSPort, DNSPort     int
+	RenderOnly                       bool
+}
+
+// Env is g's LABFORGE_GATEWAY_* settings, which GatewayConfig turns into
+// the applier's files and commands.
+func (g LoopbackGateway) Env() []string {
+	return []string{
+		"LABFORGE_GATEWAY_DIR=" + g.Dir,
+		"LABFORGE_GATEWAY_NGINX_BIN=" + g.NginxBin,
+		"LABFORGE_GATEWAY_NGINX_PREFIX=" + g.NginxPrefix,
+		"LABFORGE_GATEWAY_NGINX_STREAM_MODULE=" + g.StreamModule,
+		"LABFORGE_GATEWAY_NGINX_USER=" + g.NginxUser,
+		"LABFORGE_GATEWAY_DNSMASQ_BIN=" + g.DnsmasqBin,
+		"LABFORGE_GATEWAY_DNSMASQ_PID_FILE=" + g.DnsmasqPidFile,
+		"LABFORGE_GATEWAY_HTTP_LISTEN=127.0.0.1:" + strconv.Itoa(g.HTTPPort),
+		"LABFORGE_GATEWAY_HTTPS_LISTEN=127.0.0.1:" + strconv.Itoa(g.HTTPSPort),
+		"LABFORGE_GATEWAY_STREAM_ADDRESS=127.0.0.1",
+		"LABFORGE_GATEWAY_DNS_LISTEN=127.0.0.1",
+		"LABFORGE_GATEWAY_DNS_PORT=" + strconv.Itoa(g.DNSPort),
+		"LABFORGE_GATEWAY_DHCP=false",
+		"LABFORGE_GATEWAY_RENDER_ONLY=" + strconv.FormatBool(g.RenderOnly),
+	}
 }

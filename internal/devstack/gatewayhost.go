@@ -7,11 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/gateway/pidfile"
 )
 
@@ -129,22 +129,9 @@ func (g *gatewayHost) Env() []string {
 	if g.RenderOnly() {
 		nginx, dnsmasq = "nginx", "dnsmasq"
 	}
-	return []string{
-		"LABFORGE_GATEWAY_DIR=" + g.Dir,
-		"LABFORGE_GATEWAY_NGINX_BIN=" + nginx,
-		"LABFORGE_GATEWAY_NGINX_PREFIX=" + g.nginxPrefix(),
-		"LABFORGE_GATEWAY_NGINX_STREAM_MODULE=" + streamModule,
-		"LABFORGE_GATEWAY_NGINX_USER=" + user,
-		"LABFORGE_GATEWAY_DNSMASQ_BIN=" + dnsmasq,
-		"LABFORGE_GATEWAY_DNSMASQ_PID_FILE=" + g.dnsmasqPidFile(),
-		"LABFORGE_GATEWAY_HTTP_LISTEN=127.0.0.1:" + strconv.Itoa(g.HTTPPort),
-		"LABFORGE_GATEWAY_HTTPS_LISTEN=127.0.0.1:" + strconv.Itoa(g.HTTPSPort),
-		"LABFORGE_GATEWAY_STREAM_ADDRESS=127.0.0.1",
-		"LABFORGE_GATEWAY_DNS_LISTEN=127.0.0.1",
-		"LABFORGE_GATEWAY_DNS_PORT=" + strconv.Itoa(g.DNSPort),
-		"LABFORGE_GATEWAY_DHCP=false",
-		"LABFORGE_GATEWAY_RENDER_ONLY=" + strconv.FormatBool(g.RenderOnly()),
-	}
+	return app.LoopbackGateway{Dir: g.Dir, NginxPrefix: g.nginxPrefix(), DnsmasqPidFile: g.dnsmasqPidFile(),
+		NginxBin: nginx, DnsmasqBin: dnsmasq, StreamModule: streamModule, NginxUser: user,
+		HTTPPort: g.HTTPPort, HTTPSPort: g.HTTPSPort, DNSPort: g.DNSPort, RenderOnly: g.RenderOnly()}.Env()
 }
 
 // Start runs NGINX and dnsmasq on the files the first apply wrote, and

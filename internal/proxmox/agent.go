@@ -16,25 +16,21 @@ type Interface struct {
 
 // IPv4 returns the interface's first usable IPv4 address: not loopback,
 // link-local or unspecified.
-func (i Interface) IPv4() (netip.Addr, bool) {
-	for _, p := range i.Addrs {
-		a := p.Addr()
-		if a.Is4() && !a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsUnspecified() {
-			return a, true
-		}
-	}
-	return netip.Addr{}, false
-}
+func (i Interface) IPv4() (netip.Addr, bool) { return i.firstIPv4(false) }
 
 // NICIPv4 returns the first IPv4 address of an interface picked by its
 // hardware address: neither link-local nor unspecified. Unlike IPv4 it
 // accepts addresses in 127.0.0.0/8, where a test or dev lab network may
 // live; the guest's own loopback interface has no hardware address to be
 // picked by.
-func (i Interface) NICIPv4() (netip.Addr, bool) {
+func (i Interface) NICIPv4() (netip.Addr, bool) { return i.firstIPv4(true) }
+
+// firstIPv4 returns the first IPv4 address that is neither link-local nor
+// unspecified, nor loopback unless allowed.
+func (i Interface) firstIPv4(loopback bool) (netip.Addr, bool) {
 	for _, p := range i.Addrs {
 		a := p.Addr()
-		if a.Is4() && !a.IsLinkLocalUnicast() && !a.IsUnspecified() {
+		if a.Is4() && (loopback || !a.IsLoopback()) && !a.IsLinkLocalUnicast() && !a.IsUnspecified() {
 			return a, true
 		}
 	}
