@@ -22,6 +22,7 @@ import (
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/gateway"
 	"github.com/labforge/labforge/internal/gateway/gatewaytest"
+	"github.com/labforge/labforge/internal/gateway/gatewaytest/serve"
 	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 )
@@ -181,7 +182,7 @@ func TestGatewayServesTheStoredSite(t *testing.T) {
 	f := newGatewayFixture(t, false, false)
 	_, err := f.apply(f.snapshot(t))
 	require.NoError(t, err)
-	gatewaytest.Serve(t, f.tools, f.cfg, "-")
+	serve.Gateway(t, f.tools, f.cfg, "-")
 
 	require.Equal(t, "container web", f.get(t, "web.apps.example.org"))
 	require.Equal(t, []string{"127.0.0.2"}, f.lookupA(t, "web.lab.example.org"))

@@ -25,6 +25,7 @@ import (
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/gateway/gatewaytest"
+	"github.com/labforge/labforge/internal/gateway/gatewaytest/serve"
 	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
@@ -152,7 +153,7 @@ func startCTLab(t *testing.T, o ctLabOptions) *ctLab {
 	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
 	op = l.s.AwaitOperation(t, l.admin, r.Header.Get("Location"))
 	require.Equal(t, domain.OpCompleted, op.State, op.Error)
-	gatewaytest.Serve(t, tools, app.GatewayConfig(l.s.Platform.Config, nil), "-")
+	serve.Gateway(t, tools, app.GatewayConfig(l.s.Platform.Config, nil), "-")
 	l.awaitServing(t)
 
 	l.pat = (&vmLab{s: l.s, admin: l.admin}).user(t, "pat", domain.RoleParticipant)

@@ -9,6 +9,7 @@ import (
 	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/gateway"
 	"github.com/labforge/labforge/internal/gateway/gatewaytest"
+	"github.com/labforge/labforge/internal/gateway/gatewaytest/serve"
 )
 
 // gatewayHost is the site's gateway host on this machine: the directory
@@ -81,5 +82,5 @@ func (g *gatewayHost) start(tb testing.TB, cfg gateway.Config) {
 	if g.renderOnly() {
 		return
 	}
-	gatewaytest.Serve(tb, gatewaytest.Tools{Nginx: g.nginx, Dnsmasq: g.dnsmasq}, cfg, filepath.Join(g.dir, "dnsmasq.log"))
+	serve.Gateway(tb, gatewaytest.Tools{Nginx: g.nginx, Dnsmasq: g.dnsmasq}, cfg, filepath.Join(g.dir, "dnsmasq.log"))
 }
