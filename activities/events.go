@@ -116,6 +116,10 @@ type EventMachine struct {
 	CloneMode  domain.CloneMode `json:"clone_mode"`
 	Cores      int              `json:"cores,omitempty"`
 	MemoryMB   int              `json:"memory_mb,omitempty"`
+	// Connections are the machine's connection templates (passwords
+	// sealed): each of the machine's VMs gets one Guacamole connection per
+	// template for its participant.
+	Connections []domain.ConnectionTemplate `json:"connections,omitempty"`
 }
 
 // SnapshotEventEnvironment snapshots the event's environment (once: later
@@ -128,7 +132,7 @@ func (e *Events) SnapshotEventEnvironment(ctx context.Context, id uuid.UUID) ([]
 	out := make([]EventMachine, len(env.Machines))
 	for i, m := range env.Machines {
 		out[i] = EventMachine{Name: m.Name, TemplateID: m.TemplateID, Count: m.Count, CloneMode: m.CloneMode,
-			Cores: m.Cores, MemoryMB: m.MemoryMB}
+			Cores: m.Cores, MemoryMB: m.MemoryMB, Connections: m.Connections}
 	}
 	return out, nil
 }

@@ -18,6 +18,7 @@ type GuacamoleClient interface {
 	DeleteConnection(ctx context.Context, id string) error
 	GrantConnection(ctx context.Context, username, connectionID string) error
 	RevokeConnection(ctx context.Context, username, connectionID string) error
+	ClientURL(ctx context.Context, connectionID string) (string, error)
 }
 
 var _ GuacamoleClient = (*guacamole.Client)(nil)

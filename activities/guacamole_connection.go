@@ -41,6 +41,8 @@ type EnsureConnectionResult struct {
 	Skipped      bool   `json:"skipped,omitempty"`
 	ConnectionID string `json:"connection_id,omitempty"`
 	Name         string `json:"name,omitempty"`
+	// URL opens the connection in the browser.
+	URL string `json:"url,omitempty"`
 }
 
 // ConnectionName is the title of a participant's connection: the event's
@@ -60,7 +62,7 @@ func ConnectionName(in EnsureConnectionInput) string {
 // password: they sign in through the site's single sign-on) unless it
 // exists, the connection (hostname = the VM's IPv4, the template's port,
 // username and password, opened from its sealed secret and never logged)
-// unless one of its name exists, records its identifier, and grants READ
+// unless one of its name exists, records its identifier and client URL, and grants READ
 // on it to the participant only. It is idempotent: a retry finds the user
 // and the connection by name and grants again (an existing connection is
 // not updated: a VM whose address changed needs DeleteConnections first). A missing address, an
@@ -86,8 +88,12 @@ func (a *Guacamole) EnsureConnection(ctx context.Context, in EnsureConnectionInp
 	if err != nil {
 		return EnsureConnectionResult{}, classifyGuacamole(err)
 	}
+	link, err := a.Client.ClientURL(ctx, made.Identifier)
+	if err != nil {
+		return EnsureConnectionResult{}, classifyGuacamole(err)
+	}
 	rec := &domain.EventConnection{EventID: in.EventID, UserID: in.UserID, VMID: in.VMID, TemplatePosition: in.TemplatePosition,
-		GuacamoleUser: in.Username, GuacamoleID: made.Identifier, Name: conn.Name, State: domain.ConnectionActive}
+		GuacamoleUser: in.Username, GuacamoleID: made.Identifier, Name: conn.Name, URL: link, State: domain.ConnectionActive}
 	if err := a.Store.RecordEventConnection(ctx, rec); err != nil {
 		return EnsureConnectionResult{}, classify(err)
 	}
@@ -95,7 +101,7 @@ func (a *Guacamole) EnsureConnection(ctx context.Context, in EnsureConnectionInp
 		return EnsureConnectionResult{}, classifyGuacamole(err)
 	}
 	log.Info("Guacamole connection ready", slog.String("connection_id", made.Identifier), slog.String("user", in.Username))
-	return EnsureConnectionResult{ConnectionID: made.Identifier, Name: conn.Name}, nil
+	return EnsureConnectionResult{ConnectionID: made.Identifier, Name: conn.Name, URL: link}, nil
 }
 
 func (in EnsureConnectionInput) validate() error {

@@ -2,8 +2,6 @@ package activities
 
 import (
 	"github.com/google/uuid"
-
-	"github.com/labforge/labforge/domain"
 )
 
 // ConnectionTarget is one participant's VM, ready (it has an address), that
@@ -22,7 +20,7 @@ type ConnectionTarget struct {
 // ConnectionInputs are the EnsureConnection inputs of a participant's VM of
 // machine m (from the event's environment snapshot): one per connection
 // template, in the templates' order.
-func ConnectionInputs(to ConnectionTarget, m domain.EnvironmentMachine) []EnsureConnectionInput {
+func ConnectionInputs(to ConnectionTarget, m EventMachine) []EnsureConnectionInput {
 	out := make([]EnsureConnectionInput, len(m.Connections))
 	for i, tmpl := range m.Connections {
 		out[i] = EnsureConnectionInput{EventID: to.EventID, EventName: to.EventName, UserID: to.UserID, Username: to.Username,

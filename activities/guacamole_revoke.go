@@ -10,11 +10,12 @@ import (
 	"github.com/labforge/labforge/domain"
 )
 
-// EventConnectionsInput selects an event's connections: all of them, or
-// one participant's when UserID is set.
+// EventConnectionsInput selects an event's connections: all of them, one
+// participant's when UserID is set, one VM's when VMID is set.
 type EventConnectionsInput struct {
 	EventID uuid.UUID
 	UserID  *uuid.UUID
+	VMID    *uuid.UUID `json:",omitempty"`
 }
 
 // EventConnectionsResult says how many connections changed. Skipped is
@@ -71,6 +72,9 @@ func (a *Guacamole) each(ctx context.Context, in EventConnectionsInput, state do
 	}
 	var res EventConnectionsResult
 	for _, c := range conns {
+		if in.VMID != nil && c.VMID != *in.VMID {
+			continue
+		}
 		err := fn(c)
 		if errors.Is(err, errSkip) {
 			continue

@@ -36,6 +36,12 @@ type Moodle struct {
 	Client MoodleClient
 	// Store keeps the id of each event's course.
 	Store domain.EventCourseStore
+	// Snapshots reads the events' environment snapshots (EventCoursePlan);
+	// nil answers that no event has a course.
+	Snapshots EnvironmentSnapshots
+	// DeleteCourses deletes an event's course at its teardown
+	// (LABFORGE_MOODLE_DELETE_COURSES); without it the course stays hidden.
+	DeleteCourses bool
 	// UserAuth is the authentication plugin of the users EnsureMoodleUsers
 	// creates when its input names none (LABFORGE_MOODLE_USER_AUTH);
 	// empty is "manual".

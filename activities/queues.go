@@ -73,7 +73,7 @@ var queueTable = map[string][]any{
 		(*Bookkeeping).ReleaseContainer,
 		(*Email).QueueEmail, (*Email).SendEmail,
 		(*Guacamole).EnsureConnection, (*Guacamole).RevokeConnections, (*Guacamole).DeleteConnections,
-		(*Moodle).CopyEventCourse, (*Moodle).EnsureMoodleUsers, (*Moodle).EnrolMoodleUsers,
+		(*Moodle).PlanEventCourse, (*Moodle).CopyEventCourse, (*Moodle).EnsureMoodleUsers, (*Moodle).EnrolMoodleUsers,
 		(*Moodle).UnenrolMoodleUsers, (*Moodle).HideMoodleCourse, (*Moodle).DeleteMoodleCourse,
 		(*EventTimeline).RecordEventActivity,
 		(*Events).LoadEvent, (*Events).SetEventState, (*Events).StoreEventSchedule, (*Events).SnapshotEventEnvironment,

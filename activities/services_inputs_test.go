@@ -12,7 +12,7 @@ import (
 func TestConnectionInputsOnePerTemplate(t *testing.T) {
 	to := ConnectionTarget{EventID: uuid.New(), EventName: "Lab", UserID: uuid.New(), Username: "ann", VMID: uuid.New(),
 		Index: 1, IPv4: "10.0.0.9"}
-	m := domain.EnvironmentMachine{Name: "win", Connections: []domain.ConnectionTemplate{{Protocol: "rdp"}, {Protocol: "ssh", Port: 2222}}}
+	m := EventMachine{Name: "win", Connections: []domain.ConnectionTemplate{{Protocol: "rdp"}, {Protocol: "ssh", Port: 2222}}}
 	ins := ConnectionInputs(to, m)
 	require.Len(t, ins, 2)
 	require.Equal(t, 1, ins[1].TemplatePosition)

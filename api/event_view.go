@@ -60,14 +60,17 @@ type EventParticipants struct {
 
 // EventOverview is the per-event view: the event, its resolved members,
 // every item (one per participant, machine and index, with its VM's state
-// and IPv4), the failed ones, and counts by item state. A caller who only
+// and IPv4), the failed ones, counts by item state, and the Guacamole
+// connections (one per participant, VM and connection template, with the
+// URL that opens it). A caller who only
 // takes part sees themself and their own items.
 type EventOverview struct {
-	Event      EventView                     `json:"event"`
-	Members    []domain.EventMember          `json:"members"`
-	Items      []domain.EventItem            `json:"items"`
-	Failures   []domain.EventItem            `json:"failures"`
-	ItemCounts map[domain.EventItemState]int `json:"item_counts"`
+	Event       EventView                     `json:"event"`
+	Members     []domain.EventMember          `json:"members"`
+	Items       []domain.EventItem            `json:"items"`
+	Failures    []domain.EventItem            `json:"failures"`
+	ItemCounts  map[domain.EventItemState]int `json:"item_counts"`
+	Connections []domain.EventConnection      `json:"connections"`
 }
 
 // newEventOverview assembles the overview from the stored parts.

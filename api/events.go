@@ -250,8 +250,9 @@ func (s *Server) deleteEvent(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// eventOverview shows the event with its members and items; a caller who
-// may not change the event sees only themself and their own items.
+// eventOverview shows the event with its members, items and connections;
+// a caller who may not change the event sees only themself and their own
+// items and connections.
 func (s *Server) eventOverview(c *gin.Context) {
 	e, err := s.loadEvent(c, domain.KeyRead)
 	if err != nil {
@@ -274,8 +275,17 @@ func (s *Server) eventOverview(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
+	var conns []domain.EventConnection
+	if s.connections != nil {
+		if conns, err = s.connections.ListEventConnections(ctx, e.ID, only); err != nil {
+			abortWithError(c, err)
+			return
+		}
+	}
 	if only != nil {
 		members = slices.DeleteFunc(members, func(m domain.EventMember) bool { return m.UserID != *only })
 	}
-	c.JSON(http.StatusOK, newEventOverview(eventView(e, s.eventDefaults), members, items))
+	o := newEventOverview(eventView(e, s.eventDefaults), members, items)
+	o.Connections = nonNil(conns)
+	c.JSON(http.StatusOK, o)
 }

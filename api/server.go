@@ -55,6 +55,8 @@ type Deps struct {
 	CloneCapPerStorage int
 	// EventActivity keeps the events' timelines (store/audit).
 	EventActivity domain.EventActivityLog
+	// EventConnections lists the events' Guacamole connections.
+	EventConnections domain.EventConnectionStore
 	// EventDeployConcurrency is the bound on VM workflows in flight the
 	// API starts event lifecycles with (0: the workflow's default).
 	EventDeployConcurrency int
@@ -93,6 +95,7 @@ type Server struct {
 	capacity        domain.CapacityStore
 	capPerStorage   int
 	eventActivity   domain.EventActivityLog
+	connections     domain.EventConnectionStore
 	eventDeployCap  int
 	systemEvents    domain.SystemEventLog
 	emails          domain.EmailStore
@@ -114,6 +117,7 @@ func New(d Deps) *Server {
 		emails: d.Emails,
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
+		connections: d.EventConnections,
 		temporal: d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
 		eventDeployCap: d.EventDeployConcurrency,
 	}

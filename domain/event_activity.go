@@ -23,6 +23,11 @@ const (
 	EventActivityItemReady          EventActivityKind = "item_ready"
 	EventActivityItemFailed         EventActivityKind = "item_failed"
 	EventActivityItemRemoved        EventActivityKind = "item_removed"
+	// EventActivityConnections: Guacamole connections made, revoked or
+	// deleted; EventActivityCourse: a phase of the Moodle course done or
+	// failed.
+	EventActivityConnections EventActivityKind = "connections"
+	EventActivityCourse      EventActivityKind = "course"
 )
 
 // EventActivity is one entry of an event's timeline. ActorID is the user

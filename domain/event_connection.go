@@ -31,10 +31,13 @@ type EventConnection struct {
 	// GuacamoleUser is the Guacamole username granted READ on it.
 	GuacamoleUser string `json:"guacamole_user"`
 	// GuacamoleID is Guacamole's identifier of the connection.
-	GuacamoleID string               `json:"guacamole_id"`
-	Name        string               `json:"name"`
-	State       EventConnectionState `json:"state"`
-	UpdatedAt   time.Time            `json:"updated_at"`
+	GuacamoleID string `json:"guacamole_id"`
+	Name        string `json:"name"`
+	// URL opens the connection in the browser (Guacamole's client page);
+	// empty for connections recorded before it was kept.
+	URL       string               `json:"url"`
+	State     EventConnectionState `json:"state"`
+	UpdatedAt time.Time            `json:"updated_at"`
 }
 
 // EventConnectionStore keeps an event's Guacamole connections and its

@@ -14,12 +14,12 @@ var (
 )
 
 const eventConnectionColumns = `event_id, user_id, vm_id, template_position, guacamole_user, guacamole_id, name,
-	state, updated_at`
+	url, state, updated_at`
 
 func scanEventConnection(r rowScanner) (domain.EventConnection, error) {
 	var c domain.EventConnection
 	err := r.Scan(&c.EventID, &c.UserID, &c.VMID, &c.TemplatePosition, &c.GuacamoleUser, &c.GuacamoleID, &c.Name,
-		&c.State, &c.UpdatedAt)
+		&c.URL, &c.State, &c.UpdatedAt)
 	return c, err
 }
 
@@ -33,13 +33,13 @@ func (db *DB) RecordEventConnection(ctx context.Context, c *domain.EventConnecti
 	}
 	err := db.q.QueryRow(ctx, `
 		INSERT INTO event_connections (event_id, user_id, vm_id, template_position, guacamole_user, guacamole_id,
-			name, state, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp())
+			name, url, state, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, clock_timestamp())
 		ON CONFLICT (event_id, vm_id, template_position) DO UPDATE SET user_id = excluded.user_id,
 			guacamole_user = excluded.guacamole_user, guacamole_id = excluded.guacamole_id, name = excluded.name,
-			state = excluded.state, updated_at = clock_timestamp()
+			url = excluded.url, state = excluded.state, updated_at = clock_timestamp()
 		RETURNING updated_at`,
-		c.EventID, c.UserID, c.VMID, c.TemplatePosition, c.GuacamoleUser, c.GuacamoleID, c.Name, c.State,
+		c.EventID, c.UserID, c.VMID, c.TemplatePosition, c.GuacamoleUser, c.GuacamoleID, c.Name, c.URL, c.State,
 	).Scan(&c.UpdatedAt)
 	return mapErr(err, "event "+c.EventID.String())
 }

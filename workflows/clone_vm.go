@@ -18,6 +18,10 @@ type CloneVMInput struct {
 	VM          uuid.UUID `json:"vm"`
 	// Start starts the VM and waits for its guest-agent address.
 	Start bool `json:"start"`
+	// AbortOnFailure makes a failed step abort the clone at once (and
+	// compensate) instead of waiting for an operator: for callers that
+	// retry whole VMs themselves, as an event's retry-failed does.
+	AbortOnFailure bool `json:"abort_on_failure,omitempty"`
 }
 
 // CloneVMResult is where the VM landed.
@@ -31,15 +35,17 @@ type CloneVMResult struct {
 // CloneVM reserves a VMID and a node, clones the template under a clone
 // slot, configures the guest (name, cores, memory, tags, description),
 // takes the labforge-baseline snapshot, starts it if asked, waits for its
-// address and records the VM ready. A failed step waits for the operator;
-// abort (or cancellation) deletes the half-made guest, then releases the
-// VMID and marks the VM failed.
+// address and records the VM ready. A failed step waits for the operator
+// (or, with AbortOnFailure, aborts at once); abort (or cancellation)
+// deletes the half-made guest, then releases the VMID and marks the VM
+// failed.
 func CloneVM(ctx workflow.Context, in CloneVMInput) (CloneVMResult, error) {
 	wf := &cloneVM{in: in, progress: progress{operationID: in.OperationID}}
 	var err error
 	if ctx, wf.op, err = wf.beginVMWorkflow(ctx); err != nil {
 		return CloneVMResult{}, err
 	}
+	wf.op.abortOnFailure = in.AbortOnFailure
 	res, err := wf.run(ctx)
 	if err != nil && (IsAborted(err) || ctx.Err() != nil) {
 		return res, wf.compensate(ctx, err)

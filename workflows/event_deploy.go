@@ -22,6 +22,10 @@ func (wf *eventLifecycle) beginDeploy(ctx workflow.Context) error {
 	if err := bookkeep(ctx, &wf.s.Machines, eventActs.SnapshotEventEnvironment, wf.in.EventID); err != nil {
 		return wf.failDeploy(ctx, err)
 	}
+	if workflow.GetVersion(ctx, changeEventIntegrations, workflow.DefaultVersion, 1) == 1 {
+		wf.s.Integrations = true
+		wf.planCourse(ctx)
+	}
 	wf.applyMembers(ctx, wf.s.Members)
 	return nil
 }
@@ -69,7 +73,6 @@ func (wf *eventLifecycle) deploying(ctx workflow.Context) error {
 	if err := wf.setPhase(ctx, domain.EventReady); err != nil {
 		return err
 	}
-	wf.runHooks(ctx, hookDeployed)
 	wf.notifyReadyParticipants(ctx)
 	wf.emailItemsFailed(ctx)
 	return nil
@@ -77,7 +80,8 @@ func (wf *eventLifecycle) deploying(ctx workflow.Context) error {
 
 // end stops the event: ended from now (the transition period runs from
 // here), clones not yet started are dropped, the ready VMs are stopped,
-// the hooks run and the participants are told.
+// their connections revoked and the participants told; the Moodle course
+// follows the phase (keepCourse).
 func (wf *eventLifecycle) end(ctx workflow.Context) error {
 	now := workflow.Now(ctx)
 	wf.s.EndedAt = &now
@@ -90,31 +94,37 @@ func (wf *eventLifecycle) end(ctx workflow.Context) error {
 			wf.enqueue(jobStop, i)
 		}
 	}
-	if err := workflow.Await(ctx, wf.idle); err != nil {
+	if wf.s.Integrations {
+		// Connections still being made (Guacamole down) do not hold the end.
+		if err := workflow.Await(ctx, wf.vmIdle); err != nil {
+			return err
+		}
+		wf.revokeConnections(ctx)
+	} else if err := workflow.Await(ctx, wf.idle); err != nil {
 		return err
 	}
-	wf.runHooks(ctx, hookEnded)
 	wf.emailEnded(ctx)
 	return nil
 }
 
-// teardown deletes every VM the event made, marks every item removed and
-// ends decommissioned. Clones in flight finish first.
+// teardown deletes the event's connections and every VM it made, marks
+// every item removed, waits for the Moodle course's last phase and ends
+// decommissioned. Clones in flight finish first.
 func (wf *eventLifecycle) teardown(ctx workflow.Context) error {
 	wf.unqueueClones()
 	if err := workflow.Await(ctx, wf.idle); err != nil {
 		return err
 	}
+	wf.deleteConnections(ctx)
 	for i, it := range wf.s.Items {
 		if it.State != domain.ItemRemoved {
 			wf.s.Items[i].Dropped = true
 			wf.enqueue(jobDelete, i)
 		}
 	}
-	if err := workflow.Await(ctx, wf.idle); err != nil {
+	if err := workflow.Await(ctx, func() bool { return wf.idle() && !wf.courseDue() }); err != nil {
 		return err
 	}
-	wf.runHooks(ctx, hookTeardown)
 	return wf.setPhase(ctx, domain.EventDecommissioned)
 }
 

@@ -50,17 +50,17 @@ func (wf *eventLifecycle) members(role string) []domain.EventMember {
 	return slices.DeleteFunc(slices.Clone(wf.s.Members), func(m domain.EventMember) bool { return m.Role != role })
 }
 
-// notifyReadyParticipants sends event.deployed to each participant whose
-// items are all ready and who has not had it yet.
+// notifyReadyParticipants sends event.deployed, with their connections, to
+// each participant whose items are all ready with their connections made
+// (or failed) and who has not had it yet.
 func (wf *eventLifecycle) notifyReadyParticipants(ctx workflow.Context) {
 	for _, m := range wf.members(domain.EventRoleParticipant) {
 		if slices.Contains(wf.s.Notified, m.UserID) || !wf.allReady(m) {
 			continue
 		}
 		wf.s.Notified = append(wf.s.Notified, m.UserID)
-		// Connections are filled in by the Guacamole step once it exists.
 		wf.emailTo(ctx, m, mail.EventDeployed, mail.EventDeployedData{Recipient: person(m), Event: wf.mailEvent(),
-			Connections: []mail.Connection{}})
+			Connections: wf.mailConnections(m.UserID)})
 	}
 }
 
@@ -71,7 +71,7 @@ func (wf *eventLifecycle) allReady(m domain.EventMember) bool {
 		if it.User != m.UserID {
 			continue
 		}
-		if it.State != domain.ItemReady {
+		if it.State != domain.ItemReady || !it.connectionsSettled() {
 			return false
 		}
 		n++

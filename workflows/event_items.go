@@ -82,13 +82,18 @@ func (wf *eventLifecycle) provisionItem(ctx workflow.Context, i int) {
 	it.HasRecord, it.State, it.Step = true, domain.ItemProvisioning, stepClone
 	wf.recordItem(ctx, i)
 	var res CloneVMResult
-	if err := wf.runVMChild(ctx, CloneVMType, CloneVMWorkflowID(id), id, CloneVMInput{VM: id, Start: true}, &res); err != nil {
+	// Since changeEventIntegrations a failed clone fails its item (the
+	// instructor's retry-failed re-runs it) rather than waiting for an
+	// operator, which would hold the event's end and teardown.
+	in := CloneVMInput{VM: id, Start: true, AbortOnFailure: wf.s.Integrations}
+	if err := wf.runVMChild(ctx, CloneVMType, CloneVMWorkflowID(id), id, in, &res); err != nil {
 		wf.itemFailed(ctx, i, stepClone, err)
 		return
 	}
 	it = &wf.s.Items[i]
-	it.State, it.Error, it.Step = domain.ItemReady, "", stepReady
+	it.State, it.Error, it.Step, it.IPv4 = domain.ItemReady, "", stepReady, res.IPv4
 	wf.recordItem(ctx, i)
+	wf.connectItem(ctx, i)
 	if wf.s.Phase == domain.EventReady || wf.s.Phase == domain.EventRunning {
 		wf.notifyReadyParticipants(ctx)
 	}
@@ -104,9 +109,10 @@ func (wf *eventLifecycle) stopItem(ctx workflow.Context, i int) {
 	}
 }
 
-// deleteItem deletes item i's VM record, if it has one, and marks the
-// item removed.
+// deleteItem deletes item i's connections and VM record, if it has them,
+// and marks the item removed.
 func (wf *eventLifecycle) deleteItem(ctx workflow.Context, i int) {
+	wf.deleteItemConnections(ctx, i)
 	if vm := wf.s.Items[i].VM; wf.s.Items[i].HasRecord {
 		wf.s.Items[i].Step = stepDelete
 		if err := wf.runVMChild(ctx, DeleteVMType, DeleteVMWorkflowID(vm), vm, DeleteVMInput{VM: vm}, nil); err != nil {

@@ -35,11 +35,14 @@ type jobs struct {
 	inflight int
 	limit    int
 	// background counts other coroutines whose work a continue-as-new
-	// would lose (e-mails being queued).
+	// would lose (e-mails being queued, connections being made).
 	background int
 }
 
 func (j *jobs) init(limit int) { j.limit = limit }
+
+// vmIdle reports whether no VM workflow is queued or running.
+func (j *jobs) vmIdle() bool { return len(j.queue) == 0 && j.inflight == 0 }
 
 // idle reports whether nothing is queued or running.
 func (j *jobs) idle() bool { return len(j.queue) == 0 && j.inflight == 0 && j.background == 0 }

@@ -53,6 +53,8 @@ type eventLifecycle struct {
 	changes int
 	// loaded is set once the event's schedule is known.
 	loaded bool
+	// courseBusy is set while a MoodleEnrolment phase runs.
+	courseBusy bool
 }
 
 // setup takes the carried state, or starts planned, then publishes the
@@ -87,6 +89,9 @@ func (wf *eventLifecycle) setup(ctx workflow.Context) error {
 	}
 	workflow.Go(ctx, func(ctx workflow.Context) { wf.runJobs(ctx, wf.runJob) })
 	if wf.loaded {
+		if wf.s.Integrations && wf.s.Course.Plan.Enabled {
+			workflow.Go(ctx, wf.keepCourse)
+		}
 		return nil
 	}
 	var info activities.EventInfo
@@ -141,7 +146,8 @@ func (wf *eventLifecycle) run(ctx workflow.Context) error {
 
 // continueAsNewDue reports whether the history is long enough to start
 // afresh and nothing stops it: no job queued or in flight (their results
-// would be lost) and no Update handler running.
+// would be lost), no Moodle course phase due or running, and no Update
+// handler running.
 func (wf *eventLifecycle) continueAsNewDue(ctx workflow.Context) bool {
 	info := workflow.GetInfo(ctx)
 	limit := wf.in.HistoryLimit
@@ -149,7 +155,7 @@ func (wf *eventLifecycle) continueAsNewDue(ctx workflow.Context) bool {
 		limit = defaultEventHistoryLimit
 	}
 	due := info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= limit
-	return due && wf.idle() && workflow.AllHandlersFinished(ctx)
+	return due && wf.idle() && !wf.courseDue() && workflow.AllHandlersFinished(ctx)
 }
 
 // setPhase stores the event's new state and publishes it.

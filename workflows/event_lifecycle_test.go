@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -64,6 +65,18 @@ type eventEnv struct {
 	// cloning and maxCloning count the CloneVM children in flight.
 	cloning, maxCloning int
 
+	// machines is the environment snapshot (one machine "web" of two
+	// copies, without connection templates, if nil).
+	machines []activities.EventMachine
+	// course is what PlanEventCourse answers (no course by default).
+	course activities.EventCoursePlan
+	// guacOn makes the Guacamole activities work rather than skip;
+	// connFails is EnsureConnection's error now, if any.
+	guacOn    bool
+	connFails func(in activities.EnsureConnectionInput) error
+	// moodleTakes is how long a MoodleEnrolment child runs.
+	moodleTakes time.Duration
+
 	states  []domain.EventState
 	stateAt map[domain.EventState]time.Time
 	// notes are the timeline entries the lifecycle recorded.
@@ -74,6 +87,16 @@ type eventEnv struct {
 	stops    []string
 	deletes  []string
 	emails   []string
+	// connections are the EnsureConnection calls that succeeded
+	// ("user/machine/index/position"), connRevokes and connDeletes the
+	// RevokeConnections and DeleteConnections calls ("event" or the VM's
+	// item), moodle the MoodleEnrolment children's inputs.
+	connections []string
+	connRevokes []string
+	connDeletes []string
+	moodle      []MoodleEnrolmentInput
+	// mails are the e-mails' data by "template user".
+	mails map[string]json.RawMessage
 }
 
 func newEventEnv(t *testing.T) *eventEnv {
@@ -83,6 +106,8 @@ func newEventEnv(t *testing.T) *eventEnv {
 		members:  []domain.EventMember{alice, bob, ines},
 		stateAt:  map[domain.EventState]time.Time{}, requests: map[uuid.UUID]activities.EventVMRequest{}, items: map[string]domain.EventItem{},
 		cloneFails:  func(activities.EventVMRequest) bool { return false },
+		connFails:   func(activities.EnsureConnectionInput) error { return nil },
+		mails:       map[string]json.RawMessage{},
 		createFails: func(activities.EventVMRequest) bool { return false },
 	}
 	e.SetStartTime(eventBase)
@@ -110,8 +135,12 @@ func newEventEnv(t *testing.T) *eventEnv {
 		defer e.mu.Unlock()
 		return append([]domain.EventMember(nil), e.members...), nil
 	}).Maybe()
-	e.OnActivity(eventActs.SnapshotEventEnvironment, mock.Anything, testEventID).Return(
-		[]activities.EventMachine{{Name: "web", TemplateID: uuid.New(), Count: 2, CloneMode: domain.CloneLinked}}, nil).Maybe()
+	e.OnActivity(eventActs.SnapshotEventEnvironment, mock.Anything, testEventID).Return(func(context.Context, uuid.UUID) ([]activities.EventMachine, error) {
+		if e.machines != nil {
+			return e.machines, nil
+		}
+		return []activities.EventMachine{{Name: "web", TemplateID: uuid.New(), Count: 2, CloneMode: domain.CloneLinked}}, nil
+	}).Maybe()
 	e.OnActivity(eventActs.CreateEventVM, mock.Anything, mock.Anything).Return(func(_ context.Context, r activities.EventVMRequest) error {
 		e.mu.Lock()
 		defer e.mu.Unlock()
@@ -133,6 +162,7 @@ func newEventEnv(t *testing.T) *eventEnv {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		e.emails = append(e.emails, in.Template+" "+in.To)
+		e.mails[in.Template+" "+in.To] = in.Data
 		return in.ID, nil
 	}).Maybe()
 	e.OnWorkflow(SendEmailType.Name, mock.Anything, mock.Anything).Return(activities.SendEmailResult{}, nil).Maybe()
@@ -175,6 +205,7 @@ func newEventEnv(t *testing.T) *eventEnv {
 		}
 		return nil
 	}).Maybe()
+	e.mockIntegrations()
 	t.Cleanup(func() { require.Equal(t, e.sent, e.answered, "every Update is answered") })
 	return e
 }

@@ -71,6 +71,12 @@ type EventLifecycleState struct {
 	// clears it.
 	EndingSoonSent bool        `json:"ending_soon_sent,omitempty"`
 	Notified       []uuid.UUID `json:"notified,omitempty"`
+	// Integrations is set on lifecycles that make Guacamole connections
+	// and keep a Moodle course (since changeEventIntegrations, decided at
+	// deploy).
+	Integrations bool `json:"integrations,omitempty"`
+	// Course is the event's Moodle course.
+	Course EventCourse `json:"course"`
 }
 
 // EventItemStatus is the workflow's view of one item: participant User's
@@ -89,10 +95,17 @@ type EventItemStatus struct {
 	Step      string                `json:"step,omitempty"`
 	// Dropped marks an item whose participant left: it is torn down.
 	Dropped bool `json:"dropped,omitempty"`
+	// IPv4 is the VM's address once it is ready.
+	IPv4 string `json:"ipv4,omitempty"`
+	// ConnState and Connections are the item's Guacamole connections.
+	ConnState   ConnState        `json:"conn_state,omitempty"`
+	Connections []ItemConnection `json:"connections,omitempty"`
 
-	// busy marks an item with a job queued or running; runs continue as
-	// new only when no item is busy, so it needs no carrying.
-	busy bool
+	// busy marks an item with a job queued or running, connBusy one whose
+	// connections are being made; runs continue as new only when no item
+	// is either, so they need no carrying.
+	busy     bool
+	connBusy bool
 }
 
 // EventSummary is what every Update and the summary query answer: the

@@ -290,7 +290,7 @@ func (wf *eventLifecycle) validateRetryFailed() error {
 	if !wf.inState(domain.EventDeploying, domain.EventReady, domain.EventRunning, domain.EventDeployFailed) {
 		return conflictf("event is %s: failed items are retried only while it is deployed", wf.s.Phase)
 	}
-	if !slices.ContainsFunc(wf.s.Items, retryable) {
+	if !slices.ContainsFunc(wf.s.Items, retryable) && !slices.ContainsFunc(wf.s.Items, retryableConnections) {
 		return conflictf("event has no failed items to retry")
 	}
 	return nil
@@ -300,7 +300,8 @@ func retryable(it EventItemStatus) bool {
 	return it.State == domain.ItemFailed && !it.Dropped && !it.busy
 }
 
-// retryFailed queues a new clone for every failed item, and only those; a
+// retryFailed queues a new clone for every failed item, and only those,
+// and makes the connections that failed of ready ones again; a
 // deploy_failed event is deploying again.
 func (wf *eventLifecycle) retryFailed(ctx workflow.Context) (EventSummary, error) {
 	ctx = wf.handlerContext(ctx)
@@ -316,8 +317,11 @@ func (wf *eventLifecycle) retryFailed(ctx workflow.Context) (EventSummary, error
 		}
 	}
 	for i, it := range wf.s.Items {
-		if retryable(it) {
+		switch {
+		case retryable(it):
 			wf.enqueue(jobClone, i)
+		case retryableConnections(it):
+			wf.connectItem(ctx, i)
 		}
 	}
 	wf.changes++

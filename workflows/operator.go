@@ -46,6 +46,9 @@ func IsAborted(err error) bool { return activities.HasErrorType(err, activities.
 type operator struct {
 	p       *progress
 	signals workflow.ReceiveChannel
+	// abortOnFailure makes a failed step abort at once, as if the
+	// operator had decided so: the caller retries the whole operation.
+	abortOnFailure bool
 }
 
 func newOperator(ctx workflow.Context, p *progress) *operator {
@@ -76,6 +79,10 @@ func (o *operator) step(ctx workflow.Context, name string, opts stepOpts, fn fun
 			return err
 		}
 		reason := fmt.Sprintf("step %q failed: %s", name, failureMessage(err))
+		if o.abortOnFailure {
+			workflow.GetLogger(ctx).Warn("step failed; aborting without waiting for an operator", "step", name, "error", err)
+			return temporal.NewNonRetryableApplicationError("aborted: "+reason, activities.ErrTypeAborted, err)
+		}
 		workflow.GetLogger(ctx).Warn("step failed; waiting for the operator", "step", name, "error", err)
 		if rerr := o.p.report(ctx, domain.OpAwaitingOperator, name, reason, nil); rerr != nil {
 			return rerr

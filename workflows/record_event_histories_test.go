@@ -9,8 +9,9 @@ package workflows
 //
 // The event has two participants with one VM each, deploys on its timer,
 // takes a change-dates Update (and refuses one), runs, ends and is torn
-// down, with real CloneVM, VMAction and DeleteVM children on the fake
-// Proxmox activities.
+// down, with real CloneVM, VMAction, DeleteVM and MoodleEnrolment children
+// on the fake Proxmox and Moodle activities, and fake Guacamole
+// connections (one per VM).
 
 import (
 	"context"
@@ -54,7 +55,7 @@ func (*fakeEvents) StoreEventSchedule(context.Context, activities.EventScheduleC
 }
 func (*fakeEvents) SnapshotEventEnvironment(context.Context, uuid.UUID) ([]activities.EventMachine, error) {
 	return []activities.EventMachine{{Name: "web", TemplateID: uuid.MustParse("cccccccc-cccc-4ccc-8ccc-cccccccccccc"), Count: 1,
-		CloneMode: domain.CloneLinked}}, nil
+		CloneMode: domain.CloneLinked, Connections: []domain.ConnectionTemplate{{Protocol: "ssh", Username: "student"}}}}, nil
 }
 func (*fakeEvents) ResolveEventMembers(context.Context, uuid.UUID) ([]domain.EventMember, error) {
 	return []domain.EventMember{alice, bob, ines}, nil
@@ -64,6 +65,19 @@ func (*fakeEvents) RecordEventItem(context.Context, domain.EventItem) error     
 func (*fakeEvents) QueueEmail(_ context.Context, in activities.QueueEmailInput) (uuid.UUID, error) {
 	return in.ID, nil
 }
+func (*fakeEvents) PlanEventCourse(context.Context, uuid.UUID) (activities.EventCoursePlan, error) {
+	return activities.EventCoursePlan{Enabled: true, TemplateCourseID: 2, DeleteCourse: true}, nil
+}
+func (*fakeEvents) EnsureConnection(_ context.Context, in activities.EnsureConnectionInput) (activities.EnsureConnectionResult, error) {
+	return activities.EnsureConnectionResult{ConnectionID: in.Username, URL: "https://guac.example.org/#/client/" + in.Username}, nil
+}
+func (*fakeEvents) RevokeConnections(context.Context, activities.EventConnectionsInput) (activities.EventConnectionsResult, error) {
+	return activities.EventConnectionsResult{Changed: 2}, nil
+}
+func (*fakeEvents) DeleteConnections(context.Context, activities.EventConnectionsInput) (activities.EventConnectionsResult, error) {
+	return activities.EventConnectionsResult{Changed: 2}, nil
+}
+func (*fakeEvents) RecordEventActivity(context.Context, domain.EventActivity) error { return nil }
 func (*fakeEvents) SendEmail(context.Context, activities.SendEmailInput) (activities.SendEmailResult, error) {
 	return activities.SendEmailResult{}, nil
 }
@@ -79,12 +93,17 @@ func TestRecordEventHistories(t *testing.T) {
 	events := &fakeEvents{schedule: activities.EventSchedule{StartsAt: start, EndsAt: &end, LeadTime: 2 * time.Second,
 		TransitionPeriod: time.Second}}
 	fake := &fakeProxmox{}
+	// A Moodle without the faults the Moodle histories record.
+	moodle := &fakeMoodle{}
+	moodle.copies.Add(1)
+	moodle.unenrols.Add(1)
 	for _, q := range []string{activities.QueueCore, activities.QueuePVEClone, activities.QueuePVEActions} {
 		ts.NewWorker(q, func(r worker.Registry) {
 			require.NoError(t, Register(r, q, testTuning()))
 			r.RegisterActivity(fake)
 			r.RegisterActivity(&fakeOperations{})
 			r.RegisterActivity(events)
+			r.RegisterActivity(moodle)
 		})
 	}
 	run, err := c.ExecuteWorkflow(ctx, EventStartOptions(testEventID), EventLifecycleType.Name,

@@ -29,6 +29,10 @@ const (
 	// changeEventTimeline: EventLifecycle records its state changes and
 	// each item's provisioning steps on the event's timeline.
 	changeEventTimeline = "event-timeline"
+	// changeEventIntegrations: EventLifecycle makes the participants'
+	// Guacamole connections, keeps the event's Moodle course and sends
+	// event.deployed with the connections.
+	changeEventIntegrations = "event-integrations"
 )
 
 // ownerIsRequester reports whether this workflow leaves LabforgeOwner to

@@ -22,7 +22,7 @@ func (p *Platform) guacamoleActivities() *activities.Guacamole {
 			slog.String("setting", config.VariableOf("GuacamoleURL")))
 		return a
 	}
-	c, err := guacamole.New(guacamole.Config{URL: p.Config.GuacamoleURL, Username: p.Config.GuacamoleUsername,
+	c, err := guacamole.New(guacamole.Config{URL: p.Config.GuacamoleURL, PublicURL: p.Config.GuacamolePublicURL, Username: p.Config.GuacamoleUsername,
 		Password: p.Config.GuacamolePassword, Logger: p.Logger})
 	if err != nil {
 		p.Logger.Error("Guacamole is off: its settings are unusable", slog.Any("error", err))
@@ -35,7 +35,8 @@ func (p *Platform) guacamoleActivities() *activities.Guacamole {
 // moodleActivities builds the Moodle activities of a core worker: with a
 // client when LABFORGE_MOODLE_URL is set, else without one (they then skip).
 func (p *Platform) moodleActivities() *activities.Moodle {
-	a := &activities.Moodle{Store: p.DB, UserAuth: p.Config.MoodleUserAuth, Logger: p.Logger}
+	a := &activities.Moodle{Store: p.DB, Snapshots: p.DB, DeleteCourses: p.Config.MoodleDeleteCourses,
+		UserAuth: p.Config.MoodleUserAuth, Logger: p.Logger}
 	if !p.Config.MoodleEnabled() {
 		p.Logger.Info("Moodle is not configured; events get no course",
 			slog.String("setting", config.VariableOf("MoodleURL")))

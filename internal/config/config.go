@@ -96,6 +96,9 @@ type Config struct {
 	GuacamoleURL      string `env:"GUACAMOLE_URL"`
 	GuacamoleUsername string `env:"GUACAMOLE_USERNAME"`
 	GuacamolePassword string `env:"GUACAMOLE_PASSWORD" secret:"true"`
+	// GuacamolePublicURL is Guacamole as browsers reach it, for the links
+	// in e-mails and on event pages, when it differs from GuacamoleURL.
+	GuacamolePublicURL string `env:"GUACAMOLE_PUBLIC_URL"`
 
 	// The gateway worker's host (queues gateway.<site>): where it writes
 	// NGINX's and dnsmasq's files and how it checks and reloads them.
@@ -139,6 +142,9 @@ type Config struct {
 	// creates in Moodle ("manual": Moodle e-mails them a password; "ldap",
 	// "oauth2", ...: they sign in as they do in Labforge).
 	MoodleUserAuth string `env:"MOODLE_USER_AUTH" envDefault:"manual"`
+	// MoodleDeleteCourses deletes an event's course at its teardown;
+	// without it the course stays in Moodle, hidden, for the instructors.
+	MoodleDeleteCourses bool `env:"MOODLE_DELETE_COURSES" envDefault:"false"`
 }
 
 // Default returns every setting at its default, as Load does from an

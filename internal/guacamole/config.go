@@ -18,6 +18,10 @@ type Config struct {
 	// https://guacamole.example.org/guacamole; the REST API is under
 	// URL+"/api". Required.
 	URL string
+	// PublicURL is the web application's address as people's browsers
+	// reach it, when it differs from URL (an internal address); empty
+	// means URL.
+	PublicURL string
 	// Username and Password are the credentials of a Guacamole user with
 	// the system permission ADMINISTER. Required.
 	Username string
@@ -59,6 +63,12 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("guacamole username and password are required")
 	}
 	c.URL = strings.TrimSuffix(c.URL, "/")
+	if c.PublicURL != "" {
+		if p, err := url.Parse(c.PublicURL); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return c, errors.New("guacamole public URL " + redact.URL(c.PublicURL) + " is not an http(s) URL")
+		}
+		c.PublicURL = strings.TrimSuffix(c.PublicURL, "/")
+	}
 	if c.Timeout <= 0 {
 		c.Timeout = 30 * time.Second
 	}
@@ -73,6 +83,14 @@ func (c Config) withDefaults() (Config, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c, nil
+}
+
+// publicURL is the base of the links people open.
+func (c Config) publicURL() string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	return c.URL
 }
 
 // LogValue shows the configuration without the password.
