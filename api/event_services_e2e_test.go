@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
@@ -144,12 +145,16 @@ func TestE2EEventWithConnectionsCourseAndMail(t *testing.T) {
 	start := time.Now().Add(25 * time.Second).UTC().Truncate(time.Second)
 	r := l.s.Do(t, "POST", "/api/v1/events", l.instructor, map[string]any{"name": "Networks 101", "short_name": "net101",
 		"environment_id": env, "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339),
-		"lead_time": "24s", "transition_period": "3s"})
+		"lead_time": "24s", "transition_period": "15s"})
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 	var ev eventFields
 	r.JSON(t, &ev)
 	path := "/api/v1/events/" + ev.ID.String()
 	r = l.s.Do(t, "POST", path+"/participants", l.instructor, map[string]any{"group_id": group})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	var ines domain.User
+	l.s.Do(t, "GET", "/api/v1/me", l.instructor, nil).JSON(t, &ines)
+	r = l.s.Do(t, "POST", path+"/participants", l.instructor, map[string]any{"user_id": ines.ID, "role": domain.EventRoleInstructor})
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 
 	require.Eventually(t, func() bool { return l.eventState(t, path) == domain.EventRunning }, 3*time.Minute, 250*time.Millisecond,
@@ -191,8 +196,10 @@ func TestE2EEventWithConnectionsCourseAndMail(t *testing.T) {
 	course, ok := l.eventCourse(t, "net101")
 	require.True(t, ok, "the template course is copied for the event")
 	require.True(t, course.Visible)
-	require.Eventually(t, func() bool { return len(l.moodle.Enrolments(course.ID)) == n+1 }, time.Minute, 200*time.Millisecond,
-		"30 students and the instructor are enrolled")
+	if !assert.Eventually(t, func() bool { return len(l.moodle.Enrolments(course.ID)) == n+1 }, time.Minute, 200*time.Millisecond,
+		"30 students and the instructor are enrolled") {
+		t.Fatalf("enrolled: %+v; timeline: %s", l.moodle.Enrolments(course.ID), l.s.Do(t, "GET", path+"/timeline?limit=500", l.instructor, nil).Body)
+	}
 
 	require.Eventually(t, func() bool { return len(sentTo(l.sink, "Your lab for Networks 101")) == n }, time.Minute, 200*time.Millisecond,
 		"every participant has the event.deployed e-mail")
@@ -228,7 +235,8 @@ func TestE2EEventWithConnectionsCourseAndMail(t *testing.T) {
 	require.Eventually(t, func() bool {
 		c, _ := l.moodle.Course(course.ID)
 		return !c.Visible && len(l.moodle.Enrolments(course.ID)) == 1
-	}, time.Minute, 200*time.Millisecond, "the students are unenrolled (the instructor stays) and the course is hidden")
+	}, time.Minute, 200*time.Millisecond, "the students are unenrolled (the instructor stays) and the course is hidden: %+v",
+		l.moodle.Enrolments(course.ID))
 	require.Equal(t, "ines", l.moodle.Enrolments(course.ID)[0].Username)
 
 	// After the transition: nothing of the event is left.
