@@ -60,6 +60,18 @@ func powerTaskType(kind, action string, todisk bool) string {
 // the lock "suspended" until it is started (or resumed) again.
 func hibernated(g *guest) bool { return g != nil && g.lock() == "suspended" }
 
+// startGuestTask starts g as a separate start task of user's, the way a
+// worker that calls the vm_start API method forks one. The caller holds
+// Server.mu.
+func (s *Server) startGuestTask(g *guest, user string) *task {
+	dur := s.powerDuration(g.kind, "start")
+	spec := taskSpec{node: g.node, typ: powerTaskTypes[g.kind]["start"], id: itoa(g.vmid), user: user, nominal: dur}
+	node, kind, vmid := g.node, g.kind, g.vmid
+	return s.startTask(spec, func(r *taskRun) error {
+		return s.runPowerAction(r, kind, "start", node, vmid, dur, false, false)
+	})
+}
+
 // powerPrecheck returns the errors Proxmox raises before starting the task.
 func powerPrecheck(kind, action string, g *guest, vmid int, node string, running bool, c *call) error {
 	if kind == kindQEMU {
