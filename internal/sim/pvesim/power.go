@@ -75,6 +75,10 @@ func (s *Server) startGuestTask(g *guest, user string) *task {
 // powerPrecheck returns the errors Proxmox raises before starting the task.
 func powerPrecheck(kind, action string, g *guest, vmid int, node string, running bool, c *call) error {
 	if kind == kindQEMU {
+		if action == "reboot" && g != nil && running && g.paused {
+			// vm_reboot asks vm_is_paused before check_running.
+			return errf("VM is paused - cannot shutdown")
+		}
 		switch action {
 		case "reset", "reboot", "suspend", "resume":
 			if g == nil {

@@ -23,6 +23,10 @@ func TestSuspendTaskTypes(t *testing.T) {
 	if g, _ := s.Guest("pve1", 150); !g.Paused || g.Status != "running" || g.Lock != "" {
 		t.Errorf("after pause: status %s paused %v lock %q", g.Status, g.Paused, g.Lock)
 	}
+	// vm_reboot refuses a paused VM before it forks.
+	if _, err := vm.Reboot(cx); err == nil || err.Error() != "500 VM is paused - cannot shutdown" {
+		t.Errorf("reboot of a paused VM: %v", err)
+	}
 	task, err = vm.Resume(cx)
 	mustOK(t, task, err)
 	if task.Type != "qmresume" {
