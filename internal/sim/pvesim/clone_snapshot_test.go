@@ -80,3 +80,17 @@ func linkedClone(t *testing.T, c *proxmox.Client, node string, vmid, newid int, 
 	}
 	return proxmox.NewTask(upid, c), nil
 }
+
+// TestContainerCloneOfMissingSource checks PVE::API2::LXC::clone_vm, whose
+// first look at the source is set_lock (load_config): a container that is
+// not on the node fails with load_config's text, not qemu-server's
+// check_running one.
+func TestContainerCloneOfMissingSource(t *testing.T) {
+	s := newSim(t, nil)
+	c := newClient(t, s)
+	var upid proxmox.UPID
+	err := c.Post(ctx(t), "/nodes/pve2/lxc/4242/clone", map[string]any{"newid": 4243}, &upid)
+	if err == nil || err.Error() != "500 Configuration file 'nodes/pve2/lxc/4242.conf' does not exist" {
+		t.Errorf("clone of a missing container: %v", err)
+	}
+}

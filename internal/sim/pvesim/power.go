@@ -22,6 +22,10 @@ var powerTaskTypes = map[string]map[string]string{
 // like starting a VM that already runs, fails inside the task.
 func (s *Server) powerAction(kind, action string) handlerFunc {
 	return func(c *call) (any, error) {
+		if c.bool("skiplock") && c.user != "root@pam" {
+			// Not even root's API tokens: the user must be root@pam itself.
+			return nil, paramErr(map[string]string{"skiplock": "Only root may use this option."})
+		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		node, vmid := c.str("node"), c.vmid()

@@ -1,6 +1,8 @@
 package pvesim_test
 
 import (
+	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -73,5 +75,22 @@ func TestResumeHibernatedVMStartsIt(t *testing.T) {
 	if _, err := vmHandle(c, "pve1", 777).Resume(cx); err == nil ||
 		err.Error() != "500 unable to find configuration file for VM 777 on node 'pve1'" {
 		t.Errorf("resume of a missing VM: %v", err)
+	}
+}
+
+// TestSkiplockOnlyForRoot checks the power actions' skiplock guard
+// (PVE::API2::Qemu::vm_start, vm_stop, ...; PVE::API2::LXC::Status): only
+// the user root@pam may skip the lock, not an API token of root's.
+func TestSkiplockOnlyForRoot(t *testing.T) {
+	s := newSim(t, nil)
+	r := rawDo(t, s, "POST", "/nodes/pve1/qemu/9000/status/stop", "application/x-www-form-urlencoded", "skiplock=1", nil)
+	if r.status != 400 || !strings.Contains(r.body, `"skiplock":"Only root may use this option."`) {
+		t.Errorf("skiplock with root's token: %d %s", r.status, r.body)
+	}
+	ticket, csrf := login(t, s)
+	r = rawDo(t, s, "POST", "/nodes/pve1/qemu/9000/status/stop", "application/x-www-form-urlencoded", "skiplock=1",
+		map[string]string{"Cookie": "PVEAuthCookie=" + url.QueryEscape(ticket), "CSRFPreventionToken": csrf})
+	if r.status != 200 || !strings.Contains(r.body, ":qmstop:9000:root@pam:") {
+		t.Errorf("skiplock as root@pam: %d %s", r.status, r.body)
 	}
 }
