@@ -127,6 +127,24 @@ func (a *Proxmox) runTaskOfType(ctx context.Context, c *proxmox.Client, typ stri
 	return classifyPVE(err)
 }
 
+// heartbeatTaskType is the type of the task whose UPID a previous attempt
+// of this activity recorded as heartbeat details ("qmstart", ...), or ""
+// when there is none.
+func heartbeatTaskType(ctx context.Context) string {
+	if !activity.IsActivity(ctx) || !activity.HasHeartbeatDetails(ctx) {
+		return ""
+	}
+	var upid string
+	if err := activity.GetHeartbeatDetails(ctx, &upid); err != nil {
+		return ""
+	}
+	u, err := proxmox.ParseUPID(upid)
+	if err != nil {
+		return ""
+	}
+	return u.Type
+}
+
 // pollLimit is the longest an activity that heartbeats on each poll may
 // wait between polls: a third of its heartbeat timeout, so that Temporal
 // never takes a long but healthy wait for a dead worker. Zero (no limit)

@@ -204,6 +204,11 @@ func TestStartWaitForAddressRecordAndDelete(t *testing.T) {
 	require.Equal(t, ip, stored.IPv4.String())
 
 	f.must(t, nil, f.px.RollbackBaseline, RollbackRequest{Guest: plan.Guest, Start: true})
+	// The activity waits for the start, which Proxmox runs as a task of
+	// its own after the rollback task.
+	rolledBack, found := f.sim.Guest("pve1", plan.Guest.VMID)
+	require.True(t, found)
+	require.Equal(t, "running", rolledBack.Status, "the VM runs when RollbackBaseline returns")
 
 	var target VMTarget
 	f.must(t, &target, f.bk.LoadVM, vm.ID)

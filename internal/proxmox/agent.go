@@ -60,7 +60,9 @@ func parseAddrs(ws []addrWire) []netip.Prefix {
 
 // GuestAgentInterfaces asks a VM's QEMU guest agent for its interfaces.
 // Until the agent answers the error is AgentNotReady (retryable); a VM
-// without an agent configured is Invalid, a stopped VM a Conflict.
+// without an agent configured, or with it disabled (agent: 0, which
+// Proxmox answers like an agent that is not up yet), is Invalid, a stopped
+// VM a Conflict.
 func (c *Client) GuestAgentInterfaces(ctx context.Context, node string, vmid int) ([]Interface, error) {
 	const op = "GuestAgentInterfaces"
 	return c.agentInterfaces(ctx, op, node, vmid)
@@ -79,7 +81,7 @@ func (c *Client) agentInterfaces(ctx context.Context, op, node string, vmid int)
 		} `json:"result"`
 	}
 	if err := c.get(ctx, op, node, path, &w); err != nil {
-		return nil, err
+		return nil, c.agentDisabled(ctx, op, node, vmid, err)
 	}
 	out := make([]Interface, 0, len(w.Result))
 	for _, r := range w.Result {
@@ -88,9 +90,26 @@ func (c *Client) agentInterfaces(ctx context.Context, op, node string, vmid int)
 	return out, nil
 }
 
+// agentDisabled turns an AgentNotReady err into Invalid when the VM's
+// config disables the agent, so that nobody polls for an agent that will
+// never answer; any other err, or a config it cannot read, is returned
+// as it is.
+func (c *Client) agentDisabled(ctx context.Context, op, node string, vmid int, err error) error {
+	if KindOf(err) != AgentNotReady {
+		return err
+	}
+	cfg, cerr := c.guestConfig(ctx, op, node, kindQEMU, vmid)
+	if cerr != nil || cfg.AgentEnabled() {
+		return err
+	}
+	return invalidf(node, op, "the QEMU guest agent of VM %d is disabled in its config (agent: %s)", vmid, cfg["agent"])
+}
+
 // GuestAgentIPv4 returns the first usable IPv4 address the VM's guest agent
-// reports. While the agent is not up, or has no address yet, the error is
-// AgentNotReady: poll again later.
+// reports, skipping loopback and link-local (fe80::/10, 169.254.0.0/16)
+// addresses, which agents list before the lease. While the agent is not
+// up, or has no usable address yet, the error is AgentNotReady: poll again
+// later. A VM whose agent is disabled is Invalid.
 func (c *Client) GuestAgentIPv4(ctx context.Context, node string, vmid int) (netip.Addr, error) {
 	const op = "GuestAgentIPv4"
 	ifs, err := c.agentInterfaces(ctx, op, node, vmid)

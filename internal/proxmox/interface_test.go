@@ -16,6 +16,7 @@ func TestInterfaceAddresses(t *testing.T) {
 	}{
 		{"site network", []netip.Prefix{p("fe80::1/64"), p("10.10.0.5/24")}, "10.10.0.5", "10.10.0.5"},
 		{"lab network on loopback", []netip.Prefix{p("127.77.0.10/24")}, "", "127.77.0.10"},
+		{"APIPA before the lease", []netip.Prefix{p("169.254.7.9/16"), p("10.10.0.6/24")}, "10.10.0.6", "10.10.0.6"},
 		{"link-local only", []netip.Prefix{p("169.254.1.2/16"), p("fe80::1/64")}, "", ""},
 		{"unspecified", []netip.Prefix{p("0.0.0.0/0")}, "", ""},
 		{"none", nil, "", ""},

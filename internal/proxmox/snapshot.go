@@ -3,6 +3,7 @@ package proxmox
 import (
 	"context"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -37,7 +38,8 @@ func (c *Client) CreateSnapshot(ctx context.Context, node string, vmid int, name
 	if name == "" {
 		return "", invalidf(node, op, "snapshot name is required")
 	}
-	if name == "current" || name == "pending" {
+	// Proxmox compares "pending" case-insensitively (lc($snapname)).
+	if name == "current" || strings.EqualFold(name, "pending") {
 		return "", invalidf(node, op, "snapshot name %q is reserved", name)
 	}
 	path, err := snapshotPath(op, node, vmid, "")
@@ -81,8 +83,11 @@ func (c *Client) ListSnapshots(ctx context.Context, node string, vmid int) ([]Sn
 	return out, nil
 }
 
-// RollbackSnapshot rolls a VM back to a snapshot, starting it afterwards if
-// start, and returns the task's UPID.
+// RollbackSnapshot rolls a VM back to a snapshot and returns the rollback
+// task's UPID. With start, Proxmox starts the VM afterwards in a separate
+// qmstart task that the rollback task forks as it ends: the returned task
+// ending OK says nothing about the start. A caller that must know the VM
+// started rolls back without start and starts the VM itself.
 func (c *Client) RollbackSnapshot(ctx context.Context, node string, vmid int, name string, start bool) (string, error) {
 	const op = "RollbackSnapshot"
 	if name == "" {

@@ -14,7 +14,8 @@ type TaskStatus struct {
 	Node      string
 	Type      string
 	ID        string
-	User      string
+	User      string // the owner, user@realm, also of a task an API token started
+	TokenID   string // the name of the API token that started the task, if any
 	PID       int64
 	StartTime time.Time
 	// Status is "running" or "stopped".
@@ -86,6 +87,7 @@ type taskStatusWire struct {
 	Type       string `json:"type"`
 	ID         string `json:"id"`
 	User       string `json:"user"`
+	TokenID    string `json:"tokenid"`
 	PID        int64  `json:"pid"`
 	StartTime  int64  `json:"starttime"`
 	Status     string `json:"status"`
@@ -103,12 +105,22 @@ func (c *Client) PollTask(ctx context.Context, upid string) (TaskStatus, error) 
 	if err := c.get(ctx, op, u.Node, "/nodes/"+u.Node+"/tasks/"+u.Raw+"/status", &w); err != nil {
 		return TaskStatus{UPID: upid, Node: u.Node}, err
 	}
-	st := TaskStatus{UPID: upid, Node: u.Node, Type: u.Type, ID: u.ID, User: u.User, PID: u.PID,
-		StartTime: u.StartTime, Status: w.Status, ExitStatus: w.ExitStatus}
+	st := statusOfUPID(u)
+	st.Status, st.ExitStatus = w.Status, w.ExitStatus
+	if w.User != "" {
+		st.User, st.TokenID = w.User, w.TokenID
+	}
 	if m := warningsPattern.FindStringSubmatch(w.ExitStatus); m != nil {
 		st.Warnings, _ = strconv.Atoi(m[1])
 	}
 	return st, nil
+}
+
+// statusOfUPID is what a UPID alone says about its task.
+func statusOfUPID(u UPID) TaskStatus {
+	user, token := u.Owner()
+	return TaskStatus{UPID: u.Raw, Node: u.Node, Type: u.Type, ID: u.ID, User: user, TokenID: token,
+		PID: u.PID, StartTime: u.StartTime}
 }
 
 // WaitTask polls a task until it stops, ctx is done, or polling keeps
@@ -136,7 +148,7 @@ func (c *Client) WaitTask(ctx context.Context, node, upid string, opts WaitOptio
 	}
 	opts = opts.withDefaults()
 	began := time.Now()
-	last := TaskStatus{UPID: upid, Node: u.Node, Type: u.Type, ID: u.ID, User: u.User, PID: u.PID, StartTime: u.StartTime}
+	last := statusOfUPID(u)
 	failures := 0
 	fail := func(err error) (TaskStatus, error) {
 		e := withOp(err, u.Node, op)

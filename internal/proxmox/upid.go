@@ -39,6 +39,22 @@ func ParseUPID(s string) (UPID, error) {
 		Type: m[6], ID: m[7], User: m[8]}, nil
 }
 
+// tokenOwnerPattern is PVE::AccessControl's $token_full_regex,
+// <user>@<realm>!<token name>.
+var tokenOwnerPattern = regexp.MustCompile(`^(([^\s:/]+)@([A-Za-z][A-Za-z0-9.\-_]+))!([A-Za-z][A-Za-z0-9.\-_]+)$`)
+
+// Owner splits the UPID's user field as Proxmox's task API does: for a
+// task an API token started, the user (user@realm) and the token's name;
+// otherwise the user and "".
+func (u UPID) Owner() (user, token string) { return splitOwner(u.User) }
+
+func splitOwner(owner string) (user, token string) {
+	if m := tokenOwnerPattern.FindStringSubmatch(owner); m != nil {
+		return m[1], m[4]
+	}
+	return owner, ""
+}
+
 // String returns the UPID as Proxmox wrote it.
 func (u UPID) String() string { return u.Raw }
 

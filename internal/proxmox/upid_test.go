@@ -68,3 +68,22 @@ func TestTaskStatusOutcome(t *testing.T) {
 		}
 	}
 }
+
+// TestUPIDOwner checks the split of a UPID's user field as Proxmox's task
+// API makes it (convert_token_task): user@realm!token into user and token.
+func TestUPIDOwner(t *testing.T) {
+	for _, c := range []struct{ upid, user, token string }{
+		{"UPID:pve1:0000A1B2:00C0FFEE:6745B1C0:qmclone:9000:root@pam!labforge:", "root@pam", "labforge"},
+		{"UPID:pve1:0000A1B2:00C0FFEE:6745B1C0:qmclone:9000:root@pam:", "root@pam", ""},
+		{"UPID:pve1:0000A1B2:00C0FFEE:6745B1C0:qmstart:100:ops@example.com@pve!ci-1:", "ops@example.com@pve", "ci-1"},
+		{"UPID:pve1:0000A1B2:00C0FFEE:6745B1C0:qmstart:100:nobody!x:", "nobody!x", ""},
+	} {
+		u, err := ParseUPID(c.upid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if user, token := u.Owner(); user != c.user || token != c.token {
+			t.Errorf("Owner(%s) = %q, %q; want %q, %q", c.upid, user, token, c.user, c.token)
+		}
+	}
+}

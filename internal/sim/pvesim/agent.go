@@ -1,37 +1,43 @@
 package pvesim
 
 import (
+	"hash/fnv"
 	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// agentGuest returns a VM whose guest agent answers, or the error Proxmox
-// gives: no agent configured, VM not running, or agent not (yet) running —
-// the agent comes up Durations.AgentReady after the VM started and stops
-// answering while the VM is paused. The caller holds Server.mu.
+// agentGuest returns a VM whose guest agent answers, or the error
+// PVE::QemuServer::Agent::assert_agent_available gives: no "agent" key in
+// the config, VM not running, or agent not (yet) running. Only a missing
+// key counts as not configured: with "agent: 0" the VM has no agent
+// channel, so guest-ping fails like an agent that is not up. The agent
+// comes up Durations.AgentReady after the VM started and stops answering
+// while the VM is paused. The caller holds Server.mu.
 func (s *Server) agentGuest(c *call) (*guest, error) {
 	g, aerr := s.loadGuest(c, kindQEMU)
 	if aerr != nil {
 		return nil, aerr
 	}
-	if !agentEnabled(g) {
+	if _, configured := g.conf["agent"]; !configured {
 		return nil, errf("No QEMU guest agent configured")
 	}
 	if g.status != "running" {
 		return nil, errf("VM %d is not running", g.vmid)
 	}
-	if g.paused || time.Since(g.startedAt) < s.dur.AgentReady {
+	if !agentEnabled(g) || g.paused || time.Since(g.startedAt) < s.dur.AgentReady {
 		return nil, errf("QEMU guest agent is not running")
 	}
 	return g, nil
 }
 
 // agentNetworkInterfaces serves GET .../agent/network-get-interfaces:
-// {"result": [...]} with the loopback and one interface per NIC, each with
-// the IPv4 address the bridge's DHCP server leased to its MAC and an IPv6
-// link-local address.
+// {"result": [...]} with the loopback and one interface per NIC. As guests
+// report them, a NIC's link-local addresses come before the address the
+// bridge's DHCP server leased to its MAC: its IPv6 link-local (EUI-64)
+// address first, and on a Windows guest whose NIC got no lease an APIPA
+// 169.254.0.0/16 address instead of one.
 func (s *Server) agentNetworkInterfaces(c *call) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -49,13 +55,17 @@ func (s *Server) agentNetworkInterfaces(c *call) (any, error) {
 	for i, k := range g.netKeys() {
 		v := g.conf[k]
 		mac := netMAC(kindQEMU, v)
-		addrs := []map[string]any{}
+		addrs := []map[string]any{agentAddr("ipv6", linkLocal(mac), 64)}
+		leased := false
 		if b := s.st.bridges[propValue(v, "bridge")]; b != nil {
 			if ip, ok := b.lease(mac); ok {
 				addrs = append(addrs, agentAddr("ipv4", ip.String(), b.prefix.Bits()))
+				leased = true
 			}
 		}
-		addrs = append(addrs, agentAddr("ipv6", linkLocal(mac), 64))
+		if windows && !leased {
+			addrs = append(addrs, agentAddr("ipv4", apipa(mac), 16))
+		}
 		name := "ens" + strconv.Itoa(18+i)
 		if windows {
 			name = "Ethernet"
@@ -133,6 +143,16 @@ func linkLocal(mac string) string {
 	a[0], a[1] = 0xfe, 0x80
 	a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15] = b[0]^0x02, b[1], b[2], 0xff, 0xfe, b[3], b[4], b[5]
 	return netip.AddrFrom16(a).String()
+}
+
+// apipa is the IPv4 link-local address (169.254.1.0-169.254.254.255)
+// Windows configures on a NIC that got no DHCP lease, derived from the MAC
+// so that it is the same in every run.
+func apipa(mac string) string {
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToUpper(mac)))
+	v := h.Sum32()
+	return netip.AddrFrom4([4]byte{169, 254, byte(1 + v%254), byte(v >> 8)}).String()
 }
 
 // guestIPv4 returns the first IPv4 address the guest's NICs have leased.

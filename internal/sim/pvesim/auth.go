@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -22,28 +23,23 @@ func authFailure(msg string) *apiError {
 	return &apiError{status: http.StatusUnauthorized, msg: msg, bare: true}
 }
 
-// authenticate checks the request's API token, or its ticket cookie and (for
-// writes) CSRFPreventionToken header, and returns the user the request acts
-// as: user@realm for tickets, user@realm!token for tokens.
+// authenticate returns the user a request acts as (user@realm for
+// tickets, user@realm!token for API tokens) the way pveproxy picks its
+// credentials: the PVEAuthCookie cookie first, then a PVEAuthCookie in the
+// Authorization header, and only when neither carries a ticket the
+// PVEAPIToken in the Authorization header. A ticket, even an invalid one,
+// therefore wins over a token. Writes with a ticket need a valid
+// CSRFPreventionToken header; token requests do not.
 func (s *Server) authenticate(r *http.Request) (string, *apiError) {
-	if h := r.Header.Get("Authorization"); h != "" {
-		tok, ok := strings.CutPrefix(strings.TrimSpace(h), "PVEAPIToken")
-		if ok && (strings.HasPrefix(tok, "=") || strings.HasPrefix(tok, " ")) {
-			id, secret, found := strings.Cut(strings.TrimSpace(tok[1:]), "=")
-			if !found {
-				return "", authFailure("Authentication failed!")
-			}
-			s.mu.RLock()
-			want, known := s.st.tokens[id]
-			s.mu.RUnlock()
-			if !known || subtle.ConstantTimeCompare([]byte(want), []byte(secret)) != 1 {
-				return "", authFailure("Authentication failed!")
-			}
-			return id, nil
-		}
-	}
-	ticket := cookieValue(r, "PVEAuthCookie")
+	authz := strings.Join(r.Header.Values("Authorization"), ", ")
+	ticket := extractAuthValue(strings.Join(r.Header.Values("Cookie"), ", "), "PVEAuthCookie")
 	if ticket == "" {
+		ticket = extractAuthValue(authz, "PVEAuthCookie")
+	}
+	if ticket == "" {
+		if tok := extractAuthValue(authz, "PVEAPIToken"); tok != "" {
+			return s.verifyToken(tok)
+		}
 		return "", authFailure("No ticket")
 	}
 	user, ok := s.verifyTicket(ticket)
@@ -56,22 +52,41 @@ func (s *Server) authenticate(r *http.Request) (string, *apiError) {
 	return user, nil
 }
 
-// cookieValue reads a cookie leniently: clients send the ticket raw or
-// URL-encoded.
-func cookieValue(r *http.Request, name string) string {
-	for _, line := range r.Header.Values("Cookie") {
-		for _, part := range strings.Split(line, ";") {
-			k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
-			if !ok || k != name {
-				continue
-			}
-			if u, err := url.PathUnescape(v); err == nil {
-				return u
-			}
-			return v
-		}
+// verifyToken is PVE::AccessControl::verify_token for "<tokenid>=<secret>"
+// (split at the last "="); every failure is "Authentication failed!".
+func (s *Server) verifyToken(tok string) (string, *apiError) {
+	i := strings.LastIndexByte(tok, '=')
+	if i < 0 {
+		return "", authFailure("Authentication failed!")
 	}
-	return ""
+	id, secret := tok[:i], tok[i+1:]
+	s.mu.RLock()
+	want, known := s.st.tokens[id]
+	s.mu.RUnlock()
+	if !known || subtle.ConstantTimeCompare([]byte(want), []byte(secret)) != 1 {
+		return "", authFailure("Authentication failed!")
+	}
+	return id, nil
+}
+
+// authValuePatterns caches extractAuthValue's patterns per key.
+var authValuePatterns = map[string]*regexp.Regexp{
+	"PVEAuthCookie": regexp.MustCompile(`(?:^|\s)PVEAuthCookie(?:=| )([^;]*)`),
+	"PVEAPIToken":   regexp.MustCompile(`(?:^|\s)PVEAPIToken(?:=| )([^;]*)`),
+}
+
+// extractAuthValue is PVE::APIServer::Formatter::extract_auth_value: the
+// URI-unescaped value after "<key>=" (or "<key> ") at the start of header
+// or after white space, up to the next ";"; "" when absent.
+func extractAuthValue(header, key string) string {
+	m := authValuePatterns[key].FindStringSubmatch(header)
+	if m == nil || m[1] == "" {
+		return ""
+	}
+	if u, err := url.PathUnescape(m[1]); err == nil {
+		return u
+	}
+	return m[1]
 }
 
 // sign is the keyed signature of tickets and CSRF tokens.

@@ -8,9 +8,6 @@ import (
 	"time"
 )
 
-// linkedCloneTypes are storage types whose base volumes support linked clones.
-var linkedCloneTypes = map[string]bool{"lvmthin": true, "dir": true, "nfs": true, "cifs": true, "zfspool": true, "rbd": true, "glusterfs": true}
-
 // cloneDisk is one disk a clone task copies or links.
 type cloneDisk struct {
 	key    string
@@ -40,6 +37,10 @@ func (s *Server) cloneGuest(kind string) handlerFunc {
 	return func(c *call) (any, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		if kind == kindQEMU && s.st.guestOn(c.str("node"), kind, c.vmid()) == nil {
+			// clone_vm's first check is check_running($vmid).
+			return nil, vmConfigNotOnNode(c.vmid(), c.str("node"))
+		}
 		src, aerr := s.loadGuest(c, kind)
 		if aerr != nil {
 			return nil, aerr
@@ -108,7 +109,7 @@ func (s *Server) cloneGuest(kind string) handlerFunc {
 		if kind == kindLXC && full && src.status == "running" && snapname == "" {
 			return nil, errf("Full clone of a running container is only possible from a snapshot")
 		}
-		disks, err := s.planCloneDisks(src, srcConf, full, dstStore, targetNode)
+		disks, err := s.planCloneDisks(src, srcConf, snapname, full, dstStore, targetNode)
 		if err != nil {
 			return nil, err
 		}
@@ -116,9 +117,10 @@ func (s *Server) cloneGuest(kind string) handlerFunc {
 	}
 }
 
-// planCloneDisks checks that every disk can be copied or linked and picks
-// its destination storage.
-func (s *Server) planCloneDisks(src *guest, conf map[string]string, full bool, dstStore *storage, targetNode string) ([]cloneDisk, error) {
+// planCloneDisks checks that every disk of conf (the guest's, or its
+// snapshot snapname's) can be copied or linked and picks its destination
+// storage.
+func (s *Server) planCloneDisks(src *guest, conf map[string]string, snapname string, full bool, dstStore *storage, targetNode string) ([]cloneDisk, error) {
 	var disks []cloneDisk
 	shared := true
 	tmp := &guest{kind: src.kind, conf: conf}
@@ -130,13 +132,14 @@ func (s *Server) planCloneDisks(src *guest, conf map[string]string, full bool, d
 		}
 		volid := store.id + ":" + vol.name
 		_, opts, _ := cutComma(val)
-		if !full {
-			if !isBaseVolume(vol.name) || !linkedCloneTypes[store.typ] {
-				if src.kind == kindLXC {
-					return nil, errf("Linked clone feature for '%s' is not available", volid)
-				}
-				return nil, errf("Linked clone feature is not supported for '%s' (%s)", volid, key)
+		if !full && !linkedCloneSupported(src.kind, store.typ, isBaseVolume(vol.name), snapname != "") {
+			if src.kind == kindLXC {
+				return nil, errf("Linked clone feature for '%s' is not available", volid)
 			}
+			if snapname != "" {
+				return nil, errf("Linked clone feature is not supported for a snapshot of '%s' (%s)", volid, key)
+			}
+			return nil, errf("Linked clone feature is not supported for '%s' (%s)", volid, key)
 		}
 		dst := store
 		if dstStore != nil {

@@ -129,8 +129,8 @@ func TestCloneSynchronousPrechecks(t *testing.T) {
 		{"storage on linked", tmpl, &proxmox.VirtualMachineCloneOptions{NewID: 107, Storage: "local-lvm"}, "500 parameter 'storage' not allowed for linked clones"},
 		{"target node with local storage", tmpl, &proxmox.VirtualMachineCloneOptions{NewID: 111, Target: "pve2"}, "500 can't clone VM to node 'pve2' (VM uses local storage)"},
 		{"unknown target node", tmpl, &proxmox.VirtualMachineCloneOptions{NewID: 112, Target: "pve7"}, "500 no such cluster node 'pve7'"},
-		{"missing source", vmHandle(c, "pve1", 4242), &proxmox.VirtualMachineCloneOptions{NewID: 108}, "500 Configuration file 'nodes/pve1/qemu-server/4242.conf' does not exist"},
-		{"template on other node", vmHandle(c, "pve2", 9000), &proxmox.VirtualMachineCloneOptions{NewID: 109}, "500 Configuration file 'nodes/pve2/qemu-server/9000.conf' does not exist"},
+		{"missing source", vmHandle(c, "pve1", 4242), &proxmox.VirtualMachineCloneOptions{NewID: 108}, "500 unable to find configuration file for VM 4242 on node 'pve1'"},
+		{"template on other node", vmHandle(c, "pve2", 9000), &proxmox.VirtualMachineCloneOptions{NewID: 109}, "500 unable to find configuration file for VM 9000 on node 'pve2'"},
 	}
 	for _, tc := range cases {
 		_, _, err := tc.vm.Clone(ctx(t), tc.opts)

@@ -320,7 +320,7 @@ func (s *Server) getNextID(c *call) (any, error) {
 			return strconv.Itoa(id), nil
 		}
 	}
-	return nil, errf("unable to get any free VMID in range [100, 999999999]")
+	return nil, errf("unable to get any free VMID in range [100, 1000000]")
 }
 
 // getNodes serves GET /nodes.

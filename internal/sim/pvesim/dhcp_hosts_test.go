@@ -112,7 +112,8 @@ func TestVMLeaseFromDHCPHostsFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	ifaces, err := vm.AgentGetNetworkIFaces(cx)
-	if err != nil || len(ifaces) != 1 || ifaces[0].IPAddresses[0].IPAddress != "10.10.0.77" {
+	// The NIC's link-local IPv6 address comes first, then the lease.
+	if err != nil || len(ifaces) != 1 || len(ifaces[0].IPAddresses) != 2 || ifaces[0].IPAddresses[1].IPAddress != "10.10.0.77" {
 		t.Errorf("agent interfaces = %+v, %v", ifaces, err)
 	}
 }

@@ -9,6 +9,10 @@
 // checked against the PVE 9.1 API schema (package pveschema) when it is
 // available, so a parameter Proxmox would reject is rejected here too.
 //
+// FIDELITY.md lists, for every method served, what the simulator models,
+// what it simplifies, and the Proxmox Perl function it was checked against
+// (or that it was not checked).
+//
 // Durations of simulated operations are multiplied by a time scale, and faults
 // (error rates, lock timeouts, 595/596, task failures, latency, nodes going
 // down) are injected from a seeded random source, reproducibly.

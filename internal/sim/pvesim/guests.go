@@ -25,6 +25,13 @@ func configMissing(node, kind string, vmid int) *apiError {
 	return errf("Configuration file '%s' does not exist", cfsPath(node, kind, vmid))
 }
 
+// vmConfigNotOnNode is PVE::QemuConfig::assert_config_exists_on_node's
+// error, which check_running raises for a VM whose config is not on the
+// node: the first check of clone, suspend, resume, reset and reboot.
+func vmConfigNotOnNode(vmid int, node string) *apiError {
+	return errf("unable to find configuration file for VM %d on node '%s'", vmid, node)
+}
+
 // checkLock is Proxmox's check_lock: "VM is locked (clone)".
 func checkLock(g *guest) error {
 	if l := g.lock(); l != "" {

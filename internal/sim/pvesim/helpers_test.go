@@ -188,3 +188,25 @@ func waitSimTask(t testing.TB, s *pvesim.Server, typ string, vmid int) pvesim.Ta
 		time.Sleep(2 * time.Millisecond)
 	}
 }
+
+// waitSimTaskAfter is waitSimTask for a task that started no earlier than
+// the task upid: the latest of several tasks of one type.
+func waitSimTaskAfter(t testing.TB, s *pvesim.Server, typ string, vmid int, upid string) pvesim.TaskState {
+	t.Helper()
+	prev, ok := s.Task(upid)
+	if !ok {
+		t.Fatalf("no task %s", upid)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for _, tk := range s.Tasks() {
+			if tk.Type == typ && tk.ID == strconv.Itoa(vmid) && !tk.Running && !tk.Started.Before(prev.Started) && tk.UPID != upid {
+				return tk
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no finished %s task for %d after %s within 10s", typ, vmid, upid)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}

@@ -90,6 +90,10 @@ func TestContainerLifecycle(t *testing.T) {
 	}
 	task, err = ct.Snapshot("before").Rollback(cx, true)
 	mustOK(t, task, err)
+	// The rollback task forks a separate vzstart task (vm_start API call).
+	if tk := waitSimTaskAfter(t, s, "vzstart", 500, string(task.UPID)); tk.ExitStatus != "OK" {
+		t.Errorf("start after rollback = %+v", tk)
+	}
 	if g, _ := s.Guest("pve2", 500); g.Status != "running" {
 		t.Errorf("rollback with start: %s", g.Status)
 	}

@@ -6,10 +6,12 @@ import (
 	"time"
 )
 
-// powerTaskTypes are the task types of power actions per guest kind.
+// powerTaskTypes are the task types of power actions per guest kind. A
+// VM's suspend is a qmpause, or a qmsuspend when it hibernates (todisk);
+// see powerTaskType.
 var powerTaskTypes = map[string]map[string]string{
 	kindQEMU: {"start": "qmstart", "stop": "qmstop", "shutdown": "qmshutdown", "reboot": "qmreboot",
-		"reset": "qmreset", "suspend": "qmsuspend", "resume": "qmresume"},
+		"reset": "qmreset", "suspend": "qmpause", "resume": "qmresume"},
 	kindLXC: {"start": "vzstart", "stop": "vzstop", "shutdown": "vzshutdown", "reboot": "vzreboot",
 		"suspend": "vzsuspend", "resume": "vzresume"},
 }
@@ -20,6 +22,10 @@ var powerTaskTypes = map[string]map[string]string{
 // like starting a VM that already runs, fails inside the task.
 func (s *Server) powerAction(kind, action string) handlerFunc {
 	return func(c *call) (any, error) {
+		if c.bool("skiplock") && c.user != "root@pam" {
+			// Not even root's API tokens: the user must be root@pam itself.
+			return nil, paramErr(map[string]string{"skiplock": "Only root may use this option."})
+		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		node, vmid := c.str("node"), c.vmid()
@@ -28,26 +34,61 @@ func (s *Server) powerAction(kind, action string) handlerFunc {
 		if err := powerPrecheck(kind, action, g, vmid, node, running, c); err != nil {
 			return nil, err
 		}
-		dur := s.powerDuration(kind, action)
-		spec := taskSpec{node: node, typ: powerTaskTypes[kind][action], id: itoa(vmid), user: c.user, nominal: dur}
+		todisk := kind == kindQEMU && action == "suspend" && c.bool("todisk")
+		// Resuming a hibernated VM starts it from its saved state, inside
+		// the qmresume task (vm_resume calls vm_start).
+		work := action
+		if kind == kindQEMU && action == "resume" && hibernated(g) {
+			work = "start"
+		}
+		dur := s.powerDuration(kind, work)
+		spec := taskSpec{node: node, typ: powerTaskType(kind, action, todisk), id: itoa(vmid), user: c.user, nominal: dur}
 		skiplock := c.bool("skiplock")
-		todisk := c.bool("todisk")
 		t := s.startTask(spec, func(r *taskRun) error {
-			return s.runPowerAction(r, kind, action, node, vmid, dur, skiplock, todisk)
+			return s.runPowerAction(r, kind, work, node, vmid, dur, skiplock, todisk)
 		})
 		return upidResult(t), nil
 	}
 }
 
+// powerTaskType is the task type of a power action: qmpause for a VM's
+// suspend, qmsuspend when it suspends to disk (vm_suspend's $taskname).
+func powerTaskType(kind, action string, todisk bool) string {
+	if kind == kindQEMU && action == "suspend" && todisk {
+		return "qmsuspend"
+	}
+	return powerTaskTypes[kind][action]
+}
+
+// hibernated reports whether a VM was suspended to disk: its config holds
+// the lock "suspended" until it is started (or resumed) again.
+func hibernated(g *guest) bool { return g != nil && g.lock() == "suspended" }
+
+// startGuestTask starts g as a separate start task of user's, the way a
+// worker that calls the vm_start API method forks one. The caller holds
+// Server.mu.
+func (s *Server) startGuestTask(g *guest, user string) *task {
+	dur := s.powerDuration(g.kind, "start")
+	spec := taskSpec{node: g.node, typ: powerTaskTypes[g.kind]["start"], id: itoa(g.vmid), user: user, nominal: dur}
+	node, kind, vmid := g.node, g.kind, g.vmid
+	return s.startTask(spec, func(r *taskRun) error {
+		return s.runPowerAction(r, kind, "start", node, vmid, dur, false, false)
+	})
+}
+
 // powerPrecheck returns the errors Proxmox raises before starting the task.
 func powerPrecheck(kind, action string, g *guest, vmid int, node string, running bool, c *call) error {
 	if kind == kindQEMU {
+		if action == "reboot" && g != nil && running && g.paused {
+			// vm_reboot asks vm_is_paused before check_running.
+			return errf("VM is paused - cannot shutdown")
+		}
 		switch action {
 		case "reset", "reboot", "suspend", "resume":
 			if g == nil {
-				return errf("unable to find configuration file for VM %d on node '%s'", vmid, node)
+				return vmConfigNotOnNode(vmid, node)
 			}
-			if !running {
+			if !running && !(action == "resume" && hibernated(g)) {
 				return errf("VM %d not running", vmid)
 			}
 		case "shutdown":
@@ -97,7 +138,8 @@ func (s *Server) powerDuration(kind, action string) time.Duration {
 
 // runPowerAction is the worker of a power action: it takes the guest's
 // config lock, checks the state as the real worker does, waits the action's
-// duration and applies it.
+// duration and applies it. A VM suspended to disk is stopped with the lock
+// "suspended", which its next start (or resume) clears.
 func (s *Server) runPowerAction(r *taskRun, kind, action, node string, vmid int, dur time.Duration, skiplock, todisk bool) error {
 	var g *guest
 	if err := r.locked(func() error {
@@ -121,6 +163,11 @@ func (s *Server) runPowerAction(r *taskRun, kind, action, node string, vmid int,
 		var err error
 		if noop, err = powerTaskCheck(kind, action, g, skiplock); err != nil || noop {
 			return err
+		}
+		if action == "suspend" && todisk {
+			// vm_suspend holds "suspending" while it saves the state and
+			// leaves it behind if saving fails.
+			g.conf["lock"] = "suspending"
 		}
 		if action == "start" || action == "resume" && kind == kindLXC {
 			return s.memoryCheck(r, g)

@@ -151,7 +151,8 @@ func TestGuestAgentIPAfterStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	ifaces, _ = vm2.AgentGetNetworkIFaces(cx)
-	if len(ifaces) != 1 || ifaces[0].IPAddresses[0].IPAddress != "10.10.0.42" {
+	// The link-local address comes first, then the lease.
+	if len(ifaces) != 1 || len(ifaces[0].IPAddresses) != 2 || ifaces[0].IPAddresses[1].IPAddress != "10.10.0.42" {
 		t.Errorf("pinned lease: %+v", ifaces)
 	}
 }

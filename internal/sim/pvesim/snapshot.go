@@ -3,6 +3,7 @@ package pvesim
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -52,12 +53,28 @@ func (s *Server) listSnapshots(kind string) handlerFunc {
 	}
 }
 
+// reservedSnapshotName returns the reserved name a new snapshot's name
+// collides with, or "": "current" for both kinds; for VMs also "pending",
+// in any case (PVE::API2::Qemu::snapshot compares lc($snapname)), for
+// containers "vzdump" (PVE::API2::LXC::Snapshot::snapshot).
+func reservedSnapshotName(kind, name string) string {
+	switch {
+	case name == "current":
+		return name
+	case kind == kindQEMU && strings.EqualFold(name, "pending"):
+		return "pending"
+	case kind == kindLXC && name == "vzdump":
+		return name
+	}
+	return ""
+}
+
 // createSnapshot serves POST .../{vmid}/snapshot.
 func (s *Server) createSnapshot(kind string) handlerFunc {
 	return func(c *call) (any, error) {
 		name := c.str("snapname")
-		if name == "current" || name == "pending" {
-			return nil, errf("unable to use snapshot name '%s' (reserved name)", name)
+		if reserved := reservedSnapshotName(kind, name); reserved != "" {
+			return nil, errf("unable to use snapshot name '%s' (reserved name)", reserved)
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -87,8 +104,11 @@ func (s *Server) createSnapshot(kind string) handlerFunc {
 }
 
 // rollbackSnapshot serves POST .../{vmid}/snapshot/{snapname}/rollback:
-// the guest is stopped, its config replaced by the snapshot's, and started
-// again when start=1.
+// the guest is stopped and its config replaced by the snapshot's. A VM
+// snapshot with RAM resumes running inside the rollback task; otherwise
+// start=1 makes the rollback task, as its last step, start a separate
+// qmstart/vzstart task (the worker calls the vm_start API method, which
+// forks its own task), so the rollback task ends with the guest stopped.
 func (s *Server) rollbackSnapshot(kind string) handlerFunc {
 	return func(c *call) (any, error) {
 		name := c.str("snapname")
@@ -114,11 +134,14 @@ func (s *Server) rollbackSnapshot(kind string) handlerFunc {
 			g.conf = conf
 			g.resized()
 			g.status, g.paused, g.pid = "stopped", false, 0
-			if start || sn.vmstate {
+			if sn.vmstate {
 				g.status, g.startedAt = "running", time.Now()
 				g.pid = s.st.nodes[g.node].nextPID + 7
 			}
 			s.guestNetChanged(g, g.status == "running")
+			if start && g.status != "running" {
+				s.startGuestTask(g, c.user)
+			}
 		}), nil
 	}
 }

@@ -141,7 +141,9 @@ func (s *Server) finishTask(t *task, spec taskSpec, err error) {
 		t.log = append(t.log, "TASK OK")
 		c.OK++
 	} else {
-		msg := strings.TrimRight(err.Error(), "\n")
+		// fork_worker: chomp $err; $err =~ s/\n/ /mg — the exit status
+		// and the log's last line are one line.
+		msg := strings.ReplaceAll(strings.TrimSuffix(err.Error(), "\n"), "\n", " ")
 		t.exit = msg
 		t.log = append(t.log, "TASK ERROR: "+msg)
 		c.Failed++

@@ -5,11 +5,18 @@ import (
 	"strings"
 )
 
-// taskEntry renders a task as task lists and task status show it.
+// taskEntry renders a task as task lists and task status show it. A task
+// an API token started (UPID user field user@realm!token) shows the user
+// as "user" and the token's name as "tokenid" (convert_token_task in
+// PVE::API2::Tasks, and PVE::API2::Cluster's tasks).
 func taskEntry(t *task) map[string]any {
+	user, token := splitTokenID(t.user)
 	e := map[string]any{
 		"upid": t.upid, "node": t.node, "pid": t.pid, "pstart": t.pstart, "starttime": t.start.Unix(),
-		"type": t.typ, "id": t.id, "user": t.user,
+		"type": t.typ, "id": t.id, "user": user,
+	}
+	if token != "" {
+		e["tokenid"] = token
 	}
 	if !t.running {
 		e["endtime"] = t.end.Unix()
@@ -23,7 +30,7 @@ func (s *Server) lookupTask(c *call) (*task, *apiError) {
 	upid := c.str("upid")
 	d, ok := decodeUPID(upid)
 	if !ok {
-		return nil, paramErr(map[string]string{"upid": "unable to parse worker upid '" + upid + "'"})
+		return nil, paramErr(map[string]string{"upid": "unable to parse worker upid"})
 	}
 	t := s.st.tasks[upid]
 	if t == nil || d.node != c.str("node") {
@@ -60,8 +67,9 @@ func (s *Server) getTaskStatus(c *call) (any, error) {
 }
 
 // getTaskLog serves GET /nodes/{node}/tasks/{upid}/log: lines {n, t}
-// numbered from 1, paged by start (0-based) and limit (default 50), with the
-// line count as total.
+// numbered from 1, paged by start (0-based) and limit (default 50; 0 reads
+// to the end, as PVE::Tools::dump_logfile does), with the line count as
+// total.
 func (s *Server) getTaskLog(c *call) (any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -75,15 +83,19 @@ func (s *Server) getTaskLog(c *call) (any, error) {
 	}
 	start, _ := c.int("start")
 	limit, ok := c.int("limit")
-	if !ok || limit <= 0 {
+	if !ok {
 		limit = 50
 	}
 	lines := t.log
 	if t.running && len(lines) == 0 {
 		lines = []string{"no content"}
 	}
+	end := len(lines)
+	if limit > 0 {
+		end = min(end, start+limit)
+	}
 	out := []map[string]any{}
-	for i := start; i < len(lines) && i < start+limit; i++ {
+	for i := start; i < end; i++ {
 		out = append(out, map[string]any{"n": i + 1, "t": lines[i]})
 	}
 	return listResult{data: out, total: len(lines)}, nil
@@ -146,7 +158,7 @@ func (s *Server) taskList(c *call, nodeName string) listResult {
 		if nodeName != "" && (source == "archive" && t.running || source == "active" && !t.running) {
 			continue
 		}
-		if vmid != "" && t.id != vmid || typ != "" && t.typ != typ || user != "" && !strings.Contains(t.user, user) {
+		if vmid != "" && t.id != vmid || typ != "" && t.typ != typ || user != "" && !userMatches(t.user, user) {
 			continue
 		}
 		if onlyErrors && (t.running || t.exit == "OK") {
@@ -158,9 +170,11 @@ func (s *Server) taskList(c *call, nodeName string) listResult {
 		sel = append(sel, t)
 	}
 	sort.SliceStable(sel, func(i, j int) bool { return sel[i].start.After(sel[j].start) })
+	// Unlike the task log, a task list with limit=0 lists nothing (but
+	// counts every match in total).
 	start, _ := c.int("start")
 	limit, ok := c.int("limit")
-	if !ok || limit <= 0 {
+	if !ok {
 		limit = 50
 	}
 	out := []map[string]any{}
@@ -174,6 +188,13 @@ func (s *Server) taskList(c *call, nodeName string) listResult {
 		out = append(out, e)
 	}
 	return listResult{data: out, total: len(sel)}
+}
+
+// userMatches is node_tasks' userfilter: a case-insensitive substring of
+// the task's user, without the token name of a token's task.
+func userMatches(owner, filter string) bool {
+	user, _ := splitTokenID(owner)
+	return strings.Contains(strings.ToLower(user), strings.ToLower(filter))
 }
 
 // taskStatusType classifies a task for statusfilter: ok, error, warning, unknown.
