@@ -118,7 +118,7 @@ func New(d Deps) *Server {
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
 		connections: d.EventConnections,
-		temporal: d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
+		temporal:    d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
 		eventDeployCap: d.EventDeployConcurrency,
 	}
 	e := gin.New()
