@@ -67,8 +67,28 @@ type ClonePlan struct {
 	Storage  string `json:"storage"`
 	Cores    int    `json:"cores"`
 	MemoryMB int    `json:"memory_mb"`
-	// NodeCap is the target node's clone_concurrency.
+	// NodeCap is the clone_concurrency of the node the clone task runs on
+	// (SlotNode).
 	NodeCap int `json:"node_cap"`
+}
+
+// SlotNodeID is the node whose clone slots the clone takes: the node its
+// clone task runs on. Proxmox runs a clone on the source's node, whatever
+// the target: a full clone to another node reads and writes from there.
+// Plans without a source (containers' creations) take the guest's node.
+func (p ClonePlan) SlotNodeID() uuid.UUID {
+	if p.SourceNodeID != uuid.Nil {
+		return p.SourceNodeID
+	}
+	return p.Guest.NodeID
+}
+
+// SlotNode is the name of the node of SlotNodeID.
+func (p ClonePlan) SlotNode() string {
+	if p.SourceNodeID != uuid.Nil {
+		return p.SourceNode
+	}
+	return p.Guest.Node
 }
 
 // SlotKey is the storage key clone slots are counted on: the cluster and
@@ -102,7 +122,7 @@ func (b *Bookkeeping) ReserveAndPlace(ctx context.Context, vmID uuid.UUID) (Clon
 			NodeID: p.Target.ID, Node: p.Target.Name, VMID: p.VMID},
 		Owner: p.VM.OwnerID, SourceNodeID: p.Source.ID, SourceNode: p.Source.Name, TemplateVMID: p.Template.VMID,
 		Full: !p.VM.Linked, Storage: p.Storage, Cores: p.VM.Cores, MemoryMB: p.VM.MemoryMB,
-		NodeCap: p.Target.CloneConcurrency,
+		NodeCap: p.Source.CloneConcurrency,
 	}, nil
 }
 

@@ -55,7 +55,7 @@ func (s *CloneSlots) await(ctx context.Context, plan ClonePlan, maxWait time.Dur
 	var w *slotWaiter
 	var wake <-chan struct{}
 	if s.Waiters != nil {
-		if w = s.Waiters.join(plan.Guest.NodeID, plan.SlotKey(), always); w != nil {
+		if w = s.Waiters.join(plan.SlotNodeID(), plan.SlotKey(), always); w != nil {
 			defer s.Waiters.leave(w)
 			wake = w.wake
 		}
@@ -90,7 +90,7 @@ func (s *CloneSlots) await(ctx context.Context, plan ClonePlan, maxWait time.Dur
 				s.Waiters.leave(w)
 				// Another slot may be free too (several released at once,
 				// or a lease ran out): let the next waiter look.
-				s.Waiters.wakeNext(plan.Guest.NodeID, plan.SlotKey())
+				s.Waiters.wakeNext(plan.SlotNodeID(), plan.SlotKey())
 			}
 			return true, nil
 		}
@@ -115,14 +115,14 @@ func slotPoll(ctx context.Context) time.Duration {
 // try asks PostgreSQL once for the plan's clone slot.
 func (s *CloneSlots) try(ctx context.Context, plan ClonePlan) (bool, error) {
 	holder := activity.GetInfo(ctx).WorkflowExecution.ID
-	got, err := s.Store.AcquireCloneSlot(ctx, plan.Guest.NodeID, plan.SlotKey(), holder, max(plan.NodeCap, 1), s.CapPerStorage, cloneSlotLease)
+	got, err := s.Store.AcquireCloneSlot(ctx, plan.SlotNodeID(), plan.SlotKey(), holder, max(plan.NodeCap, 1), s.CapPerStorage, cloneSlotLease)
 	return got, classify(err)
 }
 
 // busy is the retryable SlotBusy failure, retried after slotRetryDelay.
 func (s *CloneSlots) busy(plan ClonePlan) error {
 	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("all clone slots of node %s (%d) or storage %s (%d) are taken",
-		plan.Guest.Node, max(plan.NodeCap, 1), plan.SlotKey(), s.CapPerStorage), ErrTypeSlotBusy,
+		plan.SlotNode(), max(plan.NodeCap, 1), plan.SlotKey(), s.CapPerStorage), ErrTypeSlotBusy,
 		temporal.ApplicationErrorOptions{NextRetryDelay: slotRetryDelay()})
 }
 
