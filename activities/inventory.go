@@ -26,6 +26,10 @@ type Inventory struct {
 	Events    domain.SystemEventLog
 	Clients   *NodeClients
 	Logger    *slog.Logger
+	// Grace is how long after Labforge created or changed a VM record the
+	// sync and reconciliation leave it alone; zero means
+	// DefaultInventoryGrace, negative none.
+	Grace time.Duration
 }
 
 func (a *Inventory) validate() error {
@@ -66,6 +70,9 @@ func (a *Inventory) ListClusters(ctx context.Context) ([]string, error) {
 // SyncCluster reads the cluster's resources once and stores node status
 // and capacity, templates (upserted; those Proxmox no longer reports are
 // marked missing) and the power state of Labforge VMs matched by VMID.
+// Entries without status data ("unknown") change nothing, and a power
+// state that differs from the record is confirmed with the guest's
+// status/current before it is stored (see inventory_confirm.go).
 func (a *Inventory) SyncCluster(ctx context.Context, cluster string) (ClusterSyncResult, error) {
 	res := ClusterSyncResult{Cluster: cluster}
 	nodes, resources, entry, err := a.clusterResources(ctx, cluster)
@@ -85,7 +92,7 @@ func (a *Inventory) SyncCluster(ctx context.Context, cluster string) (ClusterSyn
 	if err := a.syncTemplates(ctx, cluster, byName, resources, now, &res); err != nil {
 		return res, classify(err)
 	}
-	if err := a.syncVMs(ctx, cluster, resources, &res); err != nil {
+	if err := a.syncVMs(ctx, cluster, nodes, resources, &res); err != nil {
 		return res, classify(err)
 	}
 	return res, nil
@@ -111,14 +118,22 @@ func (a *Inventory) markOffline(ctx context.Context, nodes []domain.Node) {
 func (a *Inventory) syncNodes(ctx context.Context, nodes []domain.Node, resources []proxmox.Resource, now time.Time, res *ClusterSyncResult) error {
 	for i := range nodes {
 		n := &nodes[i]
+		prev := n.Status
 		n.Status, n.SyncedAt = domain.NodeOffline, &now
 		for _, r := range resources {
-			if r.Type == "node" && r.Node == n.Name {
-				if r.Status == "online" {
-					n.Status = domain.NodeOnline
-				}
-				n.MaxCPU, n.MaxMemoryBytes, n.UsedMemoryBytes = r.MaxCPU, int64(r.MaxMem), int64(r.Mem)
+			if r.Type != "node" || r.Node != n.Name {
+				continue
 			}
+			switch r.Status {
+			case "online":
+				n.Status = domain.NodeOnline
+			case "unknown":
+				// A cluster member without status data (back from a long
+				// outage, not yet reported): keep what was known.
+				n.Status = prev
+				continue
+			}
+			n.MaxCPU, n.MaxMemoryBytes, n.UsedMemoryBytes = r.MaxCPU, int64(r.MaxMem), int64(r.Mem)
 		}
 		if n.Status == domain.NodeOnline {
 			res.NodesOnline++
@@ -140,7 +155,18 @@ func (a *Inventory) syncTemplates(ctx context.Context, cluster string, byName ma
 	seen := map[int]bool{}
 	for _, r := range resources {
 		node, ok := byName[r.Node]
-		if !r.IsGuest() || !r.Template || !ok {
+		if !r.IsGuest() || !ok {
+			continue
+		}
+		if !listed(r) {
+			// The guest exists, but whether it is a template is not
+			// reported yet (or any more): a known template stays as it is.
+			if _, known := known[r.VMID]; known {
+				seen[r.VMID] = true
+			}
+			continue
+		}
+		if !r.Template {
 			continue
 		}
 		seen[r.VMID] = true
@@ -206,7 +232,7 @@ func (a *Inventory) readTemplateConfig(ctx context.Context, node *domain.Node, t
 	}
 }
 
-func (a *Inventory) syncVMs(ctx context.Context, cluster string, resources []proxmox.Resource, res *ClusterSyncResult) error {
+func (a *Inventory) syncVMs(ctx context.Context, cluster string, nodes []domain.Node, resources []proxmox.Resource, res *ClusterSyncResult) error {
 	guests := map[int]proxmox.Resource{}
 	for _, r := range resources {
 		if r.Type == "qemu" && !r.Template {
@@ -226,11 +252,28 @@ func (a *Inventory) syncVMs(ctx context.Context, cluster string, resources []pro
 		if !ok {
 			continue // a missing guest is Reconcile's finding
 		}
-		power := powerOf(g.Status)
-		if power == vm.Power {
+		// "unknown" is no information; an entry that agrees may still be
+		// stale, but then the next cycles catch up.
+		if !listed(g) || powerOf(g.Status) == vm.Power || a.recent(vm, time.Now()) {
 			continue
 		}
-		err := a.VMs.RecordVMObservation(ctx, vm.ID, domain.VMObservation{Power: power})
+		power, ok := a.confirmedPower(ctx, nodes, g)
+		if !ok || power == vm.Power {
+			continue
+		}
+		// A VM action may have recorded its outcome while the guest was
+		// asked: the record as it is now decides.
+		cur, err := a.VMs.FindVM(ctx, vm.ID)
+		if domain.IsKind(err, domain.KindNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if cur.Power == power || a.recent(cur, time.Now()) {
+			continue
+		}
+		err = a.VMs.RecordVMObservation(ctx, vm.ID, domain.VMObservation{Power: power})
 		if domain.IsKind(err, domain.KindNotFound) {
 			continue
 		}
