@@ -70,9 +70,11 @@ func (a *Inventory) ListClusters(ctx context.Context) ([]string, error) {
 // SyncCluster reads the cluster's resources once and stores node status
 // and capacity, templates (upserted; those Proxmox no longer reports are
 // marked missing) and the power state of Labforge VMs matched by VMID.
-// Entries without status data ("unknown") change nothing, and a power
-// state that differs from the record is confirmed with the guest's
-// status/current before it is stored (see inventory_confirm.go).
+// Entries without status data ("unknown") change nothing. A record whose
+// power is unknown takes the listed one; a known power state is replaced
+// only by the guest's own status/current, never within the grace period
+// after Labforge changed the record (see inventory_confirm.go), so a
+// cycle without changes makes no request but the one listing.
 func (a *Inventory) SyncCluster(ctx context.Context, cluster string) (ClusterSyncResult, error) {
 	res := ClusterSyncResult{Cluster: cluster}
 	nodes, resources, entry, err := a.clusterResources(ctx, cluster)
@@ -254,26 +256,17 @@ func (a *Inventory) syncVMs(ctx context.Context, cluster string, nodes []domain.
 		}
 		// "unknown" is no information; an entry that agrees may still be
 		// stale, but then the next cycles catch up.
-		if !listed(g) || powerOf(g.Status) == vm.Power || a.recent(vm, time.Now()) {
+		power := powerOf(g.Status)
+		if !listed(g) || power == vm.Power {
 			continue
 		}
-		power, ok := a.confirmedPower(ctx, nodes, g)
-		if !ok || power == vm.Power {
-			continue
+		if vm.Power != domain.PowerUnknown {
+			var ok bool
+			if power, ok = a.confirmedChange(ctx, nodes, vm, g); !ok {
+				continue
+			}
 		}
-		// A VM action may have recorded its outcome while the guest was
-		// asked: the record as it is now decides.
-		cur, err := a.VMs.FindVM(ctx, vm.ID)
-		if domain.IsKind(err, domain.KindNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if cur.Power == power || a.recent(cur, time.Now()) {
-			continue
-		}
-		err = a.VMs.RecordVMObservation(ctx, vm.ID, domain.VMObservation{Power: power})
+		err := a.VMs.RecordVMObservation(ctx, vm.ID, domain.VMObservation{Power: power})
 		if domain.IsKind(err, domain.KindNotFound) {
 			continue
 		}
@@ -283,6 +276,27 @@ func (a *Inventory) syncVMs(ctx context.Context, cluster string, nodes []domain.
 		res.VMsUpdated++
 	}
 	return nil
+}
+
+// confirmedChange returns the power state to store over the known one of
+// vm, whose listing entry g differs from it: the guest's status/current,
+// unless Labforge changed the record within the grace period, the guest
+// agrees with the record after all, or the record changed meanwhile (a VM
+// action recorded its outcome while the guest was asked). It reports
+// false when nothing is to be stored.
+func (a *Inventory) confirmedChange(ctx context.Context, nodes []domain.Node, vm *domain.VM, g proxmox.Resource) (domain.PowerState, bool) {
+	if a.recent(vm, time.Now()) {
+		return "", false
+	}
+	power, ok := a.confirmedPower(ctx, nodes, g)
+	if !ok || power == vm.Power {
+		return "", false
+	}
+	cur, err := a.VMs.FindVM(ctx, vm.ID)
+	if err != nil || cur.Power != vm.Power || a.recent(cur, time.Now()) {
+		return "", false
+	}
+	return power, true
 }
 
 func powerOf(status string) domain.PowerState {
