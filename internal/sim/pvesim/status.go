@@ -40,6 +40,11 @@ const DefaultStatusRefresh = 10 * time.Second
 // cluster/resources and GET /nodes reflect every change at once.
 const InstantStatus time.Duration = -1
 
+// minStatusInterval bounds how often, in real time, a node updates its
+// status data however small the time scale, so that a large seed at a
+// benchmark's scale does not spend the machine on updates.
+const minStatusInterval = 5 * time.Millisecond
+
 // rrdExpiry is how long pmxcfs keeps an entry its node stopped updating
 // (status.c, rrd_entry_is_old).
 const rrdExpiry = 5 * time.Minute
@@ -113,7 +118,7 @@ func newPvestatd(refresh time.Duration, scale float64) *pvestatd {
 		return p
 	}
 	sc := func(d time.Duration) time.Duration { return max(time.Duration(float64(d)*scale), time.Nanosecond) }
-	p.interval, p.expiry, p.dumpTTL = sc(refresh), sc(rrdExpiry), sc(rrdDumpTTL)
+	p.interval, p.expiry, p.dumpTTL = max(sc(refresh), minStatusInterval), sc(rrdExpiry), sc(rrdDumpTTL)
 	return p
 }
 

@@ -281,3 +281,33 @@ func TestNodesListTheStatusData(t *testing.T) {
 		t.Errorf("node memory after the refresh = %d; want more than %d", got, before)
 	}
 }
+
+func TestPoolMembersShowTheStatusData(t *testing.T) {
+	s := lagSim(t)
+	c := newClient(t, s)
+	_, task, err := template(t, c, "pve1", 9000).Clone(ctx(t), &proxmox.VirtualMachineCloneOptions{NewID: 156, Name: "vm156", Pool: "labforge"})
+	mustOK(t, task, err)
+	member := func() map[string]any {
+		r := rawDo(t, s, "GET", "/pools?poolid=labforge", "", "", nil)
+		var w struct {
+			Data []struct{ Members []map[string]any }
+		}
+		if err := json.Unmarshal([]byte(r.body), &w); err != nil || len(w.Data) != 1 {
+			t.Fatalf("GET /pools?poolid=labforge: %s, %v", r.body, err)
+		}
+		for _, m := range w.Data[0].Members {
+			if m["id"] == "qemu/156" {
+				return m
+			}
+		}
+		t.Fatalf("qemu/156 is not a member: %s", r.body)
+		return nil
+	}
+	if m := member(); m["status"] != "unknown" || m["name"] != nil {
+		t.Errorf("new member = %v; want status unknown without name", m)
+	}
+	s.RefreshStatus()
+	if m := member(); m["status"] != "stopped" || m["name"] != "vm156" {
+		t.Errorf("member after the refresh = %v", m)
+	}
+}
