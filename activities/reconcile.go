@@ -76,9 +76,10 @@ type ClusterReconcileResult struct {
 // ReconcileCluster compares the cluster's guests (one GET
 // /cluster/resources) with the VM records both ways, writes every finding
 // as a system event and, when asked, deletes orphan guests. Each finding
-// is confirmed with the guest's status/current first, since the listing's
+// is checked with the guest's status/current first, since the listing's
 // status lags (see inventory_confirm.go): an orphan must still exist and
-// be neither a template nor locked by a task, a missing guest must be
+// be no template, and is deleted only when its status could be read and
+// it holds no lock (stopped first when it runs); a missing guest must be
 // reported gone by its node, and a record changed within the grace period
 // is never missing. Events carry
 // IDs derived from the workflow run, so a retried attempt adds none twice.
@@ -126,25 +127,25 @@ func (a *Inventory) ReconcileCluster(ctx context.Context, in ReconcileClusterInp
 			}
 			d.VMRecID = id.String()
 		}
-		// The entry's tags are current but its status may be stale or
-		// missing: the guest itself says whether it is still there, a
-		// template, or busy with a task.
+		// The entry's tags are current but its status and template flag
+		// may be stale or missing: the guest itself says whether it is
+		// still there, a template, busy with a task, or running.
 		st, err := a.currentStatus(ctx, nodes, r.Node, r.Type, r.VMID)
-		if proxmox.KindOf(err) == proxmox.NotFound {
-			continue
-		}
-		if err != nil {
-			logger(a.Logger).Warn("orphan candidate not confirmed", slog.String("node", r.Node), slog.Int("vmid", r.VMID), slog.Any("error", err))
-			continue
-		}
-		if st.Template || st.Lock != "" {
+		if proxmox.KindOf(err) == proxmox.NotFound || err == nil && st.Template {
 			continue
 		}
 		if in.DeleteOrphans {
-			if err := a.deleteGuest(ctx, nodes, r, st.Running()); err != nil {
-				d.Error = err.Error()
-			} else {
-				d.Deleted = true
+			switch {
+			case err != nil:
+				d.Error = "not deleted: its status could not be read: " + err.Error()
+			case st.Lock != "":
+				d.Error = "not deleted: it is locked (" + st.Lock + ")"
+			default:
+				if err := a.deleteGuest(ctx, nodes, r, st.Running()); err != nil {
+					d.Error = err.Error()
+				} else {
+					d.Deleted = true
+				}
 			}
 		}
 		res.Findings = append(res.Findings, d)
