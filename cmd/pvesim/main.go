@@ -12,6 +12,10 @@
 // With -guest-ports, running containers whose address is on loopback
 // answer HTTP on those ports (pvesim.Config.GuestPorts); a seed's bridge may
 // name a dnsmasq dhcp-hostsfile to take leases from (dhcp_hosts_file).
+// Like a real cluster, GET /cluster/resources shows guest status and names
+// as of each node's last status update, every -status-refresh (10 s before
+// the time scale; 0 shows every change at once); POST /_sim/status/refresh
+// makes every node update now.
 package main
 
 import (
