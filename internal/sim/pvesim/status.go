@@ -202,15 +202,23 @@ func (s *Server) updateNodeStatus(name string, now time.Time) {
 	}
 	s.mu.RUnlock()
 
+	// A scheduled update and RefreshStatus may race: the one taken later
+	// wins, whichever writes last.
 	p := s.status
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for i, vmid := range vmids {
-		p.table.guests[vmid] = guests[i]
+		if old := p.table.guests[vmid]; old == nil || !old.at.After(now) {
+			p.table.guests[vmid] = guests[i]
+		}
 	}
-	p.table.nodes[name] = ns
+	if old := p.table.nodes[name]; old == nil || !old.at.After(now) {
+		p.table.nodes[name] = ns
+	}
 	for k, v := range storages {
-		p.table.storages[k] = v
+		if old := p.table.storages[k]; old == nil || !old.at.After(now) {
+			p.table.storages[k] = v
+		}
 	}
 }
 
