@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/sim/pvesim"
-	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/workflows"
 )
 
