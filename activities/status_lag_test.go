@@ -240,3 +240,22 @@ func TestReconcileClusterStopsAnOrphanTheListingShowsStopped(t *testing.T) {
 	_, exists := f.sim.Guest("pve1", 300)
 	require.False(t, exists)
 }
+
+func TestReconcileClusterReportsButKeepsAnOrphanItCannotAsk(t *testing.T) {
+	f, _, _ := lagInventory(t)
+	// pve1 dies: the listing (through pve2) still shows its guests as they
+	// were, but pve1 cannot say whether orphan 300 runs.
+	require.NoError(t, f.sim.SetNodeDown("pve1", true))
+	res := f.reconcile(t, true)
+	var orphan *Drift
+	for i := range res.Findings {
+		if res.Findings[i].Kind == EventOrphanGuest && res.Findings[i].VMID == 300 {
+			orphan = &res.Findings[i]
+		}
+	}
+	require.NotNil(t, orphan, "%+v", res.Findings)
+	require.False(t, orphan.Deleted)
+	require.Contains(t, orphan.Error, "not deleted: its status could not be read")
+	_, exists := f.sim.Guest("pve1", 300)
+	require.True(t, exists)
+}
