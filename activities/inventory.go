@@ -26,6 +26,10 @@ type Inventory struct {
 	Events    domain.SystemEventLog
 	Clients   *NodeClients
 	Logger    *slog.Logger
+	// Grace is how long after Labforge created or changed a VM record the
+	// sync and reconciliation leave it alone; zero means
+	// DefaultInventoryGrace, negative none.
+	Grace time.Duration
 }
 
 func (a *Inventory) validate() error {
@@ -66,6 +70,11 @@ func (a *Inventory) ListClusters(ctx context.Context) ([]string, error) {
 // SyncCluster reads the cluster's resources once and stores node status
 // and capacity, templates (upserted; those Proxmox no longer reports are
 // marked missing) and the power state of Labforge VMs matched by VMID.
+// Entries without status data ("unknown") change nothing. A record whose
+// power is unknown takes the listed one; a known power state is replaced
+// only by the guest's own status/current, never within the grace period
+// after Labforge changed the record (see inventory_confirm.go), so a
+// cycle without changes makes no request but the one listing.
 func (a *Inventory) SyncCluster(ctx context.Context, cluster string) (ClusterSyncResult, error) {
 	res := ClusterSyncResult{Cluster: cluster}
 	nodes, resources, entry, err := a.clusterResources(ctx, cluster)
@@ -85,7 +94,7 @@ func (a *Inventory) SyncCluster(ctx context.Context, cluster string) (ClusterSyn
 	if err := a.syncTemplates(ctx, cluster, byName, resources, now, &res); err != nil {
 		return res, classify(err)
 	}
-	if err := a.syncVMs(ctx, cluster, resources, &res); err != nil {
+	if err := a.syncVMs(ctx, cluster, nodes, resources, &res); err != nil {
 		return res, classify(err)
 	}
 	return res, nil
@@ -111,14 +120,22 @@ func (a *Inventory) markOffline(ctx context.Context, nodes []domain.Node) {
 func (a *Inventory) syncNodes(ctx context.Context, nodes []domain.Node, resources []proxmox.Resource, now time.Time, res *ClusterSyncResult) error {
 	for i := range nodes {
 		n := &nodes[i]
+		prev := n.Status
 		n.Status, n.SyncedAt = domain.NodeOffline, &now
 		for _, r := range resources {
-			if r.Type == "node" && r.Node == n.Name {
-				if r.Status == "online" {
-					n.Status = domain.NodeOnline
-				}
-				n.MaxCPU, n.MaxMemoryBytes, n.UsedMemoryBytes = r.MaxCPU, int64(r.MaxMem), int64(r.Mem)
+			if r.Type != "node" || r.Node != n.Name {
+				continue
 			}
+			switch r.Status {
+			case "online":
+				n.Status = domain.NodeOnline
+			case "unknown":
+				// A cluster member without status data (back from a long
+				// outage, not yet reported): keep what was known.
+				n.Status = prev
+				continue
+			}
+			n.MaxCPU, n.MaxMemoryBytes, n.UsedMemoryBytes = r.MaxCPU, int64(r.MaxMem), int64(r.Mem)
 		}
 		if n.Status == domain.NodeOnline {
 			res.NodesOnline++
@@ -140,7 +157,18 @@ func (a *Inventory) syncTemplates(ctx context.Context, cluster string, byName ma
 	seen := map[int]bool{}
 	for _, r := range resources {
 		node, ok := byName[r.Node]
-		if !r.IsGuest() || !r.Template || !ok {
+		if !r.IsGuest() || !ok {
+			continue
+		}
+		if !listed(r) {
+			// The guest exists, but whether it is a template is not
+			// reported yet (or any more): a known template stays as it is.
+			if _, known := known[r.VMID]; known {
+				seen[r.VMID] = true
+			}
+			continue
+		}
+		if !r.Template {
 			continue
 		}
 		seen[r.VMID] = true
@@ -206,7 +234,7 @@ func (a *Inventory) readTemplateConfig(ctx context.Context, node *domain.Node, t
 	}
 }
 
-func (a *Inventory) syncVMs(ctx context.Context, cluster string, resources []proxmox.Resource, res *ClusterSyncResult) error {
+func (a *Inventory) syncVMs(ctx context.Context, cluster string, nodes []domain.Node, resources []proxmox.Resource, res *ClusterSyncResult) error {
 	guests := map[int]proxmox.Resource{}
 	for _, r := range resources {
 		if r.Type == "qemu" && !r.Template {
@@ -226,9 +254,17 @@ func (a *Inventory) syncVMs(ctx context.Context, cluster string, resources []pro
 		if !ok {
 			continue // a missing guest is Reconcile's finding
 		}
+		// "unknown" is no information; an entry that agrees may still be
+		// stale, but then the next cycles catch up.
 		power := powerOf(g.Status)
-		if power == vm.Power {
+		if !listed(g) || power == vm.Power {
 			continue
+		}
+		if vm.Power != domain.PowerUnknown {
+			var ok bool
+			if power, ok = a.confirmedChange(ctx, nodes, vm, g); !ok {
+				continue
+			}
 		}
 		err := a.VMs.RecordVMObservation(ctx, vm.ID, domain.VMObservation{Power: power})
 		if domain.IsKind(err, domain.KindNotFound) {
@@ -240,6 +276,27 @@ func (a *Inventory) syncVMs(ctx context.Context, cluster string, resources []pro
 		res.VMsUpdated++
 	}
 	return nil
+}
+
+// confirmedChange returns the power state to store over the known one of
+// vm, whose listing entry g differs from it: the guest's status/current,
+// unless Labforge changed the record within the grace period, the guest
+// agrees with the record after all, or the record changed meanwhile (a VM
+// action recorded its outcome while the guest was asked). It reports
+// false when nothing is to be stored.
+func (a *Inventory) confirmedChange(ctx context.Context, nodes []domain.Node, vm *domain.VM, g proxmox.Resource) (domain.PowerState, bool) {
+	if a.recent(vm, time.Now()) {
+		return "", false
+	}
+	power, ok := a.confirmedPower(ctx, nodes, g)
+	if !ok || power == vm.Power {
+		return "", false
+	}
+	cur, err := a.VMs.FindVM(ctx, vm.ID)
+	if err != nil || cur.Power != vm.Power || a.recent(cur, time.Now()) {
+		return "", false
+	}
+	return power, true
 }
 
 func powerOf(status string) domain.PowerState {

@@ -70,15 +70,24 @@ type inventoryFixture struct {
 	env    *testsuite.TestActivityEnvironment
 }
 
+// newInventoryFixture runs the inventory activities without a grace
+// period (its tests make records a moment before the cycle they check).
 func newInventoryFixture(t *testing.T, seed *pvesim.Seed) *inventoryFixture {
+	return newInventoryFixtureSim(t, pvesim.Config{TimeScale: 0.001, Seed: seed})
+}
+
+// newInventoryFixtureSim is newInventoryFixture against a simulator
+// configured by cfg.
+func newInventoryFixtureSim(t *testing.T, cfg pvesim.Config) *inventoryFixture {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	db := storetest.New(t)
-	sim := pvesim.New(pvesim.Config{TimeScale: 0.001, Seed: seed})
+	sim := pvesim.New(cfg)
 	t.Cleanup(sim.Close)
 	events := &memEvents{}
-	inv := &Inventory{Nodes: db, Templates: db, VMs: db, Events: events, Clients: &NodeClients{Nodes: db, Timeout: 5 * time.Second}}
+	inv := &Inventory{Nodes: db, Templates: db, VMs: db, Events: events, Clients: &NodeClients{Nodes: db, Timeout: 5 * time.Second},
+		Grace: -1}
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()
 	env.RegisterActivity(inv)

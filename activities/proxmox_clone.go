@@ -50,7 +50,7 @@ func (a *Proxmox) cloneGuest(ctx context.Context, plan ClonePlan) error {
 		return err
 	}
 	if !activity.HasHeartbeatDetails(ctx) {
-		r, found, err := c.FindGuest(ctx, plan.Guest.VMID)
+		r, found, err := findGuest(ctx, c, plan.Guest.VMID)
 		if err != nil {
 			return classifyPVE(err)
 		}

@@ -72,7 +72,7 @@ func (a *Proxmox) CreateContainerGuest(ctx context.Context, in ContainerCreate) 
 	}
 	defer a.Slots.releaseQuietly(ctx)
 	if !activity.HasHeartbeatDetails(ctx) {
-		r, found, err := c.FindGuest(ctx, p.Guest.VMID)
+		r, found, err := findGuest(ctx, c, p.Guest.VMID)
 		if err != nil {
 			return classifyPVE(err)
 		}

@@ -23,7 +23,13 @@ func newCtFixture(t *testing.T) *ctFixture { return newCtFixtureWith(t, pvesim.D
 
 func newCtFixtureWith(t *testing.T, d pvesim.Durations) *ctFixture {
 	t.Helper()
-	f := &ctFixture{pxFixture: newPxFixtureWith(t, d)}
+	return newCtFixtureOn(t, newPxFixtureWith(t, d))
+}
+
+// newCtFixtureOn adds the site to px.
+func newCtFixtureOn(t *testing.T, px *pxFixture) *ctFixture {
+	t.Helper()
+	f := &ctFixture{pxFixture: px}
 	f.px.TemplateStorage = "local"
 	f.site = &domain.Site{Name: "lab-a", CIDR: netip.MustParsePrefix("10.10.0.0/24"), Gateway: netip.MustParseAddr("10.10.0.1"),
 		DHCPStart: netip.MustParseAddr("10.10.0.20"), DHCPEnd: netip.MustParseAddr("10.10.0.60"), InternalDomain: "lab.internal",

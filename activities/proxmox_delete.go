@@ -40,7 +40,7 @@ func (a *Proxmox) destroyOwned(ctx context.Context, nodeID uuid.UUID, vmid int, 
 	if err != nil {
 		return err
 	}
-	r, found, err := c.FindGuest(ctx, vmid)
+	r, found, err := findGuest(ctx, c, vmid)
 	if err != nil {
 		return classifyPVE(err)
 	}

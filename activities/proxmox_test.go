@@ -39,11 +39,16 @@ func newPxFixture(t *testing.T) *pxFixture { return newPxFixtureWith(t, pvesim.D
 // newPxFixtureWith is newPxFixture with the simulator's durations (before
 // its time scale of 0.001) overridden by the non-zero fields of d.
 func newPxFixtureWith(t *testing.T, d pvesim.Durations) *pxFixture {
+	return newPxFixtureSim(t, pvesim.Config{TimeScale: 0.001, RandomSeed: 7, Durations: d})
+}
+
+// newPxFixtureSim is newPxFixture against a simulator configured by cfg.
+func newPxFixtureSim(t *testing.T, cfg pvesim.Config) *pxFixture {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	db := storetest.New(t)
-	sim := pvesim.New(pvesim.Config{TimeScale: 0.001, RandomSeed: 7, Durations: d})
+	sim := pvesim.New(cfg)
 	t.Cleanup(sim.Close)
 	f := &pxFixture{ctx: ctx, db: db, sim: sim, nodes: map[string]*domain.Node{}, tpls: map[int]*domain.VMTemplate{}}
 	slots := &CloneSlots{Store: db, CapPerStorage: 4}

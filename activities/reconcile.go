@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/activity"
@@ -74,7 +75,13 @@ type ClusterReconcileResult struct {
 
 // ReconcileCluster compares the cluster's guests (one GET
 // /cluster/resources) with the VM records both ways, writes every finding
-// as a system event and, when asked, deletes orphan guests. Events carry
+// as a system event and, when asked, deletes orphan guests. Each finding
+// is checked with the guest's status/current first, since the listing's
+// status lags (see inventory_confirm.go): an orphan must still exist and
+// be no template, and is deleted only when its status could be read and
+// it holds no lock (stopped first when it runs); a missing guest must be
+// reported gone by its node, and a record changed within the grace period
+// is never missing. Events carry
 // IDs derived from the workflow run, so a retried attempt adds none twice.
 func (a *Inventory) ReconcileCluster(ctx context.Context, in ReconcileClusterInput) (ClusterReconcileResult, error) {
 	res := ClusterReconcileResult{Cluster: in.Cluster, Findings: []Drift{}}
@@ -120,20 +127,42 @@ func (a *Inventory) ReconcileCluster(ctx context.Context, in ReconcileClusterInp
 			}
 			d.VMRecID = id.String()
 		}
+		// The entry's tags are current but its status and template flag
+		// may be stale or missing: the guest itself says whether it is
+		// still there, a template, busy with a task, or running.
+		st, err := a.currentStatus(ctx, nodes, r.Node, r.Type, r.VMID)
+		if proxmox.KindOf(err) == proxmox.NotFound || err == nil && st.Template {
+			continue
+		}
 		if in.DeleteOrphans {
-			if err := a.deleteGuest(ctx, nodes, r); err != nil {
-				d.Error = err.Error()
-			} else {
-				d.Deleted = true
+			switch {
+			case err != nil:
+				d.Error = "not deleted: its status could not be read: " + err.Error()
+			case st.Lock != "":
+				d.Error = "not deleted: it is locked (" + st.Lock + ")"
+			default:
+				if err := a.deleteGuest(ctx, nodes, r, st.Running()); err != nil {
+					d.Error = err.Error()
+				} else {
+					d.Deleted = true
+				}
 			}
 		}
 		res.Findings = append(res.Findings, d)
 	}
+	now := time.Now()
 	for _, vm := range vms {
 		if vm.State != domain.GuestReady || vm.VMID == nil {
 			continue
 		}
 		if _, ok := guests[*vm.VMID]; ok {
+			continue
+		}
+		// The listing was read before the records: a VM that became ready
+		// since is not in it. Records changed within the grace period wait
+		// for the next cycle, and the others are flagged only when their
+		// node confirms the guest is gone.
+		if a.recent(&vm, now) || !a.confirmedMissing(ctx, nodes, vm) {
 			continue
 		}
 		res.Findings = append(res.Findings, Drift{Kind: EventMissingGuest, VMID: *vm.VMID, VMRecID: vm.ID.String()})
@@ -176,8 +205,28 @@ func driftEvent(runID, cluster string, d Drift) *domain.SystemEvent {
 	return ev
 }
 
-// deleteGuest stops and purges an orphan guest through its node's client.
-func (a *Inventory) deleteGuest(ctx context.Context, nodes []domain.Node, r proxmox.Resource) error {
+// confirmedMissing reports whether the node of vm's record answers that
+// its guest does not exist. A node that cannot be asked confirms nothing.
+func (a *Inventory) confirmedMissing(ctx context.Context, nodes []domain.Node, vm domain.VM) bool {
+	node := ""
+	for _, n := range nodes {
+		if vm.NodeID != nil && n.ID == *vm.NodeID {
+			node = n.Name
+		}
+	}
+	if node == "" {
+		return true // placed on a node no longer registered: nothing to ask
+	}
+	_, err := a.currentStatus(ctx, nodes, node, "qemu", *vm.VMID)
+	if err != nil && proxmox.KindOf(err) != proxmox.NotFound {
+		logger(a.Logger).Warn("missing guest not confirmed", slog.String("node", node), slog.Int("vmid", *vm.VMID), slog.Any("error", err))
+	}
+	return proxmox.KindOf(err) == proxmox.NotFound
+}
+
+// deleteGuest stops (when running, as its status/current said) and purges
+// an orphan guest through its node's client.
+func (a *Inventory) deleteGuest(ctx context.Context, nodes []domain.Node, r proxmox.Resource, running bool) error {
 	var node *domain.Node
 	for i := range nodes {
 		if nodes[i].Name == r.Node {
@@ -204,7 +253,7 @@ func (a *Inventory) deleteGuest(ctx context.Context, nodes []domain.Node, r prox
 		return err
 	}
 	lxc := r.Type == "lxc"
-	if r.Status == "running" {
+	if running {
 		var err error
 		if lxc {
 			err = wait(client.StopContainer(ctx, r.Node, r.VMID))

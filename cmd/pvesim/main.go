@@ -12,6 +12,10 @@
 // With -guest-ports, running containers whose address is on loopback
 // answer HTTP on those ports (pvesim.Config.GuestPorts); a seed's bridge may
 // name a dnsmasq dhcp-hostsfile to take leases from (dhcp_hosts_file).
+// Like a real cluster, GET /cluster/resources shows guest status and names
+// as of each node's last status update, every -status-refresh (10 s before
+// the time scale; 0 shows every change at once); POST /_sim/status/refresh
+// makes every node update now.
 package main
 
 import (
@@ -48,6 +52,7 @@ type options struct {
 	timeScale        float64
 	randomSeed       uint64
 	storageLockLimit int
+	statusRefresh    time.Duration
 	certFile         string
 	keyFile          string
 	certOut          string
@@ -68,6 +73,7 @@ func parseFlags(args []string, stderr io.Writer) (options, map[string]bool, erro
 	fs.Float64Var(&o.timeScale, "time-scale", 0, "multiply simulated durations (0.01 makes a 60 s clone take 0.6 s); 0 keeps the seed's or 1")
 	fs.Uint64Var(&o.randomSeed, "random-seed", 1, "seed of every random decision (faults, MACs, UUIDs)")
 	fs.IntVar(&o.storageLockLimit, "storage-lock-limit", 0, "clone/create/destroy tasks per storage before lock timeouts (0 = 4, negative = unlimited)")
+	fs.DurationVar(&o.statusRefresh, "status-refresh", pvesim.DefaultStatusRefresh, "how often (before the time scale) nodes refresh the status data cluster/resources reports, as pvestatd does; 0 shows every change at once")
 	fs.StringVar(&o.certFile, "cert", "", "PEM certificate file (default: a fresh self-signed certificate)")
 	fs.StringVar(&o.keyFile, "key", "", "PEM key file for -cert")
 	fs.StringVar(&o.certOut, "cert-out", "", "write the served certificate as PEM to this file, for clients' CA file")
@@ -116,7 +122,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cfg := pvesim.Config{
 		Seed: seed, TimeScale: o.timeScale, RandomSeed: o.randomSeed, StorageLockLimit: o.storageLockLimit,
-		SkipValidation: o.noValidate, GuestPorts: ports, Logger: logger,
+		SkipValidation: o.noValidate, GuestPorts: ports, Logger: logger, StatusRefresh: o.statusRefresh,
+	}
+	if o.statusRefresh <= 0 {
+		cfg.StatusRefresh = pvesim.InstantStatus
 	}
 	if o.schemaFile != "" && !o.noValidate {
 		if cfg.Schema, err = pveschema.Load(o.schemaFile); err != nil {

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labforge/labforge/internal/sim/pvesim"
 )
@@ -39,10 +40,11 @@ type SimNetwork struct {
 // StartProxmoxSim serves the default simulated cluster (nodes pve1 and pve2
 // in cluster "lab", QEMU templates 9000-9002 and LXC templates, bridge
 // vmbr0 for VMs) plus the lab bridge vmbr1 that net describes, on
-// 127.0.0.1:port with durations multiplied by scale. Its TLS certificate is
+// 127.0.0.1:port with durations multiplied by scale. Its nodes refresh the
+// status data cluster/resources reports every refresh (unscaled; 0: no lag). Its TLS certificate is
 // kept in dataDir, so its fingerprint stays the same across restarts; its
 // guests live in memory and start afresh each time.
-func StartProxmoxSim(ctx context.Context, dataDir string, port int, scale float64, net SimNetwork, logger *slog.Logger) (*ProxmoxSim, error) {
+func StartProxmoxSim(ctx context.Context, dataDir string, port int, scale float64, refresh time.Duration, net SimNetwork, logger *slog.Logger) (*ProxmoxSim, error) {
 	if err := checkPortFree("127.0.0.1", port, "Proxmox simulator", PVESimPortVariable); err != nil {
 		return nil, err
 	}
@@ -50,7 +52,10 @@ func StartProxmoxSim(ctx context.Context, dataDir string, port int, scale float6
 	if err != nil {
 		return nil, err
 	}
-	srv, err := pvesim.NewServer(pvesim.Config{Seed: simSeed(net), TimeScale: scale, Certificate: &cert,
+	if refresh == 0 {
+		refresh = pvesim.InstantStatus
+	}
+	srv, err := pvesim.NewServer(pvesim.Config{Seed: simSeed(net), TimeScale: scale, StatusRefresh: refresh, Certificate: &cert,
 		GuestPorts: net.GuestPorts, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("the Proxmox simulator: %w", err)

@@ -3,6 +3,7 @@ package devstack
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/caarlos0/env/v11"
 
@@ -19,6 +20,10 @@ type Settings struct {
 	// PVEPort and PVETimeScale configure the simulated Proxmox VE cluster.
 	PVEPort      int     `env:"DEV_PVE_PORT" envDefault:"8006"`
 	PVETimeScale float64 `env:"DEV_PVE_TIME_SCALE" envDefault:"0.1"`
+	// PVEStatusRefresh is how often (unscaled) the simulated nodes refresh
+	// the status data cluster/resources reports, as pvestatd does; 0 shows
+	// every change at once.
+	PVEStatusRefresh time.Duration `env:"DEV_PVE_STATUS_REFRESH" envDefault:"10s"`
 	// The lab site's gateway (NGINX and dnsmasq, when installed) listens
 	// on 127.0.0.1 on these ports: HTTP, HTTPS and DNS.
 	GatewayHTTPPort  int `env:"DEV_GATEWAY_HTTP_PORT" envDefault:"8880"`
@@ -61,6 +66,9 @@ func LoadSettings(environ []string) (Settings, error) {
 		if p < 1 || p > 65535 {
 			return s, fmt.Errorf("%s is %d; use a port between 1 and 65535", name, p)
 		}
+	}
+	if s.PVEStatusRefresh < 0 {
+		return s, fmt.Errorf("LABFORGE_DEV_PVE_STATUS_REFRESH is %s; use 0 (no lag) or a positive duration such as 10s", s.PVEStatusRefresh)
 	}
 	if s.PVETimeScale <= 0 || s.PVETimeScale > 100 {
 		return s, fmt.Errorf("LABFORGE_DEV_PVE_TIME_SCALE is %g; use a factor above 0 and at most 100 (0.1 makes a 60 s clone take 6 s)", s.PVETimeScale)

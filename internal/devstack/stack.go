@@ -93,7 +93,7 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	if err != nil {
 		return err
 	}
-	pve, err := StartProxmoxSim(ctx, dataDir, s.PVEPort, s.PVETimeScale,
+	pve, err := StartProxmoxSim(ctx, dataDir, s.PVEPort, s.PVETimeScale, s.PVEStatusRefresh,
 		SimNetwork{DHCPHostsFile: gw.DHCPHostsFile(), GuestPorts: guestPorts()}, logger.With(slog.String("component", "pvesim")))
 	if err != nil {
 		return err

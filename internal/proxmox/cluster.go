@@ -39,14 +39,19 @@ const (
 )
 
 // Resource is one entry of GET /cluster/resources: a node, guest (qemu or
-// lxc), storage, pool or SDN zone. Fields not reported for a type are zero.
+// lxc), storage, pool, SDN zone or network. Fields not reported for a type
+// are zero. A guest's existence, node, type, tags, lock and pool are
+// current; its name, status, template flag and figures are its node's
+// last status update (every 10 s): Status "unknown" and no name for a
+// guest its node has not reported yet, or whose node stopped reporting
+// minutes ago. GuestStatus (status/current) is the guest's word now.
 type Resource struct {
 	ID       string // qemu/105, node/pve1, storage/pve1/local-lvm
-	Type     string // qemu, lxc, node, storage, pool, sdn
+	Type     string // qemu, lxc, node, storage, pool, sdn, network
 	Node     string
 	VMID     int
 	Name     string
-	Status   string // running/stopped, online/offline, available, unknown
+	Status   string // running/stopped/paused, online/offline, available, unknown
 	Template bool
 	Tags     []string
 	Pool     string
@@ -184,7 +189,8 @@ func (c *Client) NodeStatus(ctx context.Context, node string) (NodeStatus, error
 
 // FindGuest returns the guest (VM, container or template) with vmid, on
 // whichever node of the cluster it is, from one GET /cluster/resources?type=vm.
-// It reports false, and no error, when the cluster has no such guest.
+// It reports false, and no error, when the cluster has no such guest. Its
+// name and status may lag (see Resource).
 func (c *Client) FindGuest(ctx context.Context, vmid int) (Resource, bool, error) {
 	const op = "FindGuest"
 	rs, err := c.ClusterResources(ctx, ResourceVM)

@@ -17,6 +17,7 @@ func TestClusterResourcesInOneCall(t *testing.T) {
 	mustTask(t, c, upid, err)
 	upid, err = c.SetVMConfig(ctx, "pve1", 400, proxmox.ConfigChange{Set: map[string]any{"tags": "labforge;lf-vm-400"}})
 	mustTask(t, c, upid, err)
+	s.RefreshStatus() // names, status and figures are the nodes' status data
 
 	before := s.Stats().RequestCount("GET", "/cluster/resources")
 	rs, err := c.ClusterResources(ctx, proxmox.ResourceAll)
@@ -68,6 +69,7 @@ func TestFindGuest(t *testing.T) {
 	ctx := testCtx(t, 10*time.Second)
 	upid, err := c.CloneVM(ctx, "pve1", 9000, 400, proxmox.CloneOptions{Name: "owned", Pool: "labforge"})
 	mustTask(t, c, upid, err)
+	s.RefreshStatus() // the name is the node's status data
 
 	before := s.Stats().RequestCount("GET", "/cluster/resources")
 	found, ok, err := c.FindGuest(ctx, 400)

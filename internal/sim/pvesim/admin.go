@@ -36,6 +36,9 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		adminJSON(w, http.StatusOK, map[string]any{"node": node, "down": state == "down"})
+	case r.Method == http.MethodPost && path == "/status/refresh":
+		s.RefreshStatus()
+		adminJSON(w, http.StatusOK, map[string]bool{"refreshed": true})
 	case r.Method == http.MethodGet && path == "/guests":
 		adminJSON(w, http.StatusOK, s.Guests())
 	case r.Method == http.MethodGet && path == "/tasks":

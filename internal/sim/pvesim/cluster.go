@@ -82,13 +82,17 @@ func (st *state) usageByNode() map[string]*nodeUsage {
 
 // getClusterResources serves GET /cluster/resources with the optional type
 // filter (vm, storage, node, sdn), in Proxmox's order: pools, guests,
-// nodes, storages, SDN zones.
+// nodes, storages, then (unfiltered only) the network entries, as
+// PVE::API2::Cluster's resources does. Which guests exist comes from the
+// vmlist and their lock, tags and pool from their configs, at once;
+// everything else from the status data (statusView), which lags.
 func (s *Server) getClusterResources(c *call) (any, error) {
 	filter := c.str("type")
 	now := time.Now()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	st := s.st
+	view := s.statusAt(now)
 	o := jsonObj{b: make([]byte, 0, 512*(len(st.guests)+16))}
 	o.b = append(o.b, '[')
 	n := 0
@@ -98,46 +102,61 @@ func (s *Server) getClusterResources(c *call) (any, error) {
 		}
 		n++
 	}
+	vmids := st.sortedVMIDs()
+	stats := make([]*guestStat, len(vmids))
+	if filter == "" || filter == "vm" {
+		for i, vmid := range vmids {
+			stats[i] = view.guest(st.guests[vmid])
+		}
+	}
 	if filter == "" {
+		// A pool adds up its running members' entries.
+		sums := map[string]*poolSum{}
+		for i, vmid := range vmids {
+			if g, gs := st.guests[vmid], stats[i]; g.pool != "" && gs != nil && gs.uptime > 0 {
+				sums[g.pool] = sums[g.pool].add(gs)
+			}
+		}
 		for _, id := range st.sortedPoolIDs() {
 			sep()
-			s.appendPoolResource(&o, st.pools[id], now)
+			appendPoolResource(&o, id, sums[id])
 		}
 	}
 	if filter == "" || filter == "vm" {
-		for _, vmid := range st.sortedVMIDs() {
+		for i, vmid := range vmids {
 			sep()
-			s.appendGuestResource(&o, st.guests[vmid], now)
+			s.appendGuestResource(&o, st.guests[vmid], stats[i])
 		}
 	}
 	if filter == "" || filter == "node" {
-		usage := st.usageByNode()
 		for _, name := range st.nodeOrder {
 			sep()
-			s.appendNodeResource(&o, st.nodes[name], usage[name], now)
+			nd := st.nodes[name]
+			appendNodeResource(&o, nd, view.node(nd))
 		}
 	}
 	if filter == "" || filter == "storage" {
 		for _, name := range st.nodeOrder {
 			for _, id := range st.nodes[name].storages {
 				sep()
-				s.appendStorageResource(&o, name, st.storageOn(name, id))
+				sto := st.storageOn(name, id)
+				appendStorageResource(&o, name, sto, view.storage(name, sto))
 			}
 		}
 	}
-	if filter == "" || filter == "sdn" {
+	// PVE 9.1 nodes report their zones as "network" entries, so the sdn
+	// entries of those nodes are skipped and type=sdn finds none; the
+	// built-in localnetwork zone is listed for every cluster member.
+	if filter == "" {
 		for _, name := range st.nodeOrder {
 			sep()
 			o.begin()
-			o.str("id", "sdn/"+name+"/localnetwork")
-			o.str("type", "sdn")
-			o.str("sdn", "localnetwork")
+			o.str("id", "network/"+name+"/zone/localnetwork")
+			o.str("type", "network")
+			o.str("network-type", "zone")
+			o.str("network", "localnetwork")
 			o.str("node", name)
-			status := "ok"
-			if st.nodes[name].unreachable() {
-				status = "unknown"
-			}
-			o.str("status", status)
+			o.str("status", "ok")
 			o.end()
 		}
 	}
@@ -145,30 +164,41 @@ func (s *Server) getClusterResources(c *call) (any, error) {
 	return rawJSON(o.b), nil
 }
 
-func (s *Server) appendPoolResource(o *jsonObj, p *pool, now time.Time) {
-	o.begin()
-	o.str("id", "/pool/"+p.id)
-	o.str("type", "pool")
-	o.str("pool", p.id)
-	var mem, maxmem uint64
-	var maxcpu int
-	var uptime int64
-	for vmid := range p.vms {
-		g := s.st.guests[vmid]
-		if g == nil || g.status != "running" {
-			continue
-		}
-		mem += guestMem(g)
-		maxmem += g.maxmem()
-		maxcpu += g.cpus()
-		uptime = max(uptime, int64(now.Sub(g.startedAt).Seconds()))
+// poolSum adds up the entries of a pool's running members.
+type poolSum struct {
+	uptime      int64
+	mem, maxmem uint64
+	cpu         float64
+	maxcpu      int
+}
+
+// add returns p (or a new sum) with gs added, as Cluster.pm's resources
+// does: the longest uptime, summed memory and CPUs, CPU use weighted by CPUs.
+func (p *poolSum) add(gs *guestStat) *poolSum {
+	if p == nil {
+		p = &poolSum{}
 	}
-	if uptime > 0 {
-		o.int("uptime", uptime)
-		o.uint("mem", mem)
-		o.uint("maxmem", maxmem)
-		o.int("maxcpu", int64(maxcpu))
-		o.float("cpu", 0.01)
+	p.uptime = max(p.uptime, gs.uptime)
+	p.mem += gs.mem
+	p.maxmem += gs.maxmem
+	if p.maxcpu+gs.cpus > 0 {
+		p.cpu = (p.cpu*float64(p.maxcpu) + gs.cpu*float64(gs.cpus)) / float64(p.maxcpu+gs.cpus)
+	}
+	p.maxcpu += gs.cpus
+	return p
+}
+
+func appendPoolResource(o *jsonObj, id string, sum *poolSum) {
+	o.begin()
+	o.str("id", "/pool/"+id)
+	o.str("type", "pool")
+	o.str("pool", id)
+	if sum != nil {
+		o.int("uptime", sum.uptime)
+		o.uint("mem", sum.mem)
+		o.uint("maxmem", sum.maxmem)
+		o.int("maxcpu", int64(sum.maxcpu))
+		o.float("cpu", sum.cpu)
 	}
 	o.end()
 }
@@ -186,9 +216,10 @@ func guestMemOf(g *guest, maxmem uint64) uint64 {
 	return maxmem / 2
 }
 
-func (s *Server) appendGuestResource(o *jsonObj, g *guest, now time.Time) {
-	n := s.st.nodes[g.node]
-	f := s.st.figures(g)
+// appendGuestResource renders a guest as extract_vm_stats does from its
+// status data gs (nil: none yet, so status "unknown" and no figures),
+// then the pool, tags and lock, which do not lag.
+func (s *Server) appendGuestResource(o *jsonObj, g *guest, gs *guestStat) {
 	o.begin()
 	o.key("id")
 	o.b = append(o.b, '"')
@@ -199,39 +230,33 @@ func (s *Server) appendGuestResource(o *jsonObj, g *guest, now time.Time) {
 	o.int("vmid", int64(g.vmid))
 	o.str("node", g.node)
 	o.str("type", g.kind)
-	o.str("name", g.name())
-	if n.unreachable() {
+	if gs == nil {
 		o.str("status", "unknown")
 	} else {
-		o.str("status", g.status)
-	}
-	tmpl := int64(0)
-	if g.isTemplate() {
-		tmpl = 1
-	}
-	o.int("template", tmpl)
-	o.int("maxcpu", int64(f.cpus))
-	cpu, uptime := 0.0, int64(0)
-	if g.status == "running" {
-		cpu, uptime = 0.01, int64(now.Sub(g.startedAt).Seconds())
-	}
-	o.float("cpu", cpu)
-	o.int("uptime", uptime)
-	o.uint("maxmem", f.maxmem)
-	mem := guestMemOf(g, f.maxmem)
-	o.uint("mem", mem)
-	o.uint("maxdisk", f.maxdisk)
-	disk := uint64(0)
-	if g.kind == kindLXC && g.status == "running" {
-		disk = f.maxdisk / 8
-	}
-	o.uint("disk", disk)
-	o.int("netin", 0)
-	o.int("netout", 0)
-	o.int("diskread", 0)
-	o.int("diskwrite", 0)
-	if g.kind == kindQEMU {
-		o.uint("memhost", mem)
+		o.str("name", gs.name)
+		o.str("status", gs.status)
+		tmpl := int64(0)
+		if gs.template {
+			tmpl = 1
+		}
+		o.int("template", tmpl)
+		o.int("maxcpu", int64(gs.cpus))
+		o.float("cpu", gs.cpu)
+		o.int("uptime", gs.uptime)
+		o.uint("maxmem", gs.maxmem)
+		o.uint("mem", gs.mem)
+		o.uint("maxdisk", gs.maxdisk)
+		o.uint("disk", gs.disk)
+		o.int("netin", 0)
+		o.int("netout", 0)
+		o.int("diskread", 0)
+		o.int("diskwrite", 0)
+		// pve-vm-9.0 entries carry memhost for containers too (0).
+		if g.kind == kindQEMU {
+			o.uint("memhost", gs.mem)
+		} else {
+			o.int("memhost", 0)
+		}
 	}
 	if g.pool != "" {
 		o.str("pool", g.pool)
@@ -245,29 +270,39 @@ func (s *Server) appendGuestResource(o *jsonObj, g *guest, now time.Time) {
 	o.end()
 }
 
-func (s *Server) appendNodeResource(o *jsonObj, n *node, u *nodeUsage, now time.Time) {
+// appendNodeResource renders a node as extract_node_stats does: offline
+// when the cluster says so, else online with its status data, or
+// "unknown" without any.
+func appendNodeResource(o *jsonObj, n *node, ns *nodeStat) {
 	o.begin()
 	o.str("id", "node/"+n.name)
 	o.str("node", n.name)
 	o.str("type", "node")
-	o.str("level", "")
-	o.int("maxcpu", int64(n.cpus))
-	o.uint("maxmem", n.memory)
-	o.uint("maxdisk", 100<<30)
-	if n.unreachable() {
+	switch {
+	case n.unreachable():
 		o.str("status", "offline")
-	} else {
+	case ns != nil:
 		o.str("status", "online")
-		o.int("uptime", int64(now.Sub(n.bootTime).Seconds()))
-		o.float("cpu", u.cpu)
-		o.uint("mem", u.mem)
-		o.uint("disk", 12<<30)
+		o.int("uptime", ns.uptime)
+		o.float("cpu", ns.cpu)
+		o.uint("mem", ns.mem)
+		o.uint("disk", ns.disk)
+	default:
+		o.str("status", "unknown")
+	}
+	if ns != nil {
+		o.str("level", "")
+		o.int("maxcpu", int64(ns.maxcpu))
+		o.uint("maxmem", ns.maxmem)
+		o.uint("maxdisk", ns.maxdisk)
 	}
 	o.int("cgroup-mode", 2)
 	o.end()
 }
 
-func (s *Server) appendStorageResource(o *jsonObj, nodeName string, st *storage) {
+// appendStorageResource renders a storage as extract_storage_stats does:
+// available with its status data, "unknown" without.
+func appendStorageResource(o *jsonObj, nodeName string, st *storage, ss *storageStat) {
 	o.begin()
 	o.str("id", "storage/"+nodeName+"/"+st.id)
 	o.str("storage", st.id)
@@ -280,12 +315,12 @@ func (s *Server) appendStorageResource(o *jsonObj, nodeName string, st *storage)
 		shared = 1
 	}
 	o.int("shared", shared)
-	if s.st.nodes[nodeName].unreachable() {
+	if ss == nil {
 		o.str("status", "unknown")
 	} else {
 		o.str("status", "available")
-		o.uint("maxdisk", st.total)
-		o.uint("disk", st.used)
+		o.uint("maxdisk", ss.total)
+		o.uint("disk", ss.used)
 	}
 	o.end()
 }
@@ -323,28 +358,36 @@ func (s *Server) getNextID(c *call) (any, error) {
 	return nil, errf("unable to get any free VMID in range [100, 1000000]")
 }
 
-// getNodes serves GET /nodes.
+// getNodes serves GET /nodes: each node as extract_node_stats renders it
+// from the status data (Nodes.pm index), plus its certificate fingerprint.
 func (s *Server) getNodes(c *call) (any, error) {
 	now := time.Now()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	usage := s.st.usageByNode()
+	view := s.statusAt(now)
 	out := make([]map[string]any, 0, len(s.st.nodes))
 	for _, name := range s.st.nodeOrder {
 		n := s.st.nodes[name]
-		e := map[string]any{"node": name, "id": "node/" + name, "type": "node", "level": "",
+		ns := view.node(n)
+		e := map[string]any{"node": name, "id": "node/" + name, "type": "node",
 			"ssl_fingerprint": fingerprint(s.cert.Leaf)}
-		if n.unreachable() {
+		switch {
+		case n.unreachable():
 			e["status"] = "offline"
-		} else {
+		case ns != nil:
 			e["status"] = "online"
-			e["cpu"] = usage[name].cpu
-			e["maxcpu"] = n.cpus
-			e["mem"] = usage[name].mem
-			e["maxmem"] = n.memory
-			e["disk"] = uint64(12 << 30)
-			e["maxdisk"] = uint64(100 << 30)
-			e["uptime"] = int64(now.Sub(n.bootTime).Seconds())
+			e["cpu"] = ns.cpu
+			e["mem"] = ns.mem
+			e["disk"] = ns.disk
+			e["uptime"] = ns.uptime
+		default:
+			e["status"] = "unknown"
+		}
+		if ns != nil {
+			e["level"] = ""
+			e["maxcpu"] = ns.maxcpu
+			e["maxmem"] = ns.maxmem
+			e["maxdisk"] = ns.maxdisk
 		}
 		out = append(out, e)
 	}

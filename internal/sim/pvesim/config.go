@@ -49,6 +49,14 @@ type Config struct {
 	// listening when the container stops or is destroyed, and on Close.
 	// At most 256 containers answer at once. Nil: containers never answer.
 	GuestPorts []int
+	// StatusRefresh is how often, unscaled, each node refreshes the status
+	// data cluster/resources and GET /nodes report (guest status, name,
+	// template and figures; node and storage usage), as pvestatd does
+	// every 10 s: until then a new guest reads "unknown" and a power change
+	// shows the old status (see status.go). Zero means
+	// DefaultStatusRefresh; InstantStatus (any negative value) shows every
+	// change at once.
+	StatusRefresh time.Duration
 	// Logger receives the simulator's logs; nil discards them.
 	Logger *slog.Logger
 }

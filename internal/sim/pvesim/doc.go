@@ -25,6 +25,7 @@
 //	PUT  /_sim/faults               replace the fault settings (JSON Faults)
 //	POST /_sim/nodes/{node}/down    make a node unreachable (595/596 for /nodes/{node}/...)
 //	POST /_sim/nodes/{node}/up      bring it back
+//	POST /_sim/status/refresh       every reachable node refreshes the status data cluster/resources shows
 //	GET  /_sim/guests               every guest with config, status, MACs, IP, snapshots
 //	GET  /_sim/tasks                every task with status and exit status
 //	PUT  /_sim/leases               pin a DHCP lease: {"bridge":"vmbr0","mac":"BC:24:11:..","ip":"10.10.0.50"}

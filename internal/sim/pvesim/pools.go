@@ -15,42 +15,57 @@ func (s *Server) addToPool(p *pool, g *guest) {
 	g.pool = p.id
 }
 
-// poolMembers renders a pool's members as cluster-resource entries,
-// optionally only of one type (qemu, lxc, storage).
+// poolMembers renders a pool's members as Pool.pm does: each guest as
+// extract_vm_stats renders it from the status data (so it lags as
+// cluster/resources does, without pool, tags or lock), each storage as
+// extract_storage_stats does, optionally only of one type (qemu, lxc,
+// storage). The caller holds s.mu for reading.
 func (s *Server) poolMembers(p *pool, typ string) []map[string]any {
-	now := time.Now()
+	view := s.statusAt(time.Now())
 	out := []map[string]any{}
 	for _, vmid := range s.st.sortedVMIDs() {
 		g := s.st.guests[vmid]
 		if !p.vms[vmid] || typ != "" && typ != g.kind {
 			continue
 		}
-		e := s.guestEntry(g, now)
-		e["id"] = g.kind + "/" + strconv.Itoa(vmid)
-		e["node"] = g.node
-		e["type"] = g.kind
-		e["maxcpu"] = g.cpus()
-		delete(e, "cpus")
-		tmpl := 0
-		if g.isTemplate() {
-			tmpl = 1
-		}
-		e["template"] = tmpl
-		out = append(out, e)
+		out = append(out, vmStats(g, view.guest(g)))
 	}
 	if typ == "" || typ == "storage" {
 		for _, id := range sortedKeys(p.storages) {
 			for _, n := range s.st.nodeOrder {
 				if st := s.st.storageOn(n, id); st != nil {
-					out = append(out, map[string]any{"id": "storage/" + n + "/" + id, "storage": id, "node": n,
-						"type": "storage", "plugintype": st.typ, "status": "available", "shared": boolInt(st.shared),
-						"content": joinContent(st.content), "maxdisk": st.total, "disk": st.used})
+					e := map[string]any{"id": "storage/" + n + "/" + id, "storage": id, "node": n,
+						"type": "storage", "plugintype": st.typ, "status": "unknown", "shared": boolInt(st.shared),
+						"content": joinContent(st.content)}
+					if ss := view.storage(n, st); ss != nil {
+						e["status"], e["maxdisk"], e["disk"] = "available", ss.total, ss.used
+					}
+					out = append(out, e)
 					break
 				}
 			}
 		}
 	}
 	return out
+}
+
+// vmStats is extract_vm_stats: the guest's vmlist fields, and its status
+// data gs when there is any (else status "unknown").
+func vmStats(g *guest, gs *guestStat) map[string]any {
+	e := map[string]any{"id": g.kind + "/" + strconv.Itoa(g.vmid), "vmid": g.vmid, "node": g.node, "type": g.kind,
+		"status": "unknown"}
+	if gs == nil {
+		return e
+	}
+	e["uptime"], e["name"], e["status"], e["template"] = gs.uptime, gs.name, gs.status, boolInt(gs.template)
+	e["maxcpu"], e["cpu"], e["maxmem"], e["mem"] = gs.cpus, gs.cpu, gs.maxmem, gs.mem
+	e["maxdisk"], e["disk"] = gs.maxdisk, gs.disk
+	e["netin"], e["netout"], e["diskread"], e["diskwrite"] = 0, 0, 0, 0
+	e["memhost"] = uint64(0)
+	if g.kind == kindQEMU {
+		e["memhost"] = gs.mem
+	}
+	return e
 }
 
 func boolInt(b bool) int {

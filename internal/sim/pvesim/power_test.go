@@ -176,6 +176,7 @@ func TestNodeMemoryAccounting(t *testing.T) {
 	vm := clonedVM(t, c, 140)
 	task, err := vm.Start(ctx(t))
 	mustOK(t, task, err)
+	s.RefreshStatus() // the figures are pvestatd's
 	if grew := memOf() - before; grew != 2048<<20 {
 		t.Errorf("node mem grew by %d; want 2 GiB", grew)
 	}

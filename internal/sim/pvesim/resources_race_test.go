@@ -56,6 +56,7 @@ func TestConcurrentResourceReadsWhileConfigChanges(t *testing.T) {
 		t.Error(err)
 	}
 
+	s.RefreshStatus() // the figures listed are the node's last status update
 	rs, err := cl.Resources(cx, "vm")
 	if err != nil {
 		t.Fatalf("Resources: %v", err)

@@ -37,6 +37,8 @@ type Server struct {
 
 	stats statsRecorder
 
+	status *pvestatd // the status data cluster/resources reports
+
 	guestPorts *guestPorts // nil unless Config.GuestPorts
 
 	cert tls.Certificate
@@ -105,7 +107,7 @@ func NewServer(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, log: logger, scale: scale, dur: durs.withDefaults().scaled(scale),
 		st: st, faults: faults, ids: ids, dice: newDice(cfg.RandomSeed),
-		secret: make([]byte, 32),
+		secret: make([]byte, 32), status: newPvestatd(cfg.StatusRefresh, scale),
 	}
 	s.stats.init()
 	if s.guestPorts, err = newGuestPorts(cfg.GuestPorts, logger.With("component", "guest-ports")); err != nil {
@@ -128,6 +130,7 @@ func NewServer(cfg Config) (*Server, error) {
 		}
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.RefreshStatus()
 	s.registerRoutes()
 	for _, rt := range s.routes.routes {
 		if s.schema != nil {
@@ -213,6 +216,7 @@ func (s *Server) Start(ctx context.Context, addr string) error {
 		}
 	}()
 	s.log.Info("pvesim listening", "url", s.url)
+	s.startStatusUpdates()
 	// Seeded running containers answer on their guest ports too; s.mu is
 	// never held while lnMu is taken, so taking it here is safe.
 	s.mu.Lock()
