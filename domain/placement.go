@@ -32,6 +32,10 @@ func (l NodeLoad) FreeBytes() int64 {
 type PlacementRequest struct {
 	VM       VM
 	Template VMTemplate
+	// Copies are the template's copies: available templates of the same
+	// name and kind on other nodes of its cluster (an administrator keeps
+	// one per node so that linked clones spread over the nodes).
+	Copies []VMTemplate
 	// Nodes are every registered node of the template's cluster, the
 	// template's own node among them, with their load.
 	Nodes []NodeLoad
@@ -51,13 +55,17 @@ type Placement struct {
 	VMID    int
 }
 
-// PlaceVM decides where a VM is cloned. A VM already placed (provisioning,
-// or ready and re-cloned by reset-to-template) stays on its node. A linked
-// clone lands on its template's node and storage. A full clone goes to the
-// online node of the cluster with the most free memory that fits the VM
-// (its own memory, or its template's), the template's node winning a tie;
-// its disks go to the template's storage when the node has it, else to
-// the node's first storage. The VMID is left for the caller to reserve.
+// PlaceVM decides where a VM is cloned, and from which copy of its
+// template (Placement.Template; the clone task runs on that copy's node).
+// A VM already placed (provisioning, or ready and re-cloned by
+// reset-to-template) stays on its node. A linked clone lands on the node
+// of its template or of one of its copies, whichever online one has the
+// most free memory that fits the VM, and on that copy's storage. A full
+// clone goes to the online node of the cluster with the most free memory
+// that fits the VM, from the copy on that node if there is one; its disks
+// go to the template's storage when the node has it, else to the node's
+// first storage. The template's own node wins a tie. Memory is the VM's
+// own, or its template's. The VMID is left for the caller to reserve.
 //
 // No room is an error of KindUnavailable wrapping ErrNoCapacity; a node
 // missing from req.Nodes is KindNotFound.
@@ -69,6 +77,10 @@ func PlaceVM(req PlacementRequest) (Placement, error) {
 		return Placement{}, NotFoundf("node %s holding template %d is not registered in cluster %q", tpl.NodeID, tpl.VMID, tpl.Cluster)
 	}
 	p.Source = src.Node
+	memory := vm.MemoryMB
+	if memory == 0 {
+		memory = tpl.MemoryMB
+	}
 	switch {
 	case vm.NodeID != nil && (vm.State == GuestProvisioning || vm.State == GuestReady):
 		cur, ok := nodeIn(req.Nodes, *vm.NodeID)
@@ -77,25 +89,58 @@ func PlaceVM(req PlacementRequest) (Placement, error) {
 		}
 		p.Target = cur.Node
 	case !vm.Linked:
-		memory := vm.MemoryMB
-		if memory == 0 {
-			memory = tpl.MemoryMB
-		}
 		best, ok := roomiest(req.Nodes, src.Node.ID, int64(memory)<<20)
 		if !ok {
 			return Placement{}, noCapacity("no online node of cluster %q has %d MiB free for the VM", tpl.Cluster, memory)
 		}
 		p.Target = best
-	case src.Node.Status == NodeOffline:
+	case len(req.Copies) == 0 && src.Node.Status == NodeOffline:
 		return Placement{}, noCapacity("node %s holding template %d is offline", src.Node.Name, tpl.VMID)
-	default:
+	case len(req.Copies) == 0:
 		p.Target = src.Node
+	default:
+		holders := holdersOf(req.Nodes, append([]VMTemplate{tpl}, req.Copies...))
+		best, ok := roomiest(holders, src.Node.ID, int64(memory)<<20)
+		if !ok {
+			return Placement{}, noCapacity("no online node holding template %q (VMID %d or a copy) has %d MiB free for the VM",
+				tpl.Name, tpl.VMID, memory)
+		}
+		p.Target = best
+	}
+	if c, ok := copyOn(append([]VMTemplate{tpl}, req.Copies...), p.Target.ID); ok && c.ID != tpl.ID {
+		// Clone from the copy on the target node: the task runs there, and
+		// a linked clone must.
+		p.Template, p.Storage = c, c.Storage
+		if s, ok := nodeIn(req.Nodes, c.NodeID); ok {
+			p.Source = s.Node
+		}
 	}
 	t := p.Target
-	if !vm.Linked && t.ID != src.Node.ID && !slices.Contains(t.Storages, tpl.Storage) && len(t.Storages) > 0 {
+	if !vm.Linked && t.ID != p.Source.ID && !slices.Contains(t.Storages, p.Template.Storage) && len(t.Storages) > 0 {
 		p.Storage = t.Storages[0]
 	}
 	return p, nil
+}
+
+// holdersOf are the loads of the nodes holding one of tpls.
+func holdersOf(nodes []NodeLoad, tpls []VMTemplate) []NodeLoad {
+	var out []NodeLoad
+	for _, n := range nodes {
+		if _, ok := copyOn(tpls, n.Node.ID); ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// copyOn is the template of tpls on node, if any.
+func copyOn(tpls []VMTemplate, node uuid.UUID) (VMTemplate, bool) {
+	for _, t := range tpls {
+		if t.NodeID == node {
+			return t, true
+		}
+	}
+	return VMTemplate{}, false
 }
 
 // roomiest returns the online node with the most free memory of at least

@@ -82,3 +82,71 @@ func TestPlaceVM(t *testing.T) {
 		})
 	}
 }
+
+// A template's copies on other nodes spread linked clones over the nodes
+// holding one, and give full clones a source on their target node.
+func TestPlaceVMUsesTheTemplatesCopies(t *testing.T) {
+	const gib = int64(1) << 30
+	node := func(name string, status domain.NodeStatus, freeGiB int64) domain.NodeLoad {
+		return domain.NodeLoad{Node: domain.Node{ID: uuid.NewSHA1(uuid.Nil, []byte(name)), Name: name, Status: status,
+			MaxMemoryBytes: 64 * gib, UsedMemoryBytes: 64*gib - freeGiB*gib, Storages: []string{"lvm-" + name}}}
+	}
+	pve1, pve2, pve3 := node("pve1", domain.NodeOnline, 10), node("pve2", domain.NodeOnline, 30), node("pve3", domain.NodeOnline, 20)
+	copyOn := func(n domain.NodeLoad, vmid int) domain.VMTemplate {
+		return domain.VMTemplate{ID: uuid.New(), NodeID: n.Node.ID, Cluster: "lab", VMID: vmid, Name: "debian", MemoryMB: 2048,
+			Storage: "lvm-" + n.Node.Name}
+	}
+	tpl, on2, on3 := copyOn(pve1, 9000), copyOn(pve2, 9001), copyOn(pve3, 9002)
+	nodes := []domain.NodeLoad{pve1, pve2, pve3}
+	for _, tc := range []struct {
+		name   string
+		vm     domain.VM
+		copies []domain.VMTemplate
+		nodes  []domain.NodeLoad
+		want   domain.VMTemplate // the copy cloned from
+		target string            // the target node, when not the copy's
+		noRoom bool
+	}{
+		{name: "linked: the roomiest node holding a copy", vm: domain.VM{Linked: true}, copies: []domain.VMTemplate{on2, on3}, nodes: nodes, want: on2},
+		{name: "linked: only nodes holding a copy", vm: domain.VM{Linked: true}, copies: []domain.VMTemplate{on3}, nodes: nodes, want: on3},
+		{name: "linked: an offline holder is skipped", vm: domain.VM{Linked: true}, copies: []domain.VMTemplate{on2},
+			nodes: []domain.NodeLoad{node("pve1", domain.NodeOffline, 60), pve2}, want: on2},
+		{name: "linked: no holder has room", vm: domain.VM{Linked: true, MemoryMB: 40 << 10}, copies: []domain.VMTemplate{on2, on3},
+			nodes: nodes, noRoom: true},
+		{name: "full: from the copy on the target", vm: domain.VM{MemoryMB: 1024}, copies: []domain.VMTemplate{on2}, nodes: nodes, want: on2},
+		{name: "full: from the template when the target has no copy", vm: domain.VM{MemoryMB: 1024}, copies: []domain.VMTemplate{on3},
+			nodes: nodes, want: tpl, target: "pve2"},
+		{name: "placed: keeps its node and clones from the copy there", vm: domain.VM{Linked: true, NodeID: &pve3.Node.ID,
+			State: domain.GuestReady}, copies: []domain.VMTemplate{on2, on3}, nodes: nodes, want: on3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := domain.PlaceVM(domain.PlacementRequest{VM: tc.vm, Template: tpl, Copies: tc.copies, Nodes: tc.nodes})
+			if tc.noRoom {
+				if !errors.Is(err, domain.ErrNoCapacity) {
+					t.Fatalf("placed on %v (error %v), want no capacity", p.Target.Name, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			source := ""
+			for _, n := range tc.nodes {
+				if n.Node.ID == tc.want.NodeID {
+					source = n.Node.Name
+				}
+			}
+			target := tc.target
+			if target == "" {
+				target = source
+			}
+			if p.Template.ID != tc.want.ID || p.Source.Name != source || p.Target.Name != target {
+				t.Fatalf("cloned VMID %d from %s onto %s, want VMID %d from %s onto %s", p.Template.VMID, p.Source.Name,
+					p.Target.Name, tc.want.VMID, source, target)
+			}
+			if tc.vm.Linked && p.Storage != tc.want.Storage {
+				t.Fatalf("linked clone on storage %s, want the copy's %s", p.Storage, tc.want.Storage)
+			}
+		})
+	}
+}

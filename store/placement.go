@@ -18,7 +18,8 @@ const lockPlacement int32 = 0x4c460201
 // before it placed (committed with their node and VMID), so two VMs placed
 // at once never count on the same free memory. A VM already placed keeps
 // its VMID (AllocateVMID gives an owner its VMID back) and node. No room
-// reserves nothing: the error wraps domain.ErrNoCapacity.
+// reserves nothing: the error wraps domain.ErrNoCapacity. The template's
+// copies (templateCopies) are placement's alternatives to it.
 func (db *DB) PlaceVM(ctx context.Context, id uuid.UUID, vmids domain.VMIDRange) (*domain.Placement, error) {
 	var p domain.Placement
 	err := db.inTx(ctx, func(tx *DB) error {
@@ -42,7 +43,11 @@ func (db *DB) PlaceVM(ctx context.Context, id uuid.UUID, vmids domain.VMIDRange)
 		if err != nil {
 			return err
 		}
-		if p, err = domain.PlaceVM(domain.PlacementRequest{VM: *vm, Template: *tpl, Nodes: nodes}); err != nil {
+		copies, err := tx.templateCopies(ctx, tpl)
+		if err != nil {
+			return err
+		}
+		if p, err = domain.PlaceVM(domain.PlacementRequest{VM: *vm, Template: *tpl, Copies: copies, Nodes: nodes}); err != nil {
 			return err
 		}
 		if p.VMID, err = tx.AllocateVMID(ctx, tpl.Cluster, vmids, domain.ObjectVM, vm.ID); err != nil {

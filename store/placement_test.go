@@ -108,3 +108,31 @@ func TestConcurrentPlacementsNeverOverbookANode(t *testing.T) {
 	}
 	require.Equal(t, 5, placed)
 }
+
+// A linked clone of a template with a copy on another node lands on the
+// roomier of the two, cloned from the copy there; a missing copy is no
+// alternative.
+func TestPlaceVMSpreadsLinkedClonesOverTheTemplatesCopies(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	db := storetest.New(t)
+	cluster := unique("c")
+	small, big, gone := onlineNode(t, db, cluster, 4), onlineNode(t, db, cluster, 30), onlineNode(t, db, cluster, 60)
+	owner := newUser(ctx, t, db)
+	tpl := newTemplate(ctx, t, db, small, 9000)
+	cp := *tpl
+	cp.ID, cp.NodeID, cp.VMID = [16]byte{}, big.ID, 9001
+	require.NoError(t, db.UpsertTemplate(ctx, &cp))
+	lost := *tpl
+	lost.ID, lost.NodeID, lost.VMID, lost.Status = [16]byte{}, gone.ID, 9002, domain.TemplateMissing
+	require.NoError(t, db.UpsertTemplate(ctx, &lost))
+	vm := newVM(ctx, t, db, owner, tpl)
+	vm.Linked = true
+	require.NoError(t, db.UpdateVM(ctx, vm))
+
+	p, err := db.PlaceVM(ctx, vm.ID, domain.VMIDRange{First: 100, Last: 199})
+	require.NoError(t, err)
+	require.Equal(t, big.ID, p.Target.ID, "the roomier node holding a copy, not the roomiest node")
+	require.Equal(t, big.ID, p.Source.ID)
+	require.Equal(t, 9001, p.Template.VMID, "cloned from the copy on its node")
+}

@@ -1,5 +1,6 @@
 // Package event holds the event deployment benchmark: one event of N
-// participants with one full-clone machine each, deployed by the real
+// participants with one linked-clone machine each (its template has a copy
+// on every node), deployed by the real
 // EventLifecycle workflow (and its CloneVM children) over K simulated
 // nodes that clone C at a time, on the embedded Temporal server, real
 // PostgreSQL, embedded FerretDB and the Proxmox simulator. It measures the

@@ -111,6 +111,7 @@ func (s *stack) round(b *testing.B, p params, round int) figures {
 	f := figures{readyMakespan: ready.Sub(t0), apiCalls: float64(benchstack.Requests(after) - benchstack.Requests(before)),
 		routes: benchstack.RouteDiff(before, after)}
 	var lastClone, lastStart time.Time
+	perNode := map[string]int{}
 	for _, t := range s.sim.Tasks() {
 		if t.Started.Before(t0) || t.Ended.IsZero() {
 			continue
@@ -118,12 +119,14 @@ func (s *stack) round(b *testing.B, p params, round int) figures {
 		switch t.Type {
 		case "qmclone":
 			lastClone = later(lastClone, t.Ended)
+			perNode[t.Node]++
 		case "qmstart":
 			lastStart = later(lastStart, t.Ended)
 		}
 	}
 	f.cloneMakespan, f.lastRunning = lastClone.Sub(t0), lastStart.Sub(start)
 	f.maxClones = maxClones(after)
+	f.routes = fmt.Sprintf("%s\n  clones by node: %v", f.routes, perNode)
 	return f
 }
 

@@ -24,7 +24,7 @@ var (
 	flagN           = flag.Int("event.n", 0, "participants, one VM each (LABFORGE_BENCH_N, default 200)")
 	flagK           = flag.Int("event.k", 0, "simulated nodes (LABFORGE_BENCH_K, default 4)")
 	flagC           = flag.Int("event.c", 0, "clone_concurrency of each node (LABFORGE_BENCH_C, default 4)")
-	flagT           = flag.Duration("event.t", 0, "simulated full-clone duration (LABFORGE_BENCH_T, default 20s)")
+	flagT           = flag.Duration("event.t", 0, "simulated linked-clone duration (LABFORGE_BENCH_T, default 20s)")
 	flagScale       = flag.Float64("event.scale", 0, "simulator time scale (LABFORGE_BENCH_SCALE, default 0.1)")
 	flagPoll        = flag.Duration("event.poll", 0, "first task-poll interval (LABFORGE_BENCH_POLL, default 1s x scale)")
 	flagTimeout     = flag.Duration("event.timeout", 0, "deadline for one round (LABFORGE_BENCH_TIMEOUT, default 10m)")

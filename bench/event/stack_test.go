@@ -15,11 +15,11 @@ import (
 	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
-// stack is a platform for the benchmark: the simulator with K nodes
-// sharing one RBD storage that holds the template (so full clones go to
-// any node), workers for core, pve-clone and pve-actions, an instructor,
-// N participants in one group and an environment of one full-clone
-// machine.
+// stack is a platform for the benchmark: the simulator with K nodes, each
+// holding a copy of the template on its own LVM-thin storage (so linked
+// clones spread over the nodes), workers for core, pve-clone and
+// pve-actions, an instructor, N participants in one group and an
+// environment of one linked-clone machine.
 type stack struct {
 	p           *app.Platform
 	sim         *pvesim.Server
@@ -28,9 +28,6 @@ type stack struct {
 	environment uuid.UUID
 }
 
-// sharedStorage holds the template and every clone.
-const sharedStorage = "ceph-vm"
-
 func newStack(tb testing.TB, p params) *stack {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -38,7 +35,7 @@ func newStack(tb testing.TB, p params) *stack {
 	sim := pvesim.New(pvesim.Config{
 		Seed:      seed(p.K),
 		TimeScale: p.Scale,
-		Durations: pvesim.Durations{CloneFull: p.T, AgentReady: agentBoot},
+		Durations: pvesim.Durations{CloneLinked: p.T, AgentReady: agentBoot},
 		// Only the nodes' clone_concurrency bounds the clones.
 		StorageLockLimit: -1,
 		RandomSeed:       1,
@@ -65,14 +62,15 @@ func (s *stack) seedStore(ctx context.Context, tb testing.TB, p params) {
 	for i := range p.K {
 		n := &domain.Node{Name: nodeName(i), Cluster: "lab", Endpoint: s.sim.URL(), TokenID: pvesim.DefaultTokenID,
 			TokenSecret: pvesim.DefaultTokenSecret, TLSFingerprint: s.sim.Fingerprint(),
-			Storages: []string{sharedStorage}, Bridge: "vmbr0", CloneConcurrency: p.C}
+			Storages: []string{storageName(i)}, Bridge: "vmbr0", CloneConcurrency: p.C}
 		must(tb, db.CreateNode(ctx, n), "node")
 		n.Status, n.MaxMemoryBytes, n.UsedMemoryBytes = domain.NodeOnline, 512<<30, 8<<30
 		must(tb, db.UpdateNodeStatus(ctx, n), "node status")
+		copy := &domain.VMTemplate{NodeID: n.ID, Cluster: "lab", VMID: 9000 + i, Kind: domain.GuestQEMU, Name: "bench-template",
+			Cores: 1, MemoryMB: 1024, Storage: storageName(i), Linked: true, Status: domain.TemplateAvailable}
+		must(tb, db.UpsertTemplate(ctx, copy), "template")
 		if i == 0 {
-			tpl = &domain.VMTemplate{NodeID: n.ID, Cluster: "lab", VMID: 9000, Kind: domain.GuestQEMU, Name: "bench-template",
-				Cores: 1, MemoryMB: 1024, Storage: sharedStorage, Status: "available"}
-			must(tb, db.UpsertTemplate(ctx, tpl), "template")
+			tpl = copy
 		}
 	}
 	instructor := user("bench-instructor", domain.RoleInstructor)
@@ -87,7 +85,7 @@ func (s *stack) seedStore(ctx context.Context, tb testing.TB, p params) {
 		must(tb, db.AddGroupMember(ctx, g.ID, u.ID), "group member")
 	}
 	env := &domain.Environment{Name: "bench lab", OwnerID: instructor.ID, Machines: []domain.EnvironmentMachine{{
-		TemplateID: tpl.ID, Name: "vm", Count: 1, CloneMode: domain.CloneFull}}}
+		TemplateID: tpl.ID, Name: "vm", Count: 1, CloneMode: domain.CloneLinked}}}
 	must(tb, db.CreateEnvironment(ctx, env), "environment")
 	s.environment = env.ID
 }
@@ -104,10 +102,12 @@ func must(tb testing.TB, err error, what string) {
 	}
 }
 
-func nodeName(i int) string { return fmt.Sprintf("pve%d", i+1) }
+func nodeName(i int) string    { return fmt.Sprintf("pve%d", i+1) }
+func storageName(i int) string { return "lvm-" + nodeName(i) }
 
-// seed is a simulated cluster "lab" of k nodes sharing the RBD storage
-// ceph-vm, which holds one QEMU template (VMID 9000 on pve1).
+// seed is a simulated cluster "lab" of k nodes, each with its own
+// LVM-thin storage holding a copy of the QEMU template "bench-template"
+// (VMID 9000+i on node i).
 func seed(k int) *pvesim.Seed {
 	const gib = 1 << 30
 	s := pvesim.DefaultSeed()
@@ -116,11 +116,11 @@ func seed(k int) *pvesim.Seed {
 		s.Nodes = append(s.Nodes, pvesim.SeedNode{Name: nodeName(i), CPUs: 64, Memory: 512 * gib, Status: "online",
 			IP: fmt.Sprintf("192.168.100.%d", 11+i), Storages: []pvesim.SeedStorage{
 				{ID: "local", Type: "dir", Content: "iso,vztmpl,backup", Total: 100 * gib},
-				{ID: sharedStorage, Type: "rbd", Content: "images,rootdir", Total: 16384 * gib, Shared: true},
+				{ID: storageName(i), Type: "lvmthin", Content: "images,rootdir", Total: 4096 * gib},
 			}})
+		s.Templates = append(s.Templates, pvesim.SeedTemplate{VMID: 9000 + i, Node: nodeName(i), Name: "bench-template",
+			OSType: "l26", Cores: 1, Memory: 1024, Disk: "8G", Storage: storageName(i), Bridge: "vmbr0"})
 	}
-	s.Templates = []pvesim.SeedTemplate{{VMID: 9000, Node: nodeName(0), Name: "bench-template", OSType: "l26", Cores: 1,
-		Memory: 1024, Disk: "8G", Storage: sharedStorage, Bridge: "vmbr0"}}
 	s.Bridges = []pvesim.SeedBridge{{Name: "vmbr0", CIDR: "10.10.0.0/16", Gateway: "10.10.0.1",
 		PoolStart: "10.10.1.1", PoolEnd: "10.10.250.250"}}
 	return s
