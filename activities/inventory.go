@@ -23,9 +23,11 @@ type Inventory struct {
 	Nodes     domain.NodeStore
 	Templates domain.TemplateStore
 	VMs       domain.VMStore
-	Events    domain.SystemEventLog
-	Clients   *NodeClients
-	Logger    *slog.Logger
+	// Containers, when set, has reconciliation check containers too.
+	Containers domain.ContainerStore
+	Events     domain.SystemEventLog
+	Clients    *NodeClients
+	Logger     *slog.Logger
 	// Grace is how long after Labforge created or changed a VM record the
 	// sync and reconciliation leave it alone; zero means
 	// DefaultInventoryGrace, negative none.

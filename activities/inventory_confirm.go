@@ -42,6 +42,10 @@ func (a *Inventory) recent(vm *domain.VM, now time.Time) bool {
 	return now.Sub(vm.UpdatedAt) < a.grace()
 }
 
+// recentAt reports whether a record changed at updated is within the
+// grace period.
+func (a *Inventory) recentAt(updated time.Time) bool { return time.Since(updated) < a.grace() }
+
 // listed reports whether a guest's cluster/resources entry carries status
 // data; without it ("unknown") its status, name and template flag say
 // nothing.

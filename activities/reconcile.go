@@ -58,12 +58,17 @@ type ReconcileClusterInput struct {
 
 // Drift is one finding of reconciliation.
 type Drift struct {
-	Kind    string `json:"kind"`
+	Kind string `json:"kind"`
+	// Type is the guest's type, "qemu" or "lxc" (empty in findings
+	// recorded before containers were checked: qemu).
+	Type    string `json:"type,omitempty"`
 	Node    string `json:"node,omitempty"`
 	VMID    int    `json:"vmid"`
 	VMRecID string `json:"vm_id,omitempty"`
-	Deleted bool   `json:"deleted,omitempty"`
-	Error   string `json:"error,omitempty"`
+	// ContainerID is the container record a container's finding is about.
+	ContainerID string `json:"container_id,omitempty"`
+	Deleted     bool   `json:"deleted,omitempty"`
+	Error       string `json:"error,omitempty"`
 }
 
 // ClusterReconcileResult lists one cluster's drift.
@@ -74,7 +79,7 @@ type ClusterReconcileResult struct {
 }
 
 // ReconcileCluster compares the cluster's guests (one GET
-// /cluster/resources) with the VM records both ways, writes every finding
+// /cluster/resources) with the VM and container records both ways, writes every finding
 // as a system event and, when asked, deletes orphan guests. Each finding
 // is checked with the guest's status/current first, since the listing's
 // status lags (see inventory_confirm.go): an orphan must still exist and
@@ -91,6 +96,10 @@ func (a *Inventory) ReconcileCluster(ctx context.Context, in ReconcileClusterInp
 	}
 	res.EntryNode = entry
 	vms, err := a.clusterVMs(ctx, in.Cluster)
+	if err != nil {
+		return res, classify(err)
+	}
+	cts, err := a.clusterContainers(ctx, in.Cluster)
 	if err != nil {
 		return res, classify(err)
 	}
@@ -112,20 +121,14 @@ func (a *Inventory) ReconcileCluster(ctx context.Context, in ReconcileClusterInp
 		}
 	}
 	for _, r := range resources {
-		if !r.IsGuest() || r.Template || !r.HasTag(LabforgeTag) {
+		if !r.IsGuest() || r.Template || !labforgeGuest(r) {
 			continue
 		}
-		if _, ok := byVMID[r.VMID]; ok {
+		d := Drift{Kind: EventOrphanGuest, Type: r.Type, Node: r.Node, VMID: r.VMID}
+		// A record that names no VMID yet (or another one) still owns its
+		// guest: a clone or creation in flight is never an orphan.
+		if ownedByRecord(r, byVMID, byID, cts, &d) {
 			continue
-		}
-		d := Drift{Kind: EventOrphanGuest, Node: r.Node, VMID: r.VMID}
-		if id, ok := VMIDFromTags(r.Tags); ok {
-			// A record that names no VMID yet (or another one) still owns
-			// its guest: a clone in flight is never an orphan.
-			if _, known := byID[id]; known {
-				continue
-			}
-			d.VMRecID = id.String()
 		}
 		// The entry's tags are current but its status and template flag
 		// may be stale or missing: the guest itself says whether it is
@@ -162,11 +165,12 @@ func (a *Inventory) ReconcileCluster(ctx context.Context, in ReconcileClusterInp
 		// since is not in it. Records changed within the grace period wait
 		// for the next cycle, and the others are flagged only when their
 		// node confirms the guest is gone.
-		if a.recent(&vm, now) || !a.confirmedMissing(ctx, nodes, vm) {
+		if a.recent(&vm, now) || !a.confirmedGone(ctx, nodes, vm.NodeID, "qemu", *vm.VMID) {
 			continue
 		}
-		res.Findings = append(res.Findings, Drift{Kind: EventMissingGuest, VMID: *vm.VMID, VMRecID: vm.ID.String()})
+		res.Findings = append(res.Findings, Drift{Kind: EventMissingGuest, Type: "qemu", VMID: *vm.VMID, VMRecID: vm.ID.String()})
 	}
+	res.Findings = append(res.Findings, a.missingContainers(ctx, nodes, cts, guests)...)
 	runID := activity.GetInfo(ctx).WorkflowExecution.RunID
 	for _, d := range res.Findings {
 		if err := a.Events.AddSystemEvent(ctx, driftEvent(runID, in.Cluster, d)); err != nil {
@@ -186,7 +190,11 @@ func driftEvent(runID, cluster string, d Drift) *domain.SystemEvent {
 	switch d.Kind {
 	case EventOrphanGuest:
 		ev.ObjectType, ev.ObjectID = "guest", cluster+"/"+strconv.Itoa(d.VMID)
-		ev.Message = fmt.Sprintf("guest %d on %s in cluster %s carries the %s tag but has no Labforge record", d.VMID, d.Node, cluster, LabforgeTag)
+		tag := LabforgeTag
+		if d.Type == "lxc" {
+			tag = ContainerTag
+		}
+		ev.Message = fmt.Sprintf("guest %d on %s in cluster %s carries the %s tag but has no Labforge record", d.VMID, d.Node, cluster, tag)
 		if d.Deleted {
 			ev.Message += "; it was deleted"
 			ev.Details["deleted"] = true
@@ -198,28 +206,37 @@ func driftEvent(runID, cluster string, d Drift) *domain.SystemEvent {
 		if d.VMRecID != "" {
 			ev.Details["vm_id"] = d.VMRecID
 		}
+		if d.ContainerID != "" {
+			ev.Details["container_id"] = d.ContainerID
+		}
 	case EventMissingGuest:
+		if d.ContainerID != "" {
+			ev.ObjectType, ev.ObjectID = domain.ObjectContainer, d.ContainerID
+			ev.Message = fmt.Sprintf("container %s is ready in Labforge but cluster %s has no guest %d", d.ContainerID, cluster, d.VMID)
+			break
+		}
 		ev.ObjectType, ev.ObjectID = domain.ObjectVM, d.VMRecID
 		ev.Message = fmt.Sprintf("VM %s is ready in Labforge but cluster %s has no guest %d", d.VMRecID, cluster, d.VMID)
 	}
 	return ev
 }
 
-// confirmedMissing reports whether the node of vm's record answers that
-// its guest does not exist. A node that cannot be asked confirms nothing.
-func (a *Inventory) confirmedMissing(ctx context.Context, nodes []domain.Node, vm domain.VM) bool {
+// confirmedGone reports whether the node a record places its guest (of
+// kind qemu or lxc) on answers that the guest does not exist. A node that
+// cannot be asked confirms nothing.
+func (a *Inventory) confirmedGone(ctx context.Context, nodes []domain.Node, nodeID *uuid.UUID, kind string, vmid int) bool {
 	node := ""
 	for _, n := range nodes {
-		if vm.NodeID != nil && n.ID == *vm.NodeID {
+		if nodeID != nil && n.ID == *nodeID {
 			node = n.Name
 		}
 	}
 	if node == "" {
 		return true // placed on a node no longer registered: nothing to ask
 	}
-	_, err := a.currentStatus(ctx, nodes, node, "qemu", *vm.VMID)
+	_, err := a.currentStatus(ctx, nodes, node, kind, vmid)
 	if err != nil && proxmox.KindOf(err) != proxmox.NotFound {
-		logger(a.Logger).Warn("missing guest not confirmed", slog.String("node", node), slog.Int("vmid", *vm.VMID), slog.Any("error", err))
+		logger(a.Logger).Warn("missing guest not confirmed", slog.String("node", node), slog.Int("vmid", vmid), slog.Any("error", err))
 	}
 	return proxmox.KindOf(err) == proxmox.NotFound
 }

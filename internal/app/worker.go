@@ -125,7 +125,7 @@ func (p *Platform) ActivitySet(queues []string) activities.Set {
 			VMIDs: vmIDs, Logger: p.Logger},
 		Proxmox: &activities.Proxmox{Clients: clients, Slots: slots, TemplateStorage: p.Config.ContainerTemplateStorage,
 			Logger: p.Logger},
-		Inventory: &activities.Inventory{Nodes: p.DB, Templates: p.DB, VMs: p.DB, Events: p.Audit,
+		Inventory: &activities.Inventory{Nodes: p.DB, Templates: p.DB, VMs: p.DB, Containers: p.DB, Events: p.Audit,
 			Clients: clients, Logger: p.Logger},
 		Events: &activities.Events{Events: p.DB, VMs: p.DB, Templates: p.DB, Defaults: p.Config.EventDefaults()},
 	}
