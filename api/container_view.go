@@ -61,10 +61,27 @@ type containerViews struct {
 	ctx   context.Context
 	sites map[uuid.UUID]*domain.Site
 	nodes map[uuid.UUID]*string
+	// services are the preloaded services by container (preload); nil
+	// reads each container's own.
+	services map[uuid.UUID][]domain.Service
 }
 
 func (s *Server) containerViews(ctx context.Context) *containerViews {
 	return &containerViews{s: s, ctx: ctx, sites: map[uuid.UUID]*domain.Site{}, nodes: map[uuid.UUID]*string{}}
+}
+
+// preload reads the services of every container of a page in one query.
+func (v *containerViews) preload(cts []domain.Container) error {
+	ids := make([]uuid.UUID, len(cts))
+	for i := range cts {
+		ids[i] = cts[i].ID
+	}
+	services, err := v.s.containers.ServicesOf(v.ctx, ids)
+	if err != nil {
+		return err
+	}
+	v.services = services
+	return nil
 }
 
 func (v *containerViews) site(id uuid.UUID) (*domain.Site, error) {
@@ -110,9 +127,11 @@ func (v *containerViews) view(ct *domain.Container) (ContainerView, error) {
 	if err != nil {
 		return ContainerView{}, err
 	}
-	services, err := v.s.containers.ListContainerServices(v.ctx, ct.ID)
-	if err != nil {
-		return ContainerView{}, err
+	services, ok := v.services[ct.ID]
+	if !ok && v.services == nil {
+		if services, err = v.s.containers.ListContainerServices(v.ctx, ct.ID); err != nil {
+			return ContainerView{}, err
+		}
 	}
 	out := ContainerView{
 		ID: ct.ID, Hostname: ct.Hostname, OwnerID: ct.OwnerID, SiteID: ct.SiteID, Status: ct.Status(),

@@ -72,6 +72,10 @@ func (s *Server) listContainers(c *gin.Context) {
 		return
 	}
 	views := s.containerViews(ctx)
+	if err := views.preload(cts); err != nil {
+		abortWithError(c, err)
+		return
+	}
 	out := make([]ContainerView, 0, len(cts))
 	for i := range cts {
 		view, err := views.view(&cts[i])

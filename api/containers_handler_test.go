@@ -53,6 +53,13 @@ func containerFakes(h *fakeAPI, state domain.GuestState, power domain.PowerState
 	h.containers.ListContainerServicesFn = func(_ context.Context, id uuid.UUID) ([]domain.Service, error) {
 		return ctServices(id), nil
 	}
+	h.containers.ServicesOfFn = func(_ context.Context, ids []uuid.UUID) (map[uuid.UUID][]domain.Service, error) {
+		out := map[uuid.UUID][]domain.Service{}
+		for _, id := range ids {
+			out[id] = ctServices(id)
+		}
+		return out, nil
+	}
 	h.grant(h.participant, domain.ObjectContainer, routeCTID, domain.OwnerKeys[domain.ObjectContainer]...)
 	cora := h.addUser("cora", domain.RoleParticipant)
 	h.grant(cora, domain.ObjectContainer, routeCTID, domain.CollaboratorKeys...)

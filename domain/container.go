@@ -252,6 +252,9 @@ type ContainerStore interface {
 	ReplaceContainerServices(ctx context.Context, id uuid.UUID, services []Service) ([]Service, error)
 	// ListContainerServices returns the container's services oldest first.
 	ListContainerServices(ctx context.Context, id uuid.UUID) ([]Service, error)
+	// ServicesOf returns the services of each of the containers, oldest
+	// first, in one query (a container without services has no entry).
+	ServicesOf(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]Service, error)
 	// AddCollaborator grants user the CollaboratorKeys on the container
 	// (idempotent). KindNotFound for an unknown container, KindInvalid for
 	// an unknown user or the owner.

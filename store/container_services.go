@@ -21,6 +21,28 @@ func (db *DB) ListContainerServices(ctx context.Context, id uuid.UUID) ([]domain
 	return services, mapErr(err, "services")
 }
 
+// ServicesOf returns the services of each of the containers ids, oldest
+// first, in one query.
+func (db *DB) ServicesOf(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]domain.Service, error) {
+	out := map[uuid.UUID][]domain.Service{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := db.q.Query(ctx, `SELECT `+serviceColumns+` FROM services WHERE container_id = ANY($1)
+		ORDER BY created_at, id`, ids)
+	if err != nil {
+		return nil, mapErr(err, "services")
+	}
+	services, err := collect(rows, scanService)
+	if err != nil {
+		return nil, mapErr(err, "services")
+	}
+	for _, svc := range services {
+		out[svc.ContainerID] = append(out[svc.ContainerID], svc)
+	}
+	return out, nil
+}
+
 // ReplaceContainerServices makes services the container's services in one
 // transaction under its site's allocation lock. A service equal to a
 // current one (protocol, internal port, host name, and the external port

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
@@ -61,6 +62,12 @@ func TestCreateContainerWithOwnerStoresEverythingOrNothing(t *testing.T) {
 	stored, err := db.ListContainerServices(ctx, c.ID)
 	require.NoError(t, err)
 	require.Len(t, stored, 2)
+	bare := newContainerShape(owner, site, "bare")
+	_, err = db.CreateContainerWithOwner(ctx, bare, nil)
+	require.NoError(t, err)
+	byContainer, err := db.ServicesOf(ctx, []uuid.UUID{c.ID, bare.ID})
+	require.NoError(t, err)
+	require.Equal(t, map[uuid.UUID][]domain.Service{c.ID: stored}, byContainer, "one query for a page of containers")
 
 	subject := domain.Subject{UserID: owner.ID, Roles: owner.Roles}
 	perms, err := db.PermissionsFor(ctx, subject, domain.Ref(domain.ObjectContainer, c.ID))

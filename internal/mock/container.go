@@ -22,6 +22,7 @@ type ContainerStore struct {
 	ReleaseContainerAllocationFn func(ctx context.Context, id uuid.UUID) error
 	ReplaceContainerServicesFn   func(ctx context.Context, id uuid.UUID, services []domain.Service) ([]domain.Service, error)
 	ListContainerServicesFn      func(ctx context.Context, id uuid.UUID) ([]domain.Service, error)
+	ServicesOfFn                 func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]domain.Service, error)
 	AddCollaboratorFn            func(ctx context.Context, id, userID uuid.UUID) error
 	RemoveCollaboratorFn         func(ctx context.Context, id, userID uuid.UUID) error
 	ListCollaboratorsFn          func(ctx context.Context, id uuid.UUID) ([]domain.Collaborator, error)
@@ -115,6 +116,14 @@ func (s *ContainerStore) ListContainerServices(ctx context.Context, id uuid.UUID
 		unexpected("ContainerStore.ListContainerServices")
 	}
 	return s.ListContainerServicesFn(ctx, id)
+}
+
+// ServicesOf calls ServicesOfFn.
+func (s *ContainerStore) ServicesOf(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]domain.Service, error) {
+	if s.ServicesOfFn == nil {
+		unexpected("ContainerStore.ServicesOf")
+	}
+	return s.ServicesOfFn(ctx, ids)
 }
 
 // AddCollaborator calls AddCollaboratorFn.
