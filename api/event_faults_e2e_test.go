@@ -13,7 +13,8 @@ import (
 )
 
 // TestE2EEventThroughFaultsAndOutages deploys a 24-participant event while
-// 10% of the clone and start tasks fail and Guacamole and Moodle are down: the VMs
+// 10% of the clone and start tasks fail, the cluster listing lags a second
+// behind and Guacamole and Moodle are down: the VMs
 // still deploy, every item ends ready or listed as failed (none waits for
 // an operator), the connections, the course and the enrolments wait and
 // are made once the services return, and retry-failed provisions exactly
@@ -21,7 +22,9 @@ import (
 func TestE2EEventThroughFaultsAndOutages(t *testing.T) {
 	t.Parallel()
 	const n = 24
-	l := newServiceLab(t, pvesim.Config{TimeScale: 0.001}, 16)
+	// At a tenth of real time the cluster listing lags a second behind (a
+	// real cluster's 10 s refresh), and a linked clone takes half a second.
+	l := newServiceLab(t, pvesim.Config{TimeScale: 0.1}, 16)
 	group, _ := l.participants(t, "flt", n)
 	r := l.s.Do(t, "POST", "/api/v1/environments", l.instructor, map[string]any{"name": "Faulty lab",
 		"moodle_template_course": 2, "machines": []map[string]any{
