@@ -1,10 +1,10 @@
 package moodle
 
 import (
-	"context"
-	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/labforge/labforge/internal/clienterr"
 )
 
 // Kind classifies a Moodle failure so callers can decide between retrying
@@ -122,14 +122,14 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is reports whether target is e's Kind, or an *Error with the same Kind.
-func (e *Error) Is(target error) bool {
-	switch t := target.(type) {
-	case Kind:
-		return e.Kind == t
-	case *Error:
-		return t != nil && e.Kind == t.Kind
+func (e *Error) Is(target error) bool { return clienterr.SameKind(e.Kind, target, kindOfError) }
+
+// kindOfError is e's Kind ("" for nil).
+func kindOfError(e *Error) Kind {
+	if e == nil {
+		return ""
 	}
-	return false
+	return e.Kind
 }
 
 // Retryable reports whether the failed operation may succeed if retried.
@@ -138,19 +138,7 @@ func (e *Error) Retryable() bool { return e.Kind.Retryable() }
 // KindOf returns the Kind of err: "" for nil, the kind of an *Error in its
 // chain, Unavailable for context cancellation and deadlines, Unknown
 // otherwise.
-func KindOf(err error) Kind {
-	if err == nil {
-		return ""
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Kind
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return Unavailable
-	}
-	return Unknown
-}
+func KindOf(err error) Kind { return clienterr.KindOf(err, kindOfError, Unavailable, Unknown) }
 
 // IsRetryable reports whether err is a retryable Moodle failure.
 func IsRetryable(err error) bool { return KindOf(err).Retryable() }
