@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -225,4 +227,40 @@ func TestEventLifecycleRetriesFailedConnections(t *testing.T) {
 	}, 2*time.Hour+20*time.Minute)
 	e.ExecuteWorkflow(EventLifecycleType.Name, e.input())
 	require.NoError(t, e.GetWorkflowError())
+}
+
+// A continued run keeps the course and the connections: it revokes and
+// deletes what the first run made, and runs the course's remaining phases
+// on the course the first run copied.
+func TestEventLifecycleContinuesAsNewWithItsCourseAndConnections(t *testing.T) {
+	e := newEventEnv(t)
+	e.withServices()
+	e.RegisterDelayedCallback(func() { e.SetContinueAsNewSuggested(true) }, 100*time.Minute)
+	e.ExecuteWorkflow(EventLifecycleType.Name, e.input())
+	var can *workflow.ContinueAsNewError
+	require.True(t, errors.As(e.GetWorkflowError(), &can), "want continue-as-new, got %v", e.GetWorkflowError())
+	var next EventLifecycleInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	require.True(t, next.Carried.Integrations)
+	require.Equal(t, 42, next.Carried.Course.CourseID)
+	require.Equal(t, []MoodlePhase{MoodleDeploy}, e.phases())
+	require.Len(t, e.connections, 4)
+	for _, it := range next.Carried.Items {
+		require.Equal(t, ConnMade, it.ConnState)
+		require.Len(t, it.Connections, 1)
+	}
+
+	e2 := newEventEnv(t)
+	e2.withServices()
+	e2.SetStartTime(e.Now())
+	e2.requests = e.requests
+	e2.ExecuteWorkflow(EventLifecycleType.Name, next)
+	require.NoError(t, e2.GetWorkflowError())
+	require.Equal(t, domain.EventDecommissioned, e2.states[len(e2.states)-1])
+	require.Equal(t, []MoodlePhase{MoodleEnd, MoodleTeardown}, e2.phases(), "no second copy")
+	require.Equal(t, 42, e2.moodle[0].CourseID)
+	require.ElementsMatch(t, []string{"alice", "bob"}, usernames(e2.moodle[0].Participants))
+	require.Equal(t, []string{"event"}, e2.connRevokes)
+	require.Equal(t, []string{"event"}, e2.connDeletes)
+	require.Empty(t, e2.connections, "no connection is made twice")
 }
