@@ -92,8 +92,10 @@ func (wf *eventLifecycle) provisionItem(ctx workflow.Context, i int) {
 	}
 	it = &wf.s.Items[i]
 	it.State, it.Error, it.Step, it.IPv4 = domain.ItemReady, "", stepReady, res.IPv4
-	wf.recordItem(ctx, i)
+	// Connections first: until they are made the participant is not told
+	// (recordItem waits, and another item may notify meanwhile).
 	wf.connectItem(ctx, i)
+	wf.recordItem(ctx, i)
 	if wf.s.Phase == domain.EventReady || wf.s.Phase == domain.EventRunning {
 		wf.notifyReadyParticipants(ctx)
 	}
