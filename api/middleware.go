@@ -122,9 +122,6 @@ func (s *Server) authenticate() gin.HandlerFunc {
 			u, err = s.tokenUser(c, raw)
 		}
 		if err != nil {
-			if domain.IsKind(err, domain.KindUnauthorized) {
-				c.Header("WWW-Authenticate", `Bearer realm="labforge", error="invalid_token"`)
-			}
 			abortWithError(c, err)
 			return
 		}
@@ -138,6 +135,7 @@ func (s *Server) authenticate() gin.HandlerFunc {
 func (s *Server) tokenUser(c *gin.Context, raw string) (*domain.User, error) {
 	claims, err := s.tokens.Verify(raw)
 	if err != nil {
+		invalidToken(c)
 		return nil, domain.Errorf(domain.KindUnauthorized, "the access token is invalid or expired; sign in again")
 	}
 	id, _ := claims.UserID()
@@ -157,16 +155,21 @@ func (s *Server) apiKeyUser(c *gin.Context, raw string) (*domain.User, error) {
 	invalid := domain.Errorf(domain.KindUnauthorized, "the API key is not valid; check that it was copied whole, or create a new one")
 	prefix, secret, ok := auth.ParseAPIKey(raw)
 	if !ok {
+		invalidToken(c)
 		return nil, invalid
 	}
 	k, err := s.apiKeys.FindAPIKeyByPrefix(ctx, prefix)
 	if domain.IsKind(err, domain.KindNotFound) || (err == nil && !auth.CheckAPISecret(secret, k.SecretHash)) {
+		invalidToken(c)
 		return nil, invalid
 	}
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now()
+	if k.RevokedAt != nil || (k.ExpiresAt != nil && !now.Before(*k.ExpiresAt)) {
+		invalidToken(c)
+	}
 	switch {
 	case k.RevokedAt != nil:
 		return nil, domain.Errorf(domain.KindUnauthorized, "this API key (%s) was revoked at %s; create a new one", k.Prefix, k.RevokedAt.UTC().Format(time.RFC3339))
@@ -191,4 +194,10 @@ func (s *Server) apiKeyUser(c *gin.Context, raw string) (*domain.User, error) {
 	c.Set(ctxAPIKey, k)
 	c.Set(ctxLogger, loggerFrom(c).With(slog.String("api_key", k.Prefix)))
 	return u, nil
+}
+
+// invalidToken tells an OAuth-style client that its bearer credential is
+// not valid (RFC 6750).
+func invalidToken(c *gin.Context) {
+	c.Header("WWW-Authenticate", `Bearer realm="labforge", error="invalid_token"`)
 }
