@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -89,6 +90,37 @@ func TestAPIKeysEndToEnd(t *testing.T) {
 		r = createVM(reader.Key, "")
 		require.Equal(t, http.StatusForbidden, r.Status, string(r.Body))
 		require.Contains(t, string(r.Body), "read-only")
+	})
+
+	apptest.Step(t, "concurrent duplicates start one VM", func(t *testing.T) {
+		idem := uuid.NewString()
+		const n = 6
+		replies := make([]*apptest.Response, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { replies[i] = createVM(full.Key, idem) })
+		}
+		wg.Wait()
+		var accepted []*apptest.Response
+		for _, r := range replies {
+			switch r.Status {
+			case http.StatusAccepted:
+				accepted = append(accepted, r)
+			case http.StatusConflict:
+				require.Contains(t, string(r.Body), "a request with this Idempotency-Key is in progress")
+			default:
+				t.Fatalf("a duplicate answered %d: %s", r.Status, r.Body)
+			}
+		}
+		require.NotEmpty(t, accepted)
+		for _, r := range accepted[1:] {
+			require.JSONEq(t, string(accepted[0].Body), string(r.Body), "every 202 is the one answer")
+		}
+		var vms struct{ Items []domain.VM }
+		s.Do(t, "GET", "/api/v1/vms", full.Key, nil).JSON(t, &vms)
+		require.Len(t, vms.Items, 2, "the first VM and one more")
+		op := s.AwaitOperation(t, full.Key, accepted[0].Header.Get("Location"))
+		require.Equal(t, domain.OpCompleted, op.State, op.Error)
 	})
 
 	apptest.Step(t, "keys are listed with their last use, never their secret", func(t *testing.T) {
