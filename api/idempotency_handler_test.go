@@ -57,6 +57,12 @@ func TestHandlerIdempotencyKey(t *testing.T) {
 	h.expectStart(workflows.DiagnosticsType, nil)
 	h.doOnce(h.admin, "POST", path, "k-2", body).requireStatus(t, http.StatusAccepted)
 
+	// Keys are the sender's own: another user's k-1 is a new request.
+	h.expectStart(workflows.DiagnosticsType, nil)
+	other := h.doOnce(h.addUser("root", domain.RoleAdmin), "POST", path, "k-1", body)
+	require.Equal(t, http.StatusAccepted, other.status, string(other.body))
+	require.NotEqual(t, first.header.Get("Location"), other.header.Get("Location"))
+
 	h.doOnce(h.admin, "POST", path, strings.Repeat("k", 256), body).
 		requireFields(t, map[string]string{api.IdempotencyKeyHeader: "1-255 printable ASCII"})
 	h.doOnce(h.admin, "POST", path, "has space", body).
