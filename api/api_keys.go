@@ -25,9 +25,6 @@ type CreatedAPIKey struct {
 	Key string `json:"key"`
 }
 
-// ctxAPIKey holds the *domain.APIKey a request authenticated with.
-const ctxAPIKey = "labforge.api_key"
-
 // requestAPIKey returns the API key the request authenticated with, or nil
 // for an access token.
 func requestAPIKey(c *gin.Context) *domain.APIKey {

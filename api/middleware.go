@@ -167,14 +167,16 @@ func (s *Server) apiKeyUser(c *gin.Context, raw string) (*domain.User, error) {
 		return nil, err
 	}
 	now := time.Now()
-	if k.RevokedAt != nil || (k.ExpiresAt != nil && !now.Before(*k.ExpiresAt)) {
-		invalidToken(c)
-	}
+	var refused *domain.Error
 	switch {
 	case k.RevokedAt != nil:
-		return nil, domain.Errorf(domain.KindUnauthorized, "this API key (%s) was revoked at %s; create a new one", k.Prefix, k.RevokedAt.UTC().Format(time.RFC3339))
+		refused = domain.Errorf(domain.KindUnauthorized, "this API key (%s) was revoked at %s; create a new one", k.Prefix, k.RevokedAt.UTC().Format(time.RFC3339))
 	case k.ExpiresAt != nil && !now.Before(*k.ExpiresAt):
-		return nil, domain.Errorf(domain.KindUnauthorized, "this API key (%s) expired at %s; create a new one", k.Prefix, k.ExpiresAt.UTC().Format(time.RFC3339))
+		refused = domain.Errorf(domain.KindUnauthorized, "this API key (%s) expired at %s; create a new one", k.Prefix, k.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	if refused != nil {
+		invalidToken(c)
+		return nil, refused
 	}
 	u, err := s.users.FindUserByID(ctx, k.OwnerID)
 	if domain.IsKind(err, domain.KindNotFound) || (err == nil && u.Disabled) {
