@@ -13,6 +13,9 @@ const (
 	ctxRequestID = "labforge.request_id"
 	ctxLogger    = "labforge.logger"
 	ctxUser      = "labforge.user"
+	// ctxAPIKey holds the *domain.APIKey a request authenticated with,
+	// if it did with one.
+	ctxAPIKey = "labforge.api_key"
 )
 
 func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }

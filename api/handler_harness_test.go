@@ -83,6 +83,10 @@ type fakeAPI struct {
 	eventActivity *mock.EventActivityLog
 	// keys seals connection passwords, as LABFORGE_SECRET_KEY does.
 	keys *secrets.Keyring
+	// apiKeys and idempotency keep API keys and Idempotency-Keys in
+	// memory (see fakeAPIKeys and fakeIdempotency).
+	apiKeys     *mock.APIKeyStore
+	idempotency *mock.IdempotencyStore
 
 	// The callers every fakeAPI has: an administrator, an instructor and
 	// a participant, holding the seed permissions of their roles only.
@@ -150,6 +154,8 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 		capacity:     fakeCapacity(),
 		keys:         keys,
 		accounts:     map[uuid.UUID]*domain.User{},
+		apiKeys:      fakeAPIKeys(),
+		idempotency:  fakeIdempotency(),
 	}
 	h.users.FindUserByIDFn = func(_ context.Context, id uuid.UUID) (*domain.User, error) {
 		h.mu.Lock()
@@ -194,6 +200,7 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: auditLog,
 		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms,
 		Containers: h.containers, SystemEvents: h.systemEvents, Emails: h.emails,
+		APIKeys: h.apiKeys, Idempotency: h.idempotency,
 		Groups: h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, EventDefaults: testEventDefaults,
 		Capacity: h.capacity, CloneCapPerStorage: 4, EventActivity: h.eventActivity, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
 		Queues: activities.StandardQueues,

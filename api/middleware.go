@@ -2,6 +2,7 @@ package api
 
 import (
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/auth"
 )
 
 // RequestIDHeader carries the request id in both directions.
@@ -101,28 +103,23 @@ func recoverPanics() gin.HandlerFunc {
 	})
 }
 
-// authenticate requires a valid bearer token and loads its user, so that a
-// disabled or deleted account loses access at once, not when its token
-// expires.
+// authenticate requires a valid bearer token, an access token or an API
+// key, and loads its user, so that a disabled or deleted account loses
+// access at once, not when its token expires.
 func (s *Server) authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		raw, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 		if !ok || raw == "" {
 			c.Header("WWW-Authenticate", `Bearer realm="labforge"`)
-			abortWithError(c, domain.Errorf(domain.KindUnauthorized, "sign in first: send Authorization: Bearer <access token> (POST /api/v1/auth/login issues one)"))
+			abortWithError(c, domain.Errorf(domain.KindUnauthorized, "sign in first: send Authorization: Bearer <access token or API key> (POST /api/v1/auth/login issues an access token)"))
 			return
 		}
-		claims, err := s.tokens.Verify(raw)
-		if err != nil {
-			c.Header("WWW-Authenticate", `Bearer realm="labforge", error="invalid_token"`)
-			abortWithError(c, domain.Errorf(domain.KindUnauthorized, "the access token is invalid or expired; sign in again"))
-			return
-		}
-		id, _ := claims.UserID()
-		u, err := s.users.FindUserByID(c.Request.Context(), id)
-		if domain.IsKind(err, domain.KindNotFound) || (err == nil && u.Disabled) {
-			abortWithError(c, domain.Errorf(domain.KindUnauthorized, "this account no longer has access"))
-			return
+		var u *domain.User
+		var err error
+		if strings.HasPrefix(raw, auth.APIKeyPrefix) {
+			u, err = s.apiKeyUser(c, raw)
+		} else {
+			u, err = s.tokenUser(c, raw)
 		}
 		if err != nil {
 			abortWithError(c, err)
@@ -132,4 +129,77 @@ func (s *Server) authenticate() gin.HandlerFunc {
 		c.Set(ctxLogger, loggerFrom(c).With(slog.String("user", u.Username)))
 		c.Next()
 	}
+}
+
+// tokenUser returns the enabled user of an access token.
+func (s *Server) tokenUser(c *gin.Context, raw string) (*domain.User, error) {
+	claims, err := s.tokens.Verify(raw)
+	if err != nil {
+		invalidToken(c)
+		return nil, domain.Errorf(domain.KindUnauthorized, "the access token is invalid or expired; sign in again")
+	}
+	id, _ := claims.UserID()
+	u, err := s.users.FindUserByID(c.Request.Context(), id)
+	if domain.IsKind(err, domain.KindNotFound) || (err == nil && u.Disabled) {
+		return nil, domain.Errorf(domain.KindUnauthorized, "this account no longer has access")
+	}
+	return u, err
+}
+
+// apiKeyUser returns the enabled owner of an API key that is neither
+// revoked nor expired, and refuses a read-only key anything but GET and
+// HEAD. It records the key's use at most once per
+// domain.APIKeyTouchInterval.
+func (s *Server) apiKeyUser(c *gin.Context, raw string) (*domain.User, error) {
+	ctx := c.Request.Context()
+	invalid := domain.Errorf(domain.KindUnauthorized, "the API key is not valid; check that it was copied whole, or create a new one")
+	prefix, secret, ok := auth.ParseAPIKey(raw)
+	if !ok {
+		invalidToken(c)
+		return nil, invalid
+	}
+	k, err := s.apiKeys.FindAPIKeyByPrefix(ctx, prefix)
+	if domain.IsKind(err, domain.KindNotFound) || (err == nil && !auth.CheckAPISecret(secret, k.SecretHash)) {
+		invalidToken(c)
+		return nil, invalid
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	var refused *domain.Error
+	switch {
+	case k.RevokedAt != nil:
+		refused = domain.Errorf(domain.KindUnauthorized, "this API key (%s) was revoked at %s; create a new one", k.Prefix, k.RevokedAt.UTC().Format(time.RFC3339))
+	case k.ExpiresAt != nil && !now.Before(*k.ExpiresAt):
+		refused = domain.Errorf(domain.KindUnauthorized, "this API key (%s) expired at %s; create a new one", k.Prefix, k.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	if refused != nil {
+		invalidToken(c)
+		return nil, refused
+	}
+	u, err := s.users.FindUserByID(ctx, k.OwnerID)
+	if domain.IsKind(err, domain.KindNotFound) || (err == nil && u.Disabled) {
+		return nil, domain.Errorf(domain.KindUnauthorized, "the account that owns this API key is disabled or deleted; the key no longer has access")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if k.ReadOnly && c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+		return nil, domain.Errorf(domain.KindForbidden, "this API key (%s) is read-only: it may send GET and HEAD requests only", k.Prefix)
+	}
+	if k.NeedsTouch(now) {
+		if err := s.apiKeys.TouchAPIKey(ctx, k.ID); err != nil {
+			loggerFrom(c).Warn("could not record the use of an API key", slog.String("api_key", k.Prefix), slog.Any("error", err))
+		}
+	}
+	c.Set(ctxAPIKey, k)
+	c.Set(ctxLogger, loggerFrom(c).With(slog.String("api_key", k.Prefix)))
+	return u, nil
+}
+
+// invalidToken tells an OAuth-style client that its bearer credential is
+// not valid (RFC 6750).
+func invalidToken(c *gin.Context) {
+	c.Header("WWW-Authenticate", `Bearer realm="labforge", error="invalid_token"`)
 }

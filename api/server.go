@@ -63,9 +63,13 @@ type Deps struct {
 	// SystemEvents is the system-event log (store/audit).
 	SystemEvents domain.SystemEventLog
 	// Emails keeps the e-mail templates and the e-mail log.
-	Emails   domain.EmailStore
-	Temporal client.Client
-	Tokens   *auth.Tokens
+	Emails domain.EmailStore
+	// APIKeys keeps the users' API keys.
+	APIKeys domain.APIKeyStore
+	// Idempotency remembers Idempotency-Keys and their answers.
+	Idempotency domain.IdempotencyStore
+	Temporal    client.Client
+	Tokens      *auth.Tokens
 	// Readiness lists the dependencies /readyz checks, in report order.
 	Readiness []Check
 	// Metrics is where HTTP metrics are registered and /metrics reads from.
@@ -99,6 +103,8 @@ type Server struct {
 	eventDeployCap  int
 	systemEvents    domain.SystemEventLog
 	emails          domain.EmailStore
+	apiKeys         domain.APIKeyStore
+	idempotency     domain.IdempotencyStore
 	temporal        client.Client
 	tokens          *auth.Tokens
 	readiness       []Check
@@ -114,7 +120,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
 		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
-		emails: d.Emails,
+		emails: d.Emails, apiKeys: d.APIKeys, idempotency: d.Idempotency,
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
 		connections: d.EventConnections,
@@ -144,7 +150,12 @@ func New(d Deps) *Server {
 	v1.POST("/auth/login", s.login)
 
 	authed := v1.Group("", s.authenticate())
+	// once marks the routes that start work: they honour an Idempotency-Key.
+	once := s.idempotent()
 	authed.GET("/me", s.me)
+	authed.GET("/api-keys", s.listAPIKeys)
+	authed.POST("/api-keys", s.createAPIKey)
+	authed.DELETE("/api-keys/:id", s.revokeAPIKey)
 	authed.GET("/users", s.listUsers)
 	authed.POST("/users", s.createUser)
 	authed.GET("/users/:id", s.getUser)
@@ -152,13 +163,13 @@ func New(d Deps) *Server {
 	authed.DELETE("/users/:id", s.deleteUser)
 	authed.GET("/operations", s.listOperations)
 	authed.GET("/operations/:id", s.getOperation)
-	authed.POST("/operations/:id/retry", s.retryOperation)
-	authed.POST("/operations/:id/abort", s.abortOperation)
-	authed.POST("/system/diagnostics", s.startDiagnostics)
+	authed.POST("/operations/:id/retry", once, s.retryOperation)
+	authed.POST("/operations/:id/abort", once, s.abortOperation)
+	authed.POST("/system/diagnostics", once, s.startDiagnostics)
 	authed.GET("/system/events", s.listSystemEvents)
 	authed.GET("/nodes", s.listNodes)
 	authed.POST("/nodes", s.createNode)
-	authed.POST("/nodes/import", s.importNodes)
+	authed.POST("/nodes/import", once, s.importNodes)
 	authed.GET("/nodes/:id", s.getNode)
 	authed.PATCH("/nodes/:id", s.updateNode)
 	authed.DELETE("/nodes/:id", s.deleteNode)
@@ -167,7 +178,7 @@ func New(d Deps) *Server {
 	authed.GET("/sites/:id", s.getSite)
 	authed.PATCH("/sites/:id", s.updateSite)
 	authed.DELETE("/sites/:id", s.deleteSite)
-	authed.POST("/sites/:id/gateway/apply", s.applySiteGateway)
+	authed.POST("/sites/:id/gateway/apply", once, s.applySiteGateway)
 	authed.GET("/external-domains", s.listExternalDomains)
 	authed.POST("/external-domains", s.createExternalDomain)
 	authed.GET("/external-domains/:id", s.getExternalDomain)
@@ -176,17 +187,17 @@ func New(d Deps) *Server {
 	authed.GET("/templates", s.listTemplates)
 	authed.GET("/templates/:id", s.getTemplate)
 	authed.GET("/vms", s.listVMs)
-	authed.POST("/vms", s.createVM)
+	authed.POST("/vms", once, s.createVM)
 	authed.GET("/vms/:id", s.getVM)
-	authed.DELETE("/vms/:id", s.deleteVM)
-	authed.POST("/vms/:id/actions/:action", s.vmAction)
+	authed.DELETE("/vms/:id", once, s.deleteVM)
+	authed.POST("/vms/:id/actions/:action", once, s.vmAction)
 	authed.GET("/containers", s.listContainers)
-	authed.POST("/containers", s.createContainer)
+	authed.POST("/containers", once, s.createContainer)
 	authed.GET("/containers/:id", s.getContainer)
-	authed.PATCH("/containers/:id", s.updateContainer)
-	authed.DELETE("/containers/:id", s.deleteContainer)
+	authed.PATCH("/containers/:id", once, s.updateContainer)
+	authed.DELETE("/containers/:id", once, s.deleteContainer)
 	for action := range containerActionKeys {
-		authed.POST("/containers/:id/"+string(action), s.containerAction(action))
+		authed.POST("/containers/:id/"+string(action), once, s.containerAction(action))
 	}
 	authed.GET("/containers/:id/collaborators", s.listCollaborators)
 	authed.POST("/containers/:id/collaborators", s.addCollaborator)
@@ -195,7 +206,7 @@ func New(d Deps) *Server {
 	authed.PUT("/email-templates/:key", s.putEmailTemplate)
 	authed.POST("/email-templates/:key/preview", s.previewEmailTemplate)
 	authed.GET("/email-log", s.listEmails)
-	authed.POST("/email-log/:id/resend", s.resendEmail)
+	authed.POST("/email-log/:id/resend", once, s.resendEmail)
 	authed.DELETE("/containers/:id/collaborators/:user_id", s.removeCollaborator)
 	authed.GET("/groups", s.listGroups)
 	authed.POST("/groups", s.createGroup)
@@ -210,7 +221,7 @@ func New(d Deps) *Server {
 	authed.PATCH("/environments/:id", s.updateEnvironment)
 	authed.DELETE("/environments/:id", s.deleteEnvironment)
 	authed.GET("/events", s.listEvents)
-	authed.POST("/events", s.createEvent)
+	authed.POST("/events", once, s.createEvent)
 	authed.GET("/events/:id", s.getEvent)
 	authed.PATCH("/events/:id", s.updateEvent)
 	authed.DELETE("/events/:id", s.deleteEvent)
@@ -220,10 +231,10 @@ func New(d Deps) *Server {
 	authed.DELETE("/events/:id/participants", s.removeEventParticipant)
 	authed.GET("/events/:id/timeline", s.eventTimeline)
 	authed.GET("/capacity", s.getCapacity)
-	authed.POST("/events/:id/deploy", s.eventAction(workflows.UpdateDeployNow))
-	authed.POST("/events/:id/end", s.eventAction(workflows.UpdateEndNow))
-	authed.POST("/events/:id/cancel", s.eventAction(workflows.UpdateCancel))
-	authed.POST("/events/:id/retry-failed", s.eventAction(workflows.UpdateRetryFailed))
+	authed.POST("/events/:id/deploy", once, s.eventAction(workflows.UpdateDeployNow))
+	authed.POST("/events/:id/end", once, s.eventAction(workflows.UpdateEndNow))
+	authed.POST("/events/:id/cancel", once, s.eventAction(workflows.UpdateCancel))
+	authed.POST("/events/:id/retry-failed", once, s.eventAction(workflows.UpdateRetryFailed))
 
 	s.engine = e
 	return s

@@ -38,6 +38,8 @@ func TestEveryConstraintHasAMessage(t *testing.T) {
 		"clone_slots_pkey": true,
 		// Templates are upserted by key; log entries are created idempotently by id.
 		"email_templates_pkey": true, "email_log_pkey": true,
+		// API keys get generated ids; Idempotency-Keys are claimed with ON CONFLICT.
+		"api_keys_pkey": true, "idempotency_keys_pkey": true,
 	}
 	var missing []string
 	seen := 0

@@ -58,6 +58,7 @@ var taken = map[string]message{
 	"operations_workflow_unfinished_key":  {"an operation of workflow %q is already in progress", "an operation of the workflow is already in progress"},
 	"operations_vm_unfinished_key":        {"an operation on VM %s is already in progress", "an operation on the VM is already in progress"},
 	"operations_container_unfinished_key": {"an operation on container %s is already in progress", "an operation on the container is already in progress"},
+	"api_keys_prefix_key":                 {"API key prefix %q is already taken", "the API key prefix is already taken"},
 }
 
 // takenField names the request field a unique violation is about, for
@@ -108,6 +109,8 @@ var missing = map[string]message{
 	"ip_allocations_container_fkey":            {"container %[2]s does not exist in site %[1]s", "the container does not exist in the site"},
 	"services_container_fkey":                  {"container %[2]s does not exist in site %[1]s", "the container does not exist in the site"},
 	"email_templates_updated_by_fkey":          {"user %s does not exist", "the user does not exist"},
+	"api_keys_user_id_fkey":                    {"user %s does not exist", "the user does not exist"},
+	"idempotency_keys_user_id_fkey":            {"user %s does not exist", "the user does not exist"},
 }
 
 // referenced: foreign keys that block a delete (KindConflict), named by
