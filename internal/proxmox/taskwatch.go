@@ -66,6 +66,10 @@ func (c *Client) AwaitTask(ctx context.Context, upid string, opts WaitOptions) (
 	}
 }
 
+// lookTimeout bounds one look, so that a request that hangs holds up the
+// node's waiters for no longer than that (it counts as a failed poll).
+const lookTimeout = 15 * time.Second
+
 // taskListLimit bounds one look's task list; a watched task missing from a
 // list this long is polled on its own.
 const taskListLimit = 500
@@ -153,6 +157,10 @@ func (p *taskPoller) remove(w *taskWatch) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.watches, w)
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
 }
 
 // run looks at the node's tasks whenever a watched one is due, until none
@@ -167,11 +175,16 @@ func (p *taskPoller) run() {
 		}
 		var due time.Time
 		for w := range p.watches {
-			if due.IsZero() || w.next.Before(due) {
+			if !w.done && (due.IsZero() || w.next.Before(due)) {
 				due = w.next
 			}
 		}
 		p.mu.Unlock()
+		if due.IsZero() {
+			// Only ended tasks whose waiters are about to leave.
+			<-p.wake
+			continue
+		}
 		if wait := time.Until(due); wait > 0 {
 			t := time.NewTimer(wait)
 			select {
@@ -192,6 +205,9 @@ func (p *taskPoller) look() {
 	ws := make([]*taskWatch, 0, len(p.watches))
 	var since time.Time
 	for w := range p.watches {
+		if w.done {
+			continue
+		}
 		ws = append(ws, w)
 		if since.IsZero() || w.upid.StartTime.Before(since) {
 			since = w.upid.StartTime
@@ -200,7 +216,9 @@ func (p *taskPoller) look() {
 	p.mu.Unlock()
 
 	now := time.Now()
-	list, err := p.c.NodeTasks(context.Background(), p.node, TaskListOptions{Source: TasksAll, Since: since, Limit: taskListLimit})
+	ctx, cancel := context.WithTimeout(context.Background(), lookTimeout)
+	list, err := p.c.NodeTasks(ctx, p.node, TaskListOptions{Source: TasksAll, Since: since, Limit: taskListLimit})
+	cancel()
 	byUPID := make(map[string]TaskStatus, len(list))
 	for _, st := range list {
 		byUPID[st.UPID] = st
@@ -228,7 +246,9 @@ func (p *taskPoller) look() {
 	// A task the list does not show (cut short, or archived out of it)
 	// is polled on its own.
 	for _, w := range missing {
-		st, err := p.c.PollTask(context.Background(), w.upid.Raw)
+		ctx, cancel := context.WithTimeout(context.Background(), lookTimeout)
+		st, err := p.c.PollTask(ctx, w.upid.Raw)
+		cancel()
 		now := time.Now()
 		p.mu.Lock()
 		if _, ok := p.watches[w]; ok {
@@ -274,7 +294,9 @@ func (p *taskPoller) due(w *taskWatch, now time.Time) time.Time {
 	o := w.opts
 	d := max(o.Interval, now.Sub(w.began)/10)
 	if typical, ok := p.typical[w.upid.Type]; ok {
-		if end := w.began.Add(typical); now.Before(end) {
+		// Look a little after the typical end, so that the look most
+		// likely finds the task ended.
+		if end := w.began.Add(typical + o.Interval/4); now.Before(end) {
 			d = max(o.Interval, end.Sub(now))
 		} else {
 			// Overdue: every Interval at first, then backing off.
@@ -287,9 +309,8 @@ func (p *taskPoller) due(w *taskWatch, now time.Time) time.Time {
 // learn updates the typical duration of w's task type from a task found
 // ended at now. When the look before was close (it ran until then) the
 // end lies between the two; otherwise the task took at most the time to
-// now, and the typical duration is lowered below it, so that the next
-// look at such a task comes just before its end rather than after.
-// p.mu is held.
+// now, and the typical duration is lowered a little below that, so that
+// it follows tasks that get shorter. p.mu is held.
 func (p *taskPoller) learn(w *taskWatch, now time.Time) {
 	typ := w.upid.Type
 	old, known := p.typical[typ]
@@ -306,5 +327,5 @@ func (p *taskPoller) learn(w *taskWatch, now time.Time) {
 	if !known || most < old {
 		old = most
 	}
-	p.typical[typ] = max(old-w.opts.Interval/2, 0)
+	p.typical[typ] = max(old-w.opts.Interval/8, 0)
 }
