@@ -51,6 +51,13 @@ type Placement struct {
 	VMID    int
 }
 
+// PlacementOutcome is one VM's result of placing several at once: its
+// placement, or why it could not be placed.
+type PlacementOutcome struct {
+	Placement *Placement
+	Err       error
+}
+
 // PlaceVM decides where a VM is cloned. A VM already placed (provisioning,
 // or ready and re-cloned by reset-to-template) stays on its node. A linked
 // clone lands on its template's node and storage. A full clone goes to the
