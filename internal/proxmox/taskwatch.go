@@ -308,7 +308,8 @@ func (p *taskPoller) due(w *taskWatch, now time.Time) time.Time {
 
 // learn updates the typical duration of w's task type from a task found
 // ended at now. When the look before was close (it ran until then) the
-// end lies between the two; otherwise the task took at most the time to
+// end lies between the two, and the typical duration moves towards it,
+// faster down than up; otherwise the task took at most the time to
 // now, and the typical duration is lowered a little below that, so that
 // it follows tasks that get shorter. p.mu is held.
 func (p *taskPoller) learn(w *taskWatch, now time.Time) {
@@ -316,10 +317,15 @@ func (p *taskPoller) learn(w *taskWatch, now time.Time) {
 	old, known := p.typical[typ]
 	if !w.lastSeen.IsZero() && now.Sub(w.lastSeen) <= 2*w.opts.Interval {
 		took := w.lastSeen.Add(now.Sub(w.lastSeen) / 2).Sub(w.began)
-		if !known {
+		switch {
+		case !known:
 			p.typical[typ] = took
-		} else {
-			p.typical[typ] = old + (took-old)/4
+		case took < old:
+			p.typical[typ] = old + (took-old)/2
+		default:
+			// Up slowly: one long task (a full clone among linked ones)
+			// must not make the next short ones be seen late.
+			p.typical[typ] = old + min((took-old)/4, w.opts.Interval)
 		}
 		return
 	}
