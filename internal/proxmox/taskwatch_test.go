@@ -166,3 +166,60 @@ func TestAwaitTaskLearnsWhenTasksEnd(t *testing.T) {
 		t.Errorf("looks per clone: %d before learning, up to %d after; want many, then at most 5", first, later)
 	}
 }
+
+// TestAwaitTaskKeepsUpWithChurn: waiters come and go on two nodes while
+// tasks of different lengths run; every waiter sees its task's end within
+// a few looks of it, however the others' waits overlap.
+func TestAwaitTaskKeepsUpWithChurn(t *testing.T) {
+	s := newSim(t, func(c *pvesim.Config) {
+		c.StorageLockLimit = -1
+		c.Durations = pvesim.Durations{CloneLinked: 50 * time.Second, CloneFull: 200 * time.Second}
+	})
+	ctx := testCtx(t, 60*time.Second)
+	clients := map[string]*proxmox.Client{"pve1": newClient(t, s, "pve1", proxmox.Options{}), "pve2": newClient(t, s, "pve2", proxmox.Options{})}
+	templates := map[string]int{"pve1": 9000, "pve2": 9002}
+	opts := proxmox.WaitOptions{Interval: 5 * time.Millisecond, MaxInterval: 50 * time.Millisecond}
+	var wg sync.WaitGroup
+	var late atomic.Int32
+	errs := make(chan error, 200)
+	for i := range 120 {
+		node := []string{"pve1", "pve2"}[i%2]
+		c := clients[node]
+		wg.Go(func() {
+			time.Sleep(time.Duration(i%20) * 15 * time.Millisecond)
+			o := opts
+			o.Started = time.Now()
+			upid, err := c.CloneVM(ctx, node, templates[node], 1000+i, proxmox.CloneOptions{Full: i%7 == 0, Name: "churn"})
+			if err != nil {
+				errs <- err
+				return
+			}
+			waiting := time.Now()
+			if _, err := c.AwaitTask(ctx, upid, o); err != nil {
+				errs <- err
+				return
+			}
+			task, _ := s.Task(upid)
+			// A short clone may end before its POST's answer arrives.
+			if since := time.Since(later(task.Ended, waiting)); since > 150*time.Millisecond {
+				late.Add(1)
+				t.Logf("%s seen %s after its end", upid, since)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := late.Load(); n > 3 {
+		t.Errorf("%d of 120 waits saw their task's end more than 150 ms late", n)
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
