@@ -29,7 +29,7 @@ type Bookkeeping struct {
 	VMIDs  domain.VMIDRange
 	Logger *slog.Logger
 
-	placing clusterGate
+	placing placementBatches
 }
 
 func (b *Bookkeeping) validate() error {
@@ -102,18 +102,16 @@ func (p ClonePlan) SlotKey() string { return p.Guest.Cluster + ":" + p.Storage }
 // room anywhere is a retryable NoCapacity error, and reserves nothing.
 // Placements of one cluster wait for each other in this process before
 // they do in PostgreSQL, so that a burst of them does not hold every
-// pooled connection on the cluster's placement lock.
+// pooled connection on the cluster's placement lock, and those that
+// waited are placed together, in one transaction (store PlaceVMs).
 func (b *Bookkeeping) ReserveAndPlace(ctx context.Context, vmID uuid.UUID) (ClonePlan, error) {
 	vm, err := b.VMs.FindVM(ctx, vmID)
 	if err != nil {
 		return ClonePlan{}, classify(err)
 	}
-	leave, err := b.placing.enter(ctx, vm.Cluster)
-	if err != nil {
-		return ClonePlan{}, err
-	}
-	defer leave()
-	p, err := b.VMs.PlaceVM(ctx, vmID, b.VMIDs)
+	p, err := b.placing.place(ctx, vm.Cluster, vmID, func(ctx context.Context, ids []uuid.UUID) ([]domain.PlacementOutcome, error) {
+		return b.VMs.PlaceVMs(ctx, ids, b.VMIDs)
+	})
 	if err != nil {
 		return ClonePlan{}, classify(err)
 	}

@@ -56,8 +56,18 @@ func GuestDescription(vmID uuid.UUID) string {
 // owns reports whether a guest found in /cluster/resources is this
 // Labforge VM's: it carries the VM's tag or, before the config step tagged
 // it, the VM's name.
-func (g GuestRef) owns(r proxmox.Resource) bool {
-	return r.HasTag(VMTag(g.VM)) || (g.Name != "" && strings.EqualFold(r.Name, g.Name))
+func (g GuestRef) owns(r proxmox.Resource) bool { return g.ownsGuest(r.Name, r.Tags) }
+
+// ownsGuest reports whether a guest of this name and tags is this Labforge
+// VM's, as owns does.
+func (g GuestRef) ownsGuest(name string, tags []string) bool {
+	tag := VMTag(g.VM)
+	for _, t := range tags {
+		if strings.EqualFold(t, tag) {
+			return true
+		}
+	}
+	return g.Name != "" && strings.EqualFold(name, g.Name)
 }
 
 func (a *Proxmox) client(ctx context.Context, nodeID uuid.UUID) (*proxmox.Client, error) {
@@ -68,8 +78,8 @@ func (a *Proxmox) client(ctx context.Context, nodeID uuid.UUID) (*proxmox.Client
 	return c, nil
 }
 
-// runTask starts a Proxmox task with start and polls it to the end,
-// recording its UPID as heartbeat details. A retried attempt that finds a
+// runTask starts a Proxmox task with start and waits for its end
+// (Client.AwaitTask), recording its UPID as heartbeat details. A retried attempt that finds a
 // UPID in the details resumes polling that task instead of starting a
 // second one, unless the task already ended in failure (then it starts
 // afresh). onPoll, when set, runs after each poll (slot renewal).
@@ -106,8 +116,10 @@ func (a *Proxmox) runTaskOfType(ctx context.Context, c *proxmox.Client, typ stri
 			logger(a.Logger).Info("resuming the previous attempt's task", slog.String("upid", upid))
 		}
 	}
+	opts := a.Wait.Within(pollLimit(ctx))
 	if upid == "" {
 		var err error
+		started := time.Now()
 		if upid, err = start(); err != nil {
 			return classifyPVE(err)
 		}
@@ -115,15 +127,18 @@ func (a *Proxmox) runTaskOfType(ctx context.Context, c *proxmox.Client, typ stri
 			return nil // applied without a task
 		}
 		activity.RecordHeartbeat(ctx, upid)
+		opts.Started = started
 	}
-	opts := a.Wait.Within(pollLimit(ctx))
 	opts.Heartbeat = func(upid string, _ proxmox.TaskStatus) {
 		activity.RecordHeartbeat(ctx, upid)
 		if onPoll != nil {
 			onPoll()
 		}
 	}
-	_, err := c.WaitTask(ctx, "", upid, opts)
+	// The node's shared poller watches the task with every other task
+	// this worker waits for there: one task list a look, not one status
+	// request per task.
+	_, err := c.AwaitTask(ctx, upid, opts)
 	return classifyPVE(err)
 }
 

@@ -26,11 +26,13 @@ func (a *Proxmox) CloneGuestInSlot(ctx context.Context, plan ClonePlan) error {
 	return a.CloneGuest(ctx, plan)
 }
 
-// CloneGuest clones the plan's template into the reserved VMID and polls
-// the clone task to its end. It looks before it clones: a guest already at
-// the VMID that carries the VM's tag or name is the one an earlier attempt
-// made, and is taken as it is (after waiting for its clone lock to go); a
-// stranger's guest there is a non-retryable AlreadyExists. A retried
+// CloneGuest clones the plan's template into the reserved VMID and waits
+// for the clone task's end. It looks before it clones, at the one guest
+// (status/current on the target node): a guest already at the VMID that
+// carries the VM's tag or name is the one an earlier attempt made, and is
+// taken as it is (after waiting for its clone lock to go); a stranger's
+// guest there, or on another node (the clone then fails), is a
+// non-retryable AlreadyExists. A retried
 // attempt resumes polling the clone task its predecessor started.
 //
 // Once the clone is done it gives the workflow's clone slot back itself,
@@ -50,18 +52,32 @@ func (a *Proxmox) cloneGuest(ctx context.Context, plan ClonePlan) error {
 		return err
 	}
 	if !activity.HasHeartbeatDetails(ctx) {
-		r, found, err := findGuest(ctx, c, plan.Guest.VMID)
-		if err != nil {
-			return classifyPVE(err)
+		// Look at the one guest where the clone lands, not at the whole
+		// cluster's guest list: a guest holding the VMID on another node
+		// makes the clone fail with Proxmox's "already exists", which is
+		// AlreadyExists as well.
+		node, vmid := plan.Guest.Node, plan.Guest.VMID
+		st, err := c.VMStatus(ctx, node, vmid)
+		if proxmox.KindOf(err) == proxmox.NotFound && plan.SourceNode != node {
+			// A clone to another node keeps the new guest on the
+			// template's node until it ends.
+			node = plan.SourceNode
+			st, err = c.VMStatus(ctx, node, vmid)
 		}
-		if found {
-			if !plan.Guest.owns(r) {
-				return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
-					"VMID %d reserved for VM %s is taken by another guest (%s on %s)",
-					plan.Guest.VMID, plan.Guest.VM, r.Name, r.Node), string(proxmox.AlreadyExists), nil)
-			}
-			logger(a.Logger).Info("guest already cloned", slog.String("vm", plan.Guest.VM.String()), slog.Int("vmid", r.VMID))
-			return a.waitUnlocked(ctx, c, r.Node, r.VMID)
+		switch {
+		case proxmox.KindOf(err) == proxmox.NotFound:
+		case err != nil:
+			return classifyPVE(err)
+		case !plan.Guest.ownsGuest(st.Name, st.Tags):
+			return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+				"VMID %d reserved for VM %s is taken by another guest (%s on %s)",
+				vmid, plan.Guest.VM, st.Name, node), string(proxmox.AlreadyExists), nil)
+		case st.Lock != "clone":
+			logger(a.Logger).Info("guest already cloned", slog.String("vm", plan.Guest.VM.String()), slog.Int("vmid", vmid))
+			return nil
+		default:
+			logger(a.Logger).Info("guest being cloned by an earlier attempt", slog.String("vm", plan.Guest.VM.String()), slog.Int("vmid", vmid))
+			return a.waitUnlocked(ctx, c, node, vmid)
 		}
 	}
 	return a.runTask(ctx, c, func() (string, error) {

@@ -15,7 +15,8 @@ type GuestConfig struct {
 }
 
 // ConfigureGuest sets the guest's name, cores, memory, the Labforge tags
-// (GuestTags) and description (GuestDescription). Setting the same values
+// (GuestTags) and description (GuestDescription) of a fresh, stopped
+// clone with Proxmox's synchronous config update. Setting the same values
 // again changes nothing, so it is safe to retry.
 func (a *Proxmox) ConfigureGuest(ctx context.Context, in GuestConfig) error {
 	c, err := a.client(ctx, in.Guest.NodeID)
@@ -33,7 +34,7 @@ func (a *Proxmox) ConfigureGuest(ctx context.Context, in GuestConfig) error {
 	if in.MemoryMB > 0 {
 		set["memory"] = in.MemoryMB
 	}
-	return a.runTask(ctx, c, func() (string, error) {
-		return c.SetVMConfig(ctx, in.Guest.Node, in.Guest.VMID, proxmox.ConfigChange{Set: set})
-	}, nil)
+	// The guest is a stopped fresh clone: nothing hotplugs or allocates
+	// storage, so the synchronous update does, without a task to wait for.
+	return classifyPVE(c.UpdateVMConfig(ctx, in.Guest.Node, in.Guest.VMID, proxmox.ConfigChange{Set: set}))
 }

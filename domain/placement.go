@@ -55,6 +55,13 @@ type Placement struct {
 	VMID    int
 }
 
+// PlacementOutcome is one VM's result of placing several at once: its
+// placement, or why it could not be placed.
+type PlacementOutcome struct {
+	Placement *Placement
+	Err       error
+}
+
 // PlaceVM decides where a VM is cloned, and from which copy of its
 // template (Placement.Template; the clone task runs on that copy's node).
 // A VM already placed (provisioning, or ready and re-cloned by

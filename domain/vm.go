@@ -80,6 +80,11 @@ type VMStore interface {
 	// template or node, an error wrapping ErrNoCapacity when no node has
 	// room (nothing is reserved then), and KindConflict when vmids is full.
 	PlaceVM(ctx context.Context, id uuid.UUID, vmids VMIDRange) (*Placement, error)
+	// PlaceVMs places several VMs as PlaceVM does, in order, at once: each
+	// counts the memory of those before it, and one that cannot be placed
+	// (its outcome's Err) reserves nothing and keeps no other from being
+	// placed. The error is for all of them: then none is placed.
+	PlaceVMs(ctx context.Context, ids []uuid.UUID, vmids VMIDRange) ([]PlacementOutcome, error)
 	// ReleaseVMID frees a VMID of cluster, clearing it from the VM or
 	// container that carried it. Releasing a free VMID is not an error.
 	ReleaseVMID(ctx context.Context, cluster string, vmid int) error

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
@@ -135,4 +136,41 @@ func TestPlaceVMSpreadsLinkedClonesOverTheTemplatesCopies(t *testing.T) {
 	require.Equal(t, big.ID, p.Target.ID, "the roomier node holding a copy, not the roomiest node")
 	require.Equal(t, big.ID, p.Source.ID)
 	require.Equal(t, 9001, p.Template.VMID, "cloned from the copy on its node")
+}
+
+// TestPlaceVMsCountsEachAgainstTheNextAndFailsOneAtATime places VMs
+// together: each counts against the node for the ones after it, one
+// without room or unknown fails alone and reserves nothing, and one
+// already placed keeps its VMID and node.
+func TestPlaceVMsCountsEachAgainstTheNextAndFailsOneAtATime(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	db := storetest.New(t)
+	n := onlineNode(t, db, unique("c"), 5) // room for two 2 GiB VMs
+	owner := newUser(ctx, t, db)
+	tpl := newTemplate(ctx, t, db, n, 9000)
+	vmids := domain.VMIDRange{First: 100, Last: 199}
+	first := newVM(ctx, t, db, owner, tpl)
+	p, err := db.PlaceVM(ctx, first.ID, vmids)
+	require.NoError(t, err)
+	a, b := newVM(ctx, t, db, owner, tpl), newVM(ctx, t, db, owner, tpl)
+
+	out, err := db.PlaceVMs(ctx, []uuid.UUID{a.ID, id(), first.ID, b.ID}, vmids)
+	require.NoError(t, err)
+	require.Len(t, out, 4)
+	require.NoError(t, out[0].Err)
+	require.Equal(t, 101, out[0].Placement.VMID)
+	require.Equal(t, domain.GuestProvisioning, out[0].Placement.VM.State)
+	require.Equal(t, domain.KindNotFound, domain.KindOf(out[1].Err), "got %v", out[1].Err)
+	require.NoError(t, out[2].Err, "the VM placed before keeps its place")
+	require.Equal(t, p.VMID, out[2].Placement.VMID)
+	require.True(t, errors.Is(out[3].Err, domain.ErrNoCapacity), "the first two fill the node: %v", out[3].Err)
+	got, err := db.FindVM(ctx, b.ID)
+	require.NoError(t, err)
+	require.Nil(t, got.VMID, "the VM without room holds no VMID")
+	require.Equal(t, domain.GuestPending, got.State)
+	got, err = db.FindVM(ctx, a.ID)
+	require.NoError(t, err)
+	require.Equal(t, 101, *got.VMID)
+	require.Equal(t, n.ID, *got.NodeID)
 }

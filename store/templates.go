@@ -60,19 +60,6 @@ func (db *DB) FindTemplate(ctx context.Context, id uuid.UUID) (*domain.VMTemplat
 	return &t, nil
 }
 
-// templateCopies returns the copies of tpl: the templates (not missing) of the
-// same name and kind on other nodes of its cluster, ordered by VMID.
-func (db *DB) templateCopies(ctx context.Context, tpl *domain.VMTemplate) ([]domain.VMTemplate, error) {
-	rows, err := db.q.Query(ctx, `SELECT `+templateColumns+` FROM vm_templates
-		WHERE cluster = $1 AND name = $2 AND kind = $3 AND node_id <> $4 AND status <> $5 ORDER BY vmid`,
-		tpl.Cluster, tpl.Name, tpl.Kind, tpl.NodeID, domain.TemplateMissing)
-	if err != nil {
-		return nil, mapErr(err, "copies of template "+quote(tpl.Name))
-	}
-	out, err := collect(rows, scanTemplate)
-	return out, mapErr(err, "copies of template "+quote(tpl.Name))
-}
-
 // FindTemplateByVMID returns the template of a cluster or KindNotFound.
 func (db *DB) FindTemplateByVMID(ctx context.Context, cluster string, vmid int) (*domain.VMTemplate, error) {
 	t, err := scanTemplate(db.q.QueryRow(ctx, `SELECT `+templateColumns+` FROM vm_templates

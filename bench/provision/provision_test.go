@@ -43,14 +43,18 @@ func BenchmarkProvision(b *testing.B) {
 	b.ReportMetric(bound.Seconds(), "bound-s")
 	b.ReportMetric(avg.makespan.Seconds()/bound.Seconds(), "makespan/bound")
 	b.ReportMetric(avg.apiCalls/float64(p.N), "api-calls/vm")
+	b.ReportMetric(avg.taskPolls/float64(p.N), "task-polls/vm")
+	b.ReportMetric(avg.lastPlacement.Seconds(), "last-placement-s")
 	b.ReportMetric(float64(sum.maxClones), "max-clones/node")
 	b.ReportMetric(float64(avg.cpu.Microseconds())/1000/float64(p.N), "cpu-ms/vm")
 	b.ReportMetric(float64(avg.handoff.Microseconds())/1000, "handoff-ms")
 	b.Logf("N=%d K=%d C=%d T=%s (real %s, scale %g, poll %s, start=%t), %d round(s): makespan %s, bound %s, ratio %.2f; "+
-		"%.1f Proxmox API calls/VM; max concurrent clones per node %d (cap %d); CPU %.1f ms/VM; clone handoff %s",
+		"%.1f Proxmox API calls/VM (target <= 8), %.1f of them task polls; last placement ended +%s; "+
+		"max concurrent clones per node %d (cap %d); CPU %.1f ms/VM; clone handoff %s",
 		p.N, p.K, p.C, p.T, p.cloneReal(), p.Scale, p.Poll, p.Start, rounds,
 		avg.makespan.Round(time.Millisecond), bound, avg.makespan.Seconds()/bound.Seconds(),
-		avg.apiCalls/float64(p.N), sum.maxClones, p.C, float64(avg.cpu.Microseconds())/1000/float64(p.N),
+		avg.apiCalls/float64(p.N), avg.taskPolls/float64(p.N), avg.lastPlacement.Round(10*time.Millisecond),
+		sum.maxClones, p.C, float64(avg.cpu.Microseconds())/1000/float64(p.N),
 		avg.handoff.Round(time.Millisecond))
 	// The details go to stdout: the testing package cuts a benchmark's log
 	// after ten lines.
@@ -60,11 +64,17 @@ func BenchmarkProvision(b *testing.B) {
 
 // roundFigures is what one round measured.
 type roundFigures struct {
-	makespan  time.Duration
-	apiCalls  float64
-	cpu       time.Duration
-	maxClones int
-	routes    string
+	makespan time.Duration
+	apiCalls float64
+	// taskPolls counts the requests that look at tasks: status polls and
+	// node task lists.
+	taskPolls float64
+	// lastPlacement is when the last ReserveAndPlace attempt ended, from
+	// the round's start.
+	lastPlacement time.Duration
+	cpu           time.Duration
+	maxClones     int
+	routes        string
 	// handoff is the mean time from a clone task's end to the start of
 	// the clone that took its slot on the node.
 	handoff  time.Duration
@@ -74,6 +84,8 @@ type roundFigures struct {
 func (f *roundFigures) add(o roundFigures) {
 	f.makespan += o.makespan
 	f.apiCalls += o.apiCalls
+	f.taskPolls += o.taskPolls
+	f.lastPlacement += o.lastPlacement
 	f.cpu += o.cpu
 	f.handoff += o.handoff
 	f.maxClones = max(f.maxClones, o.maxClones)
@@ -86,6 +98,8 @@ func (f roundFigures) div(n int) roundFigures {
 	f.makespan /= d
 	f.cpu /= d
 	f.apiCalls /= float64(max(n, 1))
+	f.taskPolls /= float64(max(n, 1))
+	f.lastPlacement /= d
 	f.handoff /= d
 	return f
 }
@@ -131,6 +145,12 @@ func (s *stack) round(b *testing.B, p params, round int) roundFigures {
 		handoff: timeline.handoff,
 		attempts: fmt.Sprintf("\n  all %d workflows started by +%s", len(ids), time.Duration(started.Load()).Round(10*time.Millisecond)) +
 			benchstack.AttemptDiff(attempts0, attempts1, start) + "\n  clones by node:" + timeline.text}
+	for _, route := range []string{"/nodes/{node}/tasks/{upid}/status", "/nodes/{node}/tasks"} {
+		f.taskPolls += float64(after.RequestCount("GET", route) - before.RequestCount("GET", route))
+	}
+	if a := attempts1["ReserveAndPlace"]; a.Attempts > attempts0["ReserveAndPlace"].Attempts {
+		f.lastPlacement = a.Last.Sub(start)
+	}
 	for name, ns := range after.Nodes {
 		got := ns.MaxRunning["qmclone"]
 		if got > p.C {

@@ -15,6 +15,7 @@ type VMStore struct {
 	ListVMsFn             func(ctx context.Context, f domain.VMFilter) ([]domain.VM, string, error)
 	RecordVMObservationFn func(ctx context.Context, id uuid.UUID, obs domain.VMObservation) error
 	PlaceVMFn             func(ctx context.Context, id uuid.UUID, vmids domain.VMIDRange) (*domain.Placement, error)
+	PlaceVMsFn            func(ctx context.Context, ids []uuid.UUID, vmids domain.VMIDRange) ([]domain.PlacementOutcome, error)
 	ReleaseVMIDFn         func(ctx context.Context, cluster string, vmid int) error
 	MarkVMIDForeignFn     func(ctx context.Context, cluster string, vmid int) error
 }
@@ -59,6 +60,14 @@ func (s *VMStore) PlaceVM(ctx context.Context, id uuid.UUID, vmids domain.VMIDRa
 		unexpected("VMStore.PlaceVM")
 	}
 	return s.PlaceVMFn(ctx, id, vmids)
+}
+
+// PlaceVMs calls PlaceVMsFn.
+func (s *VMStore) PlaceVMs(ctx context.Context, ids []uuid.UUID, vmids domain.VMIDRange) ([]domain.PlacementOutcome, error) {
+	if s.PlaceVMsFn == nil {
+		unexpected("VMStore.PlaceVMs")
+	}
+	return s.PlaceVMsFn(ctx, ids, vmids)
 }
 
 // ReleaseVMID calls ReleaseVMIDFn.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	goprox "github.com/luthermonson/go-proxmox"
@@ -42,6 +43,9 @@ type Client struct {
 	breaker *breaker.Breaker
 	log     *slog.Logger
 	onCall  func(Call)
+
+	pollersMu sync.Mutex
+	pollers   map[string]*taskPoller // AwaitTask's, by node
 }
 
 // New builds a client for one node. It performs no request; it fails when

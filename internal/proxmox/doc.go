@@ -8,8 +8,10 @@
 // UPID alone, and thin typed methods for the operations Labforge performs.
 //
 // Methods that start a Proxmox task return its UPID and never wait; callers
-// wait with WaitTask, recording the UPID in their heartbeat so that a retried
-// attempt resumes polling the same task instead of starting a second one.
+// wait with WaitTask (status polls of their own) or AwaitTask (the client's
+// poller of the task's node, one task list a look for all the tasks waited
+// for there), recording the UPID in their heartbeat so that a retried
+// attempt resumes waiting for the same task instead of starting a second one.
 // VMIDs are always chosen by the caller: nothing here uses /cluster/nextid.
 //
 // Every error returned by this package's methods is an *Error whose Kind is

@@ -77,6 +77,24 @@ func (c *Client) SetVMConfig(ctx context.Context, node string, vmid int, ch Conf
 	return c.checkUPID(op, node, *upid)
 }
 
+// UpdateVMConfig applies a config change with the synchronous
+// PUT .../config: no task, the change is made when it returns. It suits
+// changes that neither hotplug nor allocate storage, such as the name,
+// tags, description, cores and memory of a stopped VM; anything else
+// takes SetVMConfig.
+func (c *Client) UpdateVMConfig(ctx context.Context, node string, vmid int, ch ConfigChange) error {
+	const op = "UpdateVMConfig"
+	path, err := guestPath(op, node, kindQEMU, vmid, "/config")
+	if err != nil {
+		return err
+	}
+	body, err := ch.body(node, op)
+	if err != nil {
+		return err
+	}
+	return c.put(ctx, op, node, path, body, nil)
+}
+
 // VMStatus reads a VM's runtime state.
 func (c *Client) VMStatus(ctx context.Context, node string, vmid int) (GuestStatus, error) {
 	return c.guestStatus(ctx, "VMStatus", node, kindQEMU, vmid)

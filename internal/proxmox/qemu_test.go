@@ -139,6 +139,21 @@ func TestConfigReadAndUpdate(t *testing.T) {
 
 	_, err = c.SetVMConfig(ctx, "pve1", 220, proxmox.ConfigChange{Set: map[string]any{"vmid": 5}})
 	wantKind(t, err, proxmox.Invalid)
+
+	// The synchronous update has made the change when it returns, without a task.
+	tasks := s.Stats().Nodes["pve1"].Tasks["qmconfig"]
+	if err := c.UpdateVMConfig(ctx, "pve1", 220, proxmox.ConfigChange{Set: map[string]any{"cores": 6, "name": "renamed"}}); err != nil {
+		t.Fatalf("UpdateVMConfig: %v", err)
+	}
+	if g := guest(t, s, "pve1", 220); g.Config["cores"] != "6" || g.Name != "renamed" {
+		t.Errorf("config after the synchronous update = %v", g.Config)
+	}
+	if after := s.Stats().Nodes["pve1"].Tasks["qmconfig"]; after != tasks {
+		t.Errorf("qmconfig tasks went from %+v to %+v", tasks, after)
+	}
+	err = c.UpdateVMConfig(ctx, "pve1", 220, proxmox.ConfigChange{Set: map[string]any{"cores": 1}, Digest: cfg.Digest()})
+	wantKind(t, err, proxmox.Transient)
+	wantKind(t, c.UpdateVMConfig(ctx, "pve1", 220, proxmox.ConfigChange{}), proxmox.Invalid)
 }
 
 func TestSnapshotRollback(t *testing.T) {

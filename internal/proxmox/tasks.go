@@ -52,6 +52,10 @@ type WaitOptions struct {
 	// UPID and the last known status, so an activity can record the UPID
 	// (activity.RecordHeartbeat) and resume from it after a crash.
 	Heartbeat func(upid string, status TaskStatus)
+	// Started is when the caller started the task, if it just did (zero
+	// for a task it resumes). AwaitTask learns from such tasks how long
+	// tasks of their type take on their node.
+	Started time.Time
 }
 
 func (o WaitOptions) withDefaults() WaitOptions {

@@ -117,9 +117,11 @@ func (s *Server) stopTask(c *call) (any, error) {
 	return nil, nil
 }
 
-// getNodeTasks serves GET /nodes/{node}/tasks, newest first, with the
-// filters Labforge uses (vmid, typefilter, userfilter, errors, source,
-// statusfilter, start, limit).
+// getNodeTasks serves GET /nodes/{node}/tasks as node_tasks does: with
+// source=active the node's running tasks in the order they started, with
+// source=archive the ended ones newest first, with source=all the first
+// followed by the second; filtered by vmid, typefilter, userfilter,
+// errors, statusfilter, since and until, and paged by start and limit.
 func (s *Server) getNodeTasks(c *call) (any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -143,33 +145,49 @@ func (s *Server) taskList(c *call, nodeName string) listResult {
 	typ := c.str("typefilter")
 	user := c.str("userfilter")
 	onlyErrors := c.bool("errors")
+	since, hasSince := c.int("since")
+	until, hasUntil := c.int("until")
+	// statusfilter is ignored with errors=1, which lists every task that
+	// did not end OK, running ones included (node_tasks).
 	var status map[string]bool
-	if sf := c.str("statusfilter"); sf != "" {
+	if sf := c.str("statusfilter"); sf != "" && !onlyErrors {
 		status = map[string]bool{}
 		for _, x := range splitList(sf) {
 			status[strings.ToLower(x)] = true
 		}
 	}
-	var sel []*task
-	for _, t := range s.st.taskOrder {
+	match := func(t *task) bool {
 		if nodeName != "" && t.node != nodeName {
-			continue
-		}
-		if nodeName != "" && (source == "archive" && t.running || source == "active" && !t.running) {
-			continue
+			return false
 		}
 		if vmid != "" && t.id != vmid || typ != "" && t.typ != typ || user != "" && !userMatches(t.user, user) {
-			continue
+			return false
 		}
-		if onlyErrors && (t.running || t.exit == "OK") {
-			continue
+		if hasSince && t.start.Unix() < int64(since) || hasUntil && t.start.Unix() > int64(until) {
+			return false
 		}
-		if status != nil && !status[taskStatusType(t)] {
-			continue
-		}
-		sel = append(sel, t)
+		st := taskStatusType(t)
+		return !(onlyErrors && st == "ok") && (status == nil || status[st])
 	}
-	sort.SliceStable(sel, func(i, j int) bool { return sel[i].start.After(sel[j].start) })
+	var active, archived []*task
+	for _, t := range s.st.taskOrder {
+		if !match(t) {
+			continue
+		}
+		switch {
+		case nodeName == "":
+			archived = append(archived, t)
+		case t.running && source != "archive":
+			active = append(active, t)
+		case !t.running && source != "active":
+			archived = append(archived, t)
+		}
+	}
+	// The active list is in the order the tasks started (the node's
+	// active file); the archive is read newest first.
+	sort.SliceStable(active, func(i, j int) bool { return active[i].start.Before(active[j].start) })
+	sort.SliceStable(archived, func(i, j int) bool { return archived[i].start.After(archived[j].start) })
+	sel := append(active, archived...)
 	// Unlike the task log, a task list with limit=0 lists nothing (but
 	// counts every match in total).
 	start, _ := c.int("start")

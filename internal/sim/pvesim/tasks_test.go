@@ -134,3 +134,51 @@ func TestUnknownTaskAnswersAsProxmox(t *testing.T) {
 		t.Errorf("log of an unknown task = %d %s", r.status, r.body)
 	}
 }
+
+// TestNodeTaskSourcesFollowNodeTasks: as PVE::API2::Tasks::node_tasks
+// lists them, source=active holds the running tasks in the order they
+// started (an ended task leaves it), source=all lists them ahead of the
+// archive, since filters on the start time, and errors=1 lists running
+// tasks too.
+func TestNodeTaskSourcesFollowNodeTasks(t *testing.T) {
+	s := newSim(t, func(c *pvesim.Config) { c.Durations.CloneLinked = 1000 * time.Second })
+	c := newClient(t, s)
+	tpl := template(t, c, "pve1", 9000)
+	_, short, err := tpl.Clone(ctx(t), &proxmox.VirtualMachineCloneOptions{NewID: 820, Full: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitTask(t, short)
+	var running []string
+	for _, id := range []int{821, 822} {
+		_, task, err := tpl.Clone(ctx(t), &proxmox.VirtualMachineCloneOptions{NewID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		running = append(running, string(task.UPID))
+	}
+	upids := func(tasks []map[string]any) []string {
+		var out []string
+		for _, task := range tasks {
+			out = append(out, task["upid"].(string))
+		}
+		return out
+	}
+	if got, _ := nodeTasks(t, s, "source=active"); strings.Join(upids(got), " ") != strings.Join(running, " ") {
+		t.Errorf("active = %v, want the running clones oldest first %v", upids(got), running)
+	}
+	all, total := nodeTasks(t, s, "source=all")
+	want := append(append([]string{}, running...), string(short.UPID))
+	if strings.Join(upids(all), " ") != strings.Join(want, " ") || total != 3 || all[2]["status"] != "OK" || all[0]["status"] != "RUNNING" {
+		t.Errorf("all = %v (total %d), want %v", all, total, want)
+	}
+	if got, _ := nodeTasks(t, s, "source=all&since=4000000000"); len(got) != 0 {
+		t.Errorf("tasks since 2096 = %v", got)
+	}
+	if got, _ := nodeTasks(t, s, "source=all&until=1"); len(got) != 0 {
+		t.Errorf("tasks until 1970 = %v", got)
+	}
+	if got, _ := nodeTasks(t, s, "source=all&errors=1&statusfilter=ok"); strings.Join(upids(got), " ") != strings.Join(running, " ") {
+		t.Errorf("errors=1 lists %v, want the running tasks %v (statusfilter is ignored)", upids(got), running)
+	}
+}
