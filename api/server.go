@@ -5,6 +5,8 @@ import (
 	_ "embed"
 	"log/slog"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -63,9 +65,14 @@ type Deps struct {
 	// SystemEvents is the system-event log (store/audit).
 	SystemEvents domain.SystemEventLog
 	// Emails keeps the e-mail templates and the e-mail log.
-	Emails   domain.EmailStore
-	Temporal client.Client
-	Tokens   *auth.Tokens
+	Emails domain.EmailStore
+	// Accounts keeps invitations and password-reset links.
+	Accounts domain.AccountStore
+	// PublicURL is LABFORGE_PUBLIC_URL, where the links of account
+	// e-mails point (without a trailing slash).
+	PublicURL string
+	Temporal  client.Client
+	Tokens    *auth.Tokens
 	// Readiness lists the dependencies /readyz checks, in report order.
 	Readiness []Check
 	// Metrics is where HTTP metrics are registered and /metrics reads from.
@@ -99,6 +106,9 @@ type Server struct {
 	eventDeployCap  int
 	systemEvents    domain.SystemEventLog
 	emails          domain.EmailStore
+	accounts        domain.AccountStore
+	publicURL       string
+	throttle        *loginThrottle
 	temporal        client.Client
 	tokens          *auth.Tokens
 	readiness       []Check
@@ -114,7 +124,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
 		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
-		emails: d.Emails,
+		emails: d.Emails, accounts: d.Accounts, publicURL: strings.TrimSuffix(d.PublicURL, "/"), throttle: newLoginThrottle(time.Now),
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
 		connections: d.EventConnections,
@@ -142,9 +152,16 @@ func New(d Deps) *Server {
 	v1 := e.Group("/api/v1")
 	v1.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", OpenAPISpec) })
 	v1.POST("/auth/login", s.login)
+	v1.POST("/auth/password-reset", s.requestPasswordReset)
+	v1.POST("/auth/password-reset/:token", s.resetPassword)
+	v1.POST("/invitations/:id/accept", s.acceptInvitation)
 
 	authed := v1.Group("", s.authenticate())
 	authed.GET("/me", s.me)
+	authed.POST("/me/password", s.changeOwnPassword)
+	authed.GET("/invitations", s.listInvitations)
+	authed.POST("/invitations", s.createInvitation)
+	authed.DELETE("/invitations/:id", s.revokeInvitation)
 	authed.GET("/users", s.listUsers)
 	authed.POST("/users", s.createUser)
 	authed.GET("/users/:id", s.getUser)
