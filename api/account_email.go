@@ -43,12 +43,16 @@ func (s *Server) sendAccountEmail(c *gin.Context, to, key string, data any) erro
 	}
 	t := workflows.SendEmailType
 	wfID := workflows.SendEmailWorkflowID(e.ID, 0)
-	if _, err := s.temporal.ExecuteWorkflow(ctx, t.StartOptions(wfID), t.Name, workflows.SendEmailInput{EmailID: e.ID}); err != nil {
-		loggerFrom(c).Error("an account e-mail could not be sent; resend it from the e-mail log",
-			slog.String("email_id", e.ID.String()), slog.String("template", key), slog.Any("error", err))
-		if _, rerr := s.emails.RecordEmailAttempt(context.WithoutCancel(ctx), e.ID, domain.EmailFailed, "the sending could not start: "+err.Error()); rerr != nil {
-			loggerFrom(c).Error("an account e-mail stays queued without a sender", slog.String("email_id", e.ID.String()), slog.Any("error", rerr))
-		}
+	run, err := s.temporal.ExecuteWorkflow(ctx, t.StartOptions(wfID), t.Name, workflows.SendEmailInput{EmailID: e.ID})
+	if err == nil {
+		loggerFrom(c).Info("sending account e-mail", slog.String("email_id", e.ID.String()), slog.String("template", key),
+			slog.String("workflow_id", wfID), slog.String("run_id", run.GetRunID()))
+		return nil
+	}
+	loggerFrom(c).Error("an account e-mail could not be sent; resend it from the e-mail log",
+		slog.String("email_id", e.ID.String()), slog.String("template", key), slog.Any("error", err))
+	if _, rerr := s.emails.RecordEmailAttempt(context.WithoutCancel(ctx), e.ID, domain.EmailFailed, "the sending could not start: "+err.Error()); rerr != nil {
+		loggerFrom(c).Error("an account e-mail stays queued without a sender", slog.String("email_id", e.ID.String()), slog.Any("error", rerr))
 	}
 	return nil
 }

@@ -59,11 +59,11 @@ type fakeAPI struct {
 	temporal *mocks.Client
 	// skipContract turns off the check of responses against
 	emails *mock.EmailStore
-	// accounts keeps invitations and reset links; tests set its Fn fields.
-	accountStore *mock.AccountStore
 	// api/openapi.yaml, for tests that make a store fail in ways its
 	// route cannot: the contract documents each route's real statuses.
 	skipContract bool
+	// accountStore keeps invitations and reset links; tests set its Fn fields.
+	accountStore *mock.AccountStore
 
 	users        *mock.UserStore
 	permissions  *mock.PermissionStore
@@ -197,8 +197,7 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: auditLog,
 		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms,
 		Containers: h.containers, SystemEvents: h.systemEvents, Emails: h.emails, Accounts: h.accountStore,
-		PublicURL: "https://labforge.example.org/",
-		Groups:    h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, EventDefaults: testEventDefaults,
+		PublicURL: "https://labforge.example.org/", Groups: h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, EventDefaults: testEventDefaults,
 		Capacity: h.capacity, CloneCapPerStorage: 4, EventActivity: h.eventActivity, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
 		Queues: activities.StandardQueues,
 		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
