@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/auth"
 	"github.com/labforge/labforge/internal/mail"
 	"github.com/labforge/labforge/workflows"
@@ -246,4 +248,26 @@ func TestHandlerLoginBacksOffAfterFailures(t *testing.T) {
 	time.Sleep(time.Duration(secs) * time.Second)
 	require.Equal(t, http.StatusOK, login("the right password").status, "after the wait the right password works")
 	login("wrong").requireError(t, http.StatusUnauthorized, domain.KindUnauthorized)
+}
+
+// TestHandlerLoginThrottleIgnoresForwardedFor: without trusted proxies a
+// caller cannot escape the per-address count by naming another address.
+func TestHandlerLoginThrottleIgnoresForwardedFor(t *testing.T) {
+	t.Parallel()
+	h := newFakeAPI(t)
+	h.users.FindUserByUsernameFn = func(_ context.Context, name string) (*domain.User, error) {
+		return nil, domain.NotFoundf("user %q not found", name)
+	}
+	login := func(i int) *reply {
+		body := map[string]any{"username": fmt.Sprintf("guess%d", i), "password": "whatever-it-is"}
+		req := httptest.NewRequestWithContext(t.Context(), "POST", "/api/v1/auth/login", apptest.RequestBody(t, body))
+		apptest.PrepareRequest(req, "")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
+		return h.serve(req)
+	}
+	for i := range 31 {
+		login(i).requireError(t, http.StatusUnauthorized, domain.KindUnauthorized)
+	}
+	e := login(99).requireError(t, http.StatusTooManyRequests, domain.KindTooManyRequests)
+	require.Contains(t, e.Message, "your address")
 }

@@ -68,6 +68,9 @@ type Deps struct {
 	Emails domain.EmailStore
 	// Accounts keeps invitations and password-reset links.
 	Accounts domain.AccountStore
+	// TrustedProxies is LABFORGE_TRUSTED_PROXIES: the reverse proxies
+	// whose X-Forwarded-For gives the client's address (none when empty).
+	TrustedProxies []string
 	// PublicURL is LABFORGE_PUBLIC_URL, where the links of account
 	// e-mails point (without a trailing slash).
 	PublicURL string
@@ -133,6 +136,13 @@ func New(d Deps) *Server {
 	}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
+	// Gin believes any X-Forwarded-For by default, which would let a
+	// caller pick its own address for the audit log and the sign-in
+	// throttle. The configuration checked these parse.
+	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
+		d.Logger.Error("LABFORGE_TRUSTED_PROXIES is not usable; trusting no proxy", slog.Any("error", err))
+		_ = e.SetTrustedProxies(nil)
+	}
 	e.ContextWithFallback = true
 	metrics := newHTTPMetrics(d.Metrics)
 	e.Use(withRequestID(d.Logger), accessLog(), metrics.middleware(), recoverPanics())
