@@ -20,7 +20,8 @@ import (
 // logged does not fail the request: the entry is marked failed, for an
 // administrator to resend from the e-mail log, and the error is logged.
 func (s *Server) sendAccountEmail(c *gin.Context, to, key string, data any) error {
-	ctx := c.Request.Context()
+	// The caller may have had its answer already (password reset).
+	ctx := context.WithoutCancel(c.Request.Context())
 	spec, tmpl, err := mail.Effective(ctx, s.emails, key)
 	if err != nil {
 		return err
@@ -51,7 +52,7 @@ func (s *Server) sendAccountEmail(c *gin.Context, to, key string, data any) erro
 	}
 	loggerFrom(c).Error("an account e-mail could not be sent; resend it from the e-mail log",
 		slog.String("email_id", e.ID.String()), slog.String("template", key), slog.Any("error", err))
-	if _, rerr := s.emails.RecordEmailAttempt(context.WithoutCancel(ctx), e.ID, domain.EmailFailed, "the sending could not start: "+err.Error()); rerr != nil {
+	if _, rerr := s.emails.RecordEmailAttempt(ctx, e.ID, domain.EmailFailed, "the sending could not start: "+err.Error()); rerr != nil {
 		loggerFrom(c).Error("an account e-mail stays queued without a sender", slog.String("email_id", e.ID.String()), slog.Any("error", rerr))
 	}
 	return nil

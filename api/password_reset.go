@@ -1,7 +1,10 @@
 package api
 
 import (
+	"encoding/json"
+	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -61,15 +64,25 @@ func (s *Server) requestPasswordReset(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	data := mail.AccountPasswordResetData{Recipient: mail.Person{Name: displayName(u), Email: u.Email}, Username: u.Username,
-		URL: s.link("password-reset", token), ExpiresAt: expires}
-	if err := s.sendAccountEmail(c, u.Email, mail.AccountPasswordReset, data); err != nil {
+	// Answer before the e-mail is rendered, logged and handed to
+	// Temporal, so that the time to answer does not tell either.
+	// Content-Length tells the client the answer is complete, so it does
+	// not wait for the rest of the handler.
+	body, err := json.Marshal(MessageBody{Message: resetRequested})
+	if err != nil {
 		abortWithError(c, err)
 		return
 	}
+	c.Header("Content-Length", strconv.Itoa(len(body)))
+	c.Data(http.StatusAccepted, "application/json; charset=utf-8", body)
+	c.Writer.Flush()
+	data := mail.AccountPasswordResetData{Recipient: mail.Person{Name: displayName(u), Email: u.Email}, Username: u.Username,
+		URL: s.link("password-reset", token), ExpiresAt: expires}
+	if err := s.sendAccountEmail(c, u.Email, mail.AccountPasswordReset, data); err != nil {
+		loggerFrom(c).Error("a password-reset e-mail was not logged", slog.String("user_id", u.ID.String()), slog.Any("error", err))
+	}
 	s.writeAudit(c, &domain.AuditRecord{Action: "user.password_reset_requested", ObjectType: domain.ObjectUser, ObjectID: u.ID.String(),
 		RequestID: requestID(c), ClientIP: c.ClientIP()})
-	c.JSON(http.StatusAccepted, MessageBody{Message: resetRequested})
 }
 
 // resetPassword answers POST /auth/password-reset/{token}: the link's
