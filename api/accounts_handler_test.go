@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -270,4 +271,28 @@ func TestHandlerLoginThrottleIgnoresForwardedFor(t *testing.T) {
 	}
 	e := login(99).requireError(t, http.StatusTooManyRequests, domain.KindTooManyRequests)
 	require.Contains(t, e.Message, "your address")
+}
+
+// TestHandlerInvitationOutlivesTemporal: when the e-mail cannot be handed
+// to Temporal, the invitation stands and its e-mail is logged failed, for
+// an administrator to resend.
+func TestHandlerInvitationOutlivesTemporal(t *testing.T) {
+	t.Parallel()
+	h := newFakeAPI(t)
+	logged := h.mailbox()
+	h.accountStore.CreateInvitationFn = func(_ context.Context, inv *domain.Invitation, _ []byte) error {
+		inv.ID, inv.CreatedAt, inv.Status = uuid.New(), time.Now(), domain.InvitationPending
+		return nil
+	}
+	var failed domain.EmailStatus
+	h.emails.RecordEmailAttemptFn = func(_ context.Context, id uuid.UUID, status domain.EmailStatus, msg string) (*domain.Email, error) {
+		failed = status
+		require.Contains(t, msg, "the sending could not start")
+		return &domain.Email{ID: id, Status: status}, nil
+	}
+	h.expectStart(workflows.SendEmailType, errors.New("temporal is down"))
+	r := h.do(h.admin, "POST", "/api/v1/invitations", map[string]any{"email": "ada@example.org"})
+	require.Equal(t, http.StatusCreated, r.status, string(r.body))
+	require.Len(t, logged(), 1)
+	require.Equal(t, domain.EmailFailed, failed)
 }
