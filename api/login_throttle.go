@@ -28,7 +28,7 @@ const (
 	throttleBaseDelay   = time.Second
 	throttleMaxDelay    = 15 * time.Minute
 	throttleForget      = time.Hour
-	// throttleMaxKeys bounds the memory: past it, forgotten keys are swept.
+	// throttleMaxKeys bounds the memory: past it, keys are swept (see sweep).
 	throttleMaxKeys = 100_000
 )
 
@@ -113,9 +113,20 @@ func (t *loginThrottle) succeed(username string) {
 	delete(t.keys, accountKey(username))
 }
 
+// sweep forgets the keys past throttleForget and, when that is not
+// enough (many names guessed within the hour), every key that is not
+// waiting: those only lose their count towards the allowance.
 func (t *loginThrottle) sweep(now time.Time) {
 	for key, k := range t.keys {
 		if now.Sub(k.last) > throttleForget && !now.Before(k.until) {
+			delete(t.keys, key)
+		}
+	}
+	if len(t.keys) < throttleMaxKeys*9/10 {
+		return
+	}
+	for key, k := range t.keys {
+		if !now.Before(k.until) {
 			delete(t.keys, key)
 		}
 	}

@@ -41,3 +41,22 @@ func TestLoginThrottleBacksOffExponentially(t *testing.T) {
 		t.Fatalf("counts are forgotten an hour after the last failure: wait %s", d)
 	}
 }
+
+func TestLoginThrottleSweepKeepsTheWaitingKeys(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	th := newLoginThrottle(func() time.Time { return now })
+	for range throttleAccountFree + 1 {
+		th.fail("eve", "10.0.0.1")
+	}
+	for i := range throttleMaxKeys {
+		th.keys[accountKey(time.Duration(i).String())] = &throttleKey{failures: 1, last: now}
+	}
+	th.fail("mallory", "10.0.0.2")
+	if len(th.keys) > 10 {
+		t.Fatalf("%d keys after a sweep", len(th.keys))
+	}
+	if d, _ := th.wait("eve", "10.0.0.3"); d == 0 {
+		t.Fatal("the sweep forgot a waiting account")
+	}
+}
