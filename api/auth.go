@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -40,6 +41,11 @@ func (s *Server) login(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
+	if wait, what := s.throttle.wait(req.Username, c.ClientIP()); wait > 0 {
+		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
+		abortWithError(c, domain.Errorf(domain.KindTooManyRequests, "%s", throttleMessage(wait, what)))
+		return
+	}
 	u, err := s.users.FindUserByUsername(c.Request.Context(), req.Username)
 	if err != nil && !domain.IsKind(err, domain.KindNotFound) {
 		abortWithError(c, err)
@@ -50,6 +56,7 @@ func (s *Server) login(c *gin.Context) {
 		hash = u.PasswordHash
 	}
 	if !auth.CheckPassword(req.Password, hash) {
+		s.throttle.fail(req.Username, c.ClientIP())
 		s.writeAudit(c, &domain.AuditRecord{Action: "auth.login_failed", ObjectType: domain.ObjectUser, ObjectID: req.Username,
 			ActorName: req.Username, RequestID: requestID(c), ClientIP: c.ClientIP()})
 		abortWithError(c, errBadCredentials)
@@ -59,6 +66,7 @@ func (s *Server) login(c *gin.Context) {
 		abortWithError(c, domain.Errorf(domain.KindForbidden, "this account is disabled; ask an administrator"))
 		return
 	}
+	s.throttle.succeed(req.Username)
 	token, exp, err := s.tokens.Issue(u.ID, u.Username, u.Roles)
 	if err != nil {
 		abortWithError(c, err)

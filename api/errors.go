@@ -42,6 +42,8 @@ func statusOf(k domain.Kind) int {
 		return http.StatusUnprocessableEntity
 	case domain.KindUnavailable:
 		return http.StatusServiceUnavailable
+	case domain.KindTooManyRequests:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}

@@ -62,6 +62,8 @@ type fakeAPI struct {
 	// api/openapi.yaml, for tests that make a store fail in ways its
 	// route cannot: the contract documents each route's real statuses.
 	skipContract bool
+	// accountStore keeps invitations and reset links; tests set its Fn fields.
+	accountStore *mock.AccountStore
 
 	users        *mock.UserStore
 	permissions  *mock.PermissionStore
@@ -148,6 +150,7 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 		containers:   &mock.ContainerStore{},
 		systemEvents: &mock.SystemEventLog{},
 		emails:       &mock.EmailStore{},
+		accountStore: &mock.AccountStore{},
 		groups:       &mock.GroupStore{},
 		environments: &mock.EnvironmentStore{},
 		events:       &mock.EventStore{},
@@ -199,9 +202,9 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 	h.server = api.New(api.Deps{
 		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: auditLog,
 		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms,
-		Containers: h.containers, SystemEvents: h.systemEvents, Emails: h.emails,
+		Containers: h.containers, SystemEvents: h.systemEvents, Emails: h.emails, Accounts: h.accountStore,
 		APIKeys: h.apiKeys, Idempotency: h.idempotency,
-		Groups: h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, EventDefaults: testEventDefaults,
+		PublicURL: "https://labforge.example.org/", Groups: h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, EventDefaults: testEventDefaults,
 		Capacity: h.capacity, CloneCapPerStorage: 4, EventActivity: h.eventActivity, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
 		Queues: activities.StandardQueues,
 		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),

@@ -5,6 +5,8 @@ import (
 	_ "embed"
 	"log/slog"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -68,8 +70,16 @@ type Deps struct {
 	APIKeys domain.APIKeyStore
 	// Idempotency remembers Idempotency-Keys and their answers.
 	Idempotency domain.IdempotencyStore
-	Temporal    client.Client
-	Tokens      *auth.Tokens
+	// Accounts keeps invitations and password-reset links.
+	Accounts domain.AccountStore
+	// TrustedProxies is LABFORGE_TRUSTED_PROXIES: the reverse proxies
+	// whose X-Forwarded-For gives the client's address (none when empty).
+	TrustedProxies []string
+	// PublicURL is LABFORGE_PUBLIC_URL, where the links of account
+	// e-mails point (without a trailing slash).
+	PublicURL string
+	Temporal  client.Client
+	Tokens    *auth.Tokens
 	// Readiness lists the dependencies /readyz checks, in report order.
 	Readiness []Check
 	// Metrics is where HTTP metrics are registered and /metrics reads from.
@@ -105,6 +115,9 @@ type Server struct {
 	emails          domain.EmailStore
 	apiKeys         domain.APIKeyStore
 	idempotency     domain.IdempotencyStore
+	accounts        domain.AccountStore
+	publicURL       string
+	throttle        *loginThrottle
 	temporal        client.Client
 	tokens          *auth.Tokens
 	readiness       []Check
@@ -120,7 +133,8 @@ func New(d Deps) *Server {
 	s := &Server{
 		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
 		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
-		emails: d.Emails, apiKeys: d.APIKeys, idempotency: d.Idempotency,
+		emails: d.Emails, apiKeys: d.APIKeys, idempotency: d.Idempotency, accounts: d.Accounts,
+		publicURL: strings.TrimSuffix(d.PublicURL, "/"), throttle: newLoginThrottle(time.Now),
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
 		connections: d.EventConnections,
@@ -129,6 +143,13 @@ func New(d Deps) *Server {
 	}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
+	// Gin believes any X-Forwarded-For by default, which would let a
+	// caller pick its own address for the audit log and the sign-in
+	// throttle. The configuration checked these parse.
+	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
+		d.Logger.Error("LABFORGE_TRUSTED_PROXIES is not usable; trusting no proxy", slog.Any("error", err))
+		_ = e.SetTrustedProxies(nil)
+	}
 	e.ContextWithFallback = true
 	metrics := newHTTPMetrics(d.Metrics)
 	e.Use(withRequestID(d.Logger), accessLog(), metrics.middleware(), recoverPanics())
@@ -148,6 +169,9 @@ func New(d Deps) *Server {
 	v1 := e.Group("/api/v1")
 	v1.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", OpenAPISpec) })
 	v1.POST("/auth/login", s.login)
+	v1.POST("/auth/password-reset", s.requestPasswordReset)
+	v1.POST("/auth/password-reset/:token", s.resetPassword)
+	v1.POST("/invitations/:id/accept", s.acceptInvitation)
 
 	authed := v1.Group("", s.authenticate())
 	// once marks the routes that start work: they honour an Idempotency-Key.
@@ -156,6 +180,10 @@ func New(d Deps) *Server {
 	authed.GET("/api-keys", s.listAPIKeys)
 	authed.POST("/api-keys", s.createAPIKey)
 	authed.DELETE("/api-keys/:id", s.revokeAPIKey)
+	authed.POST("/me/password", s.changeOwnPassword)
+	authed.GET("/invitations", s.listInvitations)
+	authed.POST("/invitations", s.createInvitation)
+	authed.DELETE("/invitations/:id", s.revokeInvitation)
 	authed.GET("/users", s.listUsers)
 	authed.POST("/users", s.createUser)
 	authed.GET("/users/:id", s.getUser)

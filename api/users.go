@@ -119,6 +119,11 @@ func (s *Server) updateUser(c *gin.Context) {
 		return
 	}
 	s.recordAudit(c, "user.update", domain.ObjectUser, u.ID.String(), &before, u)
+	if req.Password != nil {
+		// Its own record, so that password changes can be found; the
+		// password (and its hash) is never in the audit log.
+		s.recordAudit(c, "user.password_change", domain.ObjectUser, u.ID.String(), nil, nil)
+	}
 	c.JSON(http.StatusOK, u)
 }
 

@@ -23,6 +23,9 @@ const (
 	// KindUnprocessable: a well-formed request the object's workflow
 	// refused (a date in the past, an unknown participant).
 	KindUnprocessable Kind = "unprocessable"
+	// KindTooManyRequests: the caller must wait before trying again
+	// (sign-in back-off); see RetryAfter.
+	KindTooManyRequests Kind = "too_many_requests"
 )
 
 // Error is a domain error: a kind, a message safe to show to the caller and,

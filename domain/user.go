@@ -76,11 +76,19 @@ func (u *User) Validate() error {
 // MinPasswordLength is the shortest password a local account accepts.
 const MinPasswordLength = 12
 
-// ValidatePassword checks a new local password.
+// ValidatePassword checks a new local password: 12 to 256 characters and
+// not one of the most common passwords (see CommonPassword). Every way to
+// set a password (user creation, invitation, reset, change) goes through it.
 func ValidatePassword(field, password string) error {
 	var v Validator
-	v.Check(len(password) >= MinPasswordLength, field, "must be at least 12 characters")
-	v.Check(len(password) <= 256, field, "must be at most 256 characters")
+	switch {
+	case len(password) < MinPasswordLength:
+		v.Check(false, field, "must be at least 12 characters")
+	case len(password) > 256:
+		v.Check(false, field, "must be at most 256 characters")
+	case CommonPassword(password):
+		v.Check(false, field, "is one of the most commonly used passwords; choose another")
+	}
 	return v.Err()
 }
 

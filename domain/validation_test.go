@@ -156,3 +156,29 @@ func FuzzValidHostname(f *testing.F) {
 		}
 	})
 }
+
+func TestValidatePasswordRefusesCommonPasswords(t *testing.T) {
+	t.Parallel()
+	for pw, want := range map[string]string{
+		"short":                  "must be at least 12 characters",
+		"qwerty123456":           "is one of the most commonly used passwords; choose another",
+		"QAZWSXEDCRFV":           "is one of the most commonly used passwords; choose another",
+		"a long, uncommon one":   "",
+		strings.Repeat("x", 257): "must be at most 256 characters",
+	} {
+		err := domain.ValidatePassword("password", pw)
+		if want == "" {
+			if err != nil {
+				t.Errorf("%q: %v", pw, err)
+			}
+			continue
+		}
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Fields["password"] != want {
+			t.Errorf("%q: got %v, want password %q", pw, err, want)
+		}
+	}
+	if !domain.CommonPassword("123456") || domain.CommonPassword("labforge-is-not-common") {
+		t.Error("CommonPassword does not use the list")
+	}
+}

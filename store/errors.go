@@ -111,6 +111,9 @@ var missing = map[string]message{
 	"email_templates_updated_by_fkey":          {"user %s does not exist", "the user does not exist"},
 	"api_keys_user_id_fkey":                    {"user %s does not exist", "the user does not exist"},
 	"idempotency_keys_user_id_fkey":            {"user %s does not exist", "the user does not exist"},
+	"invitations_invited_by_fkey":              {"user %s does not exist", "the inviting user does not exist"},
+	"invitations_user_id_fkey":                 {"user %s does not exist", "the user does not exist"},
+	"password_resets_user_id_fkey":             {"user %s does not exist", "the user does not exist"},
 }
 
 // referenced: foreign keys that block a delete (KindConflict), named by
@@ -140,6 +143,7 @@ var referenced = map[string]message{
 var invalid = map[string][2]string{
 	"roles_name_check":                       {"name", "must be lower-case letters, digits and inner hyphens"},
 	"users_source_check":                     {"source", "must be one of local, ldap, oidc"},
+	"invitations_roles_check":                {"roles", "must name at least one role"},
 	"permissions_one_grantee":                {"grantee", "must name either a user or a role, not both"},
 	"sites_addresses_check":                  {"cidr", "must be an IPv4 network holding the gateway and the DHCP range, with dhcp_start not above dhcp_end"},
 	"sites_external_ip_check":                {"external_ip", "must be a single IPv4 address"},

@@ -37,6 +37,7 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 		Users: p.DB, Permissions: p.DB, Operations: p.DB, Audit: p.Audit, Temporal: p.Temporal,
 		Nodes: p.DB, Sites: p.DB, ExternalDomains: p.DB, Templates: p.DB, VMs: p.DB, Containers: p.DB, SystemEvents: p.Audit, Emails: p.DB,
 		APIKeys: p.DB, Idempotency: p.DB,
+		Accounts: p.DB, PublicURL: p.Config.PublicURL, TrustedProxies: p.Config.TrustedProxies,
 		Groups: p.DB, Environments: p.DB, Events: p.DB, Secrets: keys, EventDefaults: p.Config.EventDefaults(),
 		Capacity: p.DB, CloneCapPerStorage: p.Config.CloneCapPerStorage, EventActivity: p.Audit, EventConnections: p.DB,
 		EventDeployConcurrency: p.Config.EventDeployConcurrency,

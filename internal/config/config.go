@@ -47,6 +47,15 @@ type Config struct {
 	TemporalAddress   string `env:"TEMPORAL_ADDRESS" envDefault:"127.0.0.1:7233"`
 	TemporalNamespace string `env:"TEMPORAL_NAMESPACE" envDefault:"default"`
 
+	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
+	// X-Forwarded-For the API believes for a client's address (audit log,
+	// sign-in throttling); empty believes no one.
+	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
+
+	// PublicURL is the console as people's browsers reach it: the links
+	// in account e-mails (invitations, password resets) start with it.
+	PublicURL string `env:"PUBLIC_URL" envDefault:"http://localhost:8080"`
+
 	JWTSecret string        `env:"JWT_SECRET" secret:"true"`
 	JWTTTL    time.Duration `env:"JWT_TTL" envDefault:"15m"`
 
@@ -226,6 +235,14 @@ func (c *Config) Validate() error {
 	}
 	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		bad("DatabaseURL", "must be a postgres:// URL such as postgres://labforge:secret@db:5432/labforge")
+	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			bad("TrustedProxies", "has %q; list IP addresses or CIDRs such as 10.0.0.5,192.168.0.0/24", p)
+		}
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		bad("PublicURL", "must be the console's http(s) address such as https://labforge.example.org")
 	}
 	if c.DatabaseMaxConns < 1 {
 		bad("DatabaseMaxConns", "must be at least 1")

@@ -26,6 +26,8 @@ func TestDefaults(t *testing.T) {
 func TestBadValuesNameTheVariable(t *testing.T) {
 	cases := map[string]string{
 		"LABFORGE_JWT_TTL=soon":                  "LABFORGE_JWT_TTL",
+		"LABFORGE_PUBLIC_URL=labforge.example":   "LABFORGE_PUBLIC_URL",
+		"LABFORGE_TRUSTED_PROXIES=10.0.0.1,lb":   "LABFORGE_TRUSTED_PROXIES",
 		"LABFORGE_DATABASE_MAX_CONNS=many":       "LABFORGE_DATABASE_MAX_CONNS",
 		"LABFORGE_LOG_LEVEL=loud":                "LABFORGE_LOG_LEVEL",
 		"LABFORGE_DATABASE_URL=mysql://x/y":      "LABFORGE_DATABASE_URL",

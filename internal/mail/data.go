@@ -92,3 +92,31 @@ type VMReadyData struct {
 	VM         string     `json:"vm"`
 	Connection Connection `json:"connection"`
 }
+
+// AccountInvitationData renders account.invitation: sent to an e-mail
+// address an administrator invites to create a local account.
+type AccountInvitationData struct {
+	// Recipient is the invited person: their address, and the display
+	// name the administrator gave (or the address).
+	Recipient Person `json:"recipient"`
+	// InvitedBy is the display name (or username) of the administrator.
+	InvitedBy string `json:"invited_by"`
+	// Roles lists the roles the account gets, such as "participant".
+	Roles []string `json:"roles"`
+	// URL opens the page where the account is created; it works once.
+	URL string `json:"url"`
+	// ExpiresAt is when the link stops working (24 hours after sending).
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// AccountPasswordResetData renders account.password_reset: sent to a
+// local account that asked to reset its password.
+type AccountPasswordResetData struct {
+	Recipient Person `json:"recipient"`
+	// Username is the account's username, to sign in with.
+	Username string `json:"username"`
+	// URL opens the page where the new password is set; it works once.
+	URL string `json:"url"`
+	// ExpiresAt is when the link stops working (1 hour after sending).
+	ExpiresAt time.Time `json:"expires_at"`
+}

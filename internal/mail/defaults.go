@@ -68,6 +68,26 @@ Your machines are stopped then: save your work.</p>`),
 <p>your VM <strong>{{.VM}}</strong> is ready:
 <a href="{{.Connection.URL}}">open it in the browser</a> ({{.Connection.Protocol}}{{if .Connection.Address}}, {{.Connection.Address}}{{end}}).</p>`),
 	},
+	{
+		Key:            AccountInvitation,
+		About:          "to an e-mail address an administrator invites to create a local account, with a link valid for 24 hours",
+		Sample:         AccountInvitationData{Recipient: samplePerson, InvitedBy: "Ian Structor", Roles: []string{"participant"}, URL: "https://labforge.example.org/invitation?token=sample", ExpiresAt: sampleExpiry},
+		DefaultSubject: `You are invited to Labforge`,
+		DefaultBody: layout(`<p>Hello {{.Recipient.Name}},</p>
+<p>{{.InvitedBy}} invites you to create an account on Labforge.</p>
+<p><a href="{{.URL}}">Create your account</a></p>
+<p>The link works once, until {{.ExpiresAt.Format "Mon 2 Jan 2006 15:04 MST"}}. If you did not expect this invitation, ignore this e-mail.</p>`),
+	},
+	{
+		Key:            AccountPasswordReset,
+		About:          "to a local account that asked to reset its password, with a link valid for 1 hour",
+		Sample:         AccountPasswordResetData{Recipient: samplePerson, Username: "alice", URL: "https://labforge.example.org/password-reset?token=sample", ExpiresAt: sampleExpiry},
+		DefaultSubject: `Reset your Labforge password`,
+		DefaultBody: layout(`<p>Hello {{.Recipient.Name}},</p>
+<p>someone, hopefully you, asked to reset the password of your Labforge account <strong>{{.Username}}</strong>.</p>
+<p><a href="{{.URL}}">Choose a new password</a></p>
+<p>The link works once, until {{.ExpiresAt.Format "Mon 2 Jan 2006 15:04 MST"}}. If you did not ask for it, ignore this e-mail: your password stays as it is.</p>`),
+	},
 }
 
 // layout wraps a default body in a minimal HTML document.
@@ -90,6 +110,7 @@ var (
 		EndsAt:   time.Date(2026, 3, 9, 17, 0, 0, 0, time.UTC),
 		URL:      "https://labforge.example.org/events/0b7c",
 	}
+	sampleExpiry      = time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC)
 	sampleConnections = []Connection{
 		{Machine: "dc1", Protocol: "rdp", URL: "https://labforge.example.org/guacamole/#/client/ZGMx", Address: "10.20.0.11"},
 		{Machine: "client1", Protocol: "vnc", URL: "https://labforge.example.org/guacamole/#/client/Y2xp"},

@@ -37,6 +37,10 @@ const (
 	EventEndingSoon   = "event.ending_soon"
 	EventEnded        = "event.ended"
 	VMReady           = "vm.ready"
+	// AccountInvitation and AccountPasswordReset carry a secret link: the
+	// e-mail log keeps it as sent, until the link expires.
+	AccountInvitation    = "account.invitation"
+	AccountPasswordReset = "account.password_reset"
 )
 
 // Specs lists every kind of e-mail, by key.

@@ -23,7 +23,7 @@ func TestEveryDefaultTemplatePassesItsCheckAndRenders(t *testing.T) {
 		require.NotContains(t, r.HTML, "<no value>", s.Key)
 		require.NotEmpty(t, s.Fields(), s.Key)
 	}
-	require.Equal(t, []string{"event.deploy_failed", "event.deployed", "event.ended", "event.ending_soon", "event.items_failed", "vm.ready"}, keys)
+	require.Equal(t, []string{"account.invitation", "account.password_reset", "event.deploy_failed", "event.deployed", "event.ended", "event.ending_soon", "event.items_failed", "vm.ready"}, keys)
 }
 
 func TestCheckRejectsUnknownFieldsNamingTheTemplatePart(t *testing.T) {

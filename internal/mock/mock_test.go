@@ -18,7 +18,7 @@ func TestNilFieldPanicsNamingTheMethod(t *testing.T) {
 		&mock.UserStore{}, &mock.PermissionStore{}, &mock.AuditLog{}, &mock.SystemEventLog{},
 		&mock.CloneSlotStore{}, &mock.SiteStore{}, &mock.ExternalDomainStore{}, &mock.ContainerStore{}, &mock.EmailStore{},
 		&mock.GroupStore{}, &mock.EnvironmentStore{}, &mock.EventStore{},
-		&mock.CapacityStore{}, &mock.EventActivityLog{}, &mock.APIKeyStore{}, &mock.IdempotencyStore{},
+		&mock.CapacityStore{}, &mock.EventActivityLog{}, &mock.APIKeyStore{}, &mock.IdempotencyStore{}, &mock.AccountStore{},
 	}
 	for _, fake := range fakes {
 		v := reflect.ValueOf(fake)
