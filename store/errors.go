@@ -75,6 +75,7 @@ var missing = map[string]message{
 	"user_roles_user_id_fkey":                  {"user %s does not exist", "the user does not exist"},
 	"permissions_user_id_fkey":                 {"user %s does not exist", "the user does not exist"},
 	"permissions_role_fkey":                    {"role %q does not exist", "the role does not exist"},
+	"permissions_group_id_fkey":                {"group %s does not exist", "the group does not exist"},
 	"group_members_group_id_fkey":              {"group %s does not exist", "the group does not exist"},
 	"group_members_user_id_fkey":               {"user %s does not exist", "a member does not exist"},
 	"vm_templates_node_fkey":                   {"node %s does not exist in cluster %q", "the node does not exist in the template's cluster"},
@@ -137,7 +138,7 @@ var referenced = map[string]message{
 var invalid = map[string][2]string{
 	"roles_name_check":                       {"name", "must be lower-case letters, digits and inner hyphens"},
 	"users_source_check":                     {"source", "must be one of local, ldap, oidc"},
-	"permissions_one_grantee":                {"grantee", "must name either a user or a role, not both"},
+	"permissions_one_grantee":                {"grantee", "must name exactly one of a user, a role or a group"},
 	"sites_addresses_check":                  {"cidr", "must be an IPv4 network holding the gateway and the DHCP range, with dhcp_start not above dhcp_end"},
 	"sites_external_ip_check":                {"external_ip", "must be a single IPv4 address"},
 	"sites_external_ports_check":             {"external_port_first", "must be between 1024 and 65535, not above external_port_last"},
