@@ -242,6 +242,32 @@ type PermissionStore interface {
 	PermissionsFor(ctx context.Context, s Subject, obj ObjectRef) ([]Permission, error)
 	// ListRoles returns every role.
 	ListRoles(ctx context.Context) ([]Role, error)
+	// ListPermissions returns permissions oldest first, and the cursor of
+	// the next page.
+	ListPermissions(ctx context.Context, f PermissionFilter) ([]Permission, string, error)
+	// ShareObject grants each of keys on one object to a user or a group
+	// and returns the grants in the order of keys (granting again returns
+	// the stored grant). KindInvalid for an unknown user or group.
+	ShareObject(ctx context.Context, objectType string, objectID uuid.UUID, to Grantee, keys []Key) ([]Permission, error)
+	// UnshareObject revokes what a user or a group holds on one object:
+	// every key, or only key when it is set. It returns the revoked grants,
+	// or KindNotFound when there were none.
+	UnshareObject(ctx context.Context, objectType string, objectID uuid.UUID, from Grantee, key Key) ([]Permission, error)
+	// RolePermissions returns every role's type-level grants by role name.
+	RolePermissions(ctx context.Context) (map[string][]Permission, error)
+	// CreateRoleWithPermissions stores a custom role with type-level grants
+	// (object type and key of each), at once. KindInvalid for a bad name or
+	// key, KindConflict when the role exists.
+	CreateRoleWithPermissions(ctx context.Context, r *Role, perms []Permission) error
+	// DeleteRole deletes a custom role and its grants: KindNotFound, or
+	// KindConflict for a built-in role.
+	DeleteRole(ctx context.Context, name string) error
+}
+
+// Grantee names who an object is shared with: one user or one group.
+type Grantee struct {
+	UserID  *uuid.UUID `json:"user_id,omitempty"`
+	GroupID *uuid.UUID `json:"group_id,omitempty"`
 }
 
 // PermissionFilter narrows ListPermissions. Zero fields match everything.

@@ -8,17 +8,11 @@ import (
 	"github.com/labforge/labforge/domain"
 )
 
-// Grantee names who an object is shared with: one user or one group.
-type Grantee struct {
-	UserID  *uuid.UUID
-	GroupID *uuid.UUID
-}
-
 // ShareObject grants each of keys on one object to the grantee, in one
 // transaction, and returns the stored grants in the order of keys.
 // Granting a key again returns the stored grant. It returns KindInvalid for
 // an unknown user or group.
-func (db *DB) ShareObject(ctx context.Context, objectType string, objectID uuid.UUID, to Grantee, keys []domain.Key) ([]domain.Permission, error) {
+func (db *DB) ShareObject(ctx context.Context, objectType string, objectID uuid.UUID, to domain.Grantee, keys []domain.Key) ([]domain.Permission, error) {
 	out := make([]domain.Permission, 0, len(keys))
 	err := db.inTx(ctx, func(tx *DB) error {
 		out = out[:0]
@@ -37,7 +31,7 @@ func (db *DB) ShareObject(ctx context.Context, objectType string, objectID uuid.
 // UnshareObject revokes what the grantee holds on one object: every key,
 // or only key when it is set. It returns the revoked grants, or
 // KindNotFound when there were none.
-func (db *DB) UnshareObject(ctx context.Context, objectType string, objectID uuid.UUID, from Grantee, key domain.Key) ([]domain.Permission, error) {
+func (db *DB) UnshareObject(ctx context.Context, objectType string, objectID uuid.UUID, from domain.Grantee, key domain.Key) ([]domain.Permission, error) {
 	rows, err := db.q.Query(ctx, `DELETE FROM permissions
 		WHERE object_type = $1 AND object_id = $2
 			AND user_id IS NOT DISTINCT FROM $3 AND group_id IS NOT DISTINCT FROM $4 AND role IS NULL

@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/domain"
-	"github.com/labforge/labforge/store"
 	"github.com/labforge/labforge/store/storetest"
 )
 
@@ -20,7 +19,7 @@ func TestGroupGrantsReachTheGroupsMembersOnly(t *testing.T) {
 	require.NoError(t, db.CreateGroup(ctx, g))
 	vm := id()
 
-	granted, err := db.ShareObject(ctx, domain.ObjectVM, vm, store.Grantee{GroupID: &g.ID}, []domain.Key{domain.KeyVMStart})
+	granted, err := db.ShareObject(ctx, domain.ObjectVM, vm, domain.Grantee{GroupID: &g.ID}, []domain.Key{domain.KeyVMStart})
 	require.NoError(t, err)
 	require.Len(t, granted, 1)
 	require.Equal(t, g.ID, *granted[0].GroupID)
@@ -61,7 +60,7 @@ func TestShareAndUnshareObject(t *testing.T) {
 	db := storetest.New(t)
 	u := newUser(ctx, t, db)
 	ev := id()
-	to := store.Grantee{UserID: &u.ID}
+	to := domain.Grantee{UserID: &u.ID}
 
 	first, err := db.ShareObject(ctx, domain.ObjectEvent, ev, to, []domain.Key{domain.KeyRead, domain.KeyEventManage})
 	require.NoError(t, err)
@@ -70,7 +69,7 @@ func TestShareAndUnshareObject(t *testing.T) {
 	require.Equal(t, first[0].ID, again[0].ID, "sharing twice finds the first grant")
 
 	ghost := id()
-	_, err = db.ShareObject(ctx, domain.ObjectEvent, ev, store.Grantee{GroupID: &ghost}, []domain.Key{domain.KeyRead})
+	_, err = db.ShareObject(ctx, domain.ObjectEvent, ev, domain.Grantee{GroupID: &ghost}, []domain.Key{domain.KeyRead})
 	requireKind(t, err, domain.KindInvalid, "group "+ghost.String()+" does not exist")
 
 	gone, err := db.UnshareObject(ctx, domain.ObjectEvent, ev, to, domain.KeyEventManage)
