@@ -127,7 +127,7 @@ func shareableMessage(objectType string) string {
 	for i, k := range domain.ShareableKeys[objectType] {
 		keys[i] = string(k)
 	}
-	return fmt.Sprintf("must be one of %s for a %s", strings.Join(keys, ", "), strings.ReplaceAll(objectType, "_", " "))
+	return fmt.Sprintf("must be one of %s for %s objects", strings.Join(keys, ", "), objectType)
 }
 
 func (s *Server) listObjectPermissions(objectType string) gin.HandlerFunc {
