@@ -196,7 +196,6 @@ func TestHandlerShareVMAsOwner(t *testing.T) {
 	}
 }
 
-
 // TestHandlerRoles lists, creates and deletes roles: any signed-in user
 // lists them, only administrators change them.
 func TestHandlerRoles(t *testing.T) {
