@@ -87,4 +87,40 @@ func TestE2ESharing(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, s.Do(t, "GET", vmPath, gus, nil).Status, "revoked")
 	r = s.Do(t, "DELETE", vmPath+"/permissions?group_id="+group.ID.String(), l.pat, nil)
 	require.Equal(t, http.StatusNotFound, r.Status, "nothing left to revoke: %s", r.Body)
+
+	// A custom role, given through the users API.
+	r = s.Do(t, "POST", "/api/v1/roles", l.instructor, map[string]any{"name": "observer"})
+	require.Equal(t, http.StatusForbidden, r.Status, "only administrators create roles: %s", r.Body)
+	r = s.Do(t, "POST", "/api/v1/roles", l.admin, map[string]any{"name": "observer", "description": "Reads every event.",
+		"permissions": []map[string]any{{"object_type": "event", "key": "read"}}})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+	var roles struct {
+		Items []struct {
+			Name        string `json:"name"`
+			Builtin     bool   `json:"builtin"`
+			Permissions []struct {
+				ObjectType string `json:"object_type"`
+				Key        string `json:"key"`
+			} `json:"permissions"`
+		} `json:"items"`
+	}
+	r = s.Do(t, "GET", "/api/v1/roles", gus, nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	r.JSON(t, &roles)
+	require.Len(t, roles.Items, 4)
+	require.Equal(t, "observer", roles.Items[2].Name)
+	require.False(t, roles.Items[2].Builtin)
+	require.Len(t, roles.Items[2].Permissions, 1)
+
+	gusPath := "/api/v1/users/" + userID(gus).String()
+	r = s.Do(t, "PATCH", gusPath, l.admin, map[string]any{"roles": []string{"participant", "ghosts"}})
+	require.Equal(t, http.StatusBadRequest, r.Status, "roles must exist: %s", r.Body)
+	r = s.Do(t, "PATCH", gusPath, l.admin, map[string]any{"roles": []string{"participant", "observer"}})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	gus = s.Login(t, "gus", "a-long-enough-password-1")
+	require.Equal(t, http.StatusOK, s.Do(t, "GET", event, gus, nil).Status, "observers read every event")
+
+	require.Equal(t, http.StatusConflict, s.Do(t, "DELETE", "/api/v1/roles/instructor", l.admin, nil).Status)
+	require.Equal(t, http.StatusNoContent, s.Do(t, "DELETE", "/api/v1/roles/observer", l.admin, nil).Status)
+	require.Equal(t, http.StatusNotFound, s.Do(t, "DELETE", "/api/v1/roles/observer", l.admin, nil).Status)
 }
