@@ -118,3 +118,32 @@ func TestCustomRoleWithPermissions(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, byRole["assistant"])
 }
+
+func TestObjectsSharedWithAGroupAreListedForItsMembers(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	db := storetest.New(t)
+	owner, member, outsider := newUser(ctx, t, db, "instructor"), newUser(ctx, t, db), newUser(ctx, t, db)
+	tpl := newTemplate(ctx, t, db, newNode(ctx, t, db, "lab"), 9000)
+	env := newEnvironment(ctx, t, db, owner, tpl)
+	ev := newEvent(ctx, t, db, owner, env)
+	g := &domain.Group{Name: unique("group"), MemberIDs: []uuid.UUID{member.ID}}
+	require.NoError(t, db.CreateGroup(ctx, g))
+	to := domain.Grantee{GroupID: &g.ID}
+	_, err := db.ShareObject(ctx, domain.ObjectEnvironment, env.ID, to, []domain.Key{domain.KeyRead})
+	require.NoError(t, err)
+	_, err = db.ShareObject(ctx, domain.ObjectEvent, ev.ID, to, []domain.Key{domain.KeyRead})
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		user *domain.User
+		want int
+	}{{member, 1}, {outsider, 0}} {
+		envs, _, err := db.ListEnvironments(ctx, domain.EnvironmentFilter{VisibleTo: &tc.user.ID})
+		require.NoError(t, err)
+		require.Len(t, envs, tc.want)
+		evs, _, err := db.ListEvents(ctx, domain.EventFilter{VisibleTo: &tc.user.ID})
+		require.NoError(t, err)
+		require.Len(t, evs, tc.want)
+	}
+}
