@@ -236,6 +236,14 @@ func New(d Deps) *Server {
 	authed.GET("/email-log", s.listEmails)
 	authed.POST("/email-log/:id/resend", once, s.resendEmail)
 	authed.DELETE("/containers/:id/collaborators/:user_id", s.removeCollaborator)
+	for segment, objectType := range sharingRoutes {
+		authed.GET("/"+segment+"/:id/permissions", s.listObjectPermissions(objectType))
+		authed.POST("/"+segment+"/:id/permissions", s.shareObject(objectType))
+		authed.DELETE("/"+segment+"/:id/permissions", s.unshareObject(objectType))
+	}
+	authed.GET("/roles", s.listRoles)
+	authed.POST("/roles", s.createRole)
+	authed.DELETE("/roles/:name", s.deleteRole)
 	authed.GET("/groups", s.listGroups)
 	authed.POST("/groups", s.createGroup)
 	authed.GET("/groups/:id", s.getGroup)

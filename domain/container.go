@@ -164,7 +164,8 @@ type IPAllocation struct {
 // ContainerFilter narrows ListContainers. Zero fields match everything.
 type ContainerFilter struct {
 	OwnerID *uuid.UUID
-	// VisibleTo keeps the containers the user owns or collaborates on.
+	// VisibleTo keeps the containers the user owns or holds a permission
+	// on (collaborators), directly or through a group.
 	VisibleTo *uuid.UUID
 	SiteID    *uuid.UUID
 	State     GuestState

@@ -124,7 +124,8 @@ func validateConnection(v *Validator, c *ConnectionTemplate, field string) {
 // EnvironmentFilter narrows ListEnvironments. Zero fields match everything.
 type EnvironmentFilter struct {
 	OwnerID *uuid.UUID
-	// VisibleTo matches environments the user owns or holds a permission on.
+	// VisibleTo matches environments the user owns or holds a permission
+	// on, directly or through a group.
 	VisibleTo *uuid.UUID
 	Page      Page
 }

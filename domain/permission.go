@@ -22,6 +22,7 @@ const (
 	ObjectContainer      = "container"
 	ObjectOperation      = "operation"
 	ObjectSystem         = "system"
+	ObjectRole           = "role"
 )
 
 // Key is what a permission allows. The level keys nest —
@@ -80,7 +81,12 @@ func (k Key) Grants(need Key) bool {
 }
 
 // Permission grants Key on one object (ObjectID set) or on every object of
-// a type (ObjectID nil) to one user or to everyone holding a role.
+// a type (ObjectID nil) to one user, to everyone holding a role or to every
+// member of a group.
+//
+// PermissionStore.PermissionsFor hands a group's grant to a member with
+// UserID set to the member and GroupID still naming the group, so that
+// Authorize weighs it like the member's own.
 type Permission struct {
 	ID         uuid.UUID  `json:"id"`
 	ObjectType string     `json:"object_type"`
@@ -88,6 +94,7 @@ type Permission struct {
 	Key        Key        `json:"key"`
 	UserID     *uuid.UUID `json:"user_id,omitempty"`
 	Role       string     `json:"role,omitempty"`
+	GroupID    *uuid.UUID `json:"group_id,omitempty"`
 }
 
 // Validate checks that the permission names exactly one grantee and a known key.
@@ -95,8 +102,43 @@ func (p *Permission) Validate() error {
 	var v Validator
 	v.Check(p.ObjectType != "", "object_type", "must name an object type")
 	v.Check(ValidKey(p.Key), "key", "must be read, update, delete, full, create or an action key such as vm.start")
-	v.Check((p.UserID != nil) != (p.Role != ""), "grantee", "must name either a user or a role, not both")
+	n := 0
+	for _, set := range []bool{p.UserID != nil, p.Role != "", p.GroupID != nil} {
+		if set {
+			n++
+		}
+	}
+	v.Check(n == 1, "grantee", "must name exactly one of a user, a role or a group")
 	return v.Err()
+}
+
+// ShareableKeys are the keys an object of each type may be shared with:
+// the level keys and the type's own action keys. Types missing here
+// cannot be shared.
+var ShareableKeys = map[string][]Key{
+	ObjectVM:          {KeyRead, KeyUpdate, KeyDelete, KeyFull, KeyVMStart, KeyVMStop, KeyVMReset},
+	ObjectContainer:   {KeyRead, KeyUpdate, KeyDelete, KeyFull, KeyContainerStart, KeyContainerStop, KeyContainerRestart},
+	ObjectEnvironment: {KeyRead, KeyUpdate, KeyDelete, KeyFull},
+	ObjectEvent:       {KeyRead, KeyUpdate, KeyDelete, KeyFull, KeyEventManage},
+}
+
+// Shareable reports whether objects of objectType may be shared with k.
+func Shareable(objectType string, k Key) bool {
+	return slices.Contains(ShareableKeys[objectType], k)
+}
+
+// RoleGrantable reports whether k may be given to a role on every object of
+// objectType: any known key on a known type, or on every type ("*").
+func RoleGrantable(objectType string, k Key) bool {
+	if !ValidKey(k) {
+		return false
+	}
+	switch objectType {
+	case ObjectAny, ObjectUser, ObjectGroup, ObjectSite, ObjectExternalDomain, ObjectNode, ObjectTemplate,
+		ObjectEnvironment, ObjectEvent, ObjectVM, ObjectContainer, ObjectOperation, ObjectSystem, ObjectRole:
+		return true
+	}
+	return false
 }
 
 // Subject is the caller a permission check is about.
@@ -192,12 +234,40 @@ type PermissionStore interface {
 	GrantPermission(ctx context.Context, p *Permission) error
 	// RevokePermission deletes a permission by id; KindNotFound if absent.
 	RevokePermission(ctx context.Context, id uuid.UUID) error
-	// PermissionsFor returns every permission held by s (directly or through
-	// its roles) that could cover obj: on obj itself, on its whole type, or on
-	// every type. Feed the result to Authorize.
+	// PermissionsFor returns every permission held by s (directly, through
+	// its roles or through the groups it is a member of) that could cover
+	// obj: on obj itself, on its whole type, or on every type. A group's
+	// grant comes back with UserID s.UserID and GroupID the group. Feed the
+	// result to Authorize.
 	PermissionsFor(ctx context.Context, s Subject, obj ObjectRef) ([]Permission, error)
 	// ListRoles returns every role.
 	ListRoles(ctx context.Context) ([]Role, error)
+	// ListPermissions returns permissions oldest first, and the cursor of
+	// the next page.
+	ListPermissions(ctx context.Context, f PermissionFilter) ([]Permission, string, error)
+	// ShareObject grants each of keys on one object to a user or a group
+	// and returns the grants in the order of keys (granting again returns
+	// the stored grant). KindInvalid for an unknown user or group.
+	ShareObject(ctx context.Context, objectType string, objectID uuid.UUID, to Grantee, keys []Key) ([]Permission, error)
+	// UnshareObject revokes what a user or a group holds on one object:
+	// every key, or only key when it is set. It returns the revoked grants,
+	// or KindNotFound when there were none.
+	UnshareObject(ctx context.Context, objectType string, objectID uuid.UUID, from Grantee, key Key) ([]Permission, error)
+	// RolePermissions returns every role's type-level grants by role name.
+	RolePermissions(ctx context.Context) (map[string][]Permission, error)
+	// CreateRoleWithPermissions stores a custom role with type-level grants
+	// (object type and key of each), at once. KindInvalid for a bad name or
+	// key, KindConflict when the role exists.
+	CreateRoleWithPermissions(ctx context.Context, r *Role, perms []Permission) error
+	// DeleteRole deletes a custom role and its grants: KindNotFound, or
+	// KindConflict for a built-in role.
+	DeleteRole(ctx context.Context, name string) error
+}
+
+// Grantee names who an object is shared with: one user or one group.
+type Grantee struct {
+	UserID  *uuid.UUID `json:"user_id,omitempty"`
+	GroupID *uuid.UUID `json:"group_id,omitempty"`
 }
 
 // PermissionFilter narrows ListPermissions. Zero fields match everything.
@@ -206,6 +276,7 @@ type PermissionFilter struct {
 	ObjectID   *uuid.UUID
 	UserID     *uuid.UUID
 	Role       string
+	GroupID    *uuid.UUID
 	Page       Page
 }
 

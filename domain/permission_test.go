@@ -94,3 +94,80 @@ func TestPermissionValidateNamesGrantee(t *testing.T) {
 		t.Fatalf("want a key field error, got %v", p.Validate())
 	}
 }
+
+func TestPermissionValidateNamesExactlyOneGrantee(t *testing.T) {
+	u, g := uuid.New(), uuid.New()
+	for _, tc := range []struct {
+		name string
+		p    domain.Permission
+		ok   bool
+	}{
+		{"user", domain.Permission{UserID: &u}, true},
+		{"role", domain.Permission{Role: domain.RoleInstructor}, true},
+		{"group", domain.Permission{GroupID: &g}, true},
+		{"nobody", domain.Permission{}, false},
+		{"user and group", domain.Permission{UserID: &u, GroupID: &g}, false},
+		{"role and group", domain.Permission{Role: domain.RoleInstructor, GroupID: &g}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.p.ObjectType, tc.p.Key = domain.ObjectVM, domain.KeyRead
+			if err := tc.p.Validate(); (err == nil) != tc.ok {
+				t.Fatalf("Validate() = %v, want ok %v", err, tc.ok)
+			}
+		})
+	}
+}
+
+func TestShareableKeys(t *testing.T) {
+	for _, tc := range []struct {
+		objectType string
+		key        domain.Key
+		want       bool
+	}{
+		{domain.ObjectVM, domain.KeyVMStart, true},
+		{domain.ObjectVM, domain.KeyFull, true},
+		{domain.ObjectVM, domain.KeyContainerStart, false},
+		{domain.ObjectVM, domain.KeyCreate, false},
+		{domain.ObjectContainer, domain.KeyContainerRestart, true},
+		{domain.ObjectEnvironment, domain.KeyUpdate, true},
+		{domain.ObjectEnvironment, domain.KeyEventManage, false},
+		{domain.ObjectEvent, domain.KeyEventManage, true},
+		{domain.ObjectEvent, "own", false},
+		{domain.ObjectSite, domain.KeyRead, false},
+	} {
+		if got := domain.Shareable(tc.objectType, tc.key); got != tc.want {
+			t.Errorf("Shareable(%s, %s) = %v, want %v", tc.objectType, tc.key, got, tc.want)
+		}
+	}
+	// The owner keys of a shareable type are shareable: an owner may pass them on.
+	for objectType := range domain.ShareableKeys {
+		for _, k := range domain.OwnerKeys[objectType] {
+			if !domain.Shareable(objectType, k) {
+				t.Errorf("owner key %s of %s objects is not shareable", k, objectType)
+			}
+		}
+	}
+}
+
+func TestGroupGrantHandedToAMemberAuthorizes(t *testing.T) {
+	member, g, vm := uuid.New(), uuid.New(), uuid.New()
+	s := domain.Subject{UserID: member, Roles: []string{domain.RoleParticipant}}
+	// As PermissionStore.PermissionsFor hands a group's grant to a member.
+	perms := []domain.Permission{{ObjectType: domain.ObjectVM, ObjectID: &vm, Key: domain.KeyVMStart, UserID: &member, GroupID: &g}}
+	obj := domain.Ref(domain.ObjectVM, vm)
+	if err := domain.Authorize(s, perms, obj, domain.KeyVMStart); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	if err := domain.Authorize(s, perms, obj, domain.KeyVMStop); !domain.IsKind(err, domain.KindForbidden) {
+		t.Fatalf("stop: want forbidden, got %v", err)
+	}
+}
+
+func TestRoleGrantable(t *testing.T) {
+	if !domain.RoleGrantable(domain.ObjectAny, domain.KeyRead) || !domain.RoleGrantable(domain.ObjectEvent, domain.KeyCreate) {
+		t.Fatal("known types and keys must be grantable to roles")
+	}
+	if domain.RoleGrantable("planet", domain.KeyRead) || domain.RoleGrantable(domain.ObjectVM, "own") {
+		t.Fatal("unknown types and keys must not be grantable to roles")
+	}
+}

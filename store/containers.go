@@ -120,7 +120,8 @@ func (db *DB) ListContainers(ctx context.Context, f domain.ContainerFilter) ([]d
 	}
 	if f.VisibleTo != nil {
 		c.add(`(c.owner_id = %[1]s OR EXISTS (SELECT 1 FROM permissions p
-			WHERE p.object_type = 'container' AND p.object_id = c.id AND p.user_id = %[1]s))`, *f.VisibleTo)
+			WHERE p.object_type = 'container' AND p.object_id = c.id AND (p.user_id = %[1]s
+				OR p.group_id IN (SELECT group_id FROM group_members WHERE user_id = %[1]s))))`, *f.VisibleTo)
 	}
 	if f.SiteID != nil {
 		c.add("c.site_id = %s", *f.SiteID)

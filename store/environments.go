@@ -132,7 +132,8 @@ func (db *DB) ListEnvironments(ctx context.Context, f domain.EnvironmentFilter) 
 	}
 	if f.VisibleTo != nil {
 		c.add(`(e.owner_id = %[1]s OR EXISTS (SELECT 1 FROM permissions p
-			WHERE p.object_type = 'environment' AND p.object_id = e.id AND p.user_id = %[1]s))`, *f.VisibleTo)
+			WHERE p.object_type = 'environment' AND p.object_id = e.id AND (p.user_id = %[1]s
+				OR p.group_id IN (SELECT group_id FROM group_members WHERE user_id = %[1]s))))`, *f.VisibleTo)
 	}
 	return list(ctx, db, listQuery[domain.Environment]{
 		from: "environments e", columns: environmentColumns, orderBy: "e.name, e.id", what: "environments",

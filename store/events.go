@@ -76,7 +76,8 @@ func (db *DB) ListEvents(ctx context.Context, f domain.EventFilter) ([]domain.Ev
 	}
 	if f.VisibleTo != nil {
 		c.add(`(ev.owner_id = %[1]s OR EXISTS (SELECT 1 FROM permissions pm
-			WHERE pm.object_type = 'event' AND pm.object_id = ev.id AND pm.user_id = %[1]s) OR `+takesPart+`)`, *f.VisibleTo)
+			WHERE pm.object_type = 'event' AND pm.object_id = ev.id AND (pm.user_id = %[1]s
+				OR pm.group_id IN (SELECT group_id FROM group_members WHERE user_id = %[1]s))) OR `+takesPart+`)`, *f.VisibleTo)
 	}
 	if f.State != "" {
 		c.add("ev.state = %s", f.State)

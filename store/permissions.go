@@ -12,12 +12,12 @@ import (
 
 var _ domain.PermissionStore = (*DB)(nil)
 
-const permissionColumns = `id, object_type, object_id, key, user_id, role`
+const permissionColumns = `id, object_type, object_id, key, user_id, role, group_id`
 
 func scanPermission(r rowScanner) (domain.Permission, error) {
 	var p domain.Permission
 	var role *string
-	err := r.Scan(&p.ID, &p.ObjectType, &p.ObjectID, &p.Key, &p.UserID, &role)
+	err := r.Scan(&p.ID, &p.ObjectType, &p.ObjectID, &p.Key, &p.UserID, &role, &p.GroupID)
 	if role != nil {
 		p.Role = *role
 	}
@@ -26,17 +26,17 @@ func scanPermission(r rowScanner) (domain.Permission, error) {
 
 // GrantPermission stores p and sets p.ID. Granting a permission that
 // exists already is not an error: p.ID becomes the stored one's. It returns
-// KindInvalid for an invalid permission or an unknown user or role.
+// KindInvalid for an invalid permission or an unknown user, role or group.
 func (db *DB) GrantPermission(ctx context.Context, p *domain.Permission) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	args := []any{p.ObjectType, p.ObjectID, p.Key, p.UserID, nullText(p.Role)}
+	args := []any{p.ObjectType, p.ObjectID, p.Key, p.UserID, nullText(p.Role), p.GroupID}
 	// A concurrent revoke can delete the grant between the two statements;
 	// the next round inserts it again.
 	for range 3 {
 		err := db.q.QueryRow(ctx, `
-			INSERT INTO permissions (object_type, object_id, key, user_id, role) VALUES ($1, $2, $3, $4, $5)
+			INSERT INTO permissions (object_type, object_id, key, user_id, role, group_id) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT DO NOTHING RETURNING id`, args...).Scan(&p.ID)
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return mapErr(err, "permission")
@@ -44,7 +44,8 @@ func (db *DB) GrantPermission(ctx context.Context, p *domain.Permission) error {
 		err = db.q.QueryRow(ctx, `
 			SELECT id FROM permissions
 			WHERE object_type = $1 AND object_id IS NOT DISTINCT FROM $2 AND key = $3
-				AND user_id IS NOT DISTINCT FROM $4 AND role IS NOT DISTINCT FROM $5`, args...).Scan(&p.ID)
+				AND user_id IS NOT DISTINCT FROM $4 AND role IS NOT DISTINCT FROM $5
+				AND group_id IS NOT DISTINCT FROM $6`, args...).Scan(&p.ID)
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return mapErr(err, "permission")
 		}
@@ -88,14 +89,19 @@ func (db *DB) revokeObject(ctx context.Context, objectType string, id uuid.UUID)
 	return mapErr(err, "permissions")
 }
 
-// PermissionsFor returns every permission held by s, directly or through
-// the roles in s.Roles, that could cover obj: on obj itself, on its whole
-// type, or on every type. Feed the result to domain.Authorize.
+// PermissionsFor returns every permission held by s, directly, through
+// the roles in s.Roles or through the groups s is a member of, that could
+// cover obj: on obj itself, on its whole type, or on every type. A group's
+// grant comes back with UserID s.UserID and GroupID the group. Feed the
+// result to domain.Authorize.
 func (db *DB) PermissionsFor(ctx context.Context, s domain.Subject, obj domain.ObjectRef) ([]domain.Permission, error) {
-	rows, err := db.q.Query(ctx, `SELECT `+permissionColumns+` FROM permissions
+	rows, err := db.q.Query(ctx, `SELECT id, object_type, object_id, key,
+			CASE WHEN group_id IS NULL THEN user_id ELSE $3::uuid END, role, group_id
+		FROM permissions
 		WHERE object_type IN ($1, '*')
 			AND (object_id IS NULL OR object_id = $2)
-			AND (user_id = $3 OR role = ANY($4))
+			AND (user_id = $3 OR role = ANY($4)
+				OR group_id IN (SELECT group_id FROM group_members WHERE user_id = $3))
 		ORDER BY object_type, key, id`,
 		obj.Type, obj.ID, s.UserID, s.Roles)
 	if err != nil {
@@ -126,6 +132,9 @@ func (db *DB) ListPermissions(ctx context.Context, f domain.PermissionFilter) ([
 	if f.Role != "" {
 		c.add("role = %s", f.Role)
 	}
+	if f.GroupID != nil {
+		c.add("group_id = %s", *f.GroupID)
+	}
 	if ok {
 		c.add("(created_at, id) > (%s, %s)", after.T, after.ID)
 	}
@@ -141,7 +150,7 @@ func (db *DB) ListPermissions(ctx context.Context, f domain.PermissionFilter) ([
 	found, err := collect(rows, func(r rowScanner) (row, error) {
 		var x row
 		var role *string
-		err := r.Scan(&x.p.ID, &x.p.ObjectType, &x.p.ObjectID, &x.p.Key, &x.p.UserID, &role, &x.c.T)
+		err := r.Scan(&x.p.ID, &x.p.ObjectType, &x.p.ObjectID, &x.p.Key, &x.p.UserID, &role, &x.p.GroupID, &x.c.T)
 		if role != nil {
 			x.p.Role = *role
 		}
