@@ -12,14 +12,15 @@ import (
 	"github.com/labforge/labforge/internal/sim/pvesim"
 )
 
-// TestE2EEventThroughFaultsAndOutages deploys a 24-participant event while
+// TestEventEndToEndThroughFaultsAndOutages deploys a 24-participant event while
 // 10% of the clone and start tasks fail, the cluster listing lags a second
 // behind and Guacamole and Moodle are down: the VMs
 // still deploy, every item ends ready or listed as failed (none waits for
 // an operator), the connections, the course and the enrolments wait and
 // are made once the services return, and retry-failed provisions exactly
-// the failed items.
-func TestE2EEventThroughFaultsAndOutages(t *testing.T) {
+// the failed items. (Like TestEventEndToEndWithConnectionsCourseAndMail it
+// runs outside the race-detector run.)
+func TestEventEndToEndThroughFaultsAndOutages(t *testing.T) {
 	t.Parallel()
 	const n = 24
 	// At a tenth of real time the cluster listing lags a second behind (a
