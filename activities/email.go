@@ -60,14 +60,10 @@ func (a *Email) QueueEmail(ctx context.Context, in QueueEmailInput) (uuid.UUID, 
 	if err != nil {
 		return uuid.Nil, classify(err)
 	}
-	r, err := spec.Render(tmpl, data)
-	if err != nil && tmpl.Customized {
-		// An administrator's template passed its check with the sample
-		// data but not with these (an index past the end of a list, say):
-		// the default still tells the recipient.
+	r, fellBack, err := spec.RenderWithFallback(tmpl, data)
+	if fellBack != nil {
 		logger(a.Logger).Warn("the saved e-mail template cannot render this e-mail; using the default",
-			slog.String("template", spec.Key), slog.String("email_id", in.ID.String()), slog.Any("error", err))
-		r, err = spec.Render(spec.Default(), data)
+			slog.String("template", spec.Key), slog.String("email_id", in.ID.String()), slog.Any("error", fellBack))
 	}
 	if err != nil {
 		return uuid.Nil, classify(domain.Wrap(err, domain.KindInvalid, err.Error()))

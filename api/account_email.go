@@ -26,10 +26,9 @@ func (s *Server) sendAccountEmail(c *gin.Context, to, key string, data any) erro
 	if err != nil {
 		return err
 	}
-	r, err := spec.Render(tmpl, data)
-	if err != nil && tmpl.Customized {
-		loggerFrom(c).Warn("the saved e-mail template cannot render this e-mail; using the default", slog.String("template", key), slog.Any("error", err))
-		r, err = spec.Render(spec.Default(), data)
+	r, fellBack, err := spec.RenderWithFallback(tmpl, data)
+	if fellBack != nil {
+		loggerFrom(c).Warn("the saved e-mail template cannot render this e-mail; using the default", slog.String("template", key), slog.Any("error", fellBack))
 	}
 	if err != nil {
 		return err

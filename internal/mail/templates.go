@@ -219,3 +219,17 @@ func Keys() []string {
 	}
 	return keys
 }
+
+// RenderWithFallback renders data with tmpl; when an administrator's
+// template (tmpl.Customized) passed its check with the sample data but
+// fails on these (an index past the end of a list, say), it renders the
+// default instead, which still tells the recipient, and reports the
+// saved template's error as fellBack.
+func (s Spec) RenderWithFallback(tmpl domain.EmailTemplate, data any) (r Rendered, fellBack error, err error) {
+	r, err = s.Render(tmpl, data)
+	if err != nil && tmpl.Customized {
+		fellBack = err
+		r, err = s.Render(s.Default(), data)
+	}
+	return r, fellBack, err
+}
