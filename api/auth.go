@@ -67,13 +67,21 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	s.throttle.succeed(req.Username)
+	s.completeSignIn(c, u, "local")
+}
+
+// completeSignIn answers a successful sign-in of u by method ("local",
+// "ldap", "oidc"): it issues an access token, records the sign-in in the
+// audit log and writes the LoginResponse. Every way of signing in ends here.
+func (s *Server) completeSignIn(c *gin.Context, u *domain.User, method string) {
 	token, exp, err := s.tokens.Issue(u.ID, u.Username, u.Roles)
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
 	s.writeAudit(c, &domain.AuditRecord{Action: "auth.login", ObjectType: domain.ObjectUser, ObjectID: u.ID.String(),
-		ActorID: u.ID, ActorName: u.Username, RequestID: requestID(c), ClientIP: c.ClientIP()})
+		ActorID: u.ID, ActorName: u.Username, RequestID: requestID(c), ClientIP: c.ClientIP(),
+		After: domain.JSONObject(map[string]string{"method": method})})
 	c.JSON(http.StatusOK, LoginResponse{AccessToken: token, TokenType: "Bearer", ExpiresIn: int(s.tokens.TTL().Seconds()), ExpiresAt: exp, User: u})
 }
 
