@@ -30,7 +30,8 @@ type Check struct {
 	Probe func(ctx context.Context) error
 }
 
-// Deps is everything the API needs. All fields are required.
+// Deps is everything the API needs. All fields are required except those
+// marked optional.
 type Deps struct {
 	Users       domain.UserStore
 	Permissions domain.PermissionStore
@@ -47,7 +48,7 @@ type Deps struct {
 	Environments    domain.EnvironmentStore
 	Events          domain.EventStore
 	// Secrets seals connection passwords; nil (no LABFORGE_SECRET_KEY)
-	// refuses requests that carry one. The only optional field.
+	// refuses requests that carry one (optional).
 	Secrets *secrets.Keyring
 	// EventDefaults fill in an event's unset lead time and transition period.
 	EventDefaults domain.EventDefaults
@@ -72,6 +73,13 @@ type Deps struct {
 	Idempotency domain.IdempotencyStore
 	// Accounts keeps invitations and password-reset links.
 	Accounts domain.AccountStore
+	// Identities keeps the external identities of LDAP and OIDC sign-ins.
+	Identities domain.IdentityStore
+	// LDAP checks passwords against the directory; nil turns LDAP sign-in
+	// off (optional).
+	LDAP LDAPDirectory
+	// LDAPPolicy maps the directory's groups to roles and groups.
+	LDAPPolicy domain.SignInPolicy
 	// TrustedProxies is LABFORGE_TRUSTED_PROXIES: the reverse proxies
 	// whose X-Forwarded-For gives the client's address (none when empty).
 	TrustedProxies []string
@@ -116,6 +124,9 @@ type Server struct {
 	apiKeys         domain.APIKeyStore
 	idempotency     domain.IdempotencyStore
 	accounts        domain.AccountStore
+	identities      domain.IdentityStore
+	ldap            LDAPDirectory
+	ldapPolicy      domain.SignInPolicy
 	publicURL       string
 	throttle        *loginThrottle
 	temporal        client.Client
@@ -134,6 +145,7 @@ func New(d Deps) *Server {
 		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
 		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
 		emails: d.Emails, apiKeys: d.APIKeys, idempotency: d.Idempotency, accounts: d.Accounts,
+		identities: d.Identities, ldap: d.LDAP, ldapPolicy: d.LDAPPolicy,
 		publicURL: strings.TrimSuffix(d.PublicURL, "/"), throttle: newLoginThrottle(time.Now),
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,

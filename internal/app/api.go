@@ -12,6 +12,7 @@ import (
 
 	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/internal/auth"
+	"github.com/labforge/labforge/internal/ldapauth"
 )
 
 // APIHandler builds the HTTP API on the platform's connections.
@@ -22,6 +23,18 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 	keys, err := p.Config.Keyring()
 	if err != nil {
 		return nil, err
+	}
+	ldapPolicy, err := p.Config.LDAPPolicy()
+	if err != nil {
+		return nil, err
+	}
+	var directory api.LDAPDirectory
+	if p.Config.LDAPEnabled() {
+		d, err := ldapauth.New(p.Config.LDAP())
+		if err != nil {
+			return nil, fmt.Errorf("LDAP sign-in (LABFORGE_LDAP_*): %w", err)
+		}
+		directory = d
 	}
 	probes := p.readinessProbes()
 	names := make([]string, 0, len(probes))
@@ -37,7 +50,7 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 		Users: p.DB, Permissions: p.DB, Operations: p.DB, Audit: p.Audit, Temporal: p.Temporal,
 		Nodes: p.DB, Sites: p.DB, ExternalDomains: p.DB, Templates: p.DB, VMs: p.DB, Containers: p.DB, SystemEvents: p.Audit, Emails: p.DB,
 		APIKeys: p.DB, Idempotency: p.DB,
-		Accounts: p.DB, PublicURL: p.Config.PublicURL, TrustedProxies: p.Config.TrustedProxies,
+		Accounts: p.DB, Identities: p.DB, LDAP: directory, LDAPPolicy: ldapPolicy, PublicURL: p.Config.PublicURL, TrustedProxies: p.Config.TrustedProxies,
 		Groups: p.DB, Environments: p.DB, Events: p.DB, Secrets: keys, EventDefaults: p.Config.EventDefaults(),
 		Capacity: p.DB, CloneCapPerStorage: p.Config.CloneCapPerStorage, EventActivity: p.Audit, EventConnections: p.DB,
 		EventDeployConcurrency: p.Config.EventDeployConcurrency,

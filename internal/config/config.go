@@ -137,6 +137,26 @@ type Config struct {
 	SMTPFrom     string        `env:"SMTP_FROM" envDefault:"Labforge <labforge@localhost>"`
 	SMTPTimeout  time.Duration `env:"SMTP_TIMEOUT" envDefault:"30s"`
 
+	// LDAP sign-in (internal/ldapauth.Config); an empty LDAPURL turns it
+	// off (see LDAPEnabled). LDAPRoleMap and LDAPGroupMap map the
+	// directory's groups to roles and Labforge groups (see ParseGroupMap).
+	LDAPURL                  string        `env:"LDAP_URL"`
+	LDAPStartTLS             bool          `env:"LDAP_START_TLS" envDefault:"false"`
+	LDAPCAFile               string        `env:"LDAP_CA_FILE"`
+	LDAPBindDN               string        `env:"LDAP_BIND_DN"`
+	LDAPBindPassword         string        `env:"LDAP_BIND_PASSWORD" secret:"true"`
+	LDAPBaseDN               string        `env:"LDAP_BASE_DN"`
+	LDAPUserFilter           string        `env:"LDAP_USER_FILTER" envDefault:"(uid=%s)"`
+	LDAPUsernameAttribute    string        `env:"LDAP_USERNAME_ATTRIBUTE" envDefault:"uid"`
+	LDAPEmailAttribute       string        `env:"LDAP_EMAIL_ATTRIBUTE" envDefault:"mail"`
+	LDAPDisplayNameAttribute string        `env:"LDAP_DISPLAY_NAME_ATTRIBUTE" envDefault:"cn"`
+	LDAPGroupAttribute       string        `env:"LDAP_GROUP_ATTRIBUTE" envDefault:"memberOf"`
+	LDAPGroupBaseDN          string        `env:"LDAP_GROUP_BASE_DN"`
+	LDAPGroupFilter          string        `env:"LDAP_GROUP_FILTER" envDefault:"(member=%s)"`
+	LDAPTimeout              time.Duration `env:"LDAP_TIMEOUT" envDefault:"10s"`
+	LDAPRoleMap              string        `env:"LDAP_ROLE_MAP"`
+	LDAPGroupMap             string        `env:"LDAP_GROUP_MAP"`
+
 	// GatewayRenderOnly writes the files without testing or reloading the
 	// tools (gateway.Config.RenderOnly): for a host without NGINX or dnsmasq.
 	GatewayRenderOnly bool `env:"GATEWAY_RENDER_ONLY" envDefault:"false"`
@@ -328,6 +348,7 @@ func (c *Config) Validate() error {
 	c.validateGateway(bad)
 	c.validateMoodle(bad)
 	c.validateSMTP(bad)
+	c.validateLDAP(bad, func(err error) { problems = append(problems, err.Error()) })
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
