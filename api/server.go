@@ -80,6 +80,14 @@ type Deps struct {
 	LDAP LDAPDirectory
 	// LDAPPolicy maps the directory's groups to roles and groups.
 	LDAPPolicy domain.SignInPolicy
+	// LDAPLabel is the LDAP sign-in's name on the console's sign-in page.
+	LDAPLabel string
+	// OIDC are the OpenID Connect providers people may sign in with
+	// (optional).
+	OIDC []OIDCSignIn
+	// OIDCFlowKey signs the cookie that keeps an OIDC sign-in's state
+	// between its start and callback; all API replicas share it.
+	OIDCFlowKey []byte
 	// TrustedProxies is LABFORGE_TRUSTED_PROXIES: the reverse proxies
 	// whose X-Forwarded-For gives the client's address (none when empty).
 	TrustedProxies []string
@@ -127,6 +135,9 @@ type Server struct {
 	identities      domain.IdentityStore
 	ldap            LDAPDirectory
 	ldapPolicy      domain.SignInPolicy
+	ldapLabel       string
+	oidc            []OIDCSignIn
+	oidcFlowKey     []byte
 	publicURL       string
 	throttle        *loginThrottle
 	temporal        client.Client
@@ -145,7 +156,8 @@ func New(d Deps) *Server {
 		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
 		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
 		emails: d.Emails, apiKeys: d.APIKeys, idempotency: d.Idempotency, accounts: d.Accounts,
-		identities: d.Identities, ldap: d.LDAP, ldapPolicy: d.LDAPPolicy,
+		identities: d.Identities, ldap: d.LDAP, ldapPolicy: d.LDAPPolicy, ldapLabel: d.LDAPLabel,
+		oidc: d.OIDC, oidcFlowKey: d.OIDCFlowKey,
 		publicURL: strings.TrimSuffix(d.PublicURL, "/"), throttle: newLoginThrottle(time.Now),
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
@@ -181,6 +193,9 @@ func New(d Deps) *Server {
 	v1 := e.Group("/api/v1")
 	v1.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", OpenAPISpec) })
 	v1.POST("/auth/login", s.login)
+	v1.GET("/auth/providers", s.listAuthProviders)
+	v1.GET("/auth/oidc/:provider/start", s.startOIDC)
+	v1.GET("/auth/oidc/:provider/callback", s.oidcCallback)
 	v1.POST("/auth/password-reset", s.requestPasswordReset)
 	v1.POST("/auth/password-reset/:token", s.resetPassword)
 	v1.POST("/invitations/:id/accept", s.acceptInvitation)

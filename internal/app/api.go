@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,7 +14,9 @@ import (
 
 	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/internal/auth"
+	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/ldapauth"
+	"github.com/labforge/labforge/internal/oidcauth"
 )
 
 // APIHandler builds the HTTP API on the platform's connections.
@@ -36,6 +40,10 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 		}
 		directory = d
 	}
+	oidcSignIns, err := oidcSignIns(&p.Config)
+	if err != nil {
+		return nil, err
+	}
 	probes := p.readinessProbes()
 	names := make([]string, 0, len(probes))
 	for n := range probes {
@@ -50,7 +58,8 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 		Users: p.DB, Permissions: p.DB, Operations: p.DB, Audit: p.Audit, Temporal: p.Temporal,
 		Nodes: p.DB, Sites: p.DB, ExternalDomains: p.DB, Templates: p.DB, VMs: p.DB, Containers: p.DB, SystemEvents: p.Audit, Emails: p.DB,
 		APIKeys: p.DB, Idempotency: p.DB,
-		Accounts: p.DB, Identities: p.DB, LDAP: directory, LDAPPolicy: ldapPolicy, PublicURL: p.Config.PublicURL, TrustedProxies: p.Config.TrustedProxies,
+		Accounts: p.DB, Identities: p.DB, LDAP: directory, LDAPPolicy: ldapPolicy, LDAPLabel: p.Config.LDAPLabel,
+		OIDC: oidcSignIns, OIDCFlowKey: oidcFlowKey(p.Config.JWTSecret), PublicURL: p.Config.PublicURL, TrustedProxies: p.Config.TrustedProxies,
 		Groups: p.DB, Environments: p.DB, Events: p.DB, Secrets: keys, EventDefaults: p.Config.EventDefaults(),
 		Capacity: p.DB, CloneCapPerStorage: p.Config.CloneCapPerStorage, EventActivity: p.Audit, EventConnections: p.DB,
 		EventDeployConcurrency: p.Config.EventDeployConcurrency,
@@ -88,4 +97,28 @@ func Serve(ctx context.Context, l net.Listener, h http.Handler, timeout time.Dur
 		return err
 	}
 	return nil
+}
+
+// oidcSignIns are the configured OIDC providers (none when OIDC is off).
+func oidcSignIns(c *config.Config) ([]api.OIDCSignIn, error) {
+	if !c.OIDCEnabled() {
+		return nil, nil
+	}
+	policy, err := c.OIDCPolicy()
+	if err != nil {
+		return nil, err
+	}
+	provider, err := oidcauth.New(c.OIDC())
+	if err != nil {
+		return nil, fmt.Errorf("OIDC sign-in (LABFORGE_OIDC_*): %w", err)
+	}
+	return []api.OIDCSignIn{{Provider: provider, Policy: policy}}, nil
+}
+
+// oidcFlowKey derives the key that signs OIDC flow cookies from the JWT
+// secret, which every API replica shares.
+func oidcFlowKey(jwtSecret string) []byte {
+	m := hmac.New(sha256.New, []byte(jwtSecret))
+	m.Write([]byte("labforge oidc flow cookie"))
+	return m.Sum(nil)
 }

@@ -156,6 +156,25 @@ type Config struct {
 	LDAPTimeout              time.Duration `env:"LDAP_TIMEOUT" envDefault:"10s"`
 	LDAPRoleMap              string        `env:"LDAP_ROLE_MAP"`
 	LDAPGroupMap             string        `env:"LDAP_GROUP_MAP"`
+	LDAPLabel                string        `env:"LDAP_LABEL" envDefault:"LDAP"`
+
+	// OIDC sign-in with one OpenID Connect provider
+	// (internal/oidcauth.Config); an empty OIDCIssuer turns it off (see
+	// OIDCEnabled). Its callback is PublicURL/api/v1/auth/oidc/<id>/callback.
+	OIDCIssuer        string        `env:"OIDC_ISSUER"`
+	OIDCID            string        `env:"OIDC_ID" envDefault:"sso"`
+	OIDCLabel         string        `env:"OIDC_LABEL" envDefault:"Single sign-on"`
+	OIDCClientID      string        `env:"OIDC_CLIENT_ID"`
+	OIDCClientSecret  string        `env:"OIDC_CLIENT_SECRET" secret:"true"`
+	OIDCScopes        []string      `env:"OIDC_SCOPES" envDefault:"openid,profile,email" envSeparator:","`
+	OIDCUsernameClaim string        `env:"OIDC_USERNAME_CLAIM" envDefault:"preferred_username"`
+	OIDCEmailClaim    string        `env:"OIDC_EMAIL_CLAIM" envDefault:"email"`
+	OIDCNameClaim     string        `env:"OIDC_NAME_CLAIM" envDefault:"name"`
+	OIDCGroupsClaim   string        `env:"OIDC_GROUPS_CLAIM" envDefault:"groups"`
+	OIDCRoleMap       string        `env:"OIDC_ROLE_MAP"`
+	OIDCGroupMap      string        `env:"OIDC_GROUP_MAP"`
+	OIDCLinkByEmail   bool          `env:"OIDC_LINK_BY_EMAIL" envDefault:"false"`
+	OIDCTimeout       time.Duration `env:"OIDC_TIMEOUT" envDefault:"10s"`
 
 	// GatewayRenderOnly writes the files without testing or reloading the
 	// tools (gateway.Config.RenderOnly): for a host without NGINX or dnsmasq.
@@ -348,7 +367,9 @@ func (c *Config) Validate() error {
 	c.validateGateway(bad)
 	c.validateMoodle(bad)
 	c.validateSMTP(bad)
-	c.validateLDAP(bad, func(err error) { problems = append(problems, err.Error()) })
+	problem := func(err error) { problems = append(problems, err.Error()) }
+	c.validateLDAP(bad, problem)
+	c.validateOIDC(bad, problem)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
@@ -432,7 +453,7 @@ func (c Config) LogValue() slog.Value {
 		if f.Tag.Get("secret") == "true" && v.Field(i).String() != "" {
 			val = "[redacted]"
 		}
-		if f.Name == "DatabaseURL" || f.Name == "MongoURI" || f.Name == "GuacamoleURL" || f.Name == "MoodleURL" {
+		if f.Name == "DatabaseURL" || f.Name == "MongoURI" || f.Name == "GuacamoleURL" || f.Name == "MoodleURL" || f.Name == "LDAPURL" {
 			val = redact.URL(v.Field(i).String())
 		}
 		attrs = append(attrs, slog.Any(Prefix+f.Tag.Get("env"), val))

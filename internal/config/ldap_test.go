@@ -1,6 +1,8 @@
 package config_test
 
 import (
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -64,6 +66,42 @@ func TestLDAPSettings(t *testing.T) {
 		"LABFORGE_LDAP_TIMEOUT=1h":                         "LABFORGE_LDAP_TIMEOUT",
 		"LABFORGE_LDAP_ROLE_MAP=cn=teachers => Instructor": "LABFORGE_LDAP_ROLE_MAP",
 		"LABFORGE_LDAP_GROUP_MAP=cn=teachers":              "LABFORGE_LDAP_GROUP_MAP",
+	} {
+		_, err := config.LoadFrom(append(append([]string{}, good...), extra))
+		if err == nil || !strings.Contains(err.Error(), variable) {
+			t.Errorf("%s: error %v should name %s", extra, err, variable)
+		}
+	}
+}
+
+func TestOIDCSettings(t *testing.T) {
+	if c := config.Default(); c.OIDCEnabled() {
+		t.Fatal("OIDC is on by default")
+	}
+	good := []string{"LABFORGE_OIDC_ISSUER=https://login.example.org/realms/labs", "LABFORGE_OIDC_CLIENT_ID=labforge",
+		"LABFORGE_OIDC_CLIENT_SECRET=oidc-secret-pw", "LABFORGE_PUBLIC_URL=https://labforge.example.org/",
+		"LABFORGE_OIDC_ROLE_MAP=teachers => instructor", "LABFORGE_OIDC_LINK_BY_EMAIL=true"}
+	c, err := config.LoadFrom(good)
+	if err != nil || !c.OIDCEnabled() {
+		t.Fatalf("config = %+v, %v", c, err)
+	}
+	if got := c.OIDC().RedirectURL; got != "https://labforge.example.org/api/v1/auth/oidc/sso/callback" {
+		t.Errorf("redirect URL %s", got)
+	}
+	p, err := c.OIDCPolicy()
+	if err != nil || !p.LinkByEmail || p.Roles.Map([]string{"Teachers"})[0] != domain.RoleInstructor {
+		t.Errorf("policy %+v, %v", p, err)
+	}
+	if out := fmt.Sprint(slog.AnyValue(c).Resolve()); strings.Contains(out, "oidc-secret-pw") {
+		t.Errorf("the client secret leaked: %s", out)
+	}
+	for extra, variable := range map[string]string{
+		"LABFORGE_OIDC_ISSUER=login.example.org":  "LABFORGE_OIDC_ISSUER",
+		"LABFORGE_OIDC_ID=My SSO":                 "LABFORGE_OIDC_ID",
+		"LABFORGE_OIDC_CLIENT_ID=":                "LABFORGE_OIDC_CLIENT_ID",
+		"LABFORGE_OIDC_TIMEOUT=0s":                "LABFORGE_OIDC_TIMEOUT",
+		"LABFORGE_OIDC_GROUP_MAP=teachers":        "LABFORGE_OIDC_GROUP_MAP",
+		"LABFORGE_OIDC_ROLE_MAP=teachers => Boss": "LABFORGE_OIDC_ROLE_MAP",
 	} {
 		_, err := config.LoadFrom(append(append([]string{}, good...), extra))
 		if err == nil || !strings.Contains(err.Error(), variable) {
