@@ -64,6 +64,8 @@ type fakeAPI struct {
 	skipContract bool
 	// accountStore keeps invitations and reset links; tests set its Fn fields.
 	accountStore *mock.AccountStore
+	// identities provisions LDAP and OIDC sign-ins; tests set its Fn field.
+	identities *mock.IdentityStore
 
 	users        *mock.UserStore
 	permissions  *mock.PermissionStore
@@ -132,7 +134,14 @@ func newFakeAPIWithoutKeys(t *testing.T) *fakeAPI {
 	return buildFakeAPI(t, nil)
 }
 
-func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
+// newFakeAPIWith is newFakeAPI with deps adjusted by change before the
+// server is built (LDAP, OIDC providers).
+func newFakeAPIWith(t *testing.T, change func(*api.Deps)) *fakeAPI {
+	t.Helper()
+	return buildFakeAPI(t, testKeyring(t), change)
+}
+
+func buildFakeAPI(t *testing.T, keys *secrets.Keyring, changes ...func(*api.Deps)) *fakeAPI {
 	t.Helper()
 	h := &fakeAPI{
 		t:            t,
@@ -151,6 +160,7 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 		systemEvents: &mock.SystemEventLog{},
 		emails:       &mock.EmailStore{},
 		accountStore: &mock.AccountStore{},
+		identities:   &mock.IdentityStore{},
 		groups:       &mock.GroupStore{},
 		environments: &mock.EnvironmentStore{},
 		events:       &mock.EventStore{},
@@ -199,16 +209,20 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 			return out, "", nil
 		},
 	}
-	h.server = api.New(api.Deps{
+	deps := api.Deps{
 		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: auditLog,
 		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms,
 		Containers: h.containers, SystemEvents: h.systemEvents, Emails: h.emails, Accounts: h.accountStore,
-		APIKeys: h.apiKeys, Idempotency: h.idempotency,
+		Identities: h.identities, APIKeys: h.apiKeys, Idempotency: h.idempotency,
 		PublicURL: "https://labforge.example.org/", Groups: h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, EventDefaults: testEventDefaults,
 		Capacity: h.capacity, CloneCapPerStorage: 4, EventActivity: h.eventActivity, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
 		Queues: activities.StandardQueues,
 		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
+	}
+	for _, change := range changes {
+		change(&deps)
+	}
+	h.server = api.New(deps)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("API log:\n%s", h.logs.String())

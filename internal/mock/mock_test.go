@@ -19,6 +19,7 @@ func TestNilFieldPanicsNamingTheMethod(t *testing.T) {
 		&mock.CloneSlotStore{}, &mock.SiteStore{}, &mock.ExternalDomainStore{}, &mock.ContainerStore{}, &mock.EmailStore{},
 		&mock.GroupStore{}, &mock.EnvironmentStore{}, &mock.EventStore{},
 		&mock.CapacityStore{}, &mock.EventActivityLog{}, &mock.APIKeyStore{}, &mock.IdempotencyStore{}, &mock.AccountStore{},
+		&mock.IdentityStore{},
 	}
 	for _, fake := range fakes {
 		v := reflect.ValueOf(fake)
