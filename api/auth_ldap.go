@@ -37,22 +37,3 @@ func (s *Server) loginLDAP(c *gin.Context, req LoginRequest) {
 	s.throttle.succeed(req.Username)
 	s.completeSignIn(c, u, loginLDAP)
 }
-
-// provisionSignIn stores the sign-in of an external identity (see
-// domain.IdentityStore.ProvisionUser) and returns its user, refusing a
-// disabled one. A refusal is audited with the method.
-func (s *Server) provisionSignIn(c *gin.Context, p *domain.Provisioning, method string) (*domain.User, error) {
-	u, err := s.identities.ProvisionUser(c.Request.Context(), p)
-	switch {
-	case domain.IsKind(err, domain.KindInvalid):
-		err = domain.Wrap(err, domain.KindUnprocessable, "this "+method+" account cannot be a Labforge account: "+err.Error())
-	case err == nil && u.Disabled:
-		err = errDisabled
-	}
-	if err != nil && domain.KindOf(err) != domain.KindInternal && domain.KindOf(err) != domain.KindUnavailable {
-		s.writeAudit(c, &domain.AuditRecord{Action: "auth.login_refused", ObjectType: domain.ObjectUser, ObjectID: p.Identity.Username,
-			ActorName: p.Identity.Username, RequestID: requestID(c), ClientIP: c.ClientIP(),
-			After: domain.JSONObject(map[string]string{"method": method, "reason": err.Error()})})
-	}
-	return u, err
-}
