@@ -72,6 +72,12 @@ type Deps struct {
 	Idempotency domain.IdempotencyStore
 	// Accounts keeps invitations and password-reset links.
 	Accounts domain.AccountStore
+	// Sessions keeps the console's cookie sessions.
+	Sessions domain.SessionStore
+	// SessionPolicy bounds console sessions (zero: DefaultSessionPolicy).
+	SessionPolicy SessionPolicy
+	// MutationLimit bounds each user's unsafe requests (zero: no limit).
+	MutationLimit RateLimit
 	// TrustedProxies is LABFORGE_TRUSTED_PROXIES: the reverse proxies
 	// whose X-Forwarded-For gives the client's address (none when empty).
 	TrustedProxies []string
@@ -116,6 +122,9 @@ type Server struct {
 	apiKeys         domain.APIKeyStore
 	idempotency     domain.IdempotencyStore
 	accounts        domain.AccountStore
+	sessions        domain.SessionStore
+	sessionPolicy   SessionPolicy
+	mutationLimiter *userRateLimiter
 	publicURL       string
 	throttle        *loginThrottle
 	temporal        client.Client
@@ -134,6 +143,7 @@ func New(d Deps) *Server {
 		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
 		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
 		emails: d.Emails, apiKeys: d.APIKeys, idempotency: d.Idempotency, accounts: d.Accounts,
+		sessions: d.Sessions, sessionPolicy: d.SessionPolicy.withDefaults(), mutationLimiter: newUserRateLimiter(d.MutationLimit, time.Now),
 		publicURL: strings.TrimSuffix(d.PublicURL, "/"), throttle: newLoginThrottle(time.Now),
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
@@ -173,10 +183,12 @@ func New(d Deps) *Server {
 	v1.POST("/auth/password-reset/:token", s.resetPassword)
 	v1.POST("/invitations/:id/accept", s.acceptInvitation)
 
-	authed := v1.Group("", s.authenticate())
+	authed := v1.Group("", s.authenticate(), s.limitMutations())
 	// once marks the routes that start work: they honour an Idempotency-Key.
 	once := s.idempotent()
 	authed.GET("/me", s.me)
+	authed.GET("/auth/session", s.getSession)
+	authed.DELETE("/auth/session", s.endSession)
 	authed.GET("/api-keys", s.listAPIKeys)
 	authed.POST("/api-keys", s.createAPIKey)
 	authed.DELETE("/api-keys/:id", s.revokeAPIKey)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/labforge/labforge/api"
@@ -38,7 +39,12 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 		Nodes: p.DB, Sites: p.DB, ExternalDomains: p.DB, Templates: p.DB, VMs: p.DB, Containers: p.DB, SystemEvents: p.Audit, Emails: p.DB,
 		APIKeys: p.DB, Idempotency: p.DB,
 		Accounts: p.DB, PublicURL: p.Config.PublicURL, TrustedProxies: p.Config.TrustedProxies,
-		Groups: p.DB, Environments: p.DB, Events: p.DB, Secrets: keys, EventDefaults: p.Config.EventDefaults(),
+		Sessions: p.DB, SessionPolicy: api.SessionPolicy{
+			IdleTimeout: p.Config.SessionIdleTimeout, MaxAge: p.Config.SessionMaxAge,
+			SecureCookie: strings.HasPrefix(p.Config.PublicURL, "https://"),
+		},
+		MutationLimit: api.RateLimit{PerMinute: p.Config.RateLimitPerMinute, Burst: p.Config.RateLimitBurst},
+		Groups:        p.DB, Environments: p.DB, Events: p.DB, Secrets: keys, EventDefaults: p.Config.EventDefaults(),
 		Capacity: p.DB, CloneCapPerStorage: p.Config.CloneCapPerStorage, EventActivity: p.Audit, EventConnections: p.DB,
 		EventDeployConcurrency: p.Config.EventDeployConcurrency,
 		Tokens:                 auth.NewTokens(p.Config.JWTSecret, p.Config.JWTTTL),
