@@ -59,6 +59,7 @@ var taken = map[string]message{
 	"operations_vm_unfinished_key":        {"an operation on VM %s is already in progress", "an operation on the VM is already in progress"},
 	"operations_container_unfinished_key": {"an operation on container %s is already in progress", "an operation on the container is already in progress"},
 	"api_keys_prefix_key":                 {"API key prefix %q is already taken", "the API key prefix is already taken"},
+	"sessions_pkey":                       {"session %x already exists", "the session already exists"},
 }
 
 // takenField names the request field a unique violation is about, for
@@ -115,6 +116,7 @@ var missing = map[string]message{
 	"invitations_invited_by_fkey":              {"user %s does not exist", "the inviting user does not exist"},
 	"invitations_user_id_fkey":                 {"user %s does not exist", "the user does not exist"},
 	"password_resets_user_id_fkey":             {"user %s does not exist", "the user does not exist"},
+	"sessions_user_id_fkey":                    {"user %s does not exist", "the user does not exist"},
 }
 
 // referenced: foreign keys that block a delete (KindConflict), named by
