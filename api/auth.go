@@ -11,12 +11,15 @@ import (
 	"github.com/labforge/labforge/internal/auth"
 )
 
-// LoginRequest signs in with a username and password.
+// LoginRequest signs in with a username and password. Session asks for
+// a console session (an HttpOnly cookie and a CSRF token) instead of an
+// access token.
 type LoginRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
 	// Provider is "local", "ldap" or empty; see loginMethod.
 	Provider string `json:"provider,omitempty"`
+	Session  bool   `json:"session"`
 }
 
 // LoginResponse carries a bearer access token.
@@ -75,7 +78,17 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	s.throttle.succeed(req.Username)
-	s.completeSignIn(c, u, loginLocal)
+	s.finishLogin(c, u, loginLocal, req.Session)
+}
+
+// finishLogin answers a successful POST /auth/login: with a console
+// session when the request asked for one, else with an access token.
+func (s *Server) finishLogin(c *gin.Context, u *domain.User, method string, session bool) {
+	if session {
+		s.completeSessionSignIn(c, u, method)
+		return
+	}
+	s.completeSignIn(c, u, method)
 }
 
 // The ways of signing in with a username and password.
@@ -113,15 +126,20 @@ func (s *Server) loginFailed(c *gin.Context, username, method string) {
 // "ldap", "oidc"): it issues an access token, records the sign-in in the
 // audit log and writes the LoginResponse. Every way of signing in ends here.
 func (s *Server) completeSignIn(c *gin.Context, u *domain.User, method string) {
-	token, exp, err := s.tokens.Issue(u.ID, u.Username, u.Roles)
+	token, exp, err := s.tokens.Issue(u.ID, u.Username, u.Roles, u.TokenVersion)
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
+	s.auditSignIn(c, u, method)
+	c.JSON(http.StatusOK, LoginResponse{AccessToken: token, TokenType: "Bearer", ExpiresIn: int(s.tokens.TTL().Seconds()), ExpiresAt: exp, User: u})
+}
+
+// auditSignIn records that u signed in by method.
+func (s *Server) auditSignIn(c *gin.Context, u *domain.User, method string) {
 	s.writeAudit(c, &domain.AuditRecord{Action: "auth.login", ObjectType: domain.ObjectUser, ObjectID: u.ID.String(),
 		ActorID: u.ID, ActorName: u.Username, RequestID: requestID(c), ClientIP: c.ClientIP(),
 		After: domain.JSONObject(map[string]string{"method": method})})
-	c.JSON(http.StatusOK, LoginResponse{AccessToken: token, TokenType: "Bearer", ExpiresIn: int(s.tokens.TTL().Seconds()), ExpiresAt: exp, User: u})
 }
 
 func (s *Server) me(c *gin.Context) {

@@ -35,5 +35,5 @@ func (s *Server) loginLDAP(c *gin.Context, req LoginRequest) {
 		return
 	}
 	s.throttle.succeed(req.Username)
-	s.completeSignIn(c, u, loginLDAP)
+	s.finishLogin(c, u, loginLDAP, req.Session)
 }

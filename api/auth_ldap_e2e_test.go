@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/config"
@@ -135,7 +136,8 @@ func TestLDAPSignInEndToEnd(t *testing.T) {
 			User        *domain.User `json:"user"`
 		}
 		r.JSON(t, &out)
-		require.NotEmpty(t, out.AccessToken)
+		me := s.Do(t, "GET", "/api/v1/me", out.AccessToken, nil)
+		require.Equal(t, http.StatusOK, me.Status, "the token works, also after a change of roles: %s", me.Body)
 		return out.User
 	}
 	teachers := func() domain.Group {
@@ -161,6 +163,13 @@ func TestLDAPSignInEndToEnd(t *testing.T) {
 		dora := signedIn(login(map[string]string{"username": "dora", "password": "dora-password", "provider": "ldap"}))
 		require.Equal(t, "dora", dora.Username)
 		require.Equal(t, []string{"participant"}, dora.Roles, "no mapped group: participant")
+
+		r := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]any{"username": "dora", "password": "dora-password", "session": true})
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		var sess api.SessionResponse
+		r.JSON(t, &sess)
+		require.Equal(t, "ldap", sess.Method, "a console session signed in through LDAP")
+		require.Equal(t, dora.ID, sess.User.ID)
 	})
 
 	apptest.Step(t, "the next sign-in updates the account from the entry", func(t *testing.T) {

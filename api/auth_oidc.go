@@ -106,12 +106,15 @@ func (s *Server) oidcCallback(c *gin.Context) {
 }
 
 // finishBrowserSignIn ends a sign-in a browser made by following
-// redirects. Until the console has sessions it answers as the login
-// route does (completeSignIn); with sessions it will start one and
-// redirect to returnTo, a path of this site.
+// redirects: it starts a console session (the cookie) and sends the
+// browser on to returnTo, a path of this site.
 func (s *Server) finishBrowserSignIn(c *gin.Context, u *domain.User, method, returnTo string) {
-	_ = returnTo
-	s.completeSignIn(c, u, method)
+	if _, err := s.startSession(c, u, method); err != nil {
+		abortWithError(c, err)
+		return
+	}
+	s.auditSignIn(c, u, method)
+	c.Redirect(http.StatusFound, returnTo)
 }
 
 // invalidField is a KindInvalid error about one field.

@@ -57,12 +57,17 @@ func edit(t *testing.T, u string, edit func(url.Values)) string {
 
 // signInOIDC runs a sign-in of user: start, the provider's authorization
 // (its request edited by toProvider) and the callback (edited by
-// toCallback). It returns the callback's answer.
-func signInOIDC(t *testing.T, s *apptest.Stack, idp *mockoidc.MockOIDC, user mockoidc.User, toProvider, toCallback func(url.Values)) (*oidcFlow, hop) {
+// toCallback), asking to come back to returnTo ("" for the default). It
+// returns the callback's answer.
+func signInOIDC(t *testing.T, s *apptest.Stack, idp *mockoidc.MockOIDC, user mockoidc.User, returnTo string, toProvider, toCallback func(url.Values)) (*oidcFlow, hop) {
 	t.Helper()
 	f := &oidcFlow{t: t, browser: s.Browser(t), s: s}
 	f.browser.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	start := f.get(s.URL + "/api/v1/auth/oidc/sso/start")
+	startURL := s.URL + "/api/v1/auth/oidc/sso/start"
+	if returnTo != "" {
+		startURL += "?return_to=" + url.QueryEscape(returnTo)
+	}
+	start := f.get(startURL)
 	require.Equal(t, http.StatusFound, start.status, string(start.body))
 	auth, err := url.Parse(start.location)
 	require.NoError(t, err)
@@ -79,18 +84,32 @@ func signInOIDC(t *testing.T, s *apptest.Stack, idp *mockoidc.MockOIDC, user moc
 	return f, f.get(f.callback)
 }
 
-// signedInAs decodes a successful callback's answer.
-func signedInAs(t *testing.T, h hop) api.LoginResponse {
-	t.Helper()
-	require.Equal(t, http.StatusOK, h.status, string(h.body))
-	var out api.LoginResponse
-	(&apptest.Response{Status: h.status, Body: h.body}).JSON(t, &out)
+// signedIn checks that the callback answered h by starting a console
+// session and sending the browser to return_to, and returns the session.
+func (f *oidcFlow) signedIn(h hop, returnTo string) api.SessionResponse {
+	f.t.Helper()
+	require.Equal(f.t, http.StatusFound, h.status, string(h.body))
+	require.Equal(f.t, returnTo, h.location)
+	r := f.get(f.s.URL + "/api/v1/auth/session")
+	require.Equal(f.t, http.StatusOK, r.status, string(r.body))
+	var out api.SessionResponse
+	(&apptest.Response{Status: r.status, Body: r.body}).JSON(f.t, &out)
+	require.Equal(f.t, "oidc", out.Method)
+	require.NotEmpty(f.t, out.CSRFToken)
 	return out
 }
 
+// signsIn runs signInOIDC for user and returns its session.
+func signsIn(t *testing.T, s *apptest.Stack, idp *mockoidc.MockOIDC, user mockoidc.User) api.SessionResponse {
+	t.Helper()
+	f, h := signInOIDC(t, s, idp, user, "", nil, nil)
+	return f.signedIn(h, "/")
+}
+
 // TestOIDCSignInEndToEnd signs people in through a real OIDC provider
-// on loopback (mockoidc) on the real stack: the code flow with PKCE
-// creates the account with the mapped role and group and updates it at
+// on loopback (mockoidc) on the real stack: the code flow with PKCE ends
+// in a console session and a redirect to return_to, and creates the
+// account with the mapped role and group and updates it at
 // the next sign-in; a wrong state, a replayed callback and a nonce that
 // is not the flow's are refused; a verified e-mail address links to the
 // existing account (LABFORGE_OIDC_LINK_BY_EMAIL=true), an unverified one
@@ -121,14 +140,14 @@ func TestOIDCSignInEndToEnd(t *testing.T) {
 
 	var tessID string
 	apptest.Step(t, "the code flow with PKCE creates the account with the mapped role and group", func(t *testing.T) {
-		_, h := signInOIDC(t, s, idp, tess, nil, nil)
-		out := signedInAs(t, h)
+		f, h := signInOIDC(t, s, idp, tess, "/events?view=mine", nil, nil)
+		out := f.signedIn(h, "/events?view=mine")
 		require.Equal(t, "tess", out.User.Username)
 		require.Equal(t, domain.AuthOIDC, out.User.Source)
 		require.Equal(t, []string{"instructor"}, out.User.Roles)
-		me := s.Do(t, "GET", "/api/v1/me", out.AccessToken, nil)
-		require.Equal(t, http.StatusOK, me.Status, string(me.Body))
-		require.Contains(t, string(me.Body), `"username":"tess"`)
+		me := f.get(s.URL + "/api/v1/me")
+		require.Equal(t, http.StatusOK, me.status, string(me.body))
+		require.Contains(t, string(me.body), `"username":"tess"`, "the session cookie authenticates")
 		groups := s.Do(t, "GET", "/api/v1/groups", admin, nil)
 		require.Contains(t, string(groups.Body), out.User.ID.String(), "a member of Teachers")
 		tessID = out.User.ID.String()
@@ -137,35 +156,35 @@ func TestOIDCSignInEndToEnd(t *testing.T) {
 	apptest.Step(t, "the next sign-in updates the account", func(t *testing.T) {
 		moved := *tess
 		moved.Email, moved.Groups = "tess@new.example.org", nil
-		out := signedInAs(t, func() hop { _, h := signInOIDC(t, s, idp, &moved, nil, nil); return h }())
+		out := signsIn(t, s, idp, &moved)
 		require.Equal(t, tessID, out.User.ID.String())
 		require.Equal(t, "tess@new.example.org", out.User.Email)
 		require.Equal(t, []string{"participant"}, out.User.Roles)
 	})
 
 	apptest.Step(t, "a wrong state, a replayed callback and a foreign nonce are refused", func(t *testing.T) {
-		_, h := signInOIDC(t, s, idp, tess, nil, func(q url.Values) { q.Set("state", "forged") })
+		_, h := signInOIDC(t, s, idp, tess, "", nil, func(q url.Values) { q.Set("state", "forged") })
 		require.Equal(t, http.StatusUnauthorized, h.status, string(h.body))
 		require.Contains(t, string(h.body), "state does not match")
 
-		f, h := signInOIDC(t, s, idp, tess, nil, nil)
-		signedInAs(t, h)
+		f, h := signInOIDC(t, s, idp, tess, "", nil, nil)
+		f.signedIn(h, "/")
 		again := f.get(f.callback)
 		require.Equal(t, http.StatusUnauthorized, again.status, "the flow's cookie is gone: %s", again.body)
 
-		_, h = signInOIDC(t, s, idp, tess, func(q url.Values) { q.Set("nonce", "not-the-flows-nonce") }, nil)
+		_, h = signInOIDC(t, s, idp, tess, "", func(q url.Values) { q.Set("nonce", "not-the-flows-nonce") }, nil)
 		require.Equal(t, http.StatusUnauthorized, h.status, string(h.body))
 		require.Contains(t, string(h.body), "nonce")
 	})
 
 	apptest.Step(t, "a verified address links to the existing account, an unverified one does not", func(t *testing.T) {
 		unverified := &mockoidc.MockUser{Subject: "sub-x", PreferredUsername: "mallory", Email: "admin@labforge.local"}
-		_, h := signInOIDC(t, s, idp, unverified, nil, nil)
+		_, h := signInOIDC(t, s, idp, unverified, "", nil, nil)
 		require.Equal(t, http.StatusConflict, h.status, string(h.body))
 		require.Contains(t, string(h.body), "belongs to another Labforge account")
 
 		verified := &mockoidc.MockUser{Subject: "sub-admin", PreferredUsername: "it-admin", Email: "Admin@labforge.local", EmailVerified: true}
-		out := signedInAs(t, func() hop { _, h := signInOIDC(t, s, idp, verified, nil, nil); return h }())
+		out := signsIn(t, s, idp, verified)
 		require.Equal(t, "admin", out.User.Username)
 		require.Equal(t, domain.AuthLocal, out.User.Source)
 		require.Equal(t, []string{"admin"}, out.User.Roles, "a linked account keeps its roles")
@@ -173,7 +192,7 @@ func TestOIDCSignInEndToEnd(t *testing.T) {
 
 	apptest.Step(t, "a local account's username is refused", func(t *testing.T) {
 		clash := &mockoidc.MockUser{Subject: "sub-y", PreferredUsername: "admin", Email: "other@example.org", EmailVerified: true}
-		_, h := signInOIDC(t, s, idp, clash, nil, nil)
+		_, h := signInOIDC(t, s, idp, clash, "", nil, nil)
 		require.Equal(t, http.StatusConflict, h.status, string(h.body))
 		require.Contains(t, string(h.body), "belongs to a local Labforge account")
 	})

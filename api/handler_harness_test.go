@@ -239,7 +239,7 @@ func (h *fakeAPI) addUser(username, role string) *caller {
 	h.t.Helper()
 	u := &domain.User{ID: uuid.New(), Username: username, Email: username + "@example.org",
 		Source: domain.AuthLocal, Roles: []string{role}, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-	token, _, err := h.tokens.Issue(u.ID, u.Username, u.Roles)
+	token, _, err := h.tokens.Issue(u.ID, u.Username, u.Roles, u.TokenVersion)
 	require.NoError(h.t, err)
 	h.mu.Lock()
 	h.accounts[u.ID] = u

@@ -88,6 +88,12 @@ type Deps struct {
 	// OIDCFlowKey signs the cookie that keeps an OIDC sign-in's state
 	// between its start and callback; all API replicas share it.
 	OIDCFlowKey []byte
+	// Sessions keeps the console's cookie sessions.
+	Sessions domain.SessionStore
+	// SessionPolicy bounds console sessions (zero: DefaultSessionPolicy).
+	SessionPolicy SessionPolicy
+	// MutationLimit bounds each user's unsafe requests (zero: no limit).
+	MutationLimit RateLimit
 	// TrustedProxies is LABFORGE_TRUSTED_PROXIES: the reverse proxies
 	// whose X-Forwarded-For gives the client's address (none when empty).
 	TrustedProxies []string
@@ -138,6 +144,9 @@ type Server struct {
 	ldapLabel       string
 	oidc            []OIDCSignIn
 	oidcFlowKey     []byte
+	sessions        domain.SessionStore
+	sessionPolicy   SessionPolicy
+	mutationLimiter *userRateLimiter
 	publicURL       string
 	throttle        *loginThrottle
 	temporal        client.Client
@@ -158,6 +167,7 @@ func New(d Deps) *Server {
 		emails: d.Emails, apiKeys: d.APIKeys, idempotency: d.Idempotency, accounts: d.Accounts,
 		identities: d.Identities, ldap: d.LDAP, ldapPolicy: d.LDAPPolicy, ldapLabel: d.LDAPLabel,
 		oidc: d.OIDC, oidcFlowKey: d.OIDCFlowKey,
+		sessions: d.Sessions, sessionPolicy: d.SessionPolicy.withDefaults(), mutationLimiter: newUserRateLimiter(d.MutationLimit, time.Now),
 		publicURL: strings.TrimSuffix(d.PublicURL, "/"), throttle: newLoginThrottle(time.Now),
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
@@ -200,10 +210,12 @@ func New(d Deps) *Server {
 	v1.POST("/auth/password-reset/:token", s.resetPassword)
 	v1.POST("/invitations/:id/accept", s.acceptInvitation)
 
-	authed := v1.Group("", s.authenticate())
+	authed := v1.Group("", s.authenticate(), s.limitMutations())
 	// once marks the routes that start work: they honour an Idempotency-Key.
 	once := s.idempotent()
 	authed.GET("/me", s.me)
+	authed.GET("/auth/session", s.getSession)
+	authed.DELETE("/auth/session", s.endSession)
 	authed.GET("/api-keys", s.listAPIKeys)
 	authed.POST("/api-keys", s.createAPIKey)
 	authed.DELETE("/api-keys/:id", s.revokeAPIKey)

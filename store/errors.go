@@ -60,6 +60,7 @@ var taken = map[string]message{
 	"operations_container_unfinished_key": {"an operation on container %s is already in progress", "an operation on the container is already in progress"},
 	"api_keys_prefix_key":                 {"API key prefix %q is already taken", "the API key prefix is already taken"},
 	"user_identities_pkey":                {"the %s identity %q already signs in as a user", "the identity already signs in as a user"},
+	"sessions_pkey":                       {"session %x already exists", "the session already exists"},
 }
 
 // takenField names the request field a unique violation is about, for
@@ -117,6 +118,7 @@ var missing = map[string]message{
 	"invitations_invited_by_fkey":              {"user %s does not exist", "the inviting user does not exist"},
 	"invitations_user_id_fkey":                 {"user %s does not exist", "the user does not exist"},
 	"password_resets_user_id_fkey":             {"user %s does not exist", "the user does not exist"},
+	"sessions_user_id_fkey":                    {"user %s does not exist", "the user does not exist"},
 }
 
 // referenced: foreign keys that block a delete (KindConflict), named by

@@ -59,6 +59,17 @@ type Config struct {
 	JWTSecret string        `env:"JWT_SECRET" secret:"true"`
 	JWTTTL    time.Duration `env:"JWT_TTL" envDefault:"15m"`
 
+	// A console session ends after SessionIdleTimeout without a request
+	// or SessionMaxAge after sign-in, whichever comes first.
+	SessionIdleTimeout time.Duration `env:"SESSION_IDLE_TIMEOUT" envDefault:"2h"`
+	SessionMaxAge      time.Duration `env:"SESSION_MAX_AGE" envDefault:"12h"`
+
+	// Each user may send RateLimitPerMinute changes (POST, PUT, PATCH,
+	// DELETE) a minute on average, RateLimitBurst at once; 0 turns the
+	// limit off.
+	RateLimitPerMinute int `env:"RATE_LIMIT_PER_MINUTE" envDefault:"600"`
+	RateLimitBurst     int `env:"RATE_LIMIT_BURST" envDefault:"120"`
+
 	// SecretKey seals secrets kept in PostgreSQL (connection passwords):
 	// "<id>:<base64 of 32 bytes>". SecretKeysPrevious, comma-separated in
 	// the same form, still open what older keys sealed.
@@ -305,6 +316,18 @@ func (c *Config) Validate() error {
 	}
 	if c.JWTTTL < time.Minute || c.JWTTTL > 24*time.Hour {
 		bad("JWTTTL", "is %s; use a duration between 1m and 24h", c.JWTTTL)
+	}
+	if c.SessionIdleTimeout < time.Minute || c.SessionIdleTimeout > 30*24*time.Hour {
+		bad("SessionIdleTimeout", "is %s; use a duration between 1m and 720h", c.SessionIdleTimeout)
+	}
+	if c.SessionMaxAge < c.SessionIdleTimeout || c.SessionMaxAge > 90*24*time.Hour {
+		bad("SessionMaxAge", "is %s; use a duration between LABFORGE_SESSION_IDLE_TIMEOUT (%s) and 2160h", c.SessionMaxAge, c.SessionIdleTimeout)
+	}
+	if c.RateLimitPerMinute < 0 {
+		bad("RateLimitPerMinute", "is %d; use 0 (no limit) or more", c.RateLimitPerMinute)
+	}
+	if c.RateLimitPerMinute > 0 && c.RateLimitBurst < 1 {
+		bad("RateLimitBurst", "is %d; use at least 1 while LABFORGE_RATE_LIMIT_PER_MINUTE is set", c.RateLimitBurst)
 	}
 	if _, err := c.Keyring(); err != nil {
 		problems = append(problems, err.Error())
