@@ -1,0 +1,33 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+
+	"github.com/labforge/labforge/activities"
+	"github.com/labforge/labforge/internal/auditrelay"
+)
+
+// startAuditRelay runs the audit relay (internal/auditrelay) of a worker
+// that polls core, until the returned stop is called; stop waits for it
+// to end. Every core worker runs one, and they share the outbox's rows.
+// Other workers run none and stop is a no-op.
+func (p *Platform) startAuditRelay(queues []string) (stop func()) {
+	if !slices.Contains(queues, activities.QueueCore) || p.DB == nil || p.Audit == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	r := &auditrelay.Relay{Outbox: p.DB, Log: p.Audit, Logger: p.Logger.With(slog.String("component", "audit-relay"))}
+	wg.Go(func() {
+		if err := r.Run(ctx); err != nil {
+			p.Logger.Error("the audit relay stopped: audit records stay in the PostgreSQL outbox", slog.Any("error", err))
+		}
+	})
+	return func() {
+		cancel()
+		wg.Wait()
+	}
+}
