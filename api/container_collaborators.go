@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -76,10 +77,14 @@ func (s *Server) removeCollaborator(c *gin.Context) {
 		abortWithError(c, domain.NotFoundf("user %q is no collaborator of container %s", c.Param("user_id"), ct.ID))
 		return
 	}
-	if err := s.containers.RemoveCollaborator(c.Request.Context(), ct.ID, userID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.containers.RemoveCollaborator(ctx, ct.ID, userID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"container.collaborator.remove", domain.ObjectContainer, ct.ID.String(), map[string]any{"user_id": userID}, nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "container.collaborator.remove", domain.ObjectContainer, ct.ID.String(), map[string]any{"user_id": userID}, nil)
 	c.Status(http.StatusNoContent)
 }

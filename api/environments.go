@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -108,11 +109,15 @@ func (s *Server) deleteEnvironment(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.environments.DeleteEnvironment(c.Request.Context(), e.ID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.environments.DeleteEnvironment(ctx, e.ID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"environment.delete", domain.ObjectEnvironment, e.ID.String(), environmentView(e), nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "environment.delete", domain.ObjectEnvironment, e.ID.String(), environmentView(e), nil)
 	c.Status(http.StatusNoContent)
 }
 

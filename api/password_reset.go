@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -147,10 +148,14 @@ func (s *Server) changeOwnPassword(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.users.UpdateUser(ctx, u); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.users.UpdateUser(ctx, u); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"user.password_change", domain.ObjectUser, u.ID.String(), nil, nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "user.password_change", domain.ObjectUser, u.ID.String(), nil, nil)
 	c.Status(http.StatusNoContent)
 }

@@ -104,11 +104,15 @@ func (s *Server) createVM(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if err := s.vms.CreateVMWithOwner(ctx, vm, currentUser(c).ID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.vms.CreateVMWithOwner(ctx, vm, currentUser(c).ID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"vm.create", domain.ObjectVM, vm.ID.String(), nil, vm}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "vm.create", domain.ObjectVM, vm.ID.String(), nil, vm)
 	op := &domain.Operation{ID: uuid.New(), Kind: "vm.create", TargetType: domain.ObjectVM, TargetID: vm.ID.String(),
 		WorkflowID: workflows.CloneVMWorkflowID(vm.ID)}
 	in := workflows.CloneVMInput{OperationID: op.ID, VM: vm.ID, Start: req.Start}
