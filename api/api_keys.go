@@ -115,12 +115,17 @@ func (s *Server) revokeAPIKey(c *gin.Context) {
 		err = notFound
 	}
 	if err == nil {
-		k, err = s.apiKeys.RevokeAPIKey(ctx, id)
+		err = s.audited(c, func(ctx context.Context) (auditEntry, error) {
+			revoked, err := s.apiKeys.RevokeAPIKey(ctx, id)
+			if err != nil {
+				return auditEntry{}, err
+			}
+			return auditEntry{"api_key.revoke", domain.ObjectAPIKey, revoked.ID.String(), revoked, nil}, nil
+		})
 	}
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "api_key.revoke", domain.ObjectAPIKey, k.ID.String(), k, nil)
 	c.Status(http.StatusNoContent)
 }

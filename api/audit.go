@@ -24,7 +24,15 @@ type auditEntry struct {
 // context it receives, one at a time, and returns its entry (a zero entry
 // records nothing); its error is returned unchanged, with nothing kept.
 func (s *Server) audited(c *gin.Context, change func(ctx context.Context) (auditEntry, error)) error {
-	return s.outbox.Audited(c.Request.Context(), func(ctx context.Context) (*domain.AuditRecord, error) {
+	return s.auditedIn(c.Request.Context(), c, change)
+}
+
+// auditedIn is audited under ctx instead of the request's context: with
+// context.WithoutCancel, for a change that must be made even when the
+// client has gone (marking a record failed after its workflow could not
+// start).
+func (s *Server) auditedIn(ctx context.Context, c *gin.Context, change func(ctx context.Context) (auditEntry, error)) error {
+	return s.outbox.Audited(ctx, func(ctx context.Context) (*domain.AuditRecord, error) {
 		e, err := change(ctx)
 		if err != nil || e.Action == "" {
 			return nil, err

@@ -270,16 +270,18 @@ func (s *Server) registerEntryNode(c *gin.Context, req *ImportNodesRequest) (*do
 		if req.SiteID == nil {
 			n.SiteID = existing.SiteID
 		}
-		if err := s.nodes.UpdateNode(ctx, n); err != nil {
-			return nil, err
-		}
-		s.recordAudit(c, "node.update", domain.ObjectNode, n.ID.String(), existing, n)
+		err = s.audited(c, func(ctx context.Context) (auditEntry, error) {
+			return auditEntry{"node.update", domain.ObjectNode, n.ID.String(), existing, n}, s.nodes.UpdateNode(ctx, n)
+		})
 	case domain.IsKind(err, domain.KindNotFound):
-		if err := s.nodes.CreateNode(ctx, n); err != nil {
-			return nil, err
-		}
-		s.recordAudit(c, "node.create", domain.ObjectNode, n.ID.String(), nil, n)
-	default:
+		err = s.audited(c, func(ctx context.Context) (auditEntry, error) {
+			if err := s.nodes.CreateNode(ctx, n); err != nil {
+				return auditEntry{}, err
+			}
+			return auditEntry{"node.create", domain.ObjectNode, n.ID.String(), nil, n}, nil
+		})
+	}
+	if err != nil {
 		return nil, err
 	}
 	return n, nil

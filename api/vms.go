@@ -120,9 +120,12 @@ func (s *Server) createVM(c *gin.Context) {
 		// Without a workflow the record would stay pending for ever.
 		before := *vm
 		vm.State = domain.GuestFailed
-		if uerr := s.vms.RecordVMObservation(context.WithoutCancel(ctx), vm.ID, domain.VMObservation{State: vm.State}); uerr == nil {
-			s.recordAudit(c, "vm.update", domain.ObjectVM, vm.ID.String(), &before, vm)
-		}
+		_ = s.auditedIn(context.WithoutCancel(ctx), c, func(ctx context.Context) (auditEntry, error) {
+			if err := s.vms.RecordVMObservation(ctx, vm.ID, domain.VMObservation{State: vm.State}); err != nil {
+				return auditEntry{}, err
+			}
+			return auditEntry{"vm.update", domain.ObjectVM, vm.ID.String(), &before, vm}, nil
+		})
 		abortWithError(c, err)
 		return
 	}
