@@ -21,6 +21,9 @@ func (p *Platform) startAuditRelay(queues []string) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	r := &auditrelay.Relay{Outbox: p.DB, Log: p.Audit, Logger: p.Logger.With(slog.String("component", "audit-relay"))}
+	if err := r.Register(p.Metrics); err != nil {
+		p.Logger.Warn("the audit relay's metrics are not exported", slog.Any("error", err))
+	}
 	wg.Go(func() {
 		if err := r.Run(ctx); err != nil {
 			p.Logger.Error("the audit relay stopped: audit records stay in the PostgreSQL outbox", slog.Any("error", err))

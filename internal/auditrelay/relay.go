@@ -23,6 +23,7 @@ import (
 // Outbox is where the records wait: store.DB.
 type Outbox interface {
 	DrainAuditOutbox(ctx context.Context, limit int, deliver store.AuditDelivery) (int, error)
+	AuditOutboxBacklog(ctx context.Context) (pending, failed int64, err error)
 	Listen(ctx context.Context, channel string, fn func(payload string), onReconnect func()) error
 }
 
@@ -57,6 +58,8 @@ type Relay struct {
 	// MaxBackoff caps the wait between tries while MongoDB fails; the wait
 	// starts at 100 ms and doubles.
 	MaxBackoff time.Duration
+
+	metrics *metrics // nil until Register
 }
 
 // Run relays until ctx ends: it drains the outbox, oldest first, in
@@ -124,11 +127,16 @@ func (r *Relay) deliver(ctx context.Context, recs []domain.AuditRecord) (map[str
 	ctx, cancel := context.WithTimeout(ctx, r.DeliverTimeout)
 	defer cancel()
 	refused, err := r.Log.AppendAudit(ctx, recs)
+	if err != nil {
+		r.metrics.failed()
+		return nil, err
+	}
+	r.metrics.delivered(len(recs), len(refused))
 	for id, reason := range refused {
 		r.Logger.Error("MongoDB refused an audit record; it is kept in the PostgreSQL outbox (failed_at set)",
 			slog.String("id", id), slog.String("reason", reason))
 	}
-	return refused, err
+	return refused, nil
 }
 
 func (r *Relay) defaults() {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,12 +48,14 @@ func actions(ctx context.Context, log *audit.Store) ([]string, error) {
 
 // startRelay runs a relay over db and log until the test ends. Its poll
 // interval is a minute, so a record arriving sooner came by notification.
-func startRelay(t *testing.T, db *store.DB, log *audit.Store) {
+func startRelay(t *testing.T, db *store.DB, log *audit.Store, reg prometheus.Registerer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	r := &auditrelay.Relay{Outbox: db, Log: log, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)),
 		Batch: 3, Poll: time.Minute, DeliverTimeout: time.Second, MaxBackoff: 200 * time.Millisecond}
+	require.NoError(t, r.Register(reg))
+	require.NoError(t, r.Register(reg), "a second relay shares the metrics")
 	wg.Go(func() { require.NoError(t, r.Run(ctx)) })
 	t.Cleanup(func() {
 		cancel()
@@ -79,7 +82,8 @@ func TestRelayDeliversPromptlyAndSurvivesMongoDBDown(t *testing.T) {
 		want = append(want, fmt.Sprintf("before-%d", i))
 		audited(ctx, t, db, want[i])
 	}
-	startRelay(t, db, log)
+	reg := prometheus.NewRegistry()
+	startRelay(t, db, log, reg)
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		got, err := actions(ctx, log)
 		require.NoError(c, err)
@@ -105,6 +109,7 @@ func TestRelayDeliversPromptlyAndSurvivesMongoDBDown(t *testing.T) {
 	pending, failed, err := db.AuditOutboxBacklog(ctx)
 	require.NoError(t, err)
 	require.Equal(t, [2]int64{7, 0}, [2]int64{pending, failed})
+	require.Equal(t, 7.0, metricValues(t, reg)["labforge_audit_outbox_pending"])
 
 	// It comes back on the same port: every record arrives once, in order.
 	u, err := url.Parse(mongo.URI())
@@ -127,4 +132,27 @@ func TestRelayDeliversPromptlyAndSurvivesMongoDBDown(t *testing.T) {
 	}
 	slices.Sort(ids)
 	require.Len(t, slices.Compact(ids), len(want), "no record is stored twice")
+
+	got := metricValues(t, reg)
+	require.Equal(t, float64(len(want)), got["labforge_audit_relayed_total"])
+	require.Positive(t, got["labforge_audit_relay_failures_total"])
+	require.Zero(t, got["labforge_audit_refused_total"])
+	require.Zero(t, got["labforge_audit_outbox_pending"])
+}
+
+// metricValues gathers reg's unlabelled metrics by name.
+func metricValues(t *testing.T, reg *prometheus.Registry) map[string]float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	require.NoError(t, err)
+	out := map[string]float64{}
+	for _, f := range families {
+		m := f.GetMetric()[0]
+		if c := m.GetCounter(); c != nil {
+			out[f.GetName()] = c.GetValue()
+		} else {
+			out[f.GetName()] = m.GetGauge().GetValue()
+		}
+	}
+	return out
 }
