@@ -24,11 +24,7 @@ func (p *Platform) startAuditRelay(queues []string) (stop func()) {
 	if err := r.Register(p.Metrics); err != nil {
 		p.Logger.Warn("the audit relay's metrics are not exported", slog.Any("error", err))
 	}
-	wg.Go(func() {
-		if err := r.Run(ctx); err != nil {
-			p.Logger.Error("the audit relay stopped: audit records stay in the PostgreSQL outbox", slog.Any("error", err))
-		}
-	})
+	wg.Go(func() { r.Run(ctx) })
 	return func() {
 		cancel()
 		wg.Wait()

@@ -65,9 +65,9 @@ type Relay struct {
 // Run relays until ctx ends: it drains the outbox, oldest first, in
 // batches, then sleeps until a record is announced or Poll passes. While a
 // delivery fails it retries with a growing wait, logging each failure, and
-// keeps the records in the outbox. It returns nil when ctx ends, or the
-// error of a listener PostgreSQL refuses.
-func (r *Relay) Run(ctx context.Context) error {
+// keeps the records in the outbox. Should PostgreSQL refuse to announce
+// records, it logs that and polls. It returns when ctx ends.
+func (r *Relay) Run(ctx context.Context) {
 	r.defaults()
 	wake := make(chan struct{}, 1)
 	poke := func() {
@@ -88,7 +88,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		// While deliveries fail, new records do not cut the wait short.
 		wait, woken := r.Poll, wake
 		if err := r.drain(ctx); err != nil && ctx.Err() == nil {
-			r.Logger.Warn("relaying audit records to MongoDB failed; they stay in the PostgreSQL outbox",
+			r.Logger.Warn("relaying audit records from the PostgreSQL outbox to MongoDB failed; they stay in the outbox",
 				slog.Duration("retry_in", backoff), slog.Any("error", err))
 			wait, woken, backoff = backoff, nil, min(2*backoff, r.MaxBackoff)
 		} else {
@@ -98,11 +98,16 @@ func (r *Relay) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			<-listened
-			return nil
+			if listened != nil {
+				<-listened
+			}
+			return
 		case err := <-listened:
-			timer.Stop()
-			return err
+			listened = nil
+			if ctx.Err() == nil {
+				r.Logger.Error("PostgreSQL does not announce new audit records; the relay looks for them every poll interval instead",
+					slog.Duration("poll", r.Poll), slog.Any("error", err))
+			}
 		case <-woken:
 		case <-timer.C:
 		}
