@@ -83,13 +83,15 @@ func TestAuditedRollsBackTheRecordWithTheChange(t *testing.T) {
 	_, err = db.FindUserByID(ctx, u.ID)
 	requireKind(t, err, domain.KindNotFound, "")
 
-	// A change that writes nothing to PostgreSQL still gets its record.
+	// A change that writes nothing to PostgreSQL still gets its record,
+	// whatever its text holds.
 	require.NoError(t, db.Audited(ctx, func(context.Context) (*domain.AuditRecord, error) {
-		return &domain.AuditRecord{Action: "auth.login_failed"}, nil
+		return &domain.AuditRecord{Action: "auth.login_failed", ObjectID: "ada\x00"}, nil
 	}))
 	got := drained(ctx, t, db)
 	require.Len(t, got, 1)
 	require.Equal(t, "auth.login_failed", got[0].Action)
+	require.Equal(t, "ada\x00", got[0].ObjectID)
 }
 
 func TestDrainAuditOutboxKeepsOrderAndRetries(t *testing.T) {

@@ -7,11 +7,12 @@
 -- row twice (a crash between the MongoDB insert and the delete) stores it
 -- once. A record MongoDB refuses for itself (not for being down) is kept
 -- with failed_at and last_error for an operator instead of blocking the
--- rows behind it.
+-- rows behind it. record is json, not jsonb, because jsonb refuses the
+-- escape \u0000 that a record's free-form before/after may hold.
 CREATE TABLE audit_outbox (
     id         uuid PRIMARY KEY,
     seq        bigint GENERATED ALWAYS AS IDENTITY,
-    record     jsonb NOT NULL,
+    record     json NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     failed_at  timestamptz,
     last_error text
