@@ -23,6 +23,9 @@ type auditEntry struct {
 // log, however long MongoDB is down. change makes its store calls with the
 // context it receives, one at a time, and returns its entry (a zero entry
 // records nothing); its error is returned unchanged, with nothing kept.
+// change must not start or signal workflows: their activities would not
+// see what change wrote until it commits (use recordAudit after such a
+// call instead).
 func (s *Server) audited(c *gin.Context, change func(ctx context.Context) (auditEntry, error)) error {
 	return s.auditedIn(c.Request.Context(), c, change)
 }
