@@ -17,10 +17,6 @@ import (
 // the filter reaches the log.
 func TestHandlerListAudit(t *testing.T) {
 	t.Parallel()
-	systemReader := func(h *fakeAPI) *caller {
-		h.grant(h.participant, domain.ObjectSystem, uuid.Nil, domain.KeyRead)
-		return h.participant
-	}
 	actor := uuid.MustParse("0190b2a4-0000-7000-8000-000000000001")
 	since := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	until := time.Date(2026, 3, 2, 9, 30, 0, 0, time.FixedZone("", 3600))
