@@ -77,6 +77,9 @@ type fakeAPI struct {
 	vms          *mock.VMStore
 	containers   *mock.ContainerStore
 	systemEvents *mock.SystemEventLog
+	// auditLog is what GET /audit reads; tests set ListAuditFn. Records
+	// written through the outbox land in audit.
+	auditLog     *mock.AuditLog
 	groups       *mock.GroupStore
 	environments *mock.EnvironmentStore
 	events       *mock.EventStore
@@ -120,8 +123,8 @@ func participant(h *fakeAPI) *caller { return h.participant }
 // newFakeAPI builds the API over fresh fakes for t. UserStore.FindUserByID
 // finds the fakeAPI's accounts, PermissionStore.PermissionsFor returns the
 // seed permissions plus those grant added (domain.Authorize ignores the
-// ones that do not apply), and AuditLog.RecordAudit keeps the records for
-// auditActions. The log is printed when t fails.
+// ones that do not apply), and AuditOutbox.Audited runs the change and
+// keeps its record for auditActions. The log is printed when t fails.
 func newFakeAPI(t *testing.T) *fakeAPI {
 	t.Helper()
 	return buildFakeAPI(t, testKeyring(t))
@@ -184,9 +187,15 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring, changes ...func(*api.Deps
 		defer h.mu.Unlock()
 		return append(append([]domain.Permission{}, domain.SeedPermissions...), h.grants...), nil
 	}
-	auditLog := &mock.AuditLog{RecordAuditFn: func(_ context.Context, rec *domain.AuditRecord) error {
+	h.auditLog = &mock.AuditLog{}
+	outbox := &mock.AuditOutbox{AuditedFn: func(ctx context.Context, change func(context.Context) (*domain.AuditRecord, error)) error {
+		rec, err := change(ctx)
+		if err != nil || rec == nil {
+			return err
+		}
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		rec.ID, rec.Time = uuid.NewString(), time.Now().UTC().Truncate(time.Millisecond)
 		h.audit = append(h.audit, *rec)
 		return nil
 	}}
@@ -210,7 +219,7 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring, changes ...func(*api.Deps
 		},
 	}
 	deps := api.Deps{
-		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: auditLog,
+		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: h.auditLog, Outbox: outbox,
 		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms,
 		Containers: h.containers, SystemEvents: h.systemEvents, Emails: h.emails, Accounts: h.accountStore,
 		Identities: h.identities, APIKeys: h.apiKeys, Idempotency: h.idempotency,

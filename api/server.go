@@ -65,6 +65,9 @@ type Deps struct {
 	EventDeployConcurrency int
 	// SystemEvents is the system-event log (store/audit).
 	SystemEvents domain.SystemEventLog
+	// Outbox takes audit records in the transactions of their changes;
+	// Audit is read only (GET /audit).
+	Outbox domain.AuditOutbox
 	// Emails keeps the e-mail templates and the e-mail log.
 	Emails domain.EmailStore
 	// APIKeys keeps the users' API keys.
@@ -117,6 +120,7 @@ type Server struct {
 	permissions     domain.PermissionStore
 	operations      domain.OperationStore
 	audit           domain.AuditLog
+	outbox          domain.AuditOutbox
 	nodes           domain.NodeStore
 	sites           domain.SiteStore
 	externalDomains domain.ExternalDomainStore
@@ -162,7 +166,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 // New builds the API's router.
 func New(d Deps) *Server {
 	s := &Server{
-		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
+		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit, outbox: d.Outbox,
 		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
 		emails: d.Emails, apiKeys: d.APIKeys, idempotency: d.Idempotency, accounts: d.Accounts,
 		identities: d.Identities, ldap: d.LDAP, ldapPolicy: d.LDAPPolicy, ldapLabel: d.LDAPLabel,
@@ -234,6 +238,7 @@ func New(d Deps) *Server {
 	authed.POST("/operations/:id/abort", once, s.abortOperation)
 	authed.POST("/system/diagnostics", once, s.startDiagnostics)
 	authed.GET("/system/events", s.listSystemEvents)
+	authed.GET("/audit", s.listAudit)
 	authed.GET("/nodes", s.listNodes)
 	authed.POST("/nodes", s.createNode)
 	authed.POST("/nodes/import", once, s.importNodes)

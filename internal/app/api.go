@@ -56,7 +56,7 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 		checks = append(checks, api.Check{Name: n, Probe: probes[n]})
 	}
 	return api.New(api.Deps{
-		Users: p.DB, Permissions: p.DB, Operations: p.DB, Audit: p.Audit, Temporal: p.Temporal,
+		Users: p.DB, Permissions: p.DB, Operations: p.DB, Audit: p.Audit, Outbox: p.DB, Temporal: p.Temporal,
 		Nodes: p.DB, Sites: p.DB, ExternalDomains: p.DB, Templates: p.DB, VMs: p.DB, Containers: p.DB, SystemEvents: p.Audit, Emails: p.DB,
 		APIKeys: p.DB, Idempotency: p.DB,
 		Accounts: p.DB, Identities: p.DB, LDAP: directory, LDAPPolicy: ldapPolicy, LDAPLabel: p.Config.LDAPLabel,
