@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
@@ -127,12 +128,15 @@ func (s *Server) endSession(c *gin.Context) {
 		abortWithError(c, domain.NotFoundf("this request has no console session to end: it authenticated with a bearer token, which expires by itself"))
 		return
 	}
-	if err := s.sessions.RevokeSession(c.Request.Context(), sess.(*domain.Session).TokenHash); err != nil {
+	err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		return auditEntry{Action: "auth.logout", ObjectType: domain.ObjectUser, ObjectID: currentUser(c).ID.String()},
+			s.sessions.RevokeSession(ctx, sess.(*domain.Session).TokenHash)
+	})
+	if err != nil {
 		abortWithError(c, err)
 		return
 	}
 	s.setSessionCookie(c, "", time.Time{})
-	s.recordAudit(c, "auth.logout", domain.ObjectUser, currentUser(c).ID.String(), nil, nil)
 	c.Status(http.StatusNoContent)
 }
 
