@@ -86,7 +86,7 @@ func newInventoryFixtureSim(t *testing.T, cfg pvesim.Config) *inventoryFixture {
 	sim := pvesim.New(cfg)
 	t.Cleanup(sim.Close)
 	events := &memEvents{}
-	inv := &Inventory{Nodes: db, Templates: db, VMs: db, Events: events, Clients: &NodeClients{Nodes: db, Timeout: 5 * time.Second},
+	inv := &Inventory{Nodes: db, Templates: db, VMs: db, Events: events, Clients: &NodeClients{Nodes: db, Keys: storetest.Keyring(t), Timeout: 5 * time.Second},
 		Grace: -1}
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()

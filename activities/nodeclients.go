@@ -10,14 +10,17 @@ import (
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/proxmox"
+	"github.com/labforge/labforge/internal/secrets"
 )
 
 // NodeClients hands out one Proxmox client per registered node, built from
 // the node's stored endpoint and token and rebuilt when they change, so a
 // node's breaker and connection pool are shared by every activity of a
-// worker process.
+// worker process. It is the one place a node's token secret is opened.
 type NodeClients struct {
-	Nodes   domain.NodeStore
+	Nodes domain.NodeStore
+	// Keys opens the nodes' sealed token secrets (LABFORGE_SECRET_KEY).
+	Keys    *secrets.Keyring
 	Timeout time.Duration
 	Logger  *slog.Logger
 
@@ -40,9 +43,14 @@ func (nc *NodeClients) For(ctx context.Context, nodeID uuid.UUID) (*proxmox.Clie
 }
 
 // ForNode returns the client for n, reusing the cached one while n's
-// endpoint settings are unchanged.
+// endpoint settings are unchanged. A token secret that cannot be opened is
+// KindInvalid naming the node, never the secret.
 func (nc *NodeClients) ForNode(n *domain.Node) (*proxmox.Client, error) {
-	ep := EndpointOf(n)
+	secret, err := nc.tokenSecret(n)
+	if err != nil {
+		return nil, err
+	}
+	ep := EndpointOf(n, secret)
 	nc.mu.Lock()
 	defer nc.mu.Unlock()
 	if c, ok := nc.clients[n.ID]; ok && c.endpoint == ep {
@@ -59,11 +67,31 @@ func (nc *NodeClients) ForNode(n *domain.Node) (*proxmox.Client, error) {
 	return client, nil
 }
 
-// EndpointOf translates a stored node into the client layer's endpoint.
-func EndpointOf(n *domain.Node) proxmox.NodeEndpoint {
+// tokenSecret opens n's sealed token secret.
+func (nc *NodeClients) tokenSecret(n *domain.Node) (string, error) {
+	switch {
+	case n.SealedToken == nil:
+		return "", domain.Errorf(domain.KindInvalid, "node %s has no sealed token secret: start a process with %s to seal the plain one, or register its token again",
+			n.Name, secretKeyVariable)
+	case nc.Keys == nil:
+		return "", domain.Errorf(domain.KindInvalid, "node %s: its token secret cannot be opened without %s", n.Name, secretKeyVariable)
+	}
+	secret, err := nc.Keys.Open(n.SealedToken)
+	if err != nil {
+		return "", domain.Wrap(err, domain.KindInvalid, "node "+n.Name+": its token secret cannot be opened with the configured keys (LABFORGE_SECRET_KEY, LABFORGE_SECRET_KEYS_PREVIOUS)")
+	}
+	return secret, nil
+}
+
+// secretKeyVariable names the setting that holds the current secret key.
+const secretKeyVariable = "LABFORGE_SECRET_KEY"
+
+// EndpointOf translates a stored node, with its opened token secret, into
+// the client layer's endpoint.
+func EndpointOf(n *domain.Node, tokenSecret string) proxmox.NodeEndpoint {
 	return proxmox.NodeEndpoint{
 		Name: n.Name, Cluster: n.Cluster, URL: n.Endpoint,
-		TokenID: n.TokenID, TokenSecret: n.TokenSecret,
+		TokenID: n.TokenID, TokenSecret: tokenSecret,
 		CAFile: n.TLSCAFile, Fingerprint: n.TLSFingerprint, Insecure: n.TLSInsecure,
 	}
 }

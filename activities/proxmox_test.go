@@ -52,7 +52,7 @@ func newPxFixtureSim(t *testing.T, cfg pvesim.Config) *pxFixture {
 	t.Cleanup(sim.Close)
 	f := &pxFixture{ctx: ctx, db: db, sim: sim, nodes: map[string]*domain.Node{}, tpls: map[int]*domain.VMTemplate{}}
 	slots := &CloneSlots{Store: db, CapPerStorage: 4}
-	f.px = &Proxmox{Slots: slots, Clients: &NodeClients{Nodes: db, Timeout: 5 * time.Second},
+	f.px = &Proxmox{Slots: slots, Clients: &NodeClients{Nodes: db, Keys: storetest.Keyring(t), Timeout: 5 * time.Second},
 		Wait: proxmox.WaitOptions{Interval: 2 * time.Millisecond, MaxInterval: 20 * time.Millisecond}}
 	f.bk = &Bookkeeping{VMs: db, Nodes: db, Containers: db, Sites: db, Slots: slots, VMIDs: domain.VMIDRange{First: 10000, Last: 10099}}
 	for _, name := range []string{"pve1", "pve2"} {

@@ -2,7 +2,6 @@ package activities
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/testsuite"
@@ -40,7 +39,7 @@ func TestReconcileClusterFindsContainerDrift(t *testing.T) {
 
 	events := &memEvents{}
 	inv := &Inventory{Nodes: f.db, Templates: f.db, VMs: f.db, Containers: f.db, Events: events,
-		Clients: &NodeClients{Nodes: f.db, Timeout: 5 * time.Second}, Grace: -1}
+		Clients: f.px.Clients, Grace: -1}
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()
 	env.RegisterActivity(inv)

@@ -90,6 +90,8 @@ type fakeAPI struct {
 	eventActivity *mock.EventActivityLog
 	// keys seals connection passwords, as LABFORGE_SECRET_KEY does.
 	keys *secrets.Keyring
+	// storedSecrets rotates the stored secrets; tests set its Fn field.
+	storedSecrets *mock.SecretStore
 	// apiKeys and idempotency keep API keys and Idempotency-Keys in
 	// memory (see fakeAPIKeys and fakeIdempotency).
 	apiKeys     *mock.APIKeyStore
@@ -147,31 +149,32 @@ func newFakeAPIWith(t *testing.T, change func(*api.Deps)) *fakeAPI {
 func buildFakeAPI(t *testing.T, keys *secrets.Keyring, changes ...func(*api.Deps)) *fakeAPI {
 	t.Helper()
 	h := &fakeAPI{
-		t:            t,
-		tokens:       auth.NewTokens(strings.Repeat("fake-api-secret-", 3), time.Hour),
-		logs:         &apptest.SyncBuffer{},
-		temporal:     mocks.NewClient(t),
-		users:        &mock.UserStore{},
-		permissions:  &mock.PermissionStore{},
-		operations:   &mock.OperationStore{},
-		nodes:        &mock.NodeStore{},
-		sites:        &mock.SiteStore{},
-		extDomains:   &mock.ExternalDomainStore{},
-		templates:    &mock.TemplateStore{},
-		vms:          &mock.VMStore{},
-		containers:   &mock.ContainerStore{},
-		systemEvents: &mock.SystemEventLog{},
-		emails:       &mock.EmailStore{},
-		accountStore: &mock.AccountStore{},
-		identities:   &mock.IdentityStore{},
-		groups:       &mock.GroupStore{},
-		environments: &mock.EnvironmentStore{},
-		events:       &mock.EventStore{},
-		capacity:     fakeCapacity(),
-		keys:         keys,
-		accounts:     map[uuid.UUID]*domain.User{},
-		apiKeys:      fakeAPIKeys(),
-		idempotency:  fakeIdempotency(),
+		t:             t,
+		tokens:        auth.NewTokens(strings.Repeat("fake-api-secret-", 3), time.Hour),
+		logs:          &apptest.SyncBuffer{},
+		temporal:      mocks.NewClient(t),
+		users:         &mock.UserStore{},
+		permissions:   &mock.PermissionStore{},
+		operations:    &mock.OperationStore{},
+		nodes:         &mock.NodeStore{},
+		sites:         &mock.SiteStore{},
+		extDomains:    &mock.ExternalDomainStore{},
+		templates:     &mock.TemplateStore{},
+		vms:           &mock.VMStore{},
+		containers:    &mock.ContainerStore{},
+		systemEvents:  &mock.SystemEventLog{},
+		emails:        &mock.EmailStore{},
+		accountStore:  &mock.AccountStore{},
+		identities:    &mock.IdentityStore{},
+		groups:        &mock.GroupStore{},
+		environments:  &mock.EnvironmentStore{},
+		events:        &mock.EventStore{},
+		capacity:      fakeCapacity(),
+		keys:          keys,
+		storedSecrets: &mock.SecretStore{},
+		accounts:      map[uuid.UUID]*domain.User{},
+		apiKeys:       fakeAPIKeys(),
+		idempotency:   fakeIdempotency(),
 	}
 	h.users.FindUserByIDFn = func(_ context.Context, id uuid.UUID) (*domain.User, error) {
 		h.mu.Lock()
@@ -223,7 +226,7 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring, changes ...func(*api.Deps
 		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms,
 		Containers: h.containers, SystemEvents: h.systemEvents, Emails: h.emails, Accounts: h.accountStore,
 		Identities: h.identities, APIKeys: h.apiKeys, Idempotency: h.idempotency,
-		PublicURL: "https://labforge.example.org/", Groups: h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, EventDefaults: testEventDefaults,
+		PublicURL: "https://labforge.example.org/", Groups: h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, StoredSecrets: h.storedSecrets, EventDefaults: testEventDefaults,
 		Capacity: h.capacity, CloneCapPerStorage: 4, EventActivity: h.eventActivity, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
 		Queues: activities.StandardQueues,
 		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),

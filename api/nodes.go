@@ -158,7 +158,9 @@ func (s *Server) updateNode(c *gin.Context) {
 	}
 	check := *n
 	if req.TokenSecret == nil || *req.TokenSecret == "" {
-		n.TokenSecret = "" // UpdateNode keeps the stored secret
+		// UpdateNode keeps the stored secret (not the one read above,
+		// which a rotation may have re-sealed since).
+		n.TokenSecret, n.SealedToken = "", nil
 	}
 	if err := mergeErrors(validateNode(&check), siteErr); err != nil {
 		abortWithError(c, err)
@@ -190,7 +192,7 @@ func applyNodeUpdate(n *domain.Node, req *UpdateNodeRequest) {
 	set(&n.TLSCAFile, req.TLSCAFile)
 	set(&n.Bridge, req.Bridge)
 	if req.TokenSecret != nil && *req.TokenSecret != "" {
-		n.TokenSecret = *req.TokenSecret
+		n.TokenSecret, n.SealedToken = *req.TokenSecret, nil
 	}
 	if req.TLSInsecure != nil {
 		n.TLSInsecure = *req.TLSInsecure

@@ -28,10 +28,11 @@ func validNodeRequest() map[string]any {
 	}
 }
 
-// storedNode is the node the fake NodeStore knows in the node tests.
+// storedNode is the node the fake NodeStore knows in the node tests: as
+// the store reads it, with its token secret sealed.
 func storedNode() domain.Node {
 	return domain.Node{ID: routeNodeID, Name: "pve1", Cluster: "lab", Endpoint: "https://pve1.example.org:8006",
-		TokenID: "labforge@pve!lf", TokenSecret: nodeSecret, TLSFingerprint: "AB:CD:EF",
+		TokenID: "labforge@pve!lf", SealedToken: &domain.SealedSecret{KeyID: "test1", Ciphertext: []byte("sealed")}, TLSFingerprint: "AB:CD:EF",
 		Storages: []string{"local-lvm"}, Bridge: "vmbr0", CloneConcurrency: 2, Status: domain.NodeOnline}
 }
 
@@ -200,8 +201,9 @@ func TestHandlerCreateNode(t *testing.T) {
 }
 
 // TestHandlerUpdateNodeKeepsSecret checks that an update without a token
-// secret asks the store to keep the stored one, and one with a secret
-// stores it.
+// secret asks the store to keep the stored one (passing neither a plain
+// nor the sealed secret it read, which a rotation may have replaced), and
+// one with a secret stores it.
 func TestHandlerUpdateNodeKeepsSecret(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -225,6 +227,7 @@ func TestHandlerUpdateNodeKeepsSecret(t *testing.T) {
 			r := h.do(h.admin, "PATCH", "/api/v1/nodes/"+routeNodeID.String(), tc.body)
 			require.Equal(t, http.StatusOK, r.status, string(r.body))
 			require.Equal(t, tc.stored, updated.TokenSecret)
+			require.Nil(t, updated.SealedToken)
 			require.Equal(t, 4, updated.CloneConcurrency)
 			require.NotContains(t, string(r.body), nodeSecret)
 			require.NotContains(t, string(r.body), "rotated-secret")

@@ -50,6 +50,8 @@ type Deps struct {
 	// Secrets seals connection passwords; nil (no LABFORGE_SECRET_KEY)
 	// refuses requests that carry one (optional).
 	Secrets *secrets.Keyring
+	// StoredSecrets re-seals the stored secrets under the current key.
+	StoredSecrets domain.SecretStore
 	// EventDefaults fill in an event's unset lead time and transition period.
 	EventDefaults domain.EventDefaults
 	// Capacity reads what capacity planning computes from.
@@ -131,6 +133,7 @@ type Server struct {
 	environments    domain.EnvironmentStore
 	events          domain.EventStore
 	secrets         *secrets.Keyring
+	storedSecrets   domain.SecretStore
 	eventDefaults   domain.EventDefaults
 	capacity        domain.CapacityStore
 	capPerStorage   int
@@ -173,7 +176,7 @@ func New(d Deps) *Server {
 		oidc: d.OIDC, oidcFlowKey: d.OIDCFlowKey,
 		sessions: d.Sessions, sessionPolicy: d.SessionPolicy.withDefaults(), mutationLimiter: newUserRateLimiter(d.MutationLimit, time.Now),
 		publicURL: strings.TrimSuffix(d.PublicURL, "/"), throttle: newLoginThrottle(time.Now),
-		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
+		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, storedSecrets: d.StoredSecrets, eventDefaults: d.EventDefaults,
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
 		connections: d.EventConnections,
 		temporal:    d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
@@ -239,6 +242,7 @@ func New(d Deps) *Server {
 	authed.POST("/system/diagnostics", once, s.startDiagnostics)
 	authed.GET("/system/events", s.listSystemEvents)
 	authed.GET("/audit", s.listAudit)
+	authed.POST("/system/secrets/rotate", s.rotateSecrets)
 	authed.GET("/nodes", s.listNodes)
 	authed.POST("/nodes", s.createNode)
 	authed.POST("/nodes/import", once, s.importNodes)

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/secrets"
 )
 
 // querier is what repositories run statements on: the pool, or the
@@ -37,6 +38,7 @@ type DB struct {
 	pool *pgxpool.Pool
 	q    querier
 	log  *slog.Logger
+	keys *secrets.Keyring
 }
 
 // Option configures Open.
@@ -96,7 +98,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *DB) error) error {
 		return mapErr(err, "")
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	if err := fn(&DB{pool: db.pool, q: tx, log: db.log}); err != nil {
+	if err := fn(&DB{pool: db.pool, q: tx, log: db.log, keys: db.keys}); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -160,6 +160,8 @@ var invalid = map[string][2]string{
 	"external_domains_paths_check":           {"cert_path", "must be an absolute path without whitespace, quotes, control characters or ;{}$"},
 	"nodes_clone_concurrency_check":          {"clone_concurrency", "must be between 1 and 64"},
 	"nodes_status_check":                     {"status", "must be one of unknown, online, offline"},
+	"nodes_token_sealed_check":               {"token_secret", "must be sealed with a named key"},
+	"nodes_token_secret_check":               {"token_secret", "must be stored either plain or sealed"},
 	"vm_templates_vmid_check":                {"vmid", "must be between 100 and 999999999"},
 	"vm_templates_kind_check":                {"kind", "must be qemu or lxc"},
 	"environments_moodle_check":              {"moodle_template_course", "must be a Moodle course id"},

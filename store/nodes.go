@@ -8,12 +8,18 @@ import (
 	"github.com/labforge/labforge/domain"
 )
 
-const nodeColumns = `id, name, cluster, endpoint, token_id, token_secret, tls_fingerprint, tls_ca_file, tls_insecure,
+// sealedTokenColumn reads a node's sealed token secret as the JSON of a
+// domain.SealedSecret, NULL for a row an older version wrote in plain
+// text (SealPlainSecrets seals those).
+const sealedTokenColumn = `CASE WHEN token_secret_key_id IS NOT NULL THEN jsonb_build_object(
+	'key_id', token_secret_key_id, 'ciphertext', encode(token_secret_ciphertext, 'base64')) END`
+
+const nodeColumns = `id, name, cluster, endpoint, token_id, ` + sealedTokenColumn + `, tls_fingerprint, tls_ca_file, tls_insecure,
 	storages, bridge, clone_concurrency, site_id, status, max_cpu, max_memory_bytes, used_memory_bytes, synced_at, created_at`
 
 // nodeDest returns the scan destinations of nodeColumns in n.
 func nodeDest(n *domain.Node) []any {
-	return []any{&n.ID, &n.Name, &n.Cluster, &n.Endpoint, &n.TokenID, &n.TokenSecret, &n.TLSFingerprint,
+	return []any{&n.ID, &n.Name, &n.Cluster, &n.Endpoint, &n.TokenID, &n.SealedToken, &n.TLSFingerprint,
 		&n.TLSCAFile, &n.TLSInsecure, &n.Storages, &n.Bridge, &n.CloneConcurrency, &n.SiteID, &n.Status, &n.MaxCPU,
 		&n.MaxMemoryBytes, &n.UsedMemoryBytes, &n.SyncedAt, &n.CreatedAt}
 }
@@ -31,28 +37,49 @@ func storages(n *domain.Node) []string {
 	return n.Storages
 }
 
-// CreateNode stores n, token secret included, assigning ID (unless set)
-// and CreatedAt; an empty Status becomes unknown. It returns KindInvalid or
-// KindConflict (the name is taken in the cluster).
+// sealToken moves a new plain TokenSecret of n into SealedToken, so that
+// no plain secret is written and none stays in n once stored.
+func (db *DB) sealToken(n *domain.Node) error {
+	if n.TokenSecret == "" {
+		return nil
+	}
+	sealed, err := db.sealField(n.TokenSecret, "token_secret")
+	if err != nil {
+		return err
+	}
+	n.SealedToken, n.TokenSecret = sealed, ""
+	return nil
+}
+
+// CreateNode stores n, its token secret sealed with the store's keyring
+// (TokenSecret becomes SealedToken), assigning ID (unless set) and
+// CreatedAt; an empty Status becomes unknown. It returns KindInvalid
+// (also when a plain secret finds no keyring) or KindConflict (the name
+// is taken in the cluster).
 func (db *DB) CreateNode(ctx context.Context, n *domain.Node) error {
 	if err := n.Validate(); err != nil {
+		return err
+	}
+	if err := db.sealToken(n); err != nil {
 		return err
 	}
 	if n.Status == "" {
 		n.Status = domain.NodeUnknown
 	}
+	keyID, ciphertext := sealedColumns(n.SealedToken)
 	err := db.q.QueryRow(ctx, `
-		INSERT INTO nodes (id, name, cluster, endpoint, token_id, token_secret, tls_fingerprint, tls_ca_file,
-			tls_insecure, storages, bridge, clone_concurrency, status, site_id)
-		VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		INSERT INTO nodes (id, name, cluster, endpoint, token_id, token_secret_key_id, token_secret_ciphertext,
+			tls_fingerprint, tls_ca_file, tls_insecure, storages, bridge, clone_concurrency, status, site_id)
+		VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		RETURNING id, created_at`,
-		nullID(n.ID), n.Name, n.Cluster, n.Endpoint, n.TokenID, n.TokenSecret, n.TLSFingerprint, n.TLSCAFile,
+		nullID(n.ID), n.Name, n.Cluster, n.Endpoint, n.TokenID, keyID, ciphertext, n.TLSFingerprint, n.TLSCAFile,
 		n.TLSInsecure, storages(n), n.Bridge, n.CloneConcurrency, n.Status, n.SiteID,
 	).Scan(&n.ID, &n.CreatedAt)
 	return mapErr(err, "node")
 }
 
-// FindNode returns the node, token secret included, or KindNotFound.
+// FindNode returns the node, its sealed token secret included, or
+// KindNotFound.
 func (db *DB) FindNode(ctx context.Context, id uuid.UUID) (*domain.Node, error) {
 	n, err := scanNode(db.q.QueryRow(ctx, `SELECT `+nodeColumns+` FROM nodes WHERE id = $1`, id))
 	if err != nil {
@@ -81,27 +108,36 @@ func (db *DB) ListNodes(ctx context.Context, page domain.Page) ([]domain.Node, s
 	}, conds{}, page)
 }
 
-// UpdateNode stores n's connection settings. An empty TokenSecret keeps
-// the stored one, since clients never see it to send it back. Observed
-// fields (status, capacity, SyncedAt) are left to UpdateNodeStatus. It
-// returns KindNotFound, KindInvalid or KindConflict.
+// UpdateNode stores n's connection settings. A new TokenSecret is sealed
+// as CreateNode seals it; a SealedToken without one is stored as it is;
+// with neither, the stored secret is kept (clients never see it to send it
+// back) and returned in SealedToken. Observed fields (status, capacity,
+// SyncedAt) are left to UpdateNodeStatus. It returns KindNotFound,
+// KindInvalid or KindConflict.
 func (db *DB) UpdateNode(ctx context.Context, n *domain.Node) error {
 	check := *n
-	if check.TokenSecret == "" {
+	if check.TokenSecret == "" && check.SealedToken == nil {
 		check.TokenSecret = "kept"
 	}
 	if err := check.Validate(); err != nil {
 		return err
 	}
+	if err := db.sealToken(n); err != nil {
+		return err
+	}
+	keyID, ciphertext := sealedColumns(n.SealedToken)
 	err := db.q.QueryRow(ctx, `
 		UPDATE nodes SET name = $2, cluster = $3, endpoint = $4, token_id = $5,
-			token_secret = COALESCE(NULLIF($6, ''), token_secret), tls_fingerprint = $7, tls_ca_file = $8,
-			tls_insecure = $9, storages = $10, bridge = $11, clone_concurrency = $12, site_id = $13
+			token_secret = CASE WHEN $6::text IS NULL THEN token_secret ELSE '' END,
+			token_secret_key_id = COALESCE($6, token_secret_key_id),
+			token_secret_ciphertext = COALESCE($7, token_secret_ciphertext),
+			tls_fingerprint = $8, tls_ca_file = $9,
+			tls_insecure = $10, storages = $11, bridge = $12, clone_concurrency = $13, site_id = $14
 		WHERE id = $1
-		RETURNING token_secret, status, max_cpu, max_memory_bytes, used_memory_bytes, synced_at, created_at`,
-		n.ID, n.Name, n.Cluster, n.Endpoint, n.TokenID, n.TokenSecret, n.TLSFingerprint, n.TLSCAFile,
+		RETURNING `+sealedTokenColumn+`, status, max_cpu, max_memory_bytes, used_memory_bytes, synced_at, created_at`,
+		n.ID, n.Name, n.Cluster, n.Endpoint, n.TokenID, keyID, ciphertext, n.TLSFingerprint, n.TLSCAFile,
 		n.TLSInsecure, storages(n), n.Bridge, n.CloneConcurrency, n.SiteID,
-	).Scan(&n.TokenSecret, &n.Status, &n.MaxCPU, &n.MaxMemoryBytes, &n.UsedMemoryBytes, &n.SyncedAt, &n.CreatedAt)
+	).Scan(&n.SealedToken, &n.Status, &n.MaxCPU, &n.MaxMemoryBytes, &n.UsedMemoryBytes, &n.SyncedAt, &n.CreatedAt)
 	return mapErr(err, "node "+n.ID.String())
 }
 

@@ -10,26 +10,39 @@ import (
 	"github.com/labforge/labforge/store/storetest"
 )
 
-func TestNodeRoundTripKeepsTheSecret(t *testing.T) {
+func TestNodeRoundTripSealsTheSecret(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
 	db := storetest.New(t)
+	keys := storetest.Keyring(t)
+	opened := func(n *domain.Node) string {
+		t.Helper()
+		require.Empty(t, n.TokenSecret, "nodes carry no plain secret")
+		require.NotNil(t, n.SealedToken)
+		require.Equal(t, storetest.KeyID, n.SealedToken.KeyID)
+		plain, err := keys.Open(n.SealedToken)
+		require.NoError(t, err)
+		return plain
+	}
 
 	n := newNode(ctx, t, db, "lab")
 	require.Equal(t, domain.NodeUnknown, n.Status)
+	require.Equal(t, "s3cret", opened(n), "CreateNode seals the secret it stored into the node")
 	got, err := db.FindNode(ctx, n.ID)
 	require.NoError(t, err)
-	require.Equal(t, "s3cret", got.TokenSecret, "workers need the secret to build clients")
+	require.Equal(t, "s3cret", opened(got), "workers open the secret to build clients")
 	require.Equal(t, []string{"local-lvm"}, got.Storages)
 	require.Nil(t, got.SyncedAt)
+	requireNoPlainTokens(ctx, t, db, "s3cret")
 
-	got.TokenSecret = ""
+	got.SealedToken = nil
 	got.CloneConcurrency = 4
 	got.Storages = []string{"local-lvm", "ceph"}
 	require.NoError(t, db.UpdateNode(ctx, got))
-	require.Equal(t, "s3cret", got.TokenSecret, "an empty secret keeps the stored one")
+	require.Equal(t, "s3cret", opened(got), "no secret keeps the stored one")
 	got.TokenSecret = "rotated"
 	require.NoError(t, db.UpdateNode(ctx, got))
+	requireNoPlainTokens(ctx, t, db, "rotated")
 
 	seen := time.Now().Truncate(time.Microsecond)
 	obs := &domain.Node{ID: n.ID, Status: domain.NodeOnline, MaxCPU: 32, MaxMemoryBytes: 128 << 30, UsedMemoryBytes: 1 << 30, SyncedAt: &seen}
@@ -37,7 +50,7 @@ func TestNodeRoundTripKeepsTheSecret(t *testing.T) {
 
 	again, err := db.FindNodeByName(ctx, "lab", n.Name)
 	require.NoError(t, err)
-	require.Equal(t, "rotated", again.TokenSecret)
+	require.Equal(t, "rotated", opened(again))
 	require.Equal(t, 4, again.CloneConcurrency)
 	require.Equal(t, []string{"local-lvm", "ceph"}, again.Storages)
 	require.Equal(t, domain.NodeOnline, again.Status)

@@ -66,7 +66,7 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 			SecureCookie: strings.HasPrefix(p.Config.PublicURL, "https://"),
 		},
 		MutationLimit: api.RateLimit{PerMinute: p.Config.RateLimitPerMinute, Burst: p.Config.RateLimitBurst},
-		Groups:        p.DB, Environments: p.DB, Events: p.DB, Secrets: keys, EventDefaults: p.Config.EventDefaults(),
+		Groups:        p.DB, Environments: p.DB, Events: p.DB, Secrets: keys, StoredSecrets: p.DB, EventDefaults: p.Config.EventDefaults(),
 		Capacity: p.DB, CloneCapPerStorage: p.Config.CloneCapPerStorage, EventActivity: p.Audit, EventConnections: p.DB,
 		EventDeployConcurrency: p.Config.EventDeployConcurrency,
 		Tokens:                 auth.NewTokens(p.Config.JWTSecret, p.Config.JWTTTL),

@@ -39,8 +39,10 @@ type Platform struct {
 }
 
 // Connect reaches PostgreSQL, MongoDB and Temporal, each bounded by
-// cfg.StartupTimeout, and migrates the PostgreSQL schema (under an advisory
-// lock, so replicas may start together). Its error is one sentence naming
+// cfg.StartupTimeout, migrates the PostgreSQL schema (under an advisory
+// lock, so replicas may start together) and seals the node token secrets
+// older versions stored in plain text (row by row, so replicas may do it
+// together). It needs LABFORGE_SECRET_KEY. Its error is one sentence naming
 // the dependency that failed and the variable that points at it.
 func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platform, error) {
 	p := &Platform{Config: cfg, Logger: logger, Metrics: prometheus.NewRegistry()}
@@ -52,15 +54,26 @@ func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Plat
 		}
 	}()
 
+	keys, err := cfg.RequireKeyring()
+	if err != nil {
+		return nil, err
+	}
 	sctx, cancel := context.WithTimeout(ctx, cfg.StartupTimeout)
 	defer cancel()
-	db, err := store.Open(sctx, cfg.DatabaseURL, cfg.DatabaseMaxConns)
+	db, err := store.Open(sctx, cfg.DatabaseURL, cfg.DatabaseMaxConns, store.WithKeyring(keys))
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL is unreachable at %s (%s): %w", redact.URL(cfg.DatabaseURL), config.VariableOf("DatabaseURL"), rootCause(err))
 	}
 	p.DB = db
 	if err := db.Migrate(sctx); err != nil {
 		return nil, fmt.Errorf("migrating the PostgreSQL schema at %s failed: %w", redact.URL(cfg.DatabaseURL), err)
+	}
+	sealed, err := db.SealPlainSecrets(sctx)
+	if err != nil {
+		return nil, fmt.Errorf("sealing the plain node token secrets at %s failed: %w", redact.URL(cfg.DatabaseURL), err)
+	}
+	if sealed > 0 {
+		logger.Info("sealed plain node token secrets", slog.Int("nodes", sealed), slog.String("key_id", keys.CurrentKeyID()))
 	}
 
 	sctx, cancel = context.WithTimeout(ctx, cfg.StartupTimeout)

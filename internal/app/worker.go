@@ -217,7 +217,9 @@ func (p *Platform) SlotWaiters() *activities.SlotWaiters {
 // every queue of this worker shares each node's breaker and connections.
 func (p *Platform) nodeClients() *activities.NodeClients {
 	p.clientsOnce.Do(func() {
-		p.clients = &activities.NodeClients{Nodes: p.DB, Timeout: p.Config.ProxmoxTimeout, Logger: p.Logger}
+		// The keyring was checked when the platform connected.
+		keys, _ := p.Config.Keyring()
+		p.clients = &activities.NodeClients{Nodes: p.DB, Keys: keys, Timeout: p.Config.ProxmoxTimeout, Logger: p.Logger}
 	})
 	return p.clients
 }

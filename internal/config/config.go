@@ -446,6 +446,21 @@ func (c *Config) Keyring() (*secrets.Keyring, error) {
 	return r, nil
 }
 
+// RequireKeyring is Keyring for a process that reads or writes the
+// database, which needs LABFORGE_SECRET_KEY: it seals node token secrets
+// and connection passwords.
+func (c *Config) RequireKeyring() (*secrets.Keyring, error) {
+	r, err := c.Keyring()
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, errors.New(VariableOf("SecretKey") + ` is not set; set it to "<id>:<base64 of 32 bytes>" (try: echo "k1:$(openssl rand -base64 32)"): ` +
+			"it seals the node token secrets and connection passwords stored in PostgreSQL")
+	}
+	return r, nil
+}
+
 // EventDefaults are the lead time and transition period of events that
 // do not set their own.
 func (c *Config) EventDefaults() domain.EventDefaults {

@@ -40,3 +40,27 @@ func TestKeyringFromSecretKeys(t *testing.T) {
 		t.Fatalf("defaults %+v", d)
 	}
 }
+
+// TestRequireKeyring: a process that uses the database needs
+// LABFORGE_SECRET_KEY; its absence is one sentence naming the variable.
+func TestRequireKeyring(t *testing.T) {
+	c, err := config.LoadFrom(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RequireKeyring(); err == nil || !strings.Contains(err.Error(), "LABFORGE_SECRET_KEY is not set") {
+		t.Fatalf("no key: %v", err)
+	}
+	k1 := "k1:" + base64.StdEncoding.EncodeToString([]byte(strings.Repeat("a", 32)))
+	c, err = config.LoadFrom([]string{"LABFORGE_SECRET_KEY=" + k1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := c.RequireKeyring(); err != nil || r.CurrentKeyID() != "k1" {
+		t.Fatalf("keyring %v, %v", r, err)
+	}
+	_, err = config.LoadFrom([]string{"LABFORGE_SECRET_KEYS_PREVIOUS=" + k1})
+	if err == nil || !strings.Contains(err.Error(), "LABFORGE_SECRET_KEYS_PREVIOUS is set without LABFORGE_SECRET_KEY") {
+		t.Fatalf("a previous key alone: %v", err)
+	}
+}

@@ -20,6 +20,7 @@ func TestNilFieldPanicsNamingTheMethod(t *testing.T) {
 		&mock.GroupStore{}, &mock.EnvironmentStore{}, &mock.EventStore{},
 		&mock.CapacityStore{}, &mock.EventActivityLog{}, &mock.APIKeyStore{}, &mock.IdempotencyStore{}, &mock.AccountStore{},
 		&mock.IdentityStore{},
+		&mock.SecretStore{},
 	}
 	for _, fake := range fakes {
 		v := reflect.ValueOf(fake)

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labforge/labforge/internal/secrets"
 	"github.com/labforge/labforge/store"
 )
 
@@ -26,14 +27,32 @@ import (
 // postgres:// URL of a role allowed to create databases.
 const EnvURL = "LABFORGE_TEST_DATABASE_URL"
 
+// KeyID is the id of Keyring's key.
+const KeyID = "storetest"
+
+// Keyring is the keyring of the stores New returns: it seals the node
+// token secrets they write.
+func Keyring(t testing.TB) *secrets.Keyring {
+	t.Helper()
+	k, err := secrets.NewKey(KeyID, []byte("storetest-key-of-thirty-two-byte"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := secrets.NewKeyring(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // New returns a store on a fresh, migrated database of its own, closed and
-// dropped when the test ends.
+// dropped when the test ends; it seals secrets with Keyring.
 func New(t testing.TB) *store.DB {
 	t.Helper()
 	url := NewDatabase(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, err := store.Open(ctx, url, 10)
+	db, err := store.Open(ctx, url, 10, store.WithKeyring(Keyring(t)))
 	if err != nil {
 		t.Fatalf("storetest: open the test database: %v", err)
 	}

@@ -21,6 +21,9 @@ import (
 // benchmark platform (user "admin").
 const AdminPassword = "bench-admin-password-42"
 
+// SecretKey is every benchmark platform's LABFORGE_SECRET_KEY.
+const SecretKey = "bench1:YmVuY2gtc2VjcmV0LWtleS1vZi0zMi1ieXRlcy0hISE="
+
 // Connect starts the embedded Temporal server and connects a platform to
 // it, to a throw-away PostgreSQL database and to embedded FerretDB, with
 // the LABFORGE_* settings env added to (and overriding) the benchmark's
@@ -45,6 +48,7 @@ func Connect(tb testing.TB, env ...string) *app.Platform {
 		"LABFORGE_TEMPORAL_NAMESPACE=" + ts.GetDefaultNamespace(),
 		"LABFORGE_JWT_SECRET=" + strings.Repeat("bench-secret-", 4),
 		"LABFORGE_BOOTSTRAP_ADMIN_PASSWORD=" + AdminPassword,
+		"LABFORGE_SECRET_KEY=" + SecretKey,
 		"LABFORGE_LOG_LEVEL=error",
 	}, env...))
 	if err != nil {
