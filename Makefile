@@ -30,9 +30,10 @@ test-race: ## run the concurrent packages' tests and the API's concurrent tests 
 	$(GO) test -race -count=1 -timeout 9m $(RACE_PKGS)
 	$(GO) test -race -count=1 -timeout 9m -run '$(RACE_API_TESTS)' ./api
 
-build: ## build the api, worker and devstack binaries into ./bin
+build: ## build the api, worker, admin and devstack binaries into ./bin
 	$(GO) build -o $(BIN)/labforge-api ./cmd/api
 	$(GO) build -o $(BIN)/labforge-worker ./cmd/worker
+	$(GO) build -o $(BIN)/labforge-admin ./cmd/labforge-admin
 	$(GO) build -o $(BIN)/labforge-devstack ./cmd/devstack
 
 # Imports come in three groups: standard library, other modules, this module.
