@@ -29,6 +29,9 @@ type vmLab struct {
 	// cluster and VMID.
 	template  domain.VMTemplate
 	templates []domain.VMTemplate
+	// tokenSecret is the simulator's API token secret the nodes are
+	// imported with.
+	tokenSecret string
 }
 
 // labOptions shape a vmLab: the simulator's configuration, the stack's
@@ -38,6 +41,9 @@ type labOptions struct {
 	sim              pvesim.Config
 	stack            []apptest.Option
 	cloneConcurrency int
+	// tokenSecret is the secret of the seed's pvesim.DefaultTokenID token,
+	// when the seed gives it another than pvesim.DefaultTokenSecret.
+	tokenSecret string
 }
 
 // newVMLab starts a lab on the default simulated cluster at 1/1000 time,
@@ -54,7 +60,10 @@ func startVMLab(t *testing.T, o labOptions) *vmLab {
 	sim := pvesim.New(o.sim)
 	t.Cleanup(sim.Close)
 	s := apptest.Start(t, o.stack...)
-	l := &vmLab{s: s, sim: sim, admin: s.AdminToken(t)}
+	l := &vmLab{s: s, sim: sim, admin: s.AdminToken(t), tokenSecret: o.tokenSecret}
+	if l.tokenSecret == "" {
+		l.tokenSecret = pvesim.DefaultTokenSecret
+	}
 	l.importCluster(t, sim, "lab", o.cloneConcurrency)
 	l.sync(t, "test-sync")
 
@@ -82,7 +91,7 @@ func (l *vmLab) importCluster(t *testing.T, sim *pvesim.Server, cluster string, 
 	t.Helper()
 	req := map[string]any{
 		"name": sim.Nodes()[0], "cluster": cluster, "endpoint": sim.URL(), "token_id": pvesim.DefaultTokenID,
-		"token_secret": pvesim.DefaultTokenSecret, "tls_fingerprint": sim.Fingerprint(),
+		"token_secret": l.tokenSecret, "tls_fingerprint": sim.Fingerprint(),
 		"storages": []string{"local-lvm"}, "bridge": "vmbr0",
 	}
 	if cloneConcurrency > 0 {

@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,6 +42,19 @@ type Stack struct {
 	Platform *app.Platform
 	Temporal *temporaltest.TestServer
 	client   *http.Client
+	// logs holds what the platform (API and workers) logged.
+	logs *SyncBuffer
+
+	mu      sync.Mutex
+	answers []Exchange
+}
+
+// Exchange is one answer the stack's client received, for tests that
+// read every answer (that no secret is in any).
+type Exchange struct {
+	Method, Path string
+	Status       int
+	Body         []byte
 }
 
 // Option adjusts a stack's configuration before it starts.
@@ -88,7 +102,8 @@ func Start(t *testing.T, opts ...Option) *Stack {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
+	logs := &SyncBuffer{}
+	logger := slog.New(slog.NewTextHandler(io.MultiWriter(os.Stderr, logs), &slog.HandlerOptions{Level: cfg.SlogLevel()}))
 	p, err := app.Connect(ctx, cfg, logger)
 	if err != nil {
 		t.Fatalf("apptest: %v", err)
@@ -112,7 +127,7 @@ func Start(t *testing.T, opts ...Option) *Stack {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return &Stack{
-		URL: url, Platform: p, Temporal: ts,
+		URL: url, Platform: p, Temporal: ts, logs: logs,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &contractTransport{t: t, next: http.DefaultTransport}},
 	}
 }
@@ -158,8 +173,23 @@ func (s *Stack) Send(t testing.TB, req *http.Request) *Response {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.mu.Lock()
+	s.answers = append(s.answers, Exchange{Method: req.Method, Path: req.URL.Path, Status: resp.StatusCode, Body: raw})
+	s.mu.Unlock()
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
 }
+
+// Answers returns every answer the stack's client has received so far.
+func (s *Stack) Answers() []Exchange {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Exchange(nil), s.answers...)
+}
+
+// Logs returns what the platform has logged so far, at the configured
+// LABFORGE_LOG_LEVEL (warn unless an Option changes it); it goes to
+// stderr too.
+func (s *Stack) Logs() string { return s.logs.String() }
 
 // Login signs in and returns the access token, failing t otherwise.
 func (s *Stack) Login(t testing.TB, username, password string) string {
