@@ -28,14 +28,7 @@ func TestE2EEventRunsItsLifecycle(t *testing.T) {
 	var env environmentFields
 	r.JSON(t, &env)
 
-	start := time.Now().Add(6 * time.Second).UTC().Truncate(time.Second)
-	r = s.Do(t, "POST", "/api/v1/events", l.instructor, map[string]any{"name": "Linux basics", "short_name": "lin-e2e",
-		"environment_id": env.ID, "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339),
-		"lead_time": "5s", "transition_period": "2s"})
-	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
-	var ev eventFields
-	r.JSON(t, &ev)
-	path := "/api/v1/events/" + ev.ID.String()
+	path := l.eventSoon(t, env.ID, "Linux basics", "lin-e2e")
 	userID := func(token string) uuid.UUID {
 		var me domain.User
 		s.Do(t, "GET", "/api/v1/me", token, nil).JSON(t, &me)
@@ -134,6 +127,21 @@ func TestE2EEventRunsItsLifecycle(t *testing.T) {
 }
 
 // eventFields is the part of an event view these tests read.
+// eventSoon has the instructor create an event of env that starts in
+// six seconds, deploys a second from now, ends an hour later and is torn
+// down two seconds after it ends, and returns its path.
+func (l *vmLab) eventSoon(t *testing.T, env uuid.UUID, name, shortName string) string {
+	t.Helper()
+	start := time.Now().Add(6 * time.Second).UTC().Truncate(time.Second)
+	r := l.s.Do(t, "POST", "/api/v1/events", l.instructor, map[string]any{"name": name, "short_name": shortName,
+		"environment_id": env, "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339),
+		"lead_time": "5s", "transition_period": "2s"})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+	var ev eventFields
+	r.JSON(t, &ev)
+	return "/api/v1/events/" + ev.ID.String()
+}
+
 type eventFields struct {
 	ID    uuid.UUID         `json:"id"`
 	State domain.EventState `json:"state"`

@@ -85,14 +85,7 @@ func TestE2ESecretsStayOutOfAnswersLogsAuditAndHistories(t *testing.T) {
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 	var env environmentFields
 	r.JSON(t, &env)
-	start := time.Now().Add(6 * time.Second).UTC().Truncate(time.Second)
-	r = s.Do(t, "POST", "/api/v1/events", l.instructor, map[string]any{"name": "Secrets", "short_name": "leak",
-		"environment_id": env.ID, "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339),
-		"lead_time": "5s", "transition_period": "2s"})
-	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
-	var ev eventFields
-	r.JSON(t, &ev)
-	path := "/api/v1/events/" + ev.ID.String()
+	path := l.eventSoon(t, env.ID, "Secrets", "leak")
 	r = s.Do(t, "POST", path+"/participants", l.instructor, map[string]any{"user_id": l.patID})
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	require.Eventually(t, func() bool {

@@ -17,15 +17,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 	"text/tabwriter"
 
 	"github.com/labforge/labforge/domain"
+	"github.com/labforge/labforge/internal/app"
 	"github.com/labforge/labforge/internal/config"
-	"github.com/labforge/labforge/internal/redact"
-	"github.com/labforge/labforge/store"
 )
 
 const usage = `usage: labforge-admin COMMAND
@@ -78,23 +78,14 @@ func run(ctx context.Context, args, environ []string, out io.Writer) error {
 	return nil
 }
 
-// rotateSecrets connects to the database of cfg, brings its schema up to
-// date and rotates its secrets.
+// rotateSecrets opens the database of cfg as the api and the workers do
+// (schema migrated, plain secrets sealed) and rotates its secrets.
 func rotateSecrets(ctx context.Context, cfg config.Config) (*domain.SecretRotation, error) {
-	keys, err := cfg.RequireKeyring()
+	db, err := app.OpenDB(ctx, cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()})))
 	if err != nil {
 		return nil, err
 	}
-	sctx, cancel := context.WithTimeout(ctx, cfg.StartupTimeout)
-	defer cancel()
-	db, err := store.Open(sctx, cfg.DatabaseURL, cfg.DatabaseMaxConns, store.WithKeyring(keys))
-	if err != nil {
-		return nil, fmt.Errorf("PostgreSQL is unreachable at %s (%s): %w", redact.URL(cfg.DatabaseURL), config.VariableOf("DatabaseURL"), err)
-	}
 	defer db.Close()
-	if err := db.Migrate(sctx); err != nil {
-		return nil, fmt.Errorf("migrating the PostgreSQL schema at %s failed: %w", redact.URL(cfg.DatabaseURL), err)
-	}
 	return db.RotateSecrets(ctx)
 }
 

@@ -38,11 +38,9 @@ type Platform struct {
 	listening     sync.WaitGroup
 }
 
-// Connect reaches PostgreSQL, MongoDB and Temporal, each bounded by
-// cfg.StartupTimeout, migrates the PostgreSQL schema (under an advisory
-// lock, so replicas may start together) and seals the node token secrets
-// older versions stored in plain text (row by row, so replicas may do it
-// together). It needs LABFORGE_SECRET_KEY. Its error is one sentence naming
+// Connect reaches PostgreSQL (OpenDB: migrated, plain secrets sealed),
+// MongoDB and Temporal, each bounded by cfg.StartupTimeout. It needs
+// LABFORGE_SECRET_KEY. Its error is one sentence naming
 // the dependency that failed and the variable that points at it.
 func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platform, error) {
 	p := &Platform{Config: cfg, Logger: logger, Metrics: prometheus.NewRegistry()}
@@ -54,29 +52,12 @@ func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Plat
 		}
 	}()
 
-	keys, err := cfg.RequireKeyring()
-	if err != nil {
+	var err error
+	if p.DB, err = OpenDB(ctx, cfg, logger); err != nil {
 		return nil, err
 	}
-	sctx, cancel := context.WithTimeout(ctx, cfg.StartupTimeout)
-	defer cancel()
-	db, err := store.Open(sctx, cfg.DatabaseURL, cfg.DatabaseMaxConns, store.WithKeyring(keys))
-	if err != nil {
-		return nil, fmt.Errorf("PostgreSQL is unreachable at %s (%s): %w", redact.URL(cfg.DatabaseURL), config.VariableOf("DatabaseURL"), rootCause(err))
-	}
-	p.DB = db
-	if err := db.Migrate(sctx); err != nil {
-		return nil, fmt.Errorf("migrating the PostgreSQL schema at %s failed: %w", redact.URL(cfg.DatabaseURL), err)
-	}
-	sealed, err := db.SealPlainSecrets(sctx)
-	if err != nil {
-		return nil, fmt.Errorf("sealing the plain node token secrets at %s failed: %w", redact.URL(cfg.DatabaseURL), err)
-	}
-	if sealed > 0 {
-		logger.Info("sealed plain node token secrets", slog.Int("nodes", sealed), slog.String("key_id", keys.CurrentKeyID()))
-	}
 
-	sctx, cancel = context.WithTimeout(ctx, cfg.StartupTimeout)
+	sctx, cancel := context.WithTimeout(ctx, cfg.StartupTimeout)
 	defer cancel()
 	p.Audit, err = audit.Open(sctx, cfg.MongoURI, cfg.MongoDatabase, audit.Retention{
 		Audit: cfg.AuditRetention, Activity: cfg.ActivityRetention, SystemEvents: cfg.SystemEventRetention,
@@ -90,6 +71,38 @@ func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Plat
 	}
 	ok = true
 	return p, nil
+}
+
+// OpenDB opens the PostgreSQL store of cfg with its keyring, within
+// cfg.StartupTimeout: it migrates the schema (under an advisory lock, so
+// replicas may start together) and seals the node token secrets older
+// versions stored in plain text (row by row, so replicas may do it
+// together). It needs LABFORGE_SECRET_KEY. Its error is one sentence
+// naming the variable to check.
+func OpenDB(ctx context.Context, cfg config.Config, logger *slog.Logger) (*store.DB, error) {
+	keys, err := cfg.RequireKeyring()
+	if err != nil {
+		return nil, err
+	}
+	sctx, cancel := context.WithTimeout(ctx, cfg.StartupTimeout)
+	defer cancel()
+	db, err := store.Open(sctx, cfg.DatabaseURL, cfg.DatabaseMaxConns, store.WithKeyring(keys))
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL is unreachable at %s (%s): %w", redact.URL(cfg.DatabaseURL), config.VariableOf("DatabaseURL"), rootCause(err))
+	}
+	if err := db.Migrate(sctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrating the PostgreSQL schema at %s failed: %w", redact.URL(cfg.DatabaseURL), err)
+	}
+	sealed, err := db.SealPlainSecrets(sctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sealing the plain node token secrets at %s failed: %w", redact.URL(cfg.DatabaseURL), err)
+	}
+	if sealed > 0 {
+		logger.Info("sealed plain node token secrets", slog.Int("nodes", sealed), slog.String("key_id", keys.CurrentKeyID()))
+	}
+	return db, nil
 }
 
 // ConnectGateway reaches Temporal only, bounded by cfg.StartupTimeout: the

@@ -70,9 +70,10 @@ type Config struct {
 	RateLimitPerMinute int `env:"RATE_LIMIT_PER_MINUTE" envDefault:"600"`
 	RateLimitBurst     int `env:"RATE_LIMIT_BURST" envDefault:"120"`
 
-	// SecretKey seals secrets kept in PostgreSQL (connection passwords):
-	// "<id>:<base64 of 32 bytes>". SecretKeysPrevious, comma-separated in
-	// the same form, still open what older keys sealed.
+	// SecretKey seals secrets kept in PostgreSQL (node token secrets,
+	// connection passwords): "<id>:<base64 of 32 bytes>"; processes that
+	// use the database need it (RequireKeyring). SecretKeysPrevious,
+	// comma-separated in the same form, still open what older keys sealed.
 	SecretKey          string `env:"SECRET_KEY" secret:"true"`
 	SecretKeysPrevious string `env:"SECRET_KEYS_PREVIOUS" secret:"true"`
 

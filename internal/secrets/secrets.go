@@ -1,6 +1,7 @@
-// Package secrets seals short secrets (connection passwords) for storage
-// with AES-256-GCM under a key named by an id, so that keys can rotate:
-// the current key seals, every configured key opens what it sealed.
+// Package secrets seals short secrets (node token secrets, connection
+// passwords) for storage with AES-256-GCM under a key named by an id, so
+// that keys can rotate: the current key seals, every configured key opens
+// what it sealed; store.DB.RotateSecrets moves stored ones to the current key.
 package secrets
 
 import (
