@@ -14,9 +14,9 @@ import (
 
 // The places secrets are stored, as SecretCounts name them.
 const (
-	SecretsNodes        = "nodes"
-	SecretsConnections  = "environment_connections"
-	SecretsEventsCopies = "events.environment_snapshot"
+	SecretsNodes       = "nodes"
+	SecretsConnections = "environment_connections"
+	SecretsSnapshots   = "events.environment_snapshot"
 )
 
 // errNoKeyring reports a rotation asked of a store without a keyring.
@@ -54,7 +54,7 @@ func (db *DB) RotateSecrets(ctx context.Context) (*domain.SecretRotation, error)
 	}{
 		{SecretsNodes, func(ctx context.Context, c *domain.SecretCounts) error { return r.nodes(ctx, c, "true") }},
 		{SecretsConnections, r.connections},
-		{SecretsEventsCopies, r.snapshots},
+		{SecretsSnapshots, r.snapshots},
 	}
 	for _, s := range steps {
 		c := domain.SecretCounts{Table: s.table}

@@ -149,7 +149,7 @@ func TestRotateSecretsMovesEveryKeyToTheCurrentOne(t *testing.T) {
 	require.Equal(t, []domain.SecretCounts{
 		{Table: store.SecretsNodes, Resealed: 1, Sealed: 1, Unreadable: 1},
 		{Table: store.SecretsConnections, Resealed: 1},
-		{Table: store.SecretsEventsCopies, Resealed: 1},
+		{Table: store.SecretsSnapshots, Resealed: 1},
 	}, got.Tables)
 	require.Equal(t, []domain.UnreadableSecret{{Table: store.SecretsNodes, Row: lost.ID.String(), KeyID: "gone",
 		Reason: "its key is not configured"}}, got.Unreadable)
@@ -184,6 +184,6 @@ func TestRotateSecretsMovesEveryKeyToTheCurrentOne(t *testing.T) {
 	require.Equal(t, []domain.SecretCounts{
 		{Table: store.SecretsNodes, Current: 2, Unreadable: 1},
 		{Table: store.SecretsConnections, Current: 1},
-		{Table: store.SecretsEventsCopies, Current: 1},
+		{Table: store.SecretsSnapshots, Current: 1},
 	}, again.Tables, "a second rotation finds everything current")
 }
