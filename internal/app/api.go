@@ -12,6 +12,7 @@ import (
 
 	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/internal/auth"
+	"github.com/labforge/labforge/web"
 )
 
 // APIHandler builds the HTTP API on the platform's connections.
@@ -43,6 +44,7 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 		EventDeployConcurrency: p.Config.EventDeployConcurrency,
 		Tokens:                 auth.NewTokens(p.Config.JWTSecret, p.Config.JWTTTL),
 		Readiness:              checks, Metrics: p.Metrics, Queues: p.Config.WorkerQueues, Logger: p.Logger,
+		Console: web.Console(),
 	}), nil
 }
 
