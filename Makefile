@@ -47,8 +47,9 @@ $(WEB_BUILD): $(WEB_DEPS) $(WEB_SOURCES)
 	@echo "the web console's sources are newer than web/dist/app: building it"
 	cd web && npm run build
 
-test-web: $(WEB_DEPS) ## type-check the console against api/openapi.yaml and run its unit tests
+test-web: $(WEB_DEPS) ## type-check the console against api/openapi.yaml, check its formatting, run its unit tests
 	cd web && npm run typecheck
+	cd web && npm run format:check
 	cd web && npm test
 
 test: test-web ## run every test once: the concurrent code's under the race detector

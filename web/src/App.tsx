@@ -6,6 +6,9 @@ import { subscribe, getSession } from "./auth/session";
 import { Layout } from "./components/Layout";
 import { Nodes } from "./pages/admin/Nodes";
 import { Users } from "./pages/admin/Users";
+import { Environments } from "./pages/environments/Environments";
+import { EventPage } from "./pages/events/EventPage";
+import { Events } from "./pages/events/Events";
 import { Home } from "./pages/home/Home";
 import { NotFound } from "./pages/NotFound";
 import { OperationDetail } from "./pages/operations/OperationDetail";
@@ -42,11 +45,28 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <Home /> },
       { path: "operations", element: <Operations /> },
+      {
+        path: "environments",
+        element: (
+          <RequireRole role={["instructor", "admin"]}>
+            <Environments />
+          </RequireRole>
+        ),
+      },
+      {
+        path: "events",
+        element: (
+          <RequireRole role={["instructor", "admin"]}>
+            <Events />
+          </RequireRole>
+        ),
+      },
+      { path: "events/:id", element: <EventPage /> },
       { path: "operations/:id", element: <OperationDetail /> },
       {
         path: "admin/nodes",
         element: (
-          <RequireRole role="admin">
+          <RequireRole role={["admin"]}>
             <Nodes />
           </RequireRole>
         ),
@@ -54,7 +74,7 @@ export const routes: RouteObject[] = [
       {
         path: "admin/users",
         element: (
-          <RequireRole role="admin">
+          <RequireRole role={["admin"]}>
             <Users />
           </RequireRole>
         ),

@@ -12,7 +12,9 @@ describe("unwrap", () => {
   });
 
   it("rejects with the API's code, message and fields", async () => {
-    const body = { error: { code: "invalid", message: "bad request", fields: { email: "is not an address" }, request_id: "r1" } };
+    const body = {
+      error: { code: "invalid", message: "bad request", fields: { email: "is not an address" }, request_id: "r1" },
+    };
     const err = await unwrap(Promise.resolve(answer(400, body))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     const e = err as ApiError;
@@ -23,7 +25,9 @@ describe("unwrap", () => {
 
   it("keeps Retry-After of a throttled sign-in", async () => {
     const body = { error: { code: "too_many_requests", message: "too many failed sign-ins" } };
-    const err = (await unwrap(Promise.resolve(answer(429, body, { "Retry-After": "30" }))).catch((e: unknown) => e)) as ApiError;
+    const err = (await unwrap(Promise.resolve(answer(429, body, { "Retry-After": "30" }))).catch(
+      (e: unknown) => e,
+    )) as ApiError;
     expect(err.retryAfter).toBe(30);
   });
 

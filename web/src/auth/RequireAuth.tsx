@@ -12,13 +12,13 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-/** RequireRole shows children only to users holding role. */
-export function RequireRole({ role, children }: { role: string; children: ReactNode }) {
+/** RequireRole shows children only to users holding one of roles. */
+export function RequireRole({ role, children }: { role: string[]; children: ReactNode }) {
   const session = useSession();
-  if (!session?.user.roles.includes(role)) {
+  if (!role.some((r) => session?.user.roles.includes(r))) {
     return (
       <div className="alert alert-info" role="alert">
-        This page is for users with the {role} role.
+        This page is for users with the {role.join(" or ")} role.
       </div>
     );
   }

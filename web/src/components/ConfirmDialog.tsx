@@ -40,7 +40,9 @@ export function ConfirmDialog({
       return;
     }
     if (e.key !== "Tab" || !dialog.current) return;
-    const focusable = dialog.current.querySelectorAll<HTMLElement>("button:not(:disabled), [href], input, select, textarea");
+    const focusable = dialog.current.querySelectorAll<HTMLElement>(
+      "button:not(:disabled), [href], input, select, textarea",
+    );
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
     if (e.shiftKey && document.activeElement === first) {

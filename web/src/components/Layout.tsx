@@ -9,6 +9,7 @@ export function Layout() {
   const session = useSession();
   const navigate = useNavigate();
   const admin = hasRole(session, "admin");
+  const instructor = admin || hasRole(session, "instructor");
   return (
     <>
       <a className="skip-link" href="#main">
@@ -26,6 +27,16 @@ export function Layout() {
                 My lab
               </NavLink>
             </li>
+            {instructor && (
+              <>
+                <li>
+                  <NavLink to="/environments">Environments</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/events">Events</NavLink>
+                </li>
+              </>
+            )}
             <li>
               <NavLink to="/operations">Operations</NavLink>
             </li>

@@ -54,9 +54,7 @@ export function SignIn() {
           </p>
         )}
         <FormError error={err} shown={["username", "password"]} />
-        {throttled && (
-          <p className="muted">Wait {(err as ApiError).retryAfter} seconds before the next attempt.</p>
-        )}
+        {throttled && <p className="muted">Wait {(err as ApiError).retryAfter} seconds before the next attempt.</p>}
         <form onSubmit={submit} noValidate aria-label="Sign in">
           <Field
             label="Username"

@@ -43,5 +43,12 @@ export function renderAt(ui: ReactNode, { path = "/", route = "/" }: { path?: st
     ],
     { initialEntries: [path] },
   );
-  return { router, ...render(<QueryClientProvider client={client}><RouterProvider router={router} /></QueryClientProvider>) };
+  return {
+    router,
+    ...render(
+      <QueryClientProvider client={client}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>,
+    ),
+  };
 }

@@ -82,17 +82,29 @@ export function NodeImportForm() {
   });
   const importNodes = useMutation({
     mutationFn: (req: NodeRequest) =>
-      unwrap(api.POST("/api/v1/nodes/import", { params: { header: { "Idempotency-Key": idempotencyKey() } }, body: req })),
+      unwrap(
+        api.POST("/api/v1/nodes/import", { params: { header: { "Idempotency-Key": idempotencyKey() } }, body: req }),
+      ),
     onSuccess: () => {
       setForm(empty);
       void qc.invalidateQueries({ queryKey: ["nodes"] });
     },
   });
   const set = (name: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
-    setForm((f) => ({ ...f, [name]: e.target.type === "checkbox" ? (e.target as HTMLInputElement).checked : e.target.value }));
+    setForm((f) => ({
+      ...f,
+      [name]: e.target.type === "checkbox" ? (e.target as HTMLInputElement).checked : e.target.value,
+    }));
   const err = importNodes.error;
   const text = (name: keyof Form, label: string, extra: Partial<React.ComponentProps<typeof Field>> = {}) => (
-    <Field label={label} name={name} value={form[name] as string} onChange={set(name)} error={fieldError(err, name)} {...extra} />
+    <Field
+      label={label}
+      name={name}
+      value={form[name] as string}
+      onChange={set(name)}
+      error={fieldError(err, name)}
+      {...extra}
+    />
   );
 
   function submit(e: FormEvent) {
@@ -112,14 +124,31 @@ export function NodeImportForm() {
         <div className="form-grid">
           {text("name", "Node name", { required: true, placeholder: "pve1" })}
           {text("cluster", "Cluster", { required: true, placeholder: "lab" })}
-          {text("endpoint", "API endpoint", { required: true, type: "url", placeholder: "https://pve1.example.org:8006" })}
+          {text("endpoint", "API endpoint", {
+            required: true,
+            type: "url",
+            placeholder: "https://pve1.example.org:8006",
+          })}
           {text("token_id", "API token id", { required: true, placeholder: "labforge@pve!labforge" })}
           {text("token_secret", "API token secret", { required: true, type: "password", autoComplete: "off" })}
-          {text("tls_fingerprint", "TLS fingerprint (SHA-256)", { hint: "Leave empty to verify with the system's CAs." })}
+          {text("tls_fingerprint", "TLS fingerprint (SHA-256)", {
+            hint: "Leave empty to verify with the system's CAs.",
+          })}
           {text("storages", "Storages", { placeholder: "local-lvm", hint: "Comma-separated." })}
           {text("bridge", "Bridge", { placeholder: "vmbr0" })}
-          {text("clone_concurrency", "Clones at once", { type: "number", min: 0, max: 64, hint: "Empty or 0 means 2." })}
-          <SelectField label="Site" name="site_id" value={form.site_id} onChange={set("site_id")} error={fieldError(err, "site_id")}>
+          {text("clone_concurrency", "Clones at once", {
+            type: "number",
+            min: 0,
+            max: 64,
+            hint: "Empty or 0 means 2.",
+          })}
+          <SelectField
+            label="Site"
+            name="site_id"
+            value={form.site_id}
+            onChange={set("site_id")}
+            error={fieldError(err, "site_id")}
+          >
             <option value="">No site</option>
             {sites.data?.items.map((s) => (
               <option key={s.id} value={s.id}>

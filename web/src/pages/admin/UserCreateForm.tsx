@@ -58,9 +58,31 @@ export function UserCreateForm() {
       <FormError error={err} shown={fieldNames} />
       <form onSubmit={submit} noValidate aria-labelledby="create-user">
         <div className="form-grid">
-          <Field label="Username" name="username" required autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} error={fieldError(err, "username")} />
-          <Field label="E-mail" name="email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError(err, "email")} />
-          <Field label="Display name" name="display_name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} error={fieldError(err, "display_name")} />
+          <Field
+            label="Username"
+            name="username"
+            required
+            autoComplete="off"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            error={fieldError(err, "username")}
+          />
+          <Field
+            label="E-mail"
+            name="email"
+            type="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={fieldError(err, "email")}
+          />
+          <Field
+            label="Display name"
+            name="display_name"
+            value={displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
+            error={fieldError(err, "display_name")}
+          />
           <Field
             label="Password"
             name="password"
@@ -77,7 +99,11 @@ export function UserCreateForm() {
           <legend>Roles</legend>
           {(allRoles.data ?? seededRoles).map((name) => (
             <label key={name} className="check">
-              <input type="checkbox" checked={roles.includes(name)} onChange={(e) => toggleRole(name, e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={roles.includes(name)}
+                onChange={(e) => toggleRole(name, e.target.checked)}
+              />
               {name}
             </label>
           ))}

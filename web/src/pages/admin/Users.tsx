@@ -14,7 +14,8 @@ export function Users() {
   const qc = useQueryClient();
   const users = useInfiniteQuery({
     queryKey: ["users"],
-    queryFn: ({ pageParam }) => unwrap(api.GET("/api/v1/users", { params: { query: { limit: 100, cursor: pageParam } } })),
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET("/api/v1/users", { params: { query: { limit: 100, cursor: pageParam } } })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor || undefined,
   });
@@ -67,7 +68,13 @@ export function Users() {
                         </td>
                         <td>{u.roles.join(", ")}</td>
                         <td>{u.source}</td>
-                        <td>{u.disabled ? <StatusBadge state="failed" label="disabled" /> : <StatusBadge state="active" />}</td>
+                        <td>
+                          {u.disabled ? (
+                            <StatusBadge state="failed" label="disabled" />
+                          ) : (
+                            <StatusBadge state="active" />
+                          )}
+                        </td>
                         <td>{formatDate(u.created_at)}</td>
                         <td>
                           <ActionButton
@@ -91,7 +98,12 @@ export function Users() {
               </div>
               {users.hasNextPage && (
                 <p>
-                  <button type="button" className="btn" disabled={users.isFetchingNextPage} onClick={() => void users.fetchNextPage()}>
+                  <button
+                    type="button"
+                    className="btn"
+                    disabled={users.isFetchingNextPage}
+                    onClick={() => void users.fetchNextPage()}
+                  >
                     {users.isFetchingNextPage ? "Loading…" : "Load more"}
                   </button>
                 </p>

@@ -45,8 +45,7 @@ export function MyContainers({ ownerFilter }: { ownerFilter: string | undefined 
   const qc = useQueryClient();
   const containers = useQuery({
     queryKey: ["containers", { owner: ownerFilter }],
-    queryFn: () =>
-      unwrap(api.GET("/api/v1/containers", { params: { query: { owner: ownerFilter, limit: 200 } } })),
+    queryFn: () => unwrap(api.GET("/api/v1/containers", { params: { query: { owner: ownerFilter, limit: 200 } } })),
     refetchInterval: 5000,
   });
   const run = useMutation({
@@ -66,7 +65,12 @@ export function MyContainers({ ownerFilter }: { ownerFilter: string | undefined 
         <OperationStarted operation={run.data} what={`${run.variables.action} of ${run.variables.c.hostname}`} />
       )}
       <FormError error={run.error} />
-      <QueryView query={containers} what="your containers" isEmpty={(d) => d.items.length === 0} empty="You have no containers.">
+      <QueryView
+        query={containers}
+        what="your containers"
+        isEmpty={(d) => d.items.length === 0}
+        empty="You have no containers."
+      >
         {(d) => (
           <ul className="card-grid" aria-label="Containers">
             {d.items.map((c) => (

@@ -17,7 +17,8 @@ function Connections({ event }: { event: Event }) {
     refetchInterval: 10000,
   });
   if (overview.isPending) return <Loading what="connections" />;
-  if (overview.isError) return <ErrorState what="connections" error={overview.error} onRetry={() => void overview.refetch()} />;
+  if (overview.isError)
+    return <ErrorState what="connections" error={overview.error} onRetry={() => void overview.refetch()} />;
   const active = overview.data.connections.filter((c) => c.state === "active");
   if (active.length === 0) return <p className="muted">No connection is open yet.</p>;
   return (
@@ -43,7 +44,12 @@ export function MyEvents() {
   return (
     <section className="section" aria-labelledby="my-events">
       <h2 id="my-events">My events</h2>
-      <QueryView query={events} what="your events" isEmpty={(d) => d.items.length === 0} empty="You take part in no event.">
+      <QueryView
+        query={events}
+        what="your events"
+        isEmpty={(d) => d.items.length === 0}
+        empty="You take part in no event."
+      >
         {(d) => (
           <ul className="card-grid" aria-label="Events">
             {d.items.map((e) => (

@@ -48,7 +48,11 @@ afterEach(() => {
 describe("MyVMs", () => {
   it("lists the user's VMs with state, power and address", async () => {
     signInAs(me);
-    const sent = mockApi({ "GET /api/v1/vms": { body: { items: [vm({}), vm({ id: "vm-2", name: "db-1", power_state: "stopped", ipv4: undefined })] } } });
+    const sent = mockApi({
+      "GET /api/v1/vms": {
+        body: { items: [vm({}), vm({ id: "vm-2", name: "db-1", power_state: "stopped", ipv4: undefined })] },
+      },
+    });
     renderAt(<MyVMs userId={me.id} />);
     const card = (await screen.findByText("web-1")).closest("li") as HTMLElement;
     expect(within(card).getByText("10.20.0.15")).toBeTruthy();
@@ -89,7 +93,11 @@ describe("MyVMs", () => {
     signInAs(me);
     mockApi({
       "GET /api/v1/vms": { body: { items: [vm({})] } },
-      "POST /api/v1/vms/vm-1/actions/reset": apiError(409, "conflict", "operation op-0 (vm.stop) is in progress for this VM"),
+      "POST /api/v1/vms/vm-1/actions/reset": apiError(
+        409,
+        "conflict",
+        "operation op-0 (vm.stop) is in progress for this VM",
+      ),
     });
     renderAt(<MyVMs userId={me.id} />);
     await userEvent.click(await screen.findByRole("button", { name: "Reset web-1" }));

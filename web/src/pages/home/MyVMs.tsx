@@ -15,7 +15,12 @@ type VMAction = "start" | "stop" | "reset";
 
 const actions: { action: VMAction; label: string; confirm: (vm: VM) => string; danger?: boolean }[] = [
   { action: "start", label: "Start", confirm: (vm) => `Start ${vm.name}?` },
-  { action: "stop", label: "Stop", confirm: (vm) => `Stop ${vm.name}? It is powered off without shutting down.`, danger: true },
+  {
+    action: "stop",
+    label: "Stop",
+    confirm: (vm) => `Stop ${vm.name}? It is powered off without shutting down.`,
+    danger: true,
+  },
   {
     action: "reset",
     label: "Reset",
@@ -53,7 +58,9 @@ export function MyVMs({ userId }: { userId: string }) {
   return (
     <section className="section" aria-labelledby="my-vms">
       <h2 id="my-vms">My VMs</h2>
-      {run.isSuccess && <OperationStarted operation={run.data} what={`${run.variables.action} of ${run.variables.vm.name}`} />}
+      {run.isSuccess && (
+        <OperationStarted operation={run.data} what={`${run.variables.action} of ${run.variables.vm.name}`} />
+      )}
       <FormError error={run.error} />
       <QueryView
         query={vms}

@@ -22,7 +22,13 @@ function op(over: Partial<Operation>): Operation {
   };
 }
 
-const stuck = op({ id: "op-9", kind: "vm.delete", state: "awaiting_operator", step: "destroy guest", error: "node pve1 is offline" });
+const stuck = op({
+  id: "op-9",
+  kind: "vm.delete",
+  state: "awaiting_operator",
+  step: "destroy guest",
+  error: "node pve1 is offline",
+});
 
 function operationsAPI() {
   return mockApi({

@@ -13,7 +13,14 @@ import { OperatorControls } from "./OperatorControls";
 /** How often the operations refresh while the page is visible. */
 export const operationsPollMs = 3000;
 
-export const operationStates: OperationState[] = ["pending", "running", "awaiting_operator", "completed", "failed", "aborted"];
+export const operationStates: OperationState[] = [
+  "pending",
+  "running",
+  "awaiting_operator",
+  "completed",
+  "failed",
+  "aborted",
+];
 
 /** AwaitingOperator lists the operations stopped on a failed step, each with retry and abort. */
 function AwaitingOperator() {
@@ -126,7 +133,12 @@ export function Operations() {
               </option>
             ))}
           </SelectField>
-          <Field label="Kind" placeholder="vm.create" value={kind} onChange={(e) => setFilter("kind", e.target.value)} />
+          <Field
+            label="Kind"
+            placeholder="vm.create"
+            value={kind}
+            onChange={(e) => setFilter("kind", e.target.value)}
+          />
           <Field
             label="Target type"
             placeholder="vm"
@@ -164,7 +176,12 @@ export function Operations() {
               </div>
               {ops.hasNextPage && (
                 <p>
-                  <button type="button" className="btn" disabled={ops.isFetchingNextPage} onClick={() => void ops.fetchNextPage()}>
+                  <button
+                    type="button"
+                    className="btn"
+                    disabled={ops.isFetchingNextPage}
+                    onClick={() => void ops.fetchNextPage()}
+                  >
                     {ops.isFetchingNextPage ? "Loading…" : "Load more"}
                   </button>
                 </p>
