@@ -22,7 +22,7 @@ WEB_BUILD   := web/dist/app/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f ! -name schema.d.ts 2>/dev/null) \
 	web/index.html web/package.json web/vite.config.ts web/tsconfig.json api/openapi.yaml
 
-.PHONY: dev test test-race test-web build lint fmt bench clean web web-fresh
+.PHONY: dev test test-race test-web test-browser build lint fmt bench clean web web-fresh
 
 dev: web-fresh ## run the whole platform: Temporal + Web UI, PostgreSQL, FerretDB, API and workers
 	$(GO) run ./cmd/devstack
@@ -52,7 +52,13 @@ test-web: $(WEB_DEPS) ## type-check the console against api/openapi.yaml, check 
 	cd web && npm run format:check
 	cd web && npm test
 
-test: test-web ## run every test once: the concurrent code's under the race detector
+# The browser tests build the console and the dev stack, start the stack on
+# free ports and click through the console in Debian's Chromium
+# (/usr/bin/chromium, or LABFORGE_CHROMIUM); screenshots go to web/e2e-results/.
+test-browser: $(WEB_DEPS) ## run the console's browser tests against a real stack
+	cd web && npm run test:browser
+
+test: test-web test-browser ## run every test once: the concurrent code's under the race detector
 	$(GO) test -count=1 -timeout 9m $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS) ./api)")
 	$(GO) test -count=1 -timeout 9m -skip '$(RACE_API_TESTS)' ./api
 	$(MAKE) --no-print-directory test-race

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api } from "../api/client";
 import { apiError, mockApi } from "../test/api";
-import { signInAs, testUser } from "../test/render";
+import { loginAnswer, signInAs, testUser } from "../test/render";
 import { endSession, getSession, lastEndReason, restoreSession, subscribe } from "./session";
 import { signIn } from "./signIn";
 
@@ -14,15 +14,7 @@ afterEach(() => {
 describe("session", () => {
   it("signs in, keeps the token for the tab and sends it as a bearer token", async () => {
     const sent = mockApi({
-      "POST /api/v1/auth/login": {
-        body: {
-          access_token: "tok",
-          token_type: "Bearer",
-          expires_in: 900,
-          expires_at: new Date(Date.now() + 900_000).toISOString(),
-          user: testUser(),
-        },
-      },
+      "POST /api/v1/auth/login": loginAnswer("tok"),
       "GET /api/v1/me": { body: testUser() },
     });
     await signIn("pat", "correct horse battery");

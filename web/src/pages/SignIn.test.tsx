@@ -3,7 +3,7 @@ import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { endSession, getSession } from "../auth/session";
 import { apiError, mockApi } from "../test/api";
-import { renderAt, signInAs, testUser } from "../test/render";
+import { loginAnswer, renderAt, signInAs } from "../test/render";
 import { SignIn } from "./SignIn";
 
 afterEach(() => {
@@ -39,15 +39,7 @@ describe("SignIn", () => {
 
   it("signs in and goes where the user was going", async () => {
     mockApi({
-      "POST /api/v1/auth/login": {
-        body: {
-          access_token: "tok",
-          token_type: "Bearer",
-          expires_in: 900,
-          expires_at: new Date(Date.now() + 900_000).toISOString(),
-          user: testUser(),
-        },
-      },
+      "POST /api/v1/auth/login": loginAnswer("tok"),
     });
     const { router } = renderAt(<SignIn />, { path: "/sign-in", route: "/sign-in" });
     await userEvent.type(screen.getByLabelText("Username"), "pat");

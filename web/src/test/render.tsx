@@ -20,6 +20,19 @@ export function testUser(roles: string[] = ["participant"]): User {
   };
 }
 
+/** loginAnswer is the API's answer to a successful sign-in as user, with token. */
+export function loginAnswer(token: string, user: User = testUser()) {
+  return {
+    body: {
+      access_token: token,
+      token_type: "Bearer",
+      expires_in: 900,
+      expires_at: new Date(Date.now() + 900_000).toISOString(),
+      user,
+    },
+  };
+}
+
 /** signInAs starts a session for user whose token is valid for an hour. */
 export function signInAs(user: User = testUser()) {
   return startSession({

@@ -3,7 +3,8 @@ import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import type { Node } from "../../api/types";
 import { formatBytes, formatDate, percent } from "../../components/format";
-import { QueryView } from "../../components/StateViews";
+import { DataTable } from "../../components/DataTable";
+import { ListSection } from "../../components/ListSection";
 import { StatusBadge } from "../../components/StatusBadge";
 import { NodeImportForm } from "./NodeImportForm";
 
@@ -49,59 +50,41 @@ export function Nodes() {
           </span>
         )}
       </div>
-      <section className="section" aria-labelledby="node-list">
-        <h2 id="node-list" className="visually-hidden">
-          Registered nodes
-        </h2>
-        <QueryView
-          query={nodes}
-          what="nodes"
-          isEmpty={(d) => d.items.length === 0}
-          empty="No node is registered yet. Import a cluster below."
-        >
-          {(d) => (
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">Proxmox nodes by cluster and name</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Node</th>
-                    <th scope="col">Cluster</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">CPUs</th>
-                    <th scope="col">Memory</th>
-                    <th scope="col">Clones at once</th>
-                    <th scope="col">Storages</th>
-                    <th scope="col">Synced</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.items.map((n) => (
-                    <tr key={n.id}>
-                      <th scope="row">
-                        {n.name}
-                        <div className="muted mono">{n.endpoint}</div>
-                      </th>
-                      <td>{n.cluster}</td>
-                      <td>
-                        <StatusBadge state={n.status} />{" "}
-                        {overbooked.has(n.id) && <StatusBadge state="failed" label="overbooked" />}
-                      </td>
-                      <td>{n.max_cpu}</td>
-                      <td style={{ minWidth: "12rem" }}>
-                        <MemoryMeter node={n} />
-                      </td>
-                      <td>{n.clone_concurrency}</td>
-                      <td>{n.storages.join(", ") || "—"}</td>
-                      <td>{formatDate(n.synced_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </QueryView>
-      </section>
+      <ListSection
+        heading="Registered nodes"
+        hidden
+        query={{ ...nodes, data: nodes.data?.items }}
+        what="nodes"
+        empty="No node is registered yet. Import a cluster below."
+      >
+        {(d) => (
+          <DataTable
+            caption="Proxmox nodes by cluster and name"
+            columns={["Node", "Cluster", "Status", "CPUs", "Memory", "Clones at once", "Storages", "Synced"]}
+          >
+            {d.map((n) => (
+              <tr key={n.id}>
+                <th scope="row">
+                  {n.name}
+                  <div className="muted mono">{n.endpoint}</div>
+                </th>
+                <td>{n.cluster}</td>
+                <td>
+                  <StatusBadge state={n.status} />{" "}
+                  {overbooked.has(n.id) && <StatusBadge state="failed" label="overbooked" />}
+                </td>
+                <td>{n.max_cpu}</td>
+                <td style={{ minWidth: "12rem" }}>
+                  <MemoryMeter node={n} />
+                </td>
+                <td>{n.clone_concurrency}</td>
+                <td>{n.storages.join(", ") || "—"}</td>
+                <td>{formatDate(n.synced_at)}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </ListSection>
       <NodeImportForm />
     </>
   );

@@ -4,8 +4,9 @@ import { unwrap } from "../../api/errors";
 import type { User } from "../../api/types";
 import { ActionButton } from "../../components/ActionButton";
 import { FormError } from "../../components/FormError";
+import { DataTable, LoadMore } from "../../components/DataTable";
 import { formatDate } from "../../components/format";
-import { QueryView } from "../../components/StateViews";
+import { ListSection } from "../../components/ListSection";
 import { StatusBadge } from "../../components/StatusBadge";
 import { UserCreateForm } from "./UserCreateForm";
 
@@ -29,89 +30,55 @@ export function Users() {
       <div className="page-head">
         <h1>Users</h1>
       </div>
-      <section className="section" aria-labelledby="user-list">
-        <h2 id="user-list" className="visually-hidden">
-          Accounts
-        </h2>
-        <FormError error={setDisabled.error} />
-        <QueryView
-          query={{ ...users, data: users.data?.pages.flatMap((p) => p.items) }}
-          what="users"
-          isEmpty={(items) => items.length === 0}
-          empty="No user yet."
-        >
-          {(items) => (
-            <>
-              <div className="table-wrap">
-                <table>
-                  <caption className="visually-hidden">Users by username</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Username</th>
-                      <th scope="col">Name and e-mail</th>
-                      <th scope="col">Roles</th>
-                      <th scope="col">Source</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((u) => (
-                      <tr key={u.id}>
-                        <th scope="row">{u.username}</th>
-                        <td>
-                          {u.display_name || "—"}
-                          <div className="muted">{u.email}</div>
-                        </td>
-                        <td>{u.roles.join(", ")}</td>
-                        <td>{u.source}</td>
-                        <td>
-                          {u.disabled ? (
-                            <StatusBadge state="failed" label="disabled" />
-                          ) : (
-                            <StatusBadge state="active" />
-                          )}
-                        </td>
-                        <td>{formatDate(u.created_at)}</td>
-                        <td>
-                          <ActionButton
-                            label={`${u.disabled ? "Enable" : "Disable"} ${u.username}`}
-                            title={
-                              u.disabled
-                                ? `Enable ${u.username}?`
-                                : `Disable ${u.username}? Their sessions and tokens stop working.`
-                            }
-                            confirmLabel={u.disabled ? "Enable" : "Disable"}
-                            danger={!u.disabled}
-                            onConfirm={() => setDisabled.mutateAsync({ user: u, disabled: !u.disabled })}
-                          >
-                            {u.disabled ? "Enable" : "Disable"}
-                          </ActionButton>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              {users.hasNextPage && (
-                <p>
-                  <button
-                    type="button"
-                    className="btn"
-                    disabled={users.isFetchingNextPage}
-                    onClick={() => void users.fetchNextPage()}
-                  >
-                    {users.isFetchingNextPage ? "Loading…" : "Load more"}
-                  </button>
-                </p>
-              )}
-            </>
-          )}
-        </QueryView>
-      </section>
+      <FormError error={setDisabled.error} />
+      <ListSection
+        heading="Accounts"
+        hidden
+        query={{ ...users, data: users.data?.pages.flatMap((p) => p.items) }}
+        what="users"
+        empty="No user yet."
+      >
+        {(items) => (
+          <>
+            <DataTable
+              caption="Users by username"
+              columns={["Username", "Name and e-mail", "Roles", "Source", "Status", "Created", ""]}
+            >
+              {items.map((u) => (
+                <tr key={u.id}>
+                  <th scope="row">{u.username}</th>
+                  <td>
+                    {u.display_name || "—"}
+                    <div className="muted">{u.email}</div>
+                  </td>
+                  <td>{u.roles.join(", ")}</td>
+                  <td>{u.source}</td>
+                  <td>
+                    {u.disabled ? <StatusBadge state="failed" label="disabled" /> : <StatusBadge state="active" />}
+                  </td>
+                  <td>{formatDate(u.created_at)}</td>
+                  <td>
+                    <ActionButton
+                      label={`${u.disabled ? "Enable" : "Disable"} ${u.username}`}
+                      title={
+                        u.disabled
+                          ? `Enable ${u.username}?`
+                          : `Disable ${u.username}? Their sessions and tokens stop working.`
+                      }
+                      confirmLabel={u.disabled ? "Enable" : "Disable"}
+                      danger={!u.disabled}
+                      onConfirm={() => setDisabled.mutateAsync({ user: u, disabled: !u.disabled })}
+                    >
+                      {u.disabled ? "Enable" : "Disable"}
+                    </ActionButton>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
+            <LoadMore query={users} />
+          </>
+        )}
+      </ListSection>
       <UserCreateForm />
     </>
   );

@@ -47,8 +47,8 @@ export function EventControls({ event, failed }: { event: Event; failed: number 
     <div className="section">
       {act.isSuccess && (
         <p className="alert alert-ok" role="status">
-          Done: the event is now {act.data.state.replaceAll("_", " ")}
-          {act.data.end_requested ? "; it ends once its deployment has finished" : ""}.
+          {controls.find((c) => c.action === act.variables)?.label} accepted
+          {act.data.end_requested ? "; the event ends once its deployment has finished" : ""}.
         </p>
       )}
       <FormError error={act.error} />

@@ -2,8 +2,9 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
+import { DataTable } from "../../components/DataTable";
 import { formatDate } from "../../components/format";
-import { QueryView } from "../../components/StateViews";
+import { ListSection } from "../../components/ListSection";
 import { StatusBadge } from "../../components/StatusBadge";
 import { EventCreateForm } from "./EventCreateForm";
 
@@ -19,49 +20,31 @@ export function Events() {
       <div className="page-head">
         <h1>Events</h1>
       </div>
-      <section className="section" aria-labelledby="event-list">
-        <h2 id="event-list" className="visually-hidden">
-          Events by start
-        </h2>
-        <QueryView
-          query={events}
-          what="events"
-          isEmpty={(d) => d.items.length === 0}
-          empty="No event yet. Plan one below."
-        >
-          {(d) => (
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">Events by start</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Event</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Starts</th>
-                    <th scope="col">Ends</th>
-                    <th scope="col">Deploys</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.items.map((e) => (
-                    <tr key={e.id}>
-                      <th scope="row">
-                        <Link to={`/events/${e.id}`}>{e.name}</Link> <span className="muted mono">{e.short_name}</span>
-                      </th>
-                      <td>
-                        <StatusBadge state={e.state} />
-                      </td>
-                      <td>{formatDate(e.starts_at)}</td>
-                      <td>{e.ends_at ? formatDate(e.ends_at) : "when ended"}</td>
-                      <td>{formatDate(e.deploy_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </QueryView>
-      </section>
+      <ListSection
+        heading="Events by start"
+        hidden
+        query={{ ...events, data: events.data?.items }}
+        what="events"
+        empty="No event yet. Plan one below."
+      >
+        {(d) => (
+          <DataTable caption="Events by start" columns={["Event", "State", "Starts", "Ends", "Deploys"]}>
+            {d.map((e) => (
+              <tr key={e.id}>
+                <th scope="row">
+                  <Link to={`/events/${e.id}`}>{e.name}</Link> <span className="muted mono">{e.short_name}</span>
+                </th>
+                <td>
+                  <StatusBadge state={e.state} />
+                </td>
+                <td>{formatDate(e.starts_at)}</td>
+                <td>{e.ends_at ? formatDate(e.ends_at) : "when ended"}</td>
+                <td>{formatDate(e.deploy_at)}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </ListSection>
       <EventCreateForm />
     </>
   );

@@ -45,7 +45,7 @@ export function SeatGrid({ members, items }: { members: EventMember[]; items: Ev
             <tr key={m.user_id}>
               <th scope="row">
                 {m.display_name || m.username}
-                <div className="muted">{m.username}</div>
+                {m.display_name && <div className="muted">{m.username}</div>}
               </th>
               {columns.map((c) => (
                 <td key={c.key}>

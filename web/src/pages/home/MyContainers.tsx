@@ -2,11 +2,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, idempotencyKey } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import type { Container } from "../../api/types";
-import { ActionButton } from "../../components/ActionButton";
+import { ActionBar } from "../../components/ActionBar";
+import { CardList } from "../../components/CardList";
 import { FormError } from "../../components/FormError";
 import { OperationStarted } from "../../components/OperationLink";
 import { QueryView } from "../../components/StateViews";
-import { StatusBadge } from "../../components/StatusBadge";
 
 type ContainerAction = "start" | "stop" | "restart";
 
@@ -72,13 +72,15 @@ export function MyContainers({ ownerFilter }: { ownerFilter: string | undefined 
         empty="You have no containers."
       >
         {(d) => (
-          <ul className="card-grid" aria-label="Containers">
-            {d.items.map((c) => (
-              <li key={c.id} className="card">
-                <h3>
-                  <span>{c.hostname}</span>
-                  <StatusBadge state={c.status} />
-                </h3>
+          <CardList
+            label="Containers"
+            items={d.items}
+            keyOf={(c) => c.id}
+            title={(c) => c.hostname}
+            state={(c) => c.status}
+          >
+            {(c) => (
+              <>
                 <dl className="facts">
                   <dt>IPv4</dt>
                   <dd className="mono">{c.ipv4 ?? "—"}</dd>
@@ -91,24 +93,20 @@ export function MyContainers({ ownerFilter }: { ownerFilter: string | undefined 
                     <ServiceList c={c} />
                   </dd>
                 </dl>
-                <div className="actions">
-                  {actions.map((a) => (
-                    <ActionButton
-                      key={a.action}
-                      label={`${a.label} ${c.hostname}`}
-                      title={`${a.label} ${c.hostname}?`}
-                      confirmLabel={a.label}
-                      danger={a.danger}
-                      disabled={!a.when.includes(c.status)}
-                      onConfirm={() => run.mutateAsync({ c, action: a.action })}
-                    >
-                      {a.label}
-                    </ActionButton>
-                  ))}
-                </div>
-              </li>
-            ))}
-          </ul>
+                <ActionBar
+                  subject={c.hostname}
+                  actions={actions.map((a) => ({
+                    key: a.action,
+                    label: a.label,
+                    title: `${a.label} ${c.hostname}?`,
+                    danger: a.danger,
+                    disabled: !a.when.includes(c.status),
+                  }))}
+                  onRun={(action) => run.mutateAsync({ c, action })}
+                />
+              </>
+            )}
+          </CardList>
         )}
       </QueryView>
     </section>

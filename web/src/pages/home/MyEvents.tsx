@@ -4,7 +4,7 @@ import { unwrap } from "../../api/errors";
 import type { Event } from "../../api/types";
 import { formatDate } from "../../components/format";
 import { ErrorState, Loading, QueryView } from "../../components/StateViews";
-import { StatusBadge } from "../../components/StatusBadge";
+import { CardList } from "../../components/CardList";
 
 /** States in which an event's machines exist, so its connections may be open. */
 const live: Event["state"][] = ["deploying", "ready", "running"];
@@ -51,13 +51,9 @@ export function MyEvents() {
         empty="You take part in no event."
       >
         {(d) => (
-          <ul className="card-grid" aria-label="Events">
-            {d.items.map((e) => (
-              <li key={e.id} className="card">
-                <h3>
-                  <span>{e.name}</span>
-                  <StatusBadge state={e.state} />
-                </h3>
+          <CardList label="Events" items={d.items} keyOf={(e) => e.id} title={(e) => e.name} state={(e) => e.state}>
+            {(e) => (
+              <>
                 <dl className="facts">
                   <dt>Starts</dt>
                   <dd>{formatDate(e.starts_at)}</dd>
@@ -65,9 +61,9 @@ export function MyEvents() {
                   <dd>{e.ends_at ? formatDate(e.ends_at) : "when ended"}</dd>
                 </dl>
                 {live.includes(e.state) ? <Connections event={e} /> : null}
-              </li>
-            ))}
-          </ul>
+              </>
+            )}
+          </CardList>
         )}
       </QueryView>
     </section>

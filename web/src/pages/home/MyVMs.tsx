@@ -2,7 +2,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, idempotencyKey } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import type { VM } from "../../api/types";
-import { ActionButton } from "../../components/ActionButton";
+import { ActionBar } from "../../components/ActionBar";
+import { CardList } from "../../components/CardList";
 import { FormError } from "../../components/FormError";
 import { OperationStarted } from "../../components/OperationLink";
 import { QueryView } from "../../components/StateViews";
@@ -69,13 +70,9 @@ export function MyVMs({ userId }: { userId: string }) {
         empty="You have no VMs yet. They appear here when an event you take part in is deployed."
       >
         {(d) => (
-          <ul className="card-grid" aria-label="VMs">
-            {d.items.map((vm) => (
-              <li key={vm.id} className="card">
-                <h3>
-                  <span>{vm.name}</span>
-                  <StatusBadge state={vm.state} />
-                </h3>
+          <CardList label="VMs" items={d.items} keyOf={(vm) => vm.id} title={(vm) => vm.name} state={(vm) => vm.state}>
+            {(vm) => (
+              <>
                 <dl className="facts">
                   <dt>Power</dt>
                   <dd>
@@ -88,24 +85,20 @@ export function MyVMs({ userId }: { userId: string }) {
                     {vm.cores} cores, {vm.memory_mb} MiB
                   </dd>
                 </dl>
-                <div className="actions">
-                  {actions.map((a) => (
-                    <ActionButton
-                      key={a.action}
-                      label={`${a.label} ${vm.name}`}
-                      title={a.confirm(vm)}
-                      confirmLabel={a.label}
-                      danger={a.danger}
-                      disabled={!canRun(vm, a.action)}
-                      onConfirm={() => run.mutateAsync({ vm, action: a.action })}
-                    >
-                      {a.label}
-                    </ActionButton>
-                  ))}
-                </div>
-              </li>
-            ))}
-          </ul>
+                <ActionBar
+                  subject={vm.name}
+                  actions={actions.map((a) => ({
+                    key: a.action,
+                    label: a.label,
+                    title: a.confirm(vm),
+                    danger: a.danger,
+                    disabled: !canRun(vm, a.action),
+                  }))}
+                  onRun={(action) => run.mutateAsync({ vm, action })}
+                />
+              </>
+            )}
+          </CardList>
         )}
       </QueryView>
     </section>

@@ -4,6 +4,7 @@ import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import type { Operation, OperationState } from "../../api/types";
 import { Field, SelectField } from "../../components/Field";
+import { DataTable, LoadMore } from "../../components/DataTable";
 import { formatDate } from "../../components/format";
 import { QueryView } from "../../components/StateViews";
 import { StatusBadge } from "../../components/StatusBadge";
@@ -154,38 +155,15 @@ export function Operations() {
         >
           {(items) => (
             <>
-              <div className="table-wrap">
-                <table>
-                  <caption className="visually-hidden">Operations, newest first</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Kind</th>
-                      <th scope="col">Target</th>
-                      <th scope="col">State</th>
-                      <th scope="col">Step</th>
-                      <th scope="col">Updated</th>
-                      <th scope="col">Temporal</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((op) => (
-                      <OperationRow key={op.id} op={op} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              {ops.hasNextPage && (
-                <p>
-                  <button
-                    type="button"
-                    className="btn"
-                    disabled={ops.isFetchingNextPage}
-                    onClick={() => void ops.fetchNextPage()}
-                  >
-                    {ops.isFetchingNextPage ? "Loading…" : "Load more"}
-                  </button>
-                </p>
-              )}
+              <DataTable
+                caption="Operations, newest first"
+                columns={["Kind", "Target", "State", "Step", "Updated", "Temporal"]}
+              >
+                {items.map((op) => (
+                  <OperationRow key={op.id} op={op} />
+                ))}
+              </DataTable>
+              <LoadMore query={ops} />
             </>
           )}
         </QueryView>
