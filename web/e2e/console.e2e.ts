@@ -197,4 +197,32 @@ describe("the console", () => {
     await capture(page, "07-operations");
     await page.context().close();
   });
+
+  it("puts an operation stopped by unreachable nodes on top of the operations, and an operator's retry completes it", async () => {
+    await stack.setNodesDown(["pve1", "pve2"], true);
+    const pat = await newPage();
+    await signIn(pat, participant.username, participant.password);
+    const card = pat.getByRole("list", { name: "VMs" }).getByRole("listitem").first();
+    await card.getByRole("button", { name: /^Start / }).click();
+    await pat.getByRole("dialog").getByRole("button", { name: "Start" }).click();
+    await pat.getByText(/start of .* started/).waitFor();
+
+    const admin = await newPage();
+    await signIn(admin, "admin", stack.adminPassword);
+    await nav(admin, "Operations");
+    const awaiting = admin.getByRole("list", { name: "Operations awaiting an operator" });
+    await awaiting.getByRole("link", { name: "vm.start" }).waitFor({ timeout: 90_000 });
+    await capture(admin, "08-operations-awaiting");
+
+    await stack.setNodesDown(["pve1", "pve2"], false);
+    await awaiting.getByLabel(/Reason/).fill("the nodes are back");
+    await awaiting.getByRole("button", { name: /^Retry vm\.start/ }).click();
+    await admin.getByRole("dialog").getByRole("button", { name: "Retry" }).click();
+    await admin.getByRole("table").getByRole("link", { name: "vm.start" }).first().click();
+    await admin.getByRole("heading", { name: "vm.start" }).waitFor();
+    await admin.getByText("completed", { exact: true }).waitFor({ timeout: 90_000 });
+    await card.getByText("running", { exact: true }).waitFor({ timeout: 60_000 });
+    await admin.context().close();
+    await pat.context().close();
+  });
 });

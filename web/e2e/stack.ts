@@ -4,7 +4,8 @@
 // console embedded, every worker) on free loopback ports in a throw-away
 // data directory.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { request } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -17,6 +18,8 @@ export interface Stack {
   adminPassword: string;
   /** The Proxmox simulator's entry node, its token and its certificate fingerprint. */
   pve: { endpoint: string; tokenId: string; tokenSecret: string; fingerprint: string };
+  /** setNodesDown makes the simulator's nodes refuse requests (595), or answer again. */
+  setNodesDown: (nodes: string[], down: boolean) => Promise<void>;
   /** Everything the stack printed, for a failing test's log. */
   output: () => string;
   stop: () => Promise<void>;
@@ -62,7 +65,13 @@ export async function startStack({ timeoutMs = 240_000 } = {}): Promise<Stack> {
   const bin = join(dir, "labforge-devstack");
   execFileSync("go", ["build", "-o", bin, "./cmd/devstack"], { cwd: repo, stdio: "inherit" });
 
-  const env: NodeJS.ProcessEnv = { ...process.env, LABFORGE_DEV_DATA_DIR: join(dir, "data") };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LABFORGE_DEV_DATA_DIR: join(dir, "data"),
+    // A step that keeps failing waits for its operator after two quick tries.
+    LABFORGE_STEP_RETRY_INTERVAL: "200ms",
+    LABFORGE_STEP_MAX_ATTEMPTS: "2",
+  };
   for (const v of portVariables) env[v] = String(await freePort());
   const apiPort = await freePort();
   env.LABFORGE_HTTP_ADDR = `127.0.0.1:${apiPort}`;
@@ -98,14 +107,28 @@ export async function startStack({ timeoutMs = 240_000 } = {}): Promise<Stack> {
   }
   const token = match(out, /PVEAPIToken=(\S+)/, "Proxmox token");
   const [tokenId = "", tokenSecret = ""] = token.split("=");
+  const endpoint = match(out, /Proxmox \(sim\)\s+(https:\/\/\S+)/, "Proxmox endpoint");
+  const ca = readFileSync(match(out, /certificate (\S+) \(SHA-256/, "certificate file"));
+  const simPost = (path: string) =>
+    new Promise<void>((ok, fail) => {
+      const req = request(new URL("/_sim" + path, endpoint), { method: "POST", ca }, (res) => {
+        res.resume();
+        res.on("end", () => (res.statusCode === 200 ? ok() : fail(new Error(`POST /_sim${path}: ${res.statusCode}`))));
+      });
+      req.on("error", fail);
+      req.end();
+    });
   return {
     url: `http://127.0.0.1:${apiPort}`,
     adminPassword: match(out, /Admin login\s+admin \/ (\S+)/, "admin password"),
     pve: {
-      endpoint: match(out, /Proxmox \(sim\)\s+(https:\/\/\S+)/, "Proxmox endpoint"),
+      endpoint,
       tokenId,
       tokenSecret,
       fingerprint: match(out, /SHA-256 ([0-9A-F:]+)\)/, "certificate fingerprint"),
+    },
+    setNodesDown: async (nodes, down) => {
+      for (const n of nodes) await simPost(`/nodes/${n}/${down ? "down" : "up"}`);
     },
     output: () => out,
     stop,
