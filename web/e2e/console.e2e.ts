@@ -57,7 +57,13 @@ function nav(page: Page, name: string) {
 /** followOperation opens the operation a form started and waits until it completes. */
 async function followOperation(page: Page, timeout = 120_000) {
   await page.getByRole("link", { name: "Follow the operation" }).click();
-  await page.getByText("completed", { exact: true }).waitFor({ timeout });
+  const state = page.locator(".page-head .badge");
+  await expect.poll(() => state.textContent(), { timeout }).toMatch(/^(completed|failed|aborted|awaiting operator)$/);
+  const error = await page
+    .getByRole("alert")
+    .textContent()
+    .catch(() => "");
+  expect(await state.textContent(), `the operation's error: ${error}`).toBe("completed");
 }
 
 describe("the console", () => {
@@ -89,6 +95,10 @@ describe("the console", () => {
     await form.getByLabel("API token id").fill(stack.pve.tokenId);
     await form.getByLabel("API token secret").fill(stack.pve.tokenSecret);
     await form.getByLabel("TLS fingerprint (SHA-256)").fill(stack.pve.fingerprint);
+    // The dev stack's own settings for the nodes, which the import updates.
+    await form.getByLabel("Storages").fill("local-lvm");
+    await form.getByLabel("Bridge").fill("vmbr1");
+    await form.getByLabel("Clones at once").fill("3");
     await form.getByRole("button", { name: "Import" }).click();
     await followOperation(page);
     await nav(page, "Nodes");
@@ -186,6 +196,29 @@ describe("the console", () => {
     await page.context().close();
   });
 
+  it("lets the participant create a container with an HTTP service and see its URL", async () => {
+    const page = await newPage();
+    await signIn(page, participant.username, participant.password);
+    await page.getByRole("link", { name: "New container" }).click();
+    const form = page.getByRole("form", { name: "New container" });
+    await form.getByLabel("Host name").fill("Web!");
+    await form.getByText(/must be a DNS label/).waitFor();
+    await form.getByLabel("Host name").fill("web");
+    await form.getByLabel("Source").fill("local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst");
+    await form.getByRole("button", { name: "Add a service" }).click();
+    const service = form.getByRole("group", { name: "Service 1" });
+    await service.getByLabel("Port in the container").fill("8080");
+    await service.getByLabel("Public host name").fill("web.apps.localhost");
+    await capture(page, "07-container-new");
+    await form.getByRole("button", { name: "Create container" }).click();
+    await followOperation(page);
+    await nav(page, "My lab");
+    const card = page.getByRole("list", { name: "Containers" }).getByRole("listitem").filter({ hasText: "web" });
+    await card.getByRole("link", { name: "https://web.apps.localhost/" }).waitFor();
+    await card.getByText("running", { exact: true }).waitFor();
+    await page.context().close();
+  });
+
   it("shows the administrator the operations with their workflows", async () => {
     const page = await newPage();
     await signIn(page, "admin", stack.adminPassword);
@@ -194,7 +227,7 @@ describe("the console", () => {
     await table.getByRole("link", { name: "vm.stop" }).first().waitFor();
     await page.getByLabel("State").selectOption("completed");
     await table.getByRole("link", { name: "node.import" }).first().waitFor();
-    await capture(page, "07-operations");
+    await capture(page, "08-operations");
     await page.context().close();
   });
 
@@ -210,9 +243,12 @@ describe("the console", () => {
     const admin = await newPage();
     await signIn(admin, "admin", stack.adminPassword);
     await nav(admin, "Operations");
-    const awaiting = admin.getByRole("list", { name: "Operations awaiting an operator" });
-    await awaiting.getByRole("link", { name: "vm.start" }).waitFor({ timeout: 90_000 });
-    await capture(admin, "08-operations-awaiting");
+    const awaiting = admin
+      .getByRole("list", { name: "Operations awaiting an operator" })
+      .getByRole("listitem")
+      .filter({ has: admin.getByRole("link", { name: "vm.start" }) });
+    await awaiting.waitFor({ timeout: 90_000 });
+    await capture(admin, "09-operations-awaiting");
 
     await stack.setNodesDown(["pve1", "pve2"], false);
     await awaiting.getByLabel(/Reason/).fill("the nodes are back");

@@ -6,6 +6,7 @@ import { subscribe, getSession } from "./auth/session";
 import { Layout } from "./components/Layout";
 import { Nodes } from "./pages/admin/Nodes";
 import { Users } from "./pages/admin/Users";
+import { ContainerCreate } from "./pages/containers/ContainerCreate";
 import { Environments } from "./pages/environments/Environments";
 import { EventPage } from "./pages/events/EventPage";
 import { Events } from "./pages/events/Events";
@@ -44,6 +45,7 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { index: true, element: <Home /> },
+      { path: "containers/new", element: <ContainerCreate /> },
       { path: "operations", element: <Operations /> },
       {
         path: "environments",

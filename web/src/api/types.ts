@@ -28,3 +28,6 @@ export type Environment = Schemas["Environment"];
 export type EnvironmentRequest = Schemas["EnvironmentRequest"];
 export type MachineRequest = Schemas["MachineRequest"];
 export type Template = Schemas["Template"];
+export type ContainerCreateRequest = Schemas["ContainerCreateRequest"];
+export type ServiceRequest = Schemas["ServiceRequest"];
+export type ExternalDomain = Schemas["ExternalDomain"];

@@ -1,3 +1,4 @@
+import { Link } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, idempotencyKey } from "../../api/client";
 import { unwrap } from "../../api/errors";
@@ -60,7 +61,12 @@ export function MyContainers({ ownerFilter }: { ownerFilter: string | undefined 
 
   return (
     <section className="section" aria-labelledby="my-containers">
-      <h2 id="my-containers">My containers</h2>
+      <div className="page-head">
+        <h2 id="my-containers">My containers</h2>
+        <Link className="btn btn-primary" to="/containers/new">
+          New container
+        </Link>
+      </div>
       {run.isSuccess && (
         <OperationStarted operation={run.data} what={`${run.variables.action} of ${run.variables.c.hostname}`} />
       )}
