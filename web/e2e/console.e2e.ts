@@ -127,6 +127,13 @@ describe("the console", () => {
     }
     await page.getByRole("rowheader", { name: participant.username }).waitFor();
     await capture(page, "03-users");
+
+    await nav(page, "Templates");
+    await page.getByRole("table", { name: "Templates" }).getByRole("row").nth(1).waitFor();
+    await capture(page, "03-templates");
+    await nav(page, "Sites");
+    await page.getByRole("rowheader", { name: "lab" }).waitFor();
+    await capture(page, "03-sites");
     await page.context().close();
   });
 

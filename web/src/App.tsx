@@ -5,6 +5,8 @@ import { RequireAuth, RequireRole } from "./auth/RequireAuth";
 import { subscribe, getSession } from "./auth/session";
 import { Layout } from "./components/Layout";
 import { Nodes } from "./pages/admin/Nodes";
+import { Sites } from "./pages/admin/Sites";
+import { Templates } from "./pages/admin/Templates";
 import { Users } from "./pages/admin/Users";
 import { ContainerCreate } from "./pages/containers/ContainerCreate";
 import { Environments } from "./pages/environments/Environments";
@@ -70,6 +72,22 @@ export const routes: RouteObject[] = [
         element: (
           <RequireRole role={["admin"]}>
             <Nodes />
+          </RequireRole>
+        ),
+      },
+      {
+        path: "admin/templates",
+        element: (
+          <RequireRole role={["admin"]}>
+            <Templates />
+          </RequireRole>
+        ),
+      },
+      {
+        path: "admin/sites",
+        element: (
+          <RequireRole role={["admin"]}>
+            <Sites />
           </RequireRole>
         ),
       },

@@ -46,6 +46,12 @@ export function Layout() {
                   <NavLink to="/admin/nodes">Nodes</NavLink>
                 </li>
                 <li>
+                  <NavLink to="/admin/templates">Templates</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/admin/sites">Sites</NavLink>
+                </li>
+                <li>
                   <NavLink to="/admin/users">Users</NavLink>
                 </li>
               </>

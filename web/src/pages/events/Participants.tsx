@@ -131,12 +131,31 @@ export function Participants({ eventId, members }: { eventId: string; members: E
                 )}
               </SelectField>
             ) : (
-              <Field
-                label="User id"
-                value={who}
-                onChange={(e) => setWho(e.target.value)}
-                error={fieldError(err, "user_id")}
-              />
+              // Instructors may read groups but not the accounts: they pick a
+              // group, or name a user by the id the user can tell them.
+              <>
+                {groups.isSuccess && groups.data.items.length > 0 && (
+                  <SelectField
+                    label="Group"
+                    value={who.startsWith("group:") ? who : ""}
+                    onChange={(e) => setWho(e.target.value)}
+                    error={fieldError(err, "group_id")}
+                  >
+                    <option value="">Choose a group…</option>
+                    {groups.data.items.map((g) => (
+                      <option key={g.id} value={`group:${g.id}`}>
+                        {g.name}
+                      </option>
+                    ))}
+                  </SelectField>
+                )}
+                <Field
+                  label="User id"
+                  value={who.startsWith("group:") ? "" : who}
+                  onChange={(e) => setWho(e.target.value)}
+                  error={fieldError(err, "user_id")}
+                />
+              </>
             )}
             <SelectField
               label="Role"
