@@ -223,6 +223,15 @@ describe("the console", () => {
     const card = page.getByRole("list", { name: "Containers" }).getByRole("listitem").filter({ hasText: "web" });
     await card.getByRole("link", { name: "https://web.apps.localhost/" }).waitFor();
     await card.getByText("running", { exact: true }).waitFor();
+
+    await card.getByRole("link", { name: "web", exact: true }).click();
+    await page.getByRole("heading", { name: "web", exact: true }).waitFor();
+    const services = page.getByRole("form", { name: "Services" });
+    await expect
+      .poll(() => services.getByRole("group", { name: "Service 1" }).getByLabel("Public host name").inputValue())
+      .toBe("web.apps.localhost");
+    await page.getByText("Only the owner operates this container.").waitFor();
+    await capture(page, "07-container-detail");
     await page.context().close();
   });
 

@@ -9,6 +9,7 @@ import { Sites } from "./pages/admin/Sites";
 import { Templates } from "./pages/admin/Templates";
 import { Users } from "./pages/admin/Users";
 import { ContainerCreate } from "./pages/containers/ContainerCreate";
+import { ContainerDetail } from "./pages/containers/ContainerDetail";
 import { Environments } from "./pages/environments/Environments";
 import { EventPage } from "./pages/events/EventPage";
 import { Events } from "./pages/events/Events";
@@ -48,6 +49,7 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <Home /> },
       { path: "containers/new", element: <ContainerCreate /> },
+      { path: "containers/:id", element: <ContainerDetail /> },
       { path: "operations", element: <Operations /> },
       {
         path: "environments",

@@ -12,17 +12,20 @@ export function ServicesEditor({
   onChange,
   domains,
   errorOf,
+  hideLegend,
 }: {
   rows: ServiceRow[];
   onChange: (rows: ServiceRow[]) => void;
   domains: string[];
   errorOf: (field: string) => string | undefined;
+  /** The legend is for screen readers only, under a heading that says the same. */
+  hideLegend?: boolean;
 }) {
   const set = (i: number, patch: Partial<ServiceRow>) =>
     onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
     <fieldset className="field">
-      <legend>Services</legend>
+      <legend className={hideLegend ? "visually-hidden" : undefined}>Services</legend>
       {rows.length === 0 && <p className="muted">No service: the container is reachable inside the site only.</p>}
       {rows.map((r, i) => {
         const f = (name: string) => errorOf(`services[${i}].${name}`);
@@ -68,7 +71,7 @@ export function ServicesEditor({
                 error={f("external_port")}
               />
             )}
-            <div className="field">
+            <div className="service-remove">
               <button type="button" className="btn" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
                 Remove service {i + 1}
               </button>

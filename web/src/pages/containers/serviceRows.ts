@@ -1,4 +1,4 @@
-import type { ServiceRequest } from "../../api/types";
+import type { ContainerService, ServiceRequest } from "../../api/types";
 
 /** ServiceRow is one service of the container form, as typed. */
 export interface ServiceRow {
@@ -50,6 +50,16 @@ export function serviceProblems(rows: ServiceRow[]): Record<string, string> {
     }
   });
   return out;
+}
+
+/** serviceRow is the form row of a container's current service. */
+export function serviceRow(s: ContainerService): ServiceRow {
+  return {
+    protocol: s.protocol,
+    internal_port: String(s.internal_port),
+    external_hostname: s.external_hostname ?? "",
+    external_port: s.external_port ? String(s.external_port) : "",
+  };
 }
 
 /** serviceRequest turns a form row into the API's ServiceRequest. */

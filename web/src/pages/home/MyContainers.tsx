@@ -82,7 +82,7 @@ export function MyContainers({ ownerFilter }: { ownerFilter: string | undefined 
             label="Containers"
             items={d.items}
             keyOf={(c) => c.id}
-            title={(c) => c.hostname}
+            title={(c) => <Link to={`/containers/${c.id}`}>{c.hostname}</Link>}
             state={(c) => c.status}
           >
             {(c) => (
