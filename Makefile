@@ -1,6 +1,7 @@
 # Labforge — common tasks. `make dev` runs the whole platform on embedded
-# defaults; `make test` runs every test, each package starting what it needs
-# (README.md, "Tests", says which run against the real stack).
+# defaults, with the web console built when its sources changed; `make test`
+# runs every test, each package starting what it needs (README.md, "Tests",
+# says which run against the real stack), and the console's checks.
 
 GO       ?= go
 BIN      ?= bin
@@ -16,12 +17,51 @@ RACE_PKGS ?= ./domain/... ./internal/config/... ./internal/auth/... ./internal/p
 # package's tests.
 RACE_API_TESTS ?= ^(TestConcurrent.*|TestE2EFortyClonesRespectNodeCap|TestE2ETwentyContainersAtOnce|TestE2ECloneSurvivesWorkerStop|TestE2EContainerCreateSurvivesWorkerStop)$$
 
-.PHONY: dev test test-race build lint fmt bench clean
+# The web console (web/): npm ci installs its locked dependencies into
+# web/node_modules, the build writes web/dist/app, which package web embeds
+# into the API. Its sources include the API contract it is typed against.
+WEB_DEPS    := web/node_modules/.package-lock.json
+WEB_BUILD   := web/dist/app/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f ! -name schema.d.ts 2>/dev/null) \
+	web/index.html web/package.json web/vite.config.ts web/tsconfig.json api/openapi.yaml
 
-dev: ## run the whole platform: Temporal + Web UI, PostgreSQL, FerretDB, API and workers
+.PHONY: dev test test-race test-web test-browser build lint fmt bench clean web web-fresh
+
+dev: web-fresh ## run the whole platform: Temporal + Web UI, PostgreSQL, FerretDB, API and workers
 	$(GO) run ./cmd/devstack
 
-test: ## run every test once: the concurrent code's under the race detector
+web: ## install the console's locked dependencies (npm ci) and build it into web/dist/app
+	cd web && npm ci
+	cd web && npm run build
+
+# web-fresh builds the console when its sources are newer than its build;
+# without npm the API serves a page saying the console is not built.
+web-fresh:
+	@if command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(WEB_BUILD); \
+	else \
+		echo "npm not found: the API serves the console's not-built page (install Node.js 20 and npm, then make web)"; \
+	fi
+
+$(WEB_DEPS): web/package.json web/package-lock.json
+	cd web && npm ci
+
+$(WEB_BUILD): $(WEB_DEPS) $(WEB_SOURCES)
+	@echo "the web console's sources are newer than web/dist/app: building it"
+	cd web && npm run build
+
+test-web: $(WEB_DEPS) ## type-check the console against api/openapi.yaml, check its formatting, run its unit tests
+	cd web && npm run typecheck
+	cd web && npm run format:check
+	cd web && npm test
+
+# The browser tests build the console and the dev stack, start the stack on
+# free ports and click through the console in Debian's Chromium
+# (/usr/bin/chromium, or LABFORGE_CHROMIUM); screenshots go to web/e2e-results/.
+test-browser: $(WEB_DEPS) ## run the console's browser tests against a real stack
+	cd web && npm run test:browser
+
+test: test-web test-browser ## run every test once: the concurrent code's under the race detector
 	$(GO) test -count=1 -timeout 9m $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS) ./api)")
 	$(GO) test -count=1 -timeout 9m -skip '$(RACE_API_TESTS)' ./api
 	$(MAKE) --no-print-directory test-race
@@ -30,7 +70,7 @@ test-race: ## run the concurrent packages' tests and the API's concurrent tests 
 	$(GO) test -race -count=1 -timeout 9m $(RACE_PKGS)
 	$(GO) test -race -count=1 -timeout 9m -run '$(RACE_API_TESTS)' ./api
 
-build: ## build the api, worker, admin and devstack binaries into ./bin
+build: web-fresh ## build the api (with the console), worker, admin and devstack binaries into ./bin
 	$(GO) build -o $(BIN)/labforge-api ./cmd/api
 	$(GO) build -o $(BIN)/labforge-worker ./cmd/worker
 	$(GO) build -o $(BIN)/labforge-admin ./cmd/labforge-admin
@@ -54,4 +94,4 @@ bench: ## run the benchmarks and print their figures
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) web/dist/app web/node_modules

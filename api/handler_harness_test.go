@@ -28,6 +28,7 @@ import (
 	"github.com/labforge/labforge/internal/auth"
 	"github.com/labforge/labforge/internal/mock"
 	"github.com/labforge/labforge/internal/secrets"
+	"github.com/labforge/labforge/web"
 )
 
 // testEventDefaults are the fakeAPI's configured event defaults.
@@ -228,8 +229,9 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring, changes ...func(*api.Deps
 		Identities: h.identities, APIKeys: h.apiKeys, Idempotency: h.idempotency,
 		PublicURL: "https://labforge.example.org/", Groups: h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, StoredSecrets: h.storedSecrets, EventDefaults: testEventDefaults,
 		Capacity: h.capacity, CloneCapPerStorage: 4, EventActivity: h.eventActivity, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
-		Queues: activities.StandardQueues,
-		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Queues:  activities.StandardQueues,
+		Logger:  slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Console: web.NewHandler(testConsole),
 	}
 	for _, change := range changes {
 		change(&deps)

@@ -114,6 +114,9 @@ type Deps struct {
 	// Queues are the task queues diagnostics probes by default.
 	Queues []string
 	Logger *slog.Logger
+	// Console serves the web console (web.Console) at every GET or HEAD
+	// path outside /api; nil answers those paths with the JSON 404.
+	Console http.Handler
 }
 
 // Server is the HTTP API.
@@ -161,6 +164,7 @@ type Server struct {
 	readiness       []Check
 	queues          []string
 	logger          *slog.Logger
+	console         http.Handler
 	engine          *gin.Engine
 }
 
@@ -180,7 +184,7 @@ func New(d Deps) *Server {
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
 		connections: d.EventConnections,
 		temporal:    d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
-		eventDeployCap: d.EventDeployConcurrency,
+		eventDeployCap: d.EventDeployConcurrency, console: d.Console,
 	}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -195,6 +199,10 @@ func New(d Deps) *Server {
 	metrics := newHTTPMetrics(d.Metrics)
 	e.Use(withRequestID(d.Logger), accessLog(), metrics.middleware(), recoverPanics())
 	e.NoRoute(func(c *gin.Context) {
+		if s.servesConsole(c.Request) {
+			s.console.ServeHTTP(c.Writer, c.Request)
+			return
+		}
 		abortWithError(c, domain.NotFoundf("no route %s %s; see /api/v1/openapi.yaml", c.Request.Method, c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
@@ -322,6 +330,17 @@ func New(d Deps) *Server {
 
 	s.engine = e
 	return s
+}
+
+// servesConsole reports whether r, which matched no route, is for the web
+// console: a GET or HEAD outside /api, so the console's router resolves
+// its own paths and an unknown API path keeps its JSON 404.
+func (s *Server) servesConsole(r *http.Request) bool {
+	if s.console == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return false
+	}
+	p := r.URL.Path
+	return p != "/api" && !strings.HasPrefix(p, "/api/")
 }
 
 // ServeHTTP implements http.Handler.

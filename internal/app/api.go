@@ -18,6 +18,7 @@ import (
 	"github.com/labforge/labforge/internal/config"
 	"github.com/labforge/labforge/internal/ldapauth"
 	"github.com/labforge/labforge/internal/oidcauth"
+	"github.com/labforge/labforge/web"
 )
 
 // APIHandler builds the HTTP API on the platform's connections.
@@ -71,6 +72,7 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 		EventDeployConcurrency: p.Config.EventDeployConcurrency,
 		Tokens:                 auth.NewTokens(p.Config.JWTSecret, p.Config.JWTTTL),
 		Readiness:              checks, Metrics: p.Metrics, Queues: p.Config.WorkerQueues, Logger: p.Logger,
+		Console: web.Console(),
 	}), nil
 }
 

@@ -27,6 +27,7 @@ func printBanner(w io.Writer, b bannerInfo) {
 	fmt.Fprintf(w, `
 Labforge dev stack is up.
 
+  Web console      %s/   (sign in with the admin login below)
   API              %s   (try %s/readyz)
   Temporal Web UI  %s
   Temporal         %s   (temporal --address %s workflow list)
@@ -44,7 +45,7 @@ Labforge dev stack is up.
   %s
 
 Press Ctrl-C to stop.
-`, b.API, b.API, b.UI, b.Temporal, b.Temporal, b.Postgres, b.Mongo, strings.Join(b.Queues, ", "),
+`, b.API, b.API, b.API, b.UI, b.Temporal, b.Temporal, b.Postgres, b.Mongo, strings.Join(b.Queues, ", "),
 		b.PVE.URL(), b.PVE.TokenHeader(), b.PVE.CAFile(), b.PVE.Fingerprint(),
 		labLines(b),
 		b.Mail.Addr(), b.API, MailPath, b.Services.bannerLines(),

@@ -1,0 +1,85 @@
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { api } from "../../api/client";
+import { unwrap } from "../../api/errors";
+import type { User } from "../../api/types";
+import { ActionButton } from "../../components/ActionButton";
+import { FormError } from "../../components/FormError";
+import { DataTable, LoadMore } from "../../components/DataTable";
+import { formatDate } from "../../components/format";
+import { ListSection } from "../../components/ListSection";
+import { StatusBadge } from "../../components/StatusBadge";
+import { UserCreateForm } from "./UserCreateForm";
+
+/** Users lists the accounts, lets an administrator disable or enable one, and creates local accounts. */
+export function Users() {
+  const qc = useQueryClient();
+  const users = useInfiniteQuery({
+    queryKey: ["users"],
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET("/api/v1/users", { params: { query: { limit: 100, cursor: pageParam } } })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor || undefined,
+  });
+  const setDisabled = useMutation({
+    mutationFn: ({ user, disabled }: { user: User; disabled: boolean }) =>
+      unwrap(api.PATCH("/api/v1/users/{id}", { params: { path: { id: user.id } }, body: { disabled } })),
+    onSettled: () => qc.invalidateQueries({ queryKey: ["users"] }),
+  });
+  return (
+    <>
+      <div className="page-head">
+        <h1>Users</h1>
+      </div>
+      <FormError error={setDisabled.error} />
+      <ListSection
+        heading="Accounts"
+        hidden
+        query={{ ...users, data: users.data?.pages.flatMap((p) => p.items) }}
+        what="users"
+        empty="No user yet."
+      >
+        {(items) => (
+          <>
+            <DataTable
+              caption="Users by username"
+              columns={["Username", "Name and e-mail", "Roles", "Source", "Status", "Created", ""]}
+            >
+              {items.map((u) => (
+                <tr key={u.id}>
+                  <th scope="row">{u.username}</th>
+                  <td>
+                    {u.display_name || "—"}
+                    <div className="muted">{u.email}</div>
+                  </td>
+                  <td>{u.roles.join(", ")}</td>
+                  <td>{u.source}</td>
+                  <td>
+                    {u.disabled ? <StatusBadge state="failed" label="disabled" /> : <StatusBadge state="active" />}
+                  </td>
+                  <td>{formatDate(u.created_at)}</td>
+                  <td>
+                    <ActionButton
+                      label={`${u.disabled ? "Enable" : "Disable"} ${u.username}`}
+                      title={
+                        u.disabled
+                          ? `Enable ${u.username}?`
+                          : `Disable ${u.username}? Their sessions and tokens stop working.`
+                      }
+                      confirmLabel={u.disabled ? "Enable" : "Disable"}
+                      danger={!u.disabled}
+                      onConfirm={() => setDisabled.mutateAsync({ user: u, disabled: !u.disabled })}
+                    >
+                      {u.disabled ? "Enable" : "Disable"}
+                    </ActionButton>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
+            <LoadMore query={users} />
+          </>
+        )}
+      </ListSection>
+      <UserCreateForm />
+    </>
+  );
+}

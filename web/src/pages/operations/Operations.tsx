@@ -1,0 +1,173 @@
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { Link, useSearchParams } from "react-router";
+import { api } from "../../api/client";
+import { unwrap } from "../../api/errors";
+import type { Operation, OperationState } from "../../api/types";
+import { Field, SelectField } from "../../components/Field";
+import { DataTable, LoadMore } from "../../components/DataTable";
+import { formatDate } from "../../components/format";
+import { QueryView } from "../../components/StateViews";
+import { StatusBadge } from "../../components/StatusBadge";
+import { workflowURL } from "../../config";
+import { OperatorControls } from "./OperatorControls";
+
+/** How often the operations refresh while the page is visible. */
+export const operationsPollMs = 3000;
+
+export const operationStates: OperationState[] = [
+  "pending",
+  "running",
+  "awaiting_operator",
+  "completed",
+  "failed",
+  "aborted",
+];
+
+/** AwaitingOperator lists the operations stopped on a failed step, each with retry and abort. */
+function AwaitingOperator() {
+  const awaiting = useQuery({
+    queryKey: ["operations", "awaiting"],
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/operations", { params: { query: { state: "awaiting_operator", limit: 100 } } })),
+    refetchInterval: operationsPollMs,
+  });
+  if (awaiting.data?.items.length === 0) return null;
+  return (
+    <section className="section" aria-labelledby="awaiting">
+      <h2 id="awaiting">Awaiting an operator</h2>
+      <QueryView query={awaiting} what="operations awaiting an operator">
+        {(d) => (
+          <ul className="card-grid" aria-label="Operations awaiting an operator">
+            {d.items.map((op) => (
+              <li key={op.id} className="card">
+                <h3>
+                  <Link to={`/operations/${op.id}`}>{op.kind}</Link>
+                  <StatusBadge state={op.state} />
+                </h3>
+                <dl className="facts">
+                  <dt>Target</dt>
+                  <dd className="mono">
+                    {op.target_type} {op.target_id}
+                  </dd>
+                  <dt>Step</dt>
+                  <dd>{op.step || "—"}</dd>
+                  <dt>Error</dt>
+                  <dd>{op.error || "—"}</dd>
+                </dl>
+                <OperatorControls op={op} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
+function OperationRow({ op }: { op: Operation }) {
+  return (
+    <tr>
+      <td>
+        <Link to={`/operations/${op.id}`}>{op.kind}</Link>
+      </td>
+      <td className="mono">
+        {op.target_type} {op.target_id}
+      </td>
+      <td>
+        <StatusBadge state={op.state} />
+      </td>
+      <td>
+        {op.step || "—"}
+        {op.error && <div className="field-error">{op.error}</div>}
+      </td>
+      <td>{formatDate(op.updated_at)}</td>
+      <td>
+        <a href={workflowURL(op.workflow_id, op.run_id)} target="_blank" rel="noreferrer">
+          Workflow<span className="visually-hidden"> {op.workflow_id} in the Temporal Web UI</span>
+        </a>
+      </td>
+    </tr>
+  );
+}
+
+/** Operations is the live list of operations with filters, those awaiting an operator on top. */
+export function Operations() {
+  const [params, setParams] = useSearchParams();
+  const state = (params.get("state") ?? "") as OperationState | "";
+  const kind = params.get("kind") ?? "";
+  const targetType = params.get("target_type") ?? "";
+  const setFilter = (name: string, value: string) =>
+    setParams(
+      (p) => {
+        if (value) p.set(name, value);
+        else p.delete(name);
+        return p;
+      },
+      { replace: true },
+    );
+
+  const query = { state: state || undefined, kind: kind || undefined, target_type: targetType || undefined };
+  const ops = useInfiniteQuery({
+    queryKey: ["operations", "list", query],
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET("/api/v1/operations", { params: { query: { ...query, limit: 50, cursor: pageParam } } })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor || undefined,
+    refetchInterval: operationsPollMs,
+  });
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Operations</h1>
+        <span className="muted">Refreshes every {operationsPollMs / 1000} seconds</span>
+      </div>
+      <AwaitingOperator />
+      <section className="section" aria-labelledby="all-operations">
+        <h2 id="all-operations">All operations</h2>
+        <form className="filters" role="search" aria-label="Filter operations" onSubmit={(e) => e.preventDefault()}>
+          <SelectField label="State" value={state} onChange={(e) => setFilter("state", e.target.value)}>
+            <option value="">Any state</option>
+            {operationStates.map((s) => (
+              <option key={s} value={s}>
+                {s.replaceAll("_", " ")}
+              </option>
+            ))}
+          </SelectField>
+          <Field
+            label="Kind"
+            placeholder="vm.create"
+            value={kind}
+            onChange={(e) => setFilter("kind", e.target.value)}
+          />
+          <Field
+            label="Target type"
+            placeholder="vm"
+            value={targetType}
+            onChange={(e) => setFilter("target_type", e.target.value)}
+          />
+        </form>
+        <QueryView
+          query={{ ...ops, data: ops.data?.pages.flatMap((p) => p.items) }}
+          what="operations"
+          isEmpty={(items) => items.length === 0}
+          empty="No operation matches these filters."
+        >
+          {(items) => (
+            <>
+              <DataTable
+                caption="Operations, newest first"
+                columns={["Kind", "Target", "State", "Step", "Updated", "Temporal"]}
+              >
+                {items.map((op) => (
+                  <OperationRow key={op.id} op={op} />
+                ))}
+              </DataTable>
+              <LoadMore query={ops} />
+            </>
+          )}
+        </QueryView>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,50 @@
+import { useState } from "react";
+import type { Operation } from "../../api/types";
+import { ActionButton } from "../../components/ActionButton";
+import { fieldError, FormError } from "../../components/FormError";
+import { TextAreaField } from "../../components/Field";
+import { useOperatorAction } from "./operatorActions";
+
+/** OperatorControls let an operator retry or abort an operation awaiting them, with a reason for the log. */
+export function OperatorControls({ op }: { op: Operation }) {
+  const [reason, setReason] = useState("");
+  const act = useOperatorAction();
+  const name = `${op.kind} on ${op.target_type} ${op.target_id}`;
+  return (
+    <div>
+      <TextAreaField
+        label="Reason (logged with your decision)"
+        rows={2}
+        maxLength={2000}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        error={fieldError(act.error, "reason")}
+      />
+      <FormError error={act.error} shown={["reason"]} />
+      {act.isSuccess && (
+        <p className="alert alert-ok" role="status">
+          {act.variables.action === "retry" ? "Retry" : "Abort"} sent; the operation continues.
+        </p>
+      )}
+      <div className="actions">
+        <ActionButton
+          label={`Retry ${name}`}
+          title={`Retry the failed step of ${name}?`}
+          confirmLabel="Retry"
+          onConfirm={() => act.mutateAsync({ id: op.id, action: "retry", reason })}
+        >
+          Retry
+        </ActionButton>
+        <ActionButton
+          label={`Abort ${name}`}
+          title={`Abort ${name}? The workflow undoes what it did.`}
+          confirmLabel="Abort"
+          danger
+          onConfirm={() => act.mutateAsync({ id: op.id, action: "abort", reason })}
+        >
+          Abort
+        </ActionButton>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import type { ReactNode } from "react";
+import { render } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createMemoryRouter, RouterProvider } from "react-router";
+import { startSession } from "../auth/session";
+import type { User } from "../api/types";
+
+/** testUser is a signed-in participant unless roles say otherwise. */
+export function testUser(roles: string[] = ["participant"]): User {
+  return {
+    id: "6a1c1d9e-0000-4000-8000-000000000001",
+    username: "pat",
+    email: "pat@example.org",
+    display_name: "Pat Participant",
+    source: "local",
+    roles,
+    disabled: false,
+    created_at: "2026-01-01T00:00:00Z",
+    updated_at: "2026-01-01T00:00:00Z",
+  };
+}
+
+/** loginAnswer is the API's answer to a successful sign-in as user, with token. */
+export function loginAnswer(token: string, user: User = testUser()) {
+  return {
+    body: {
+      access_token: token,
+      token_type: "Bearer",
+      expires_in: 900,
+      expires_at: new Date(Date.now() + 900_000).toISOString(),
+      user,
+    },
+  };
+}
+
+/** signInAs starts a session for user whose token is valid for an hour. */
+export function signInAs(user: User = testUser()) {
+  return startSession({
+    access_token: "token-" + user.username,
+    expires_at: new Date(Date.now() + 3600_000).toISOString(),
+    user,
+  });
+}
+
+/**
+ * renderAt renders ui at path inside a router and a fresh query cache
+ * that does not retry, so errors show at once. Other paths render their
+ * path, so a test can see where the console navigated.
+ */
+export function renderAt(ui: ReactNode, { path = "/", route = "/" }: { path?: string; route?: string } = {}) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  const router = createMemoryRouter(
+    [
+      { path: route, element: ui },
+      { path: "*", element: <p data-testid="elsewhere">elsewhere</p> },
+    ],
+    { initialEntries: [path] },
+  );
+  return {
+    router,
+    ...render(
+      <QueryClientProvider client={client}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>,
+    ),
+  };
+}
