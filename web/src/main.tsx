@@ -6,12 +6,15 @@ import { applyTheme, storedTheme } from "./components/theme";
 import "./styles/index.css";
 
 applyTheme(storedTheme());
-restoreSession();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html lacks #root");
-createRoot(root).render(
-  <StrictMode>
-    <App queryClient={newQueryClient()} />
-  </StrictMode>,
+// The session is looked up before the first render, so that a reload does
+// not flash the sign-in page.
+void restoreSession().finally(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <App queryClient={newQueryClient()} />
+    </StrictMode>,
+  ),
 );

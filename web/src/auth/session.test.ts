@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api } from "../api/client";
 import { apiError, mockApi } from "../test/api";
-import { loginAnswer, signInAs, testUser } from "../test/render";
+import { loginAnswer, sessionAnswer, signInAs, testUser } from "../test/render";
 import { endSession, getSession, lastEndReason, restoreSession, subscribe } from "./session";
-import { signIn } from "./signIn";
+import { signIn, signOut } from "./signIn";
 
 afterEach(() => {
   endSession("signed_out");
@@ -12,23 +12,27 @@ afterEach(() => {
 });
 
 describe("session", () => {
-  it("signs in, keeps the token for the tab and sends it as a bearer token", async () => {
+  it("signs in for a cookie session and sends its CSRF token with unsafe requests only", async () => {
     const sent = mockApi({
-      "POST /api/v1/auth/login": loginAnswer("tok"),
+      "POST /api/v1/auth/login": loginAnswer("csrf-1"),
       "GET /api/v1/me": { body: testUser() },
+      "POST /api/v1/api-keys": { status: 201, body: {} },
     });
     await signIn("pat", "correct horse battery");
-    expect(sent[0]?.body).toEqual({ username: "pat", password: "correct horse battery" });
+    expect(sent[0]?.body).toEqual({ username: "pat", password: "correct horse battery", session: true });
     expect(getSession()?.user.username).toBe("pat");
-    expect(JSON.parse(sessionStorage.getItem("labforge.session") ?? "{}").token).toBe("tok");
+    expect(getSession()?.csrfToken).toBe("csrf-1");
 
     await api.GET("/api/v1/me");
-    expect(sent[1]?.headers.get("Authorization")).toBe("Bearer tok");
+    expect(sent[1]?.headers.get("X-CSRF-Token")).toBeNull();
+    expect(sent[1]?.headers.get("Authorization")).toBeNull();
+    await api.POST("/api/v1/api-keys", { body: { name: "console" } });
+    expect(sent[2]?.headers.get("X-CSRF-Token")).toBe("csrf-1");
   });
 
-  it("ends the session as expired when the API stops accepting the token", async () => {
+  it("ends the session as expired when the API stops accepting it", async () => {
     signInAs();
-    mockApi({ "GET /api/v1/me": apiError(401, "unauthorized", "token expired") });
+    mockApi({ "GET /api/v1/me": apiError(401, "unauthorized", "your session expired") });
     const seen = vi.fn();
     const stop = subscribe(seen);
     await api.GET("/api/v1/me");
@@ -36,7 +40,6 @@ describe("session", () => {
     expect(getSession()).toBeNull();
     expect(lastEndReason()).toBe("expired");
     expect(seen).toHaveBeenCalled();
-    expect(sessionStorage.getItem("labforge.session")).toBeNull();
   });
 
   it("keeps the session when a sign-in attempt is refused", async () => {
@@ -46,7 +49,7 @@ describe("session", () => {
     expect(getSession()).not.toBeNull();
   });
 
-  it("ends the session when its token's time is up", () => {
+  it("ends the session when its time is up", () => {
     vi.useFakeTimers();
     signInAs();
     vi.advanceTimersByTime(3600_000 + 1);
@@ -54,17 +57,24 @@ describe("session", () => {
     expect(lastEndReason()).toBe("expired");
   });
 
-  it("restores the tab's session after a reload, unless it has expired", () => {
-    const s = signInAs();
-    const stored = sessionStorage.getItem("labforge.session");
-    endSession("signed_out");
-    sessionStorage.setItem("labforge.session", stored ?? "");
-    restoreSession();
-    expect(getSession()?.token).toBe(s.token);
+  it("signs out on the server, then in the console", async () => {
+    signInAs();
+    const sent = mockApi({ "DELETE /api/v1/auth/session": { status: 204 } });
+    await signOut();
+    expect(sent[0]?.method).toBe("DELETE");
+    expect(sent[0]?.headers.get("X-CSRF-Token")).toBe("csrf-pat");
+    expect(getSession()).toBeNull();
+    expect(lastEndReason()).toBe("signed_out");
+  });
+
+  it("restores the browser's session after a reload, and starts signed out without one", async () => {
+    const ok = vi.fn(async () => new Response(JSON.stringify(sessionAnswer("csrf-2")), { status: 200 }));
+    await restoreSession(ok);
+    expect(getSession()?.csrfToken).toBe("csrf-2");
 
     endSession("signed_out");
-    sessionStorage.setItem("labforge.session", JSON.stringify({ ...s, expiresAt: Date.now() - 1 }));
-    restoreSession();
+    const none = vi.fn(async () => new Response("{}", { status: 401 }));
+    await restoreSession(none);
     expect(getSession()).toBeNull();
   });
 });

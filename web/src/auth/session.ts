@@ -1,23 +1,34 @@
 // The console's one authentication module: how a session is kept, how
-// requests carry it and how it ends. Today the API hands out a bearer
-// access token at sign-in, kept in memory and in sessionStorage (so a
-// reload keeps the tab signed in, and closing the tab forgets it); a change
-// to an HttpOnly session cookie with a CSRF token only touches this file.
+// requests carry it and how it ends. The console signs in for a cookie
+// session (POST /api/v1/auth/login with "session": true): the API sets an
+// HttpOnly cookie that scripts cannot read, and answers the session's CSRF
+// token, which every unsafe request sends in X-CSRF-Token. A reload asks
+// GET /api/v1/auth/session for the session again; sign-out ends it on the
+// server (DELETE /api/v1/auth/session).
 import type { Middleware } from "openapi-fetch";
 import type { User } from "../api/types";
 
-/** Session is a signed-in user and the credentials of their requests. */
+/** Session is a signed-in user and what their requests must carry. */
 export interface Session {
-  token: string;
-  /** Milliseconds since the epoch when the token stops being accepted. */
+  /** Sent in X-CSRF-Token with every POST, PUT, PATCH and DELETE. */
+  csrfToken: string;
+  /** Milliseconds since the epoch when the session ends at the latest. */
   expiresAt: number;
+  /** How the user signed in: local, ldap or oidc. */
+  method: string;
+  user: User;
+}
+
+/** SessionAnswer is the API's description of a session (schema Session). */
+export interface SessionAnswer {
+  csrf_token: string;
+  expires_at: string;
+  method: string;
   user: User;
 }
 
 /** Why the last session ended, for the sign-in page to say. */
 export type EndReason = "signed_out" | "expired";
-
-const storageKey = "labforge.session";
 
 let current: Session | null = null;
 let lastEnd: EndReason | null = null;
@@ -35,28 +46,19 @@ function schedule(s: Session) {
   expiryTimer = setTimeout(() => endSession("expired"), Math.max(ms, 0));
 }
 
-function load(): Session | null {
+/**
+ * restoreSession picks up the browser's session after a reload: the
+ * cookie survives it, the CSRF token is asked for again. Without a
+ * session (401, or the API unreachable) the console starts signed out.
+ */
+export async function restoreSession(fetchFn: typeof fetch = globalThis.fetch): Promise<void> {
   try {
-    const raw = sessionStorage.getItem(storageKey);
-    if (!raw) return null;
-    const s = JSON.parse(raw) as Session;
-    if (typeof s.token !== "string" || typeof s.expiresAt !== "number" || s.expiresAt <= Date.now()) {
-      sessionStorage.removeItem(storageKey);
-      return null;
-    }
-    return s;
+    const res = await fetchFn(
+      new Request(window.location.origin + "/api/v1/auth/session", { credentials: "same-origin" }),
+    );
+    if (res.ok) startSession((await res.json()) as SessionAnswer);
   } catch {
-    return null;
-  }
-}
-
-/** restoreSession picks up the tab's session after a reload. */
-export function restoreSession(): void {
-  const s = load();
-  if (s) {
-    current = s;
-    schedule(s);
-    notify();
+    // Signed out; the sign-in page says what the API answers then.
   }
 }
 
@@ -76,16 +78,16 @@ export function subscribe(fn: () => void): () => void {
   return () => listeners.delete(fn);
 }
 
-/** startSession keeps the answer of a successful sign-in. */
-export function startSession(answer: { access_token: string; expires_at: string; user: User }): Session {
-  const s: Session = { token: answer.access_token, expiresAt: Date.parse(answer.expires_at), user: answer.user };
+/** startSession keeps the answer of a successful sign-in (or of GET /auth/session). */
+export function startSession(answer: SessionAnswer): Session {
+  const s: Session = {
+    csrfToken: answer.csrf_token,
+    expiresAt: Date.parse(answer.expires_at),
+    method: answer.method,
+    user: answer.user,
+  };
   current = s;
   lastEnd = null;
-  try {
-    sessionStorage.setItem(storageKey, JSON.stringify(s));
-  } catch {
-    // Storage may be off (private mode); the session then lives in memory.
-  }
   schedule(s);
   notify();
   return s;
@@ -97,22 +99,20 @@ export function endSession(reason: EndReason): void {
   if (!current) return;
   current = null;
   lastEnd = reason;
-  try {
-    sessionStorage.removeItem(storageKey);
-  } catch {
-    // Nothing was stored.
-  }
   notify();
 }
 
+const unsafe = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
 /**
- * authMiddleware sends the session's token with every request and ends
- * the session when the API no longer accepts it (401 on any call but
- * sign-in itself, whose 401 means a wrong password).
+ * authMiddleware sends the session's CSRF token with every unsafe request
+ * (the browser sends the cookie by itself) and ends the session when the
+ * API no longer accepts it (401 on any call but sign-in itself, whose 401
+ * means a wrong password).
  */
 export const authMiddleware: Middleware = {
   onRequest({ request }) {
-    if (current) request.headers.set("Authorization", `Bearer ${current.token}`);
+    if (current && unsafe.has(request.method)) request.headers.set("X-CSRF-Token", current.csrfToken);
     return request;
   },
   onResponse({ request, response }) {

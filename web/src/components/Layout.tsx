@@ -1,5 +1,5 @@
 import { NavLink, Outlet, useNavigate } from "react-router";
-import { endSession } from "../auth/session";
+import { signOut } from "../auth/signIn";
 import { hasRole, useSession } from "../auth/useSession";
 import { Logo } from "./Logo";
 import { ThemeToggle } from "./ThemeToggle";
@@ -69,8 +69,7 @@ export function Layout() {
             type="button"
             className="btn"
             onClick={() => {
-              endSession("signed_out");
-              void navigate("/sign-in", { replace: true });
+              void signOut().then(() => navigate("/sign-in", { replace: true }));
             }}
           >
             Sign out

@@ -46,7 +46,25 @@ describe("SignIn", () => {
     await userEvent.type(screen.getByLabelText("Password"), "correct horse battery{Enter}");
     expect(await screen.findByTestId("elsewhere")).toBeTruthy();
     expect(router.state.location.pathname).toBe("/");
-    expect(getSession()?.token).toBe("tok");
+    expect(getSession()?.csrfToken).toBe("tok");
+  });
+
+  it("offers each enabled OIDC provider, coming back to where the user was going", async () => {
+    mockApi({
+      "GET /api/v1/auth/providers": {
+        body: {
+          providers: [
+            { id: "local", type: "local", display_name: "Labforge account" },
+            { id: "ldap", type: "ldap", display_name: "University directory" },
+            { id: "campus", type: "oidc", display_name: "Campus SSO", start_url: "/api/v1/auth/oidc/campus/start" },
+          ],
+        },
+      },
+    });
+    renderAt(<SignIn />, { path: "/sign-in", route: "/sign-in" });
+    const button = await screen.findByRole("link", { name: "Sign in with Campus SSO" });
+    expect(button.getAttribute("href")).toBe("/api/v1/auth/oidc/campus/start?return_to=%2F");
+    expect(screen.getByText(/University directory/)).toBeTruthy();
   });
 
   it("tells a user whose session expired to sign in again", () => {

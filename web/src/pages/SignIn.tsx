@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { Navigate, useLocation, useNavigate } from "react-router";
-import { useMutation } from "@tanstack/react-query";
-import { ApiError } from "../api/errors";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { api } from "../api/client";
+import { ApiError, unwrap } from "../api/errors";
 import { lastEndReason } from "../auth/session";
 import { signIn } from "../auth/signIn";
 import { useSession } from "../auth/useSession";
@@ -15,7 +16,18 @@ const endNotes = {
   signed_out: "You have signed out.",
 };
 
-/** SignIn is the local account sign-in form. */
+/** oidcHref is where a provider's button sends the browser, coming back to from. */
+export function oidcHref(startURL: string, from: string): string {
+  const u = new URL(startURL, window.location.origin);
+  u.searchParams.set("return_to", from);
+  return u.origin === window.location.origin ? u.pathname + u.search : u.toString();
+}
+
+/**
+ * SignIn is the sign-in page: the username and password form (local
+ * accounts, and directory accounts when LDAP is on) and a button for each
+ * enabled OIDC provider.
+ */
 export function SignIn() {
   const session = useSession();
   const navigate = useNavigate();
@@ -28,7 +40,17 @@ export function SignIn() {
     onSuccess: () => void navigate(from, { replace: true }),
   });
 
+  const providers = useQuery({
+    queryKey: ["auth-providers"],
+    queryFn: () => unwrap(api.GET("/api/v1/auth/providers")),
+    staleTime: 60_000,
+  });
+
   if (session && !login.isPending) return <Navigate to={from} replace />;
+
+  const list = providers.data?.providers ?? [];
+  const ldap = list.find((p) => p.type === "ldap");
+  const oidc = list.filter((p) => p.type === "oidc" && p.start_url);
 
   const ended = lastEndReason();
   const err = login.error;
@@ -55,6 +77,7 @@ export function SignIn() {
         )}
         <FormError error={err} shown={["username", "password"]} />
         {throttled && <p className="muted">Wait {(err as ApiError).retryAfter} seconds before the next attempt.</p>}
+        {ldap && <p className="muted">Use your {ldap.display_name} account or a Labforge account.</p>}
         <form onSubmit={submit} noValidate aria-label="Sign in">
           <Field
             label="Username"
@@ -80,6 +103,15 @@ export function SignIn() {
             {login.isPending ? "Signing in…" : "Sign in"}
           </button>
         </form>
+        {oidc.length > 0 && (
+          <nav className="sign-in-providers" aria-label="Other ways to sign in">
+            {oidc.map((p) => (
+              <a key={p.id} className="btn" href={oidcHref(p.start_url ?? "", from)}>
+                Sign in with {p.display_name}
+              </a>
+            ))}
+          </nav>
+        )}
       </div>
     </main>
   );

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { render } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createMemoryRouter, RouterProvider } from "react-router";
-import { startSession } from "../auth/session";
+import { startSession, type SessionAnswer } from "../auth/session";
 import type { User } from "../api/types";
 
 /** testUser is a signed-in participant unless roles say otherwise. */
@@ -20,26 +20,24 @@ export function testUser(roles: string[] = ["participant"]): User {
   };
 }
 
-/** loginAnswer is the API's answer to a successful sign-in as user, with token. */
-export function loginAnswer(token: string, user: User = testUser()) {
+/** sessionAnswer is the API's description of a session of user, with csrf, that lasts an hour. */
+export function sessionAnswer(csrf: string, user: User = testUser()): SessionAnswer {
   return {
-    body: {
-      access_token: token,
-      token_type: "Bearer",
-      expires_in: 900,
-      expires_at: new Date(Date.now() + 900_000).toISOString(),
-      user,
-    },
+    csrf_token: csrf,
+    method: "local",
+    expires_at: new Date(Date.now() + 3600_000).toISOString(),
+    user,
   };
 }
 
-/** signInAs starts a session for user whose token is valid for an hour. */
+/** loginAnswer is the API's answer to a successful console sign-in as user, with csrf. */
+export function loginAnswer(csrf: string, user: User = testUser()) {
+  return { body: { ...sessionAnswer(csrf, user), created_at: new Date().toISOString(), idle_timeout_seconds: 7200 } };
+}
+
+/** signInAs starts a session for user that lasts an hour. */
 export function signInAs(user: User = testUser()) {
-  return startSession({
-    access_token: "token-" + user.username,
-    expires_at: new Date(Date.now() + 3600_000).toISOString(),
-    user,
-  });
+  return startSession(sessionAnswer("csrf-" + user.username, user));
 }
 
 /**
