@@ -9,10 +9,13 @@ BIN      ?= bin
 # every other package's tests run without it, so no test runs twice.
 RACE_PKGS ?= ./domain/... ./internal/config/... ./internal/auth/... ./internal/pgcluster/... ./internal/gateway ./store ./store/storetest ./internal/sim/... ./internal/proxmox/... \
 	./activities ./workflows ./internal/app
-# The API's tests that run under the race detector: the end-to-end ones
-# (forty clones at once, faults, a worker stopped mid-clone) and the
-# concurrent requests. Its other tests run without it.
-RACE_API_TESTS ?= ^(TestE2E|TestConcurrent)
+# The API's tests that run under the race detector: the ones whose point
+# is concurrency (forty clones and twenty containers at once, a worker
+# stopped mid-operation, concurrent requests on one VM). Its other tests,
+# end-to-end ones included, run without it: the race detector makes them
+# several times slower and their concurrent code is raced in its own
+# package's tests.
+RACE_API_TESTS ?= ^(TestConcurrent.*|TestE2EFortyClonesRespectNodeCap|TestE2ETwentyContainersAtOnce|TestE2ECloneSurvivesWorkerStop|TestE2EContainerCreateSurvivesWorkerStop)$$
 
 # The web console (web/): npm ci installs its locked dependencies into
 # web/node_modules, the build writes web/dist/app, which package web embeds

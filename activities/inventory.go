@@ -287,7 +287,7 @@ func (a *Inventory) syncVMs(ctx context.Context, cluster string, nodes []domain.
 // action recorded its outcome while the guest was asked). It reports
 // false when nothing is to be stored.
 func (a *Inventory) confirmedChange(ctx context.Context, nodes []domain.Node, vm *domain.VM, g proxmox.Resource) (domain.PowerState, bool) {
-	if a.recent(vm, time.Now()) {
+	if a.recent(vm.UpdatedAt, time.Now()) {
 		return "", false
 	}
 	power, ok := a.confirmedPower(ctx, nodes, g)
@@ -295,7 +295,7 @@ func (a *Inventory) confirmedChange(ctx context.Context, nodes []domain.Node, vm
 		return "", false
 	}
 	cur, err := a.VMs.FindVM(ctx, vm.ID)
-	if err != nil || cur.Power != vm.Power || a.recent(cur, time.Now()) {
+	if err != nil || cur.Power != vm.Power || a.recent(cur.UpdatedAt, time.Now()) {
 		return "", false
 	}
 	return power, true

@@ -36,15 +36,9 @@ func (a *Inventory) grace() time.Duration {
 	return a.Grace
 }
 
-// recent reports whether Labforge created or changed vm within the grace
-// period before now.
-func (a *Inventory) recent(vm *domain.VM, now time.Time) bool {
-	return now.Sub(vm.UpdatedAt) < a.grace()
-}
-
-// recentAt reports whether a record changed at updated is within the
-// grace period.
-func (a *Inventory) recentAt(updated time.Time) bool { return time.Since(updated) < a.grace() }
+// recent reports whether Labforge created or changed a record, last
+// updated at updated, within the grace period before now.
+func (a *Inventory) recent(updated, now time.Time) bool { return now.Sub(updated) < a.grace() }
 
 // listed reports whether a guest's cluster/resources entry carries status
 // data; without it ("unknown") its status, name and template flag say

@@ -72,7 +72,10 @@ func (a *Proxmox) CreateContainerGuest(ctx context.Context, in ContainerCreate) 
 	}
 	defer a.Slots.releaseQuietly(ctx)
 	if !activity.HasHeartbeatDetails(ctx) {
-		r, found, err := findGuest(ctx, c, p.Guest.VMID)
+		// Look at the one guest on the container's node: Proxmox's create
+		// itself refuses a VMID taken anywhere in the cluster, at once and
+		// with "already exists" (AlreadyExists).
+		r, found, err := guestOn(ctx, c, p.Guest.Node, "lxc", p.Guest.VMID)
 		if err != nil {
 			return classifyPVE(err)
 		}
@@ -110,8 +113,8 @@ func (p ContainerPlan) slotPlan() ClonePlan {
 // guest at the VMID that does not carry this container's tag is never
 // touched: that is a non-retryable Conflict.
 func (a *Proxmox) DestroyContainer(ctx context.Context, g ContainerRef) error {
-	return a.destroyOwned(ctx, g.NodeID, g.VMID, guestKind{
-		owns: g.owns, what: "Labforge container " + g.Container.String(), stopTask: "vzstop", destroyTask: "vzdestroy",
+	return a.destroyOwned(ctx, g.NodeID, g.Node, g.VMID, guestKind{
+		typ: "lxc", owns: g.owns, what: "Labforge container " + g.Container.String(), stopTask: "vzstop", destroyTask: "vzdestroy",
 		stop: func(c *proxmox.Client, r proxmox.Resource) (string, error) {
 			return c.StopContainer(ctx, r.Node, r.VMID)
 		},

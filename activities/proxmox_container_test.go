@@ -163,6 +163,43 @@ func TestForeignGuestsAreNeverTakenOrDestroyed(t *testing.T) {
 	require.True(t, ok, "the foreign guest is still there")
 }
 
+// TestContainerCreateLooksAtOneGuest: the look before a container's
+// creation reads the one guest on its node, never the cluster's guest
+// list; a VMID taken by a guest on another node is refused by Proxmox's
+// create itself, as AlreadyExists, and nothing is created.
+func TestContainerCreateLooksAtOneGuest(t *testing.T) {
+	f := newCtFixture(t)
+	listings := func() int64 { return f.sim.Stats().RequestCount("GET", "/cluster/resources") }
+	ct := f.newContainer(t, "frugal", debianCT)
+	var p ContainerPlan
+	f.must(t, &p, f.bk.AllocateContainer, ct.ID)
+	before := listings()
+	f.must(t, nil, f.px.CreateContainerGuest, ContainerCreate{Plan: p, Template: debianCT})
+	require.Equal(t, before, listings(), "no cluster-wide guest list")
+
+	taken := f.newContainer(t, "unlucky", debianCT)
+	var q ContainerPlan
+	f.must(t, &q, f.bk.AllocateContainer, taken.ID)
+	other := "pve2"
+	if q.Guest.Node == other {
+		other = "pve1"
+	}
+	c, err := f.px.Clients.For(f.ctx, q.Guest.NodeID)
+	require.NoError(t, err)
+	upid, err := c.CreateContainer(f.ctx, other, proxmox.ContainerSpec{VMID: q.Guest.VMID, OSTemplate: debianCT,
+		Hostname: "someone-elses", Storage: "local-lvm", Net0: proxmox.ContainerNIC{Bridge: "vmbr0", HWAddr: "BC:24:11:FF:00:02"}})
+	require.NoError(t, err)
+	_, err = c.WaitTask(f.ctx, "", upid, f.px.Wait)
+	require.NoError(t, err)
+	err = f.run(t, nil, nil, f.px.CreateContainerGuest, ContainerCreate{Plan: q, Template: debianCT})
+	require.Equal(t, string(proxmox.AlreadyExists), appError(t, err).Type(), "error: %v", err)
+	_, ok := f.sim.Guest(q.Guest.Node, q.Guest.VMID)
+	require.False(t, ok, "nothing created on the container's node")
+	g, ok := f.sim.Guest(other, q.Guest.VMID)
+	require.True(t, ok)
+	require.Equal(t, "someone-elses", g.Name, "the other guest is untouched")
+}
+
 func TestOCIImageIsPulledOnlyWhenMissing(t *testing.T) {
 	f := newCtFixture(t)
 	ct := f.newContainer(t, "web-4", "docker.io/library/alpine:3.22")

@@ -15,8 +15,8 @@ import (
 // deleted; a guest at the VMID that is not this VM's (neither its tag nor
 // its name) is never touched: that is a non-retryable Conflict.
 func (a *Proxmox) DeleteGuest(ctx context.Context, g GuestRef) error {
-	return a.destroyOwned(ctx, g.NodeID, g.VMID, guestKind{
-		owns: g.owns, what: "Labforge VM " + g.VM.String(), stopTask: "qmstop", destroyTask: "qmdestroy",
+	return a.destroyOwned(ctx, g.NodeID, g.Node, g.VMID, guestKind{
+		typ: "qemu", owns: g.owns, what: "Labforge VM " + g.VM.String(), stopTask: "qmstop", destroyTask: "qmdestroy",
 		stop: func(c *proxmox.Client, r proxmox.Resource) (string, error) { return c.StopVM(ctx, r.Node, r.VMID) },
 		destroy: func(c *proxmox.Client, r proxmox.Resource) (string, error) {
 			return c.DeleteVM(ctx, r.Node, r.VMID, true, true)
@@ -26,6 +26,7 @@ func (a *Proxmox) DeleteGuest(ctx context.Context, g GuestRef) error {
 
 // guestKind is how destroyOwned recognises and removes one kind of guest.
 type guestKind struct {
+	typ                   string // "qemu" or "lxc"
 	owns                  func(proxmox.Resource) bool
 	what                  string // the owner, for the refusal: "Labforge VM <id>"
 	stopTask, destroyTask string // task types, so a retry resumes the right task
@@ -33,14 +34,16 @@ type guestKind struct {
 }
 
 // destroyOwned stops and destroys the guest at vmid, each task polled to
-// its end. A guest that is not there counts as destroyed; one k does not
-// own is never touched (a non-retryable Conflict).
-func (a *Proxmox) destroyOwned(ctx context.Context, nodeID uuid.UUID, vmid int, k guestKind) error {
+// its end. It looks for the guest on node, where Labforge put it, and
+// only when it is not there in the cluster's guest list. A guest that is
+// nowhere counts as destroyed; one k does not own is never touched (a
+// non-retryable Conflict).
+func (a *Proxmox) destroyOwned(ctx context.Context, nodeID uuid.UUID, node string, vmid int, k guestKind) error {
 	c, err := a.client(ctx, nodeID)
 	if err != nil {
 		return err
 	}
-	r, found, err := findGuest(ctx, c, vmid)
+	r, found, err := guestOnOrElsewhere(ctx, c, node, k.typ, vmid)
 	if err != nil {
 		return classifyPVE(err)
 	}

@@ -33,3 +33,37 @@ func findGuest(ctx context.Context, c *proxmox.Client, vmid int) (proxmox.Resour
 	r.Name, r.Status, r.Tags, r.Lock, r.Template = st.Name, st.Status, st.Tags, st.Lock, st.Template
 	return r, true, nil
 }
+
+// guestOn returns the guest at vmid on node, of type typ ("qemu" or
+// "lxc"), as node reports it now, reading its status/current only, never
+// the cluster's guest list. It reports false, and no error, when node
+// holds no such guest.
+func guestOn(ctx context.Context, c *proxmox.Client, node, typ string, vmid int) (proxmox.Resource, bool, error) {
+	var st proxmox.GuestStatus
+	var err error
+	if typ == "lxc" {
+		st, err = c.ContainerStatus(ctx, node, vmid)
+	} else {
+		st, err = c.VMStatus(ctx, node, vmid)
+	}
+	if proxmox.KindOf(err) == proxmox.NotFound {
+		return proxmox.Resource{}, false, nil
+	}
+	if err != nil {
+		return proxmox.Resource{}, false, err
+	}
+	return proxmox.Resource{VMID: vmid, Node: node, Type: typ, Name: st.Name, Status: st.Status,
+		Tags: st.Tags, Lock: st.Lock, Template: st.Template}, true, nil
+}
+
+// guestOnOrElsewhere is guestOn, falling back to the cluster's guest list
+// when node does not hold the guest: one moved to another node outside
+// Labforge is still found. The fallback costs one cluster listing, and
+// only when the guest is not where Labforge put it.
+func guestOnOrElsewhere(ctx context.Context, c *proxmox.Client, node, typ string, vmid int) (proxmox.Resource, bool, error) {
+	r, found, err := guestOn(ctx, c, node, typ, vmid)
+	if err != nil || found {
+		return r, found, err
+	}
+	return findGuest(ctx, c, vmid)
+}

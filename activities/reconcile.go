@@ -165,7 +165,7 @@ func (a *Inventory) ReconcileCluster(ctx context.Context, in ReconcileClusterInp
 		// since is not in it. Records changed within the grace period wait
 		// for the next cycle, and the others are flagged only when their
 		// node confirms the guest is gone.
-		if a.recent(&vm, now) || !a.confirmedGone(ctx, nodes, vm.NodeID, "qemu", *vm.VMID) {
+		if a.recent(vm.UpdatedAt, now) || !a.confirmedGone(ctx, nodes, vm.NodeID, "qemu", *vm.VMID) {
 			continue
 		}
 		res.Findings = append(res.Findings, Drift{Kind: EventMissingGuest, Type: "qemu", VMID: *vm.VMID, VMRecID: vm.ID.String()})

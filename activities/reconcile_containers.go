@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -101,7 +102,7 @@ func (a *Inventory) missingContainers(ctx context.Context, nodes []domain.Node, 
 		if c.State != domain.GuestReady || c.VMID == nil {
 			continue
 		}
-		if _, ok := guests[*c.VMID]; ok || a.recentAt(c.UpdatedAt) || !a.confirmedGone(ctx, nodes, c.NodeID, "lxc", *c.VMID) {
+		if _, ok := guests[*c.VMID]; ok || a.recent(c.UpdatedAt, time.Now()) || !a.confirmedGone(ctx, nodes, c.NodeID, "lxc", *c.VMID) {
 			continue
 		}
 		out = append(out, Drift{Kind: EventMissingGuest, Type: "lxc", VMID: *c.VMID, ContainerID: c.ID.String()})

@@ -41,18 +41,32 @@ func (s *Server) sendAccountEmail(c *gin.Context, to, key string, data any) erro
 	if err := s.emails.CreateEmail(ctx, e); err != nil {
 		return err
 	}
+	if err := s.startSendEmail(ctx, c, e, 0, "the sending could not start"); err != nil {
+		loggerFrom(c).Error("an account e-mail could not be sent; resend it from the e-mail log",
+			slog.String("email_id", e.ID.String()), slog.String("template", key), slog.Any("error", err))
+	}
+	return nil
+}
+
+// startSendEmail starts the SendEmail workflow for the queued e-mail e,
+// its attempt'th sending. When the start fails, other than because the
+// e-mail is being sent already (a Conflict), e is marked failed with why
+// and the error, so that an administrator can resend it from the e-mail
+// log.
+func (s *Server) startSendEmail(ctx context.Context, c *gin.Context, e *domain.Email, attempt int, why string) error {
 	t := workflows.SendEmailType
-	wfID := workflows.SendEmailWorkflowID(e.ID, 0)
+	wfID := workflows.SendEmailWorkflowID(e.ID, attempt)
 	run, err := s.temporal.ExecuteWorkflow(ctx, t.StartOptions(wfID), t.Name, workflows.SendEmailInput{EmailID: e.ID})
-	if err == nil {
-		loggerFrom(c).Info("sending account e-mail", slog.String("email_id", e.ID.String()), slog.String("template", key),
-			slog.String("workflow_id", wfID), slog.String("run_id", run.GetRunID()))
-		return nil
+	if _, running := workflows.RunningWorkflow(err); running {
+		return domain.Conflictf("e-mail %s is being sent already", e.ID)
 	}
-	loggerFrom(c).Error("an account e-mail could not be sent; resend it from the e-mail log",
-		slog.String("email_id", e.ID.String()), slog.String("template", key), slog.Any("error", err))
-	if _, rerr := s.emails.RecordEmailAttempt(ctx, e.ID, domain.EmailFailed, "the sending could not start: "+err.Error()); rerr != nil {
-		loggerFrom(c).Error("an account e-mail stays queued without a sender", slog.String("email_id", e.ID.String()), slog.Any("error", rerr))
+	if err != nil {
+		if _, rerr := s.emails.RecordEmailAttempt(ctx, e.ID, domain.EmailFailed, why+": "+err.Error()); rerr != nil {
+			loggerFrom(c).Error("an e-mail stays queued without a sender", slog.String("email_id", e.ID.String()), slog.Any("error", rerr))
+		}
+		return err
 	}
+	loggerFrom(c).Info("sending e-mail", slog.String("email_id", e.ID.String()), slog.String("template", e.TemplateKey),
+		slog.String("workflow_id", wfID), slog.String("run_id", run.GetRunID()))
 	return nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -54,11 +55,15 @@ func (s *Server) createAPIKey(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.apiKeys.CreateAPIKey(c.Request.Context(), k); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.apiKeys.CreateAPIKey(ctx, k); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"api_key.create", domain.ObjectAPIKey, k.ID.String(), nil, k}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "api_key.create", domain.ObjectAPIKey, k.ID.String(), nil, k)
 	c.JSON(http.StatusCreated, CreatedAPIKey{APIKey: *k, Key: key})
 }
 
@@ -110,12 +115,17 @@ func (s *Server) revokeAPIKey(c *gin.Context) {
 		err = notFound
 	}
 	if err == nil {
-		k, err = s.apiKeys.RevokeAPIKey(ctx, id)
+		err = s.audited(c, func(ctx context.Context) (auditEntry, error) {
+			revoked, err := s.apiKeys.RevokeAPIKey(ctx, id)
+			if err != nil {
+				return auditEntry{}, err
+			}
+			return auditEntry{"api_key.revoke", domain.ObjectAPIKey, revoked.ID.String(), revoked, nil}, nil
+		})
 	}
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "api_key.revoke", domain.ObjectAPIKey, k.ID.String(), k, nil)
 	c.Status(http.StatusNoContent)
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -14,7 +13,6 @@ import (
 	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/apptest"
-	"github.com/labforge/labforge/store/audit"
 )
 
 func TestHealthAndReadiness(t *testing.T) {
@@ -194,10 +192,7 @@ func TestUsersLifecycle(t *testing.T) {
 	})
 
 	apptest.Step(t, "every mutation left an audit record, without secrets", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		recs, _, err := s.Platform.Audit.ListAudit(ctx, audit.AuditFilter{ObjectType: domain.ObjectUser, ObjectID: ada.ID.String()})
-		require.NoError(t, err)
+		recs := s.Audit(t, domain.AuditFilter{ObjectType: domain.ObjectUser, ObjectID: ada.ID.String()})
 		actions := map[string]domain.AuditRecord{}
 		for _, r := range recs {
 			actions[r.Action] = r

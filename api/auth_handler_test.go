@@ -36,12 +36,12 @@ func TestHandlerAuthentication(t *testing.T) {
 		{name: "malformed token", header: func(*fakeAPI) string { return "Bearer not-a-jwt" },
 			status: http.StatusUnauthorized, kind: domain.KindUnauthorized, authenticate: `Bearer realm="labforge", error="invalid_token"`},
 		{name: "token of another installation", header: func(h *fakeAPI) string {
-			tok, _, err := auth.NewTokens(strings.Repeat("another-secret-", 3), time.Hour).Issue(h.admin.ID(), "admin", []string{domain.RoleAdmin})
+			tok, _, err := auth.NewTokens(strings.Repeat("another-secret-", 3), time.Hour).Issue(h.admin.ID(), "admin", []string{domain.RoleAdmin}, 0)
 			require.NoError(h.t, err)
 			return "Bearer " + tok
 		}, status: http.StatusUnauthorized, kind: domain.KindUnauthorized, authenticate: `Bearer realm="labforge", error="invalid_token"`},
 		{name: "deleted account", header: func(h *fakeAPI) string {
-			tok, _, err := h.tokens.Issue(uuid.New(), "ghost", []string{domain.RoleAdmin})
+			tok, _, err := h.tokens.Issue(uuid.New(), "ghost", []string{domain.RoleAdmin}, 0)
 			require.NoError(h.t, err)
 			return "Bearer " + tok
 		}, status: http.StatusUnauthorized, kind: domain.KindUnauthorized},

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -42,26 +43,30 @@ func (s *Server) addCollaborator(c *gin.Context) {
 	if err == nil && perr != nil {
 		err = fieldError("user_id", "must be a user id")
 	}
-	ctx := c.Request.Context()
+	var added domain.Collaborator
 	if err == nil {
-		err = s.containers.AddCollaborator(ctx, ct.ID, userID)
-	}
-	var list []domain.Collaborator
-	if err == nil {
-		list, err = s.containers.ListCollaborators(ctx, ct.ID)
+		err = s.audited(c, func(ctx context.Context) (auditEntry, error) {
+			if err := s.containers.AddCollaborator(ctx, ct.ID, userID); err != nil {
+				return auditEntry{}, err
+			}
+			list, err := s.containers.ListCollaborators(ctx, ct.ID)
+			if err != nil {
+				return auditEntry{}, err
+			}
+			for _, co := range list {
+				if co.UserID == userID {
+					added = co
+					return auditEntry{"container.collaborator.add", domain.ObjectContainer, ct.ID.String(), nil, co}, nil
+				}
+			}
+			return auditEntry{}, domain.Errorf(domain.KindInternal, "collaborator %s of container %s not listed once added", userID, ct.ID)
+		})
 	}
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
-	for _, co := range list {
-		if co.UserID == userID {
-			s.recordAudit(c, "container.collaborator.add", domain.ObjectContainer, ct.ID.String(), nil, co)
-			c.JSON(http.StatusCreated, co)
-			return
-		}
-	}
-	abortWithError(c, domain.Errorf(domain.KindInternal, "collaborator %s of container %s not listed once added", userID, ct.ID))
+	c.JSON(http.StatusCreated, added)
 }
 
 // removeCollaborator revokes every key the user holds on the container.
@@ -76,10 +81,14 @@ func (s *Server) removeCollaborator(c *gin.Context) {
 		abortWithError(c, domain.NotFoundf("user %q is no collaborator of container %s", c.Param("user_id"), ct.ID))
 		return
 	}
-	if err := s.containers.RemoveCollaborator(c.Request.Context(), ct.ID, userID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.containers.RemoveCollaborator(ctx, ct.ID, userID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"container.collaborator.remove", domain.ObjectContainer, ct.ID.String(), map[string]any{"user_id": userID}, nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "container.collaborator.remove", domain.ObjectContainer, ct.ID.String(), map[string]any{"user_id": userID}, nil)
 	c.Status(http.StatusNoContent)
 }

@@ -120,12 +120,17 @@ func (s *Server) createContainer(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	stored, err := s.containers.CreateContainerWithOwner(ctx, ct, services)
-	if err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		stored, err := s.containers.CreateContainerWithOwner(ctx, ct, services)
+		if err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"container.create", domain.ObjectContainer, ct.ID.String(), nil,
+			map[string]any{"container": auditedContainer(ct), "services": stored}}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "container.create", domain.ObjectContainer, ct.ID.String(), nil, map[string]any{"container": auditedContainer(ct), "services": stored})
 	op, err := s.startContainerOperation(c, ct, containerOp{
 		kind: "container.create", workflowID: workflows.CreateContainerWorkflowID(ct.ID), workflow: workflows.CreateContainerType,
 		input: func(opID uuid.UUID) any { return workflows.CreateContainerInput{OperationID: opID, Container: ct.ID} },
@@ -134,9 +139,12 @@ func (s *Server) createContainer(c *gin.Context) {
 		// Without a workflow the record would stay pending for ever.
 		before := *ct
 		ct.State = domain.GuestFailed
-		if uerr := s.containers.UpdateContainer(context.WithoutCancel(ctx), ct); uerr == nil {
-			s.recordAudit(c, "container.update", domain.ObjectContainer, ct.ID.String(), auditedContainer(&before), auditedContainer(ct))
-		}
+		_ = s.auditedIn(context.WithoutCancel(ctx), c, func(ctx context.Context) (auditEntry, error) {
+			if err := s.containers.UpdateContainer(ctx, ct); err != nil {
+				return auditEntry{}, err
+			}
+			return auditEntry{"container.update", domain.ObjectContainer, ct.ID.String(), auditedContainer(&before), auditedContainer(ct)}, nil
+		})
 		abortWithError(c, err)
 		return
 	}

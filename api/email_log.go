@@ -1,14 +1,12 @@
 package api
 
 import (
-	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/mail"
-	"github.com/labforge/labforge/workflows"
 )
 
 // listEmails answers GET /email-log, newest first, filtered by status,
@@ -62,24 +60,12 @@ func (s *Server) resendEmail(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	t := workflows.SendEmailType
-	wfID := workflows.SendEmailWorkflowID(e.ID, e.Attempts)
-	run, err := s.temporal.ExecuteWorkflow(ctx, t.StartOptions(wfID), t.Name, workflows.SendEmailInput{EmailID: e.ID})
-	if _, running := workflows.RunningWorkflow(err); running {
-		abortWithError(c, domain.Conflictf("e-mail %s is being sent already", e.ID))
-		return
-	}
-	if err != nil {
-		// Failed again, so that it can be resent once Temporal answers
-		// (this counts as an attempt).
-		if _, rerr := s.emails.RecordEmailAttempt(ctx, e.ID, domain.EmailFailed, "the resend could not start: "+err.Error()); rerr != nil {
-			s.logger.Error("a requeued e-mail stays queued without a sender", slog.String("email_id", e.ID.String()), slog.Any("error", rerr))
-		}
+	// A start that fails marks the e-mail failed again (this counts as an
+	// attempt), so that it can be resent once Temporal answers.
+	if err := s.startSendEmail(ctx, c, e, e.Attempts, "the resend could not start"); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.logger.Info("resending e-mail", slog.String("email_id", e.ID.String()), slog.String("workflow_id", wfID),
-		slog.String("run_id", run.GetRunID()), slog.String("request_id", requestID(c)))
 	s.recordAudit(c, "email.resend", "email", e.ID.String(), nil, map[string]any{"recipient": e.Recipient, "template": e.TemplateKey})
 	c.JSON(http.StatusAccepted, e)
 }

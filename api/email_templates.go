@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -104,11 +105,15 @@ func (s *Server) putEmailTemplate(c *gin.Context) {
 		return
 	}
 	t := &domain.EmailTemplate{Key: spec.Key, Subject: *req.Subject, Body: *req.Body, UpdatedBy: &currentUser(c).ID}
-	if err := s.emails.SaveEmailTemplate(c.Request.Context(), t); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.emails.SaveEmailTemplate(ctx, t); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"email_template.update", "email_template", spec.Key, &before, t}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "email_template.update", "email_template", spec.Key, &before, t)
 	c.JSON(http.StatusOK, newEmailTemplateView(spec, *t))
 }
 

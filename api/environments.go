@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -55,12 +56,17 @@ func (s *Server) createEnvironment(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.environments.CreateEnvironment(ctx, e); err != nil {
+	var view EnvironmentView
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.environments.CreateEnvironment(ctx, e); err != nil {
+			return auditEntry{}, err
+		}
+		view = environmentView(e)
+		return auditEntry{"environment.create", domain.ObjectEnvironment, e.ID.String(), nil, view}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	view := environmentView(e)
-	s.recordAudit(c, "environment.create", domain.ObjectEnvironment, e.ID.String(), nil, view)
 	c.Header("Location", "/api/v1/environments/"+e.ID.String())
 	c.JSON(http.StatusCreated, view)
 }
@@ -93,12 +99,17 @@ func (s *Server) updateEnvironment(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.environments.UpdateEnvironment(ctx, e); err != nil {
+	var view EnvironmentView
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.environments.UpdateEnvironment(ctx, e); err != nil {
+			return auditEntry{}, err
+		}
+		view = environmentView(e)
+		return auditEntry{"environment.update", domain.ObjectEnvironment, e.ID.String(), before, view}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	view := environmentView(e)
-	s.recordAudit(c, "environment.update", domain.ObjectEnvironment, e.ID.String(), before, view)
 	c.JSON(http.StatusOK, view)
 }
 
@@ -108,11 +119,15 @@ func (s *Server) deleteEnvironment(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.environments.DeleteEnvironment(c.Request.Context(), e.ID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.environments.DeleteEnvironment(ctx, e.ID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"environment.delete", domain.ObjectEnvironment, e.ID.String(), environmentView(e), nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "environment.delete", domain.ObjectEnvironment, e.ID.String(), environmentView(e), nil)
 	c.Status(http.StatusNoContent)
 }
 

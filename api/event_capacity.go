@@ -104,12 +104,15 @@ func (s *Server) keepLeadTime(c *gin.Context, e *domain.Event) {
 	}
 	before := eventView(e, s.eventDefaults)
 	e.LeadTime = required
-	if err := s.events.UpdateEvent(c.Request.Context(), e); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.events.UpdateEvent(ctx, e); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"event.update", domain.ObjectEvent, e.ID.String(), before, eventView(e, s.eventDefaults)}, nil
+	}); err != nil {
 		loggerFrom(c).Error("event lead time not lengthened", slog.String("event", e.ID.String()), slog.Any("error", err))
 		return
 	}
-	after := eventView(e, s.eventDefaults)
-	s.recordAudit(c, "event.update", domain.ObjectEvent, e.ID.String(), before, after)
 	s.recordEventActivity(c, e.ID, nil, domain.EventActivityDatesChanged, "lead time lengthened to "+required.String()+
 		" for the participants", scheduleDetails(e))
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -101,10 +102,11 @@ func (s *Server) addUserToEvent(c *gin.Context, e *domain.Event, raw, role strin
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	if err := s.events.AddParticipant(c.Request.Context(), p); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		return auditEntry{"event.participant.add", domain.ObjectEvent, e.ID.String(), nil, p}, s.events.AddParticipant(ctx, p)
+	}); err != nil {
 		return err
 	}
-	s.recordAudit(c, "event.participant.add", domain.ObjectEvent, e.ID.String(), nil, p)
 	s.recordEventActivity(c, e.ID, &userID, domain.EventActivityParticipantAdded, "participant added",
 		map[string]any{"user_id": userID.String(), "role": role})
 	return nil
@@ -120,10 +122,11 @@ func (s *Server) addGroupToEvent(c *gin.Context, e *domain.Event, raw, role stri
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	if err := s.events.AddEventGroup(c.Request.Context(), g); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		return auditEntry{"event.group.add", domain.ObjectEvent, e.ID.String(), nil, g}, s.events.AddEventGroup(ctx, g)
+	}); err != nil {
 		return err
 	}
-	s.recordAudit(c, "event.group.add", domain.ObjectEvent, e.ID.String(), nil, g)
 	s.recordEventActivity(c, e.ID, nil, domain.EventActivityParticipantAdded, "group added",
 		map[string]any{"group_id": groupID.String(), "role": role})
 	return nil
@@ -150,12 +153,17 @@ func (s *Server) removeEventParticipant(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
+	// The removal and its record commit together; the lifecycle hears
+	// of it once it is committed.
+	err = s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		entry := auditEntry{"event.participant.remove", domain.ObjectEvent, e.ID.String(),
+			map[string]any{"user_id": userID, "group_id": groupID}, nil}
+		if userID != nil {
+			return entry, s.events.RemoveParticipant(ctx, e.ID, *userID)
+		}
+		return entry, s.events.RemoveEventGroup(ctx, e.ID, *groupID)
+	})
 	ctx := c.Request.Context()
-	if userID != nil {
-		err = s.events.RemoveParticipant(ctx, e.ID, *userID)
-	} else {
-		err = s.events.RemoveEventGroup(ctx, e.ID, *groupID)
-	}
 	if err == nil && liveEvent(e) {
 		ch := workflows.ParticipantChange{}
 		if userID != nil {
@@ -169,8 +177,6 @@ func (s *Server) removeEventParticipant(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "event.participant.remove", domain.ObjectEvent, e.ID.String(),
-		map[string]any{"user_id": userID, "group_id": groupID}, nil)
 	removed := map[string]any{}
 	if userID != nil {
 		removed["user_id"] = userID.String()

@@ -242,11 +242,15 @@ func (s *Server) deleteEvent(c *gin.Context) {
 			"event %s is %s: only a planned, cancelled or decommissioned event can be deleted", e.ID, e.State))
 		return
 	}
-	if err := s.events.DeleteEvent(c.Request.Context(), e.ID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.events.DeleteEvent(ctx, e.ID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"event.delete", domain.ObjectEvent, e.ID.String(), eventView(e, s.eventDefaults), nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "event.delete", domain.ObjectEvent, e.ID.String(), eventView(e, s.eventDefaults), nil)
 	c.Status(http.StatusNoContent)
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -100,11 +101,15 @@ func (s *Server) createExternalDomain(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.externalDomains.CreateExternalDomain(c.Request.Context(), d); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.externalDomains.CreateExternalDomain(ctx, d); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"external_domain.create", domain.ObjectExternalDomain, d.ID.String(), nil, d}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "external_domain.create", domain.ObjectExternalDomain, d.ID.String(), nil, d)
 	c.Header("Location", "/api/v1/external-domains/"+d.ID.String())
 	c.JSON(http.StatusCreated, d)
 }
@@ -134,11 +139,15 @@ func (s *Server) updateExternalDomain(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.externalDomains.UpdateExternalDomain(c.Request.Context(), d); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.externalDomains.UpdateExternalDomain(ctx, d); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"external_domain.update", domain.ObjectExternalDomain, d.ID.String(), &before, d}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "external_domain.update", domain.ObjectExternalDomain, d.ID.String(), &before, d)
 	c.JSON(http.StatusOK, d)
 }
 
@@ -148,11 +157,15 @@ func (s *Server) deleteExternalDomain(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.externalDomains.DeleteExternalDomain(c.Request.Context(), d.ID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.externalDomains.DeleteExternalDomain(ctx, d.ID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"external_domain.delete", domain.ObjectExternalDomain, d.ID.String(), d, nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "external_domain.delete", domain.ObjectExternalDomain, d.ID.String(), d, nil)
 	c.Status(http.StatusNoContent)
 }
 

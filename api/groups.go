@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -68,11 +69,15 @@ func (s *Server) createGroup(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.groups.CreateGroup(c.Request.Context(), g); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.groups.CreateGroup(ctx, g); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"group.create", domain.ObjectGroup, g.ID.String(), nil, g}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "group.create", domain.ObjectGroup, g.ID.String(), nil, g)
 	c.Header("Location", "/api/v1/groups/"+g.ID.String())
 	c.JSON(http.StatusCreated, g)
 }
@@ -102,11 +107,15 @@ func (s *Server) updateGroup(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.groups.UpdateGroup(c.Request.Context(), g); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.groups.UpdateGroup(ctx, g); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"group.update", domain.ObjectGroup, g.ID.String(), &before, g}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "group.update", domain.ObjectGroup, g.ID.String(), &before, g)
 	c.JSON(http.StatusOK, g)
 }
 
@@ -116,11 +125,15 @@ func (s *Server) deleteGroup(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.groups.DeleteGroup(c.Request.Context(), g.ID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.groups.DeleteGroup(ctx, g.ID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"group.delete", domain.ObjectGroup, g.ID.String(), g, nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "group.delete", domain.ObjectGroup, g.ID.String(), g, nil)
 	c.Status(http.StatusNoContent)
 }
 
@@ -143,11 +156,15 @@ func (s *Server) addGroupMember(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if err := s.groups.AddGroupMember(ctx, g.ID, userID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.groups.AddGroupMember(ctx, g.ID, userID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"group.member.add", domain.ObjectGroup, g.ID.String(), nil, map[string]any{"user_id": userID}}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "group.member.add", domain.ObjectGroup, g.ID.String(), nil, map[string]any{"user_id": userID})
 	events, err := s.liveEventsOf(ctx, userID)
 	if err != nil {
 		abortWithError(c, err)
@@ -181,11 +198,15 @@ func (s *Server) removeGroupMember(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.groups.RemoveGroupMember(ctx, g.ID, userID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.groups.RemoveGroupMember(ctx, g.ID, userID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"group.member.remove", domain.ObjectGroup, g.ID.String(), map[string]any{"user_id": userID}, nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "group.member.remove", domain.ObjectGroup, g.ID.String(), map[string]any{"user_id": userID}, nil)
 	s.resyncGroupEvents(c, events, workflows.UpdateRemoveParticipant, g.ID)
 	c.Status(http.StatusNoContent)
 }

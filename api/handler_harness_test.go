@@ -65,6 +65,8 @@ type fakeAPI struct {
 	skipContract bool
 	// accountStore keeps invitations and reset links; tests set its Fn fields.
 	accountStore *mock.AccountStore
+	// identities provisions LDAP and OIDC sign-ins; tests set its Fn field.
+	identities *mock.IdentityStore
 
 	users        *mock.UserStore
 	permissions  *mock.PermissionStore
@@ -76,6 +78,9 @@ type fakeAPI struct {
 	vms          *mock.VMStore
 	containers   *mock.ContainerStore
 	systemEvents *mock.SystemEventLog
+	// auditLog is what GET /audit reads; tests set ListAuditFn. Records
+	// written through the outbox land in audit.
+	auditLog     *mock.AuditLog
 	groups       *mock.GroupStore
 	environments *mock.EnvironmentStore
 	events       *mock.EventStore
@@ -119,8 +124,8 @@ func participant(h *fakeAPI) *caller { return h.participant }
 // newFakeAPI builds the API over fresh fakes for t. UserStore.FindUserByID
 // finds the fakeAPI's accounts, PermissionStore.PermissionsFor returns the
 // seed permissions plus those grant added (domain.Authorize ignores the
-// ones that do not apply), and AuditLog.RecordAudit keeps the records for
-// auditActions. The log is printed when t fails.
+// ones that do not apply), and AuditOutbox.Audited runs the change and
+// keeps its record for auditActions. The log is printed when t fails.
 func newFakeAPI(t *testing.T) *fakeAPI {
 	t.Helper()
 	return buildFakeAPI(t, testKeyring(t))
@@ -133,7 +138,14 @@ func newFakeAPIWithoutKeys(t *testing.T) *fakeAPI {
 	return buildFakeAPI(t, nil)
 }
 
-func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
+// newFakeAPIWith is newFakeAPI with deps adjusted by change before the
+// server is built (LDAP, OIDC providers).
+func newFakeAPIWith(t *testing.T, change func(*api.Deps)) *fakeAPI {
+	t.Helper()
+	return buildFakeAPI(t, testKeyring(t), change)
+}
+
+func buildFakeAPI(t *testing.T, keys *secrets.Keyring, changes ...func(*api.Deps)) *fakeAPI {
 	t.Helper()
 	h := &fakeAPI{
 		t:            t,
@@ -152,6 +164,7 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 		systemEvents: &mock.SystemEventLog{},
 		emails:       &mock.EmailStore{},
 		accountStore: &mock.AccountStore{},
+		identities:   &mock.IdentityStore{},
 		groups:       &mock.GroupStore{},
 		environments: &mock.EnvironmentStore{},
 		events:       &mock.EventStore{},
@@ -175,9 +188,15 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 		defer h.mu.Unlock()
 		return append(append([]domain.Permission{}, domain.SeedPermissions...), h.grants...), nil
 	}
-	auditLog := &mock.AuditLog{RecordAuditFn: func(_ context.Context, rec *domain.AuditRecord) error {
+	h.auditLog = &mock.AuditLog{}
+	outbox := &mock.AuditOutbox{AuditedFn: func(ctx context.Context, change func(context.Context) (*domain.AuditRecord, error)) error {
+		rec, err := change(ctx)
+		if err != nil || rec == nil {
+			return err
+		}
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		rec.ID, rec.Time = uuid.NewString(), time.Now().UTC().Truncate(time.Millisecond)
 		h.audit = append(h.audit, *rec)
 		return nil
 	}}
@@ -200,17 +219,21 @@ func buildFakeAPI(t *testing.T, keys *secrets.Keyring) *fakeAPI {
 			return out, "", nil
 		},
 	}
-	h.server = api.New(api.Deps{
-		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: auditLog,
+	deps := api.Deps{
+		Users: h.users, Permissions: h.permissions, Operations: h.operations, Audit: h.auditLog, Outbox: outbox,
 		Nodes: h.nodes, Sites: h.sites, ExternalDomains: h.extDomains, Templates: h.templates, VMs: h.vms,
 		Containers: h.containers, SystemEvents: h.systemEvents, Emails: h.emails, Accounts: h.accountStore,
-		APIKeys: h.apiKeys, Idempotency: h.idempotency,
+		Identities: h.identities, APIKeys: h.apiKeys, Idempotency: h.idempotency,
 		PublicURL: "https://labforge.example.org/", Groups: h.groups, Environments: h.environments, Events: h.events, Secrets: h.keys, EventDefaults: testEventDefaults,
 		Capacity: h.capacity, CloneCapPerStorage: 4, EventActivity: h.eventActivity, Temporal: h.temporal, Tokens: h.tokens, Metrics: prometheus.NewRegistry(),
 		Queues:  activities.StandardQueues,
 		Logger:  slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Console: web.NewHandler(testConsole),
-	})
+	}
+	for _, change := range changes {
+		change(&deps)
+	}
+	h.server = api.New(deps)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("API log:\n%s", h.logs.String())
@@ -227,7 +250,7 @@ func (h *fakeAPI) addUser(username, role string) *caller {
 	h.t.Helper()
 	u := &domain.User{ID: uuid.New(), Username: username, Email: username + "@example.org",
 		Source: domain.AuthLocal, Roles: []string{role}, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-	token, _, err := h.tokens.Issue(u.ID, u.Username, u.Roles)
+	token, _, err := h.tokens.Issue(u.ID, u.Username, u.Roles, u.TokenVersion)
 	require.NoError(h.t, err)
 	h.mu.Lock()
 	h.accounts[u.ID] = u

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"time"
@@ -100,12 +101,16 @@ func (s *Server) revokeInvitation(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	inv, err := s.accounts.RevokeInvitation(c.Request.Context(), id)
-	if err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		inv, err := s.accounts.RevokeInvitation(ctx, id)
+		if err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"invitation.revoke", "invitation", inv.ID.String(), nil, inv}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "invitation.revoke", "invitation", inv.ID.String(), nil, inv)
 	c.Status(http.StatusNoContent)
 }
 
@@ -132,14 +137,19 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 		return
 	}
 	u := &domain.User{Username: req.Username, DisplayName: req.DisplayName, PasswordHash: hash}
-	inv, err := s.accounts.AcceptInvitation(c.Request.Context(), auth.HashLinkToken(c.Param("id")), u)
-	if err != nil {
+	// The new account is the actor of its own record.
+	if err := s.outbox.Audited(c.Request.Context(), func(ctx context.Context) (*domain.AuditRecord, error) {
+		inv, err := s.accounts.AcceptInvitation(ctx, auth.HashLinkToken(c.Param("id")), u)
+		if err != nil {
+			return nil, err
+		}
+		return &domain.AuditRecord{Action: "invitation.accept", ObjectType: domain.ObjectUser, ObjectID: u.ID.String(),
+			ActorID: u.ID, ActorName: u.Username, After: domain.JSONObject(map[string]any{"invitation_id": inv.ID, "user": u}),
+			RequestID: requestID(c), ClientIP: c.ClientIP()}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.writeAudit(c, &domain.AuditRecord{Action: "invitation.accept", ObjectType: domain.ObjectUser, ObjectID: u.ID.String(),
-		ActorID: u.ID, ActorName: u.Username, After: domain.JSONObject(map[string]any{"invitation_id": inv.ID, "user": u}),
-		RequestID: requestID(c), ClientIP: c.ClientIP()})
 	c.Header("Location", "/api/v1/users/"+u.ID.String())
 	c.JSON(http.StatusCreated, u)
 }

@@ -103,23 +103,27 @@ func recoverPanics() gin.HandlerFunc {
 	})
 }
 
-// authenticate requires a valid bearer token, an access token or an API
-// key, and loads its user, so that a disabled or deleted account loses
-// access at once, not when its token expires.
+// authenticate requires a valid credential: a bearer token (an access
+// token or an API key) or, without one, a console-session cookie whose
+// unsafe requests carry the session's CSRF token. It loads the user, so
+// that a disabled or deleted account loses access at once, not when its
+// credential expires.
 func (s *Server) authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		raw, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-		if !ok || raw == "" {
-			c.Header("WWW-Authenticate", `Bearer realm="labforge"`)
-			abortWithError(c, domain.Errorf(domain.KindUnauthorized, "sign in first: send Authorization: Bearer <access token or API key> (POST /api/v1/auth/login issues an access token)"))
-			return
-		}
 		var u *domain.User
 		var err error
-		if strings.HasPrefix(raw, auth.APIKeyPrefix) {
+		raw, bearer := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+		cookie, _ := c.Cookie(sessionCookie)
+		switch {
+		case bearer && strings.HasPrefix(raw, auth.APIKeyPrefix):
 			u, err = s.apiKeyUser(c, raw)
-		} else {
+		case bearer && raw != "":
 			u, err = s.tokenUser(c, raw)
+		case cookie != "":
+			u, err = s.sessionUser(c, cookie)
+		default:
+			c.Header("WWW-Authenticate", `Bearer realm="labforge"`)
+			err = domain.Errorf(domain.KindUnauthorized, "sign in first: send Authorization: Bearer <access token or API key> (POST /api/v1/auth/login issues an access token)")
 		}
 		if err != nil {
 			abortWithError(c, err)
@@ -142,6 +146,10 @@ func (s *Server) tokenUser(c *gin.Context, raw string) (*domain.User, error) {
 	u, err := s.users.FindUserByID(c.Request.Context(), id)
 	if domain.IsKind(err, domain.KindNotFound) || (err == nil && u.Disabled) {
 		return nil, domain.Errorf(domain.KindUnauthorized, "this account no longer has access")
+	}
+	if err == nil && claims.Version != u.TokenVersion {
+		invalidToken(c)
+		return nil, domain.Errorf(domain.KindUnauthorized, "the access token was revoked: your password, roles or account changed since it was issued; sign in again")
 	}
 	return u, err
 }

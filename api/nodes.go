@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -116,11 +117,15 @@ func (s *Server) createNode(c *gin.Context) {
 		return
 	}
 	n.SiteID = siteID
-	if err := s.nodes.CreateNode(c.Request.Context(), n); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.nodes.CreateNode(ctx, n); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"node.create", domain.ObjectNode, n.ID.String(), nil, n}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "node.create", domain.ObjectNode, n.ID.String(), nil, n)
 	c.Header("Location", "/api/v1/nodes/"+n.ID.String())
 	c.JSON(http.StatusCreated, n)
 }
@@ -159,11 +164,15 @@ func (s *Server) updateNode(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.nodes.UpdateNode(c.Request.Context(), n); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.nodes.UpdateNode(ctx, n); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"node.update", domain.ObjectNode, n.ID.String(), &before, n}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "node.update", domain.ObjectNode, n.ID.String(), &before, n)
 	c.JSON(http.StatusOK, n)
 }
 
@@ -200,11 +209,15 @@ func (s *Server) deleteNode(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.nodes.DeleteNode(c.Request.Context(), n.ID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.nodes.DeleteNode(ctx, n.ID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"node.delete", domain.ObjectNode, n.ID.String(), n, nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "node.delete", domain.ObjectNode, n.ID.String(), n, nil)
 	c.Status(http.StatusNoContent)
 }
 
@@ -257,16 +270,18 @@ func (s *Server) registerEntryNode(c *gin.Context, req *ImportNodesRequest) (*do
 		if req.SiteID == nil {
 			n.SiteID = existing.SiteID
 		}
-		if err := s.nodes.UpdateNode(ctx, n); err != nil {
-			return nil, err
-		}
-		s.recordAudit(c, "node.update", domain.ObjectNode, n.ID.String(), existing, n)
+		err = s.audited(c, func(ctx context.Context) (auditEntry, error) {
+			return auditEntry{"node.update", domain.ObjectNode, n.ID.String(), existing, n}, s.nodes.UpdateNode(ctx, n)
+		})
 	case domain.IsKind(err, domain.KindNotFound):
-		if err := s.nodes.CreateNode(ctx, n); err != nil {
-			return nil, err
-		}
-		s.recordAudit(c, "node.create", domain.ObjectNode, n.ID.String(), nil, n)
-	default:
+		err = s.audited(c, func(ctx context.Context) (auditEntry, error) {
+			if err := s.nodes.CreateNode(ctx, n); err != nil {
+				return auditEntry{}, err
+			}
+			return auditEntry{"node.create", domain.ObjectNode, n.ID.String(), nil, n}, nil
+		})
+	}
+	if err != nil {
 		return nil, err
 	}
 	return n, nil

@@ -15,7 +15,6 @@ import (
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/sim/pvesim"
-	"github.com/labforge/labforge/store/audit"
 	"github.com/labforge/labforge/workflows"
 )
 
@@ -99,10 +98,7 @@ func TestNodesAdminAPI(t *testing.T) {
 	})
 
 	apptest.Step(t, "the audit log has the node, never its secret", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		recs, _, err := s.Platform.Audit.ListAudit(ctx, audit.AuditFilter{ObjectType: domain.ObjectNode, ObjectID: n.ID.String()})
-		require.NoError(t, err)
+		recs := s.Audit(t, domain.AuditFilter{ObjectType: domain.ObjectNode, ObjectID: n.ID.String()})
 		require.Len(t, recs, 2)
 		for _, rec := range recs {
 			for _, doc := range []map[string]any{rec.Before, rec.After} {

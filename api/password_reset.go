@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -103,14 +104,19 @@ func (s *Server) resetPassword(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	u, err := s.accounts.ResetPassword(c.Request.Context(), auth.HashLinkToken(c.Param("token")), hash)
-	if err != nil {
+	var u *domain.User
+	if err := s.outbox.Audited(c.Request.Context(), func(ctx context.Context) (*domain.AuditRecord, error) {
+		var err error
+		if u, err = s.accounts.ResetPassword(ctx, auth.HashLinkToken(c.Param("token")), hash); err != nil {
+			return nil, err
+		}
+		return &domain.AuditRecord{Action: "user.password_reset", ObjectType: domain.ObjectUser, ObjectID: u.ID.String(),
+			ActorID: u.ID, ActorName: u.Username, RequestID: requestID(c), ClientIP: c.ClientIP()}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
 	s.throttle.succeed(u.Username)
-	s.writeAudit(c, &domain.AuditRecord{Action: "user.password_reset", ObjectType: domain.ObjectUser, ObjectID: u.ID.String(),
-		ActorID: u.ID, ActorName: u.Username, RequestID: requestID(c), ClientIP: c.ClientIP()})
 	c.Status(http.StatusNoContent)
 }
 
@@ -147,10 +153,14 @@ func (s *Server) changeOwnPassword(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.users.UpdateUser(ctx, u); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.users.UpdateUser(ctx, u); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"user.password_change", domain.ObjectUser, u.ID.String(), nil, nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "user.password_change", domain.ObjectUser, u.ID.String(), nil, nil)
 	c.Status(http.StatusNoContent)
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -78,14 +79,18 @@ func (s *Server) createRole(c *gin.Context) {
 	}
 	r := domain.Role{Name: req.Name, Description: req.Description}
 	if err == nil {
-		err = s.permissions.CreateRoleWithPermissions(c.Request.Context(), &r, perms)
+		err = s.audited(c, func(ctx context.Context) (auditEntry, error) {
+			if err := s.permissions.CreateRoleWithPermissions(ctx, &r, perms); err != nil {
+				return auditEntry{}, err
+			}
+			return auditEntry{"role.create", domain.ObjectRole, r.Name, nil, roleView(r, perms)}, nil
+		})
 	}
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
 	view := roleView(r, perms)
-	s.recordAudit(c, "role.create", domain.ObjectRole, r.Name, nil, view)
 	c.JSON(http.StatusCreated, view)
 }
 
@@ -95,12 +100,13 @@ func (s *Server) deleteRole(c *gin.Context) {
 	name := c.Param("name")
 	err := s.authorize(c, domain.TypeRef(domain.ObjectRole), domain.KeyDelete)
 	if err == nil {
-		err = s.permissions.DeleteRole(c.Request.Context(), name)
+		err = s.audited(c, func(ctx context.Context) (auditEntry, error) {
+			return auditEntry{"role.delete", domain.ObjectRole, name, map[string]any{"name": name}, nil}, s.permissions.DeleteRole(ctx, name)
+		})
 	}
 	if err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "role.delete", domain.ObjectRole, name, map[string]any{"name": name}, nil)
 	c.Status(http.StatusNoContent)
 }

@@ -30,7 +30,8 @@ type Check struct {
 	Probe func(ctx context.Context) error
 }
 
-// Deps is everything the API needs. All fields are required.
+// Deps is everything the API needs. All fields are required except those
+// marked optional.
 type Deps struct {
 	Users       domain.UserStore
 	Permissions domain.PermissionStore
@@ -47,7 +48,7 @@ type Deps struct {
 	Environments    domain.EnvironmentStore
 	Events          domain.EventStore
 	// Secrets seals connection passwords; nil (no LABFORGE_SECRET_KEY)
-	// refuses requests that carry one. The only optional field.
+	// refuses requests that carry one (optional).
 	Secrets *secrets.Keyring
 	// EventDefaults fill in an event's unset lead time and transition period.
 	EventDefaults domain.EventDefaults
@@ -64,6 +65,9 @@ type Deps struct {
 	EventDeployConcurrency int
 	// SystemEvents is the system-event log (store/audit).
 	SystemEvents domain.SystemEventLog
+	// Outbox takes audit records in the transactions of their changes;
+	// Audit is read only (GET /audit).
+	Outbox domain.AuditOutbox
 	// Emails keeps the e-mail templates and the e-mail log.
 	Emails domain.EmailStore
 	// APIKeys keeps the users' API keys.
@@ -72,6 +76,27 @@ type Deps struct {
 	Idempotency domain.IdempotencyStore
 	// Accounts keeps invitations and password-reset links.
 	Accounts domain.AccountStore
+	// Identities keeps the external identities of LDAP and OIDC sign-ins.
+	Identities domain.IdentityStore
+	// LDAP checks passwords against the directory; nil turns LDAP sign-in
+	// off (optional).
+	LDAP LDAPDirectory
+	// LDAPPolicy maps the directory's groups to roles and groups.
+	LDAPPolicy domain.SignInPolicy
+	// LDAPLabel is the LDAP sign-in's name on the console's sign-in page.
+	LDAPLabel string
+	// OIDC are the OpenID Connect providers people may sign in with
+	// (optional).
+	OIDC []OIDCSignIn
+	// OIDCFlowKey signs the cookie that keeps an OIDC sign-in's state
+	// between its start and callback; all API replicas share it.
+	OIDCFlowKey []byte
+	// Sessions keeps the console's cookie sessions.
+	Sessions domain.SessionStore
+	// SessionPolicy bounds console sessions (zero: DefaultSessionPolicy).
+	SessionPolicy SessionPolicy
+	// MutationLimit bounds each user's unsafe requests (zero: no limit).
+	MutationLimit RateLimit
 	// TrustedProxies is LABFORGE_TRUSTED_PROXIES: the reverse proxies
 	// whose X-Forwarded-For gives the client's address (none when empty).
 	TrustedProxies []string
@@ -98,6 +123,7 @@ type Server struct {
 	permissions     domain.PermissionStore
 	operations      domain.OperationStore
 	audit           domain.AuditLog
+	outbox          domain.AuditOutbox
 	nodes           domain.NodeStore
 	sites           domain.SiteStore
 	externalDomains domain.ExternalDomainStore
@@ -119,6 +145,15 @@ type Server struct {
 	apiKeys         domain.APIKeyStore
 	idempotency     domain.IdempotencyStore
 	accounts        domain.AccountStore
+	identities      domain.IdentityStore
+	ldap            LDAPDirectory
+	ldapPolicy      domain.SignInPolicy
+	ldapLabel       string
+	oidc            []OIDCSignIn
+	oidcFlowKey     []byte
+	sessions        domain.SessionStore
+	sessionPolicy   SessionPolicy
+	mutationLimiter *userRateLimiter
 	publicURL       string
 	throttle        *loginThrottle
 	temporal        client.Client
@@ -135,9 +170,12 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 // New builds the API's router.
 func New(d Deps) *Server {
 	s := &Server{
-		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit,
+		users: d.Users, permissions: d.Permissions, operations: d.Operations, audit: d.Audit, outbox: d.Outbox,
 		nodes: d.Nodes, sites: d.Sites, externalDomains: d.ExternalDomains, templates: d.Templates, vms: d.VMs, containers: d.Containers, systemEvents: d.SystemEvents,
 		emails: d.Emails, apiKeys: d.APIKeys, idempotency: d.Idempotency, accounts: d.Accounts,
+		identities: d.Identities, ldap: d.LDAP, ldapPolicy: d.LDAPPolicy, ldapLabel: d.LDAPLabel,
+		oidc: d.OIDC, oidcFlowKey: d.OIDCFlowKey,
+		sessions: d.Sessions, sessionPolicy: d.SessionPolicy.withDefaults(), mutationLimiter: newUserRateLimiter(d.MutationLimit, time.Now),
 		publicURL: strings.TrimSuffix(d.PublicURL, "/"), throttle: newLoginThrottle(time.Now),
 		groups: d.Groups, environments: d.Environments, events: d.Events, secrets: d.Secrets, eventDefaults: d.EventDefaults,
 		capacity: d.Capacity, capPerStorage: d.CloneCapPerStorage, eventActivity: d.EventActivity,
@@ -177,14 +215,19 @@ func New(d Deps) *Server {
 	v1 := e.Group("/api/v1")
 	v1.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", OpenAPISpec) })
 	v1.POST("/auth/login", s.login)
+	v1.GET("/auth/providers", s.listAuthProviders)
+	v1.GET("/auth/oidc/:provider/start", s.startOIDC)
+	v1.GET("/auth/oidc/:provider/callback", s.oidcCallback)
 	v1.POST("/auth/password-reset", s.requestPasswordReset)
 	v1.POST("/auth/password-reset/:token", s.resetPassword)
 	v1.POST("/invitations/:id/accept", s.acceptInvitation)
 
-	authed := v1.Group("", s.authenticate())
+	authed := v1.Group("", s.authenticate(), s.limitMutations())
 	// once marks the routes that start work: they honour an Idempotency-Key.
 	once := s.idempotent()
 	authed.GET("/me", s.me)
+	authed.GET("/auth/session", s.getSession)
+	authed.DELETE("/auth/session", s.endSession)
 	authed.GET("/api-keys", s.listAPIKeys)
 	authed.POST("/api-keys", s.createAPIKey)
 	authed.DELETE("/api-keys/:id", s.revokeAPIKey)
@@ -203,6 +246,7 @@ func New(d Deps) *Server {
 	authed.POST("/operations/:id/abort", once, s.abortOperation)
 	authed.POST("/system/diagnostics", once, s.startDiagnostics)
 	authed.GET("/system/events", s.listSystemEvents)
+	authed.GET("/audit", s.listAudit)
 	authed.GET("/nodes", s.listNodes)
 	authed.POST("/nodes", s.createNode)
 	authed.POST("/nodes/import", once, s.importNodes)

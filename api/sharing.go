@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -181,14 +182,17 @@ func (s *Server) shareObject(objectType string) gin.HandlerFunc {
 		}
 		var granted []domain.Permission
 		if err == nil {
-			granted, err = s.permissions.ShareObject(c.Request.Context(), objectType, id, to, keys)
+			err = s.audited(c, func(ctx context.Context) (auditEntry, error) {
+				var err error
+				granted, err = s.permissions.ShareObject(ctx, objectType, id, to, keys)
+				return auditEntry{"permission.grant", objectType, id.String(), nil,
+					map[string]any{"user_id": to.UserID, "group_id": to.GroupID, "keys": keys}}, err
+			})
 		}
 		if err != nil {
 			abortWithError(c, err)
 			return
 		}
-		s.recordAudit(c, "permission.grant", objectType, id.String(), nil,
-			map[string]any{"user_id": to.UserID, "group_id": to.GroupID, "keys": keys})
 		c.JSON(http.StatusCreated, newList(granted, ""))
 	}
 }
@@ -211,35 +215,48 @@ func (s *Server) unshareObject(objectType string) gin.HandlerFunc {
 		if err == nil && key != "" && !sh.may(objectType, key) {
 			err = ownerKeysError(objectType)
 		}
-		var gone []domain.Permission
-		switch {
-		case err != nil:
-		case sh.ownerOnly && key == "":
-			// The owner revokes only what they could have granted.
-			for _, k := range domain.OwnerKeys[objectType] {
-				some, uerr := s.permissions.UnshareObject(c.Request.Context(), objectType, id, from, k)
-				if uerr != nil && !domain.IsKind(uerr, domain.KindNotFound) {
-					err = uerr
-					break
-				}
-				gone = append(gone, some...)
-			}
-			if err == nil && len(gone) == 0 {
-				err = domain.NotFoundf("no matching permission on %s %s", objectType, id)
-			}
-		default:
-			gone, err = s.permissions.UnshareObject(c.Request.Context(), objectType, id, from, key)
+		if err == nil {
+			err = s.audited(c, func(ctx context.Context) (auditEntry, error) {
+				keys, err := s.unshare(ctx, objectType, id, from, key, sh.ownerOnly && key == "")
+				return auditEntry{"permission.revoke", objectType, id.String(),
+					map[string]any{"user_id": from.UserID, "group_id": from.GroupID, "keys": keys}, nil}, err
+			})
 		}
 		if err != nil {
 			abortWithError(c, err)
 			return
 		}
-		keys := make([]domain.Key, len(gone))
-		for i, p := range gone {
-			keys[i] = p.Key
-		}
-		s.recordAudit(c, "permission.revoke", objectType, id.String(),
-			map[string]any{"user_id": from.UserID, "group_id": from.GroupID, "keys": keys}, nil)
 		c.Status(http.StatusNoContent)
 	}
+}
+
+// unshare revokes from's key on the object, or with ownerKeys every key
+// an owner could have granted (domain.OwnerKeys), and returns the keys
+// revoked. Revoking nothing is KindNotFound.
+func (s *Server) unshare(ctx context.Context, objectType string, id uuid.UUID, from domain.Grantee, key domain.Key, ownerKeys bool) ([]domain.Key, error) {
+	var gone []domain.Permission
+	if !ownerKeys {
+		var err error
+		gone, err = s.permissions.UnshareObject(ctx, objectType, id, from, key)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		// The owner revokes only what they could have granted.
+		for _, k := range domain.OwnerKeys[objectType] {
+			some, err := s.permissions.UnshareObject(ctx, objectType, id, from, k)
+			if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+				return nil, err
+			}
+			gone = append(gone, some...)
+		}
+		if len(gone) == 0 {
+			return nil, domain.NotFoundf("no matching permission on %s %s", objectType, id)
+		}
+	}
+	keys := make([]domain.Key, len(gone))
+	for i, p := range gone {
+		keys[i] = p.Key
+	}
+	return keys, nil
 }

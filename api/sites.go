@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"net/netip"
 
@@ -103,11 +104,15 @@ func (s *Server) createSite(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.sites.CreateSite(c.Request.Context(), site); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.sites.CreateSite(ctx, site); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"site.create", domain.ObjectSite, site.ID.String(), nil, site}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "site.create", domain.ObjectSite, site.ID.String(), nil, site)
 	c.Header("Location", "/api/v1/sites/"+site.ID.String())
 	c.JSON(http.StatusCreated, site)
 }
@@ -137,11 +142,15 @@ func (s *Server) updateSite(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.sites.UpdateSite(c.Request.Context(), site); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.sites.UpdateSite(ctx, site); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"site.update", domain.ObjectSite, site.ID.String(), &before, site}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "site.update", domain.ObjectSite, site.ID.String(), &before, site)
 	c.JSON(http.StatusOK, site)
 }
 
@@ -151,10 +160,14 @@ func (s *Server) deleteSite(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.sites.DeleteSite(c.Request.Context(), site.ID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.sites.DeleteSite(ctx, site.ID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"site.delete", domain.ObjectSite, site.ID.String(), site, nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "site.delete", domain.ObjectSite, site.ID.String(), site, nil)
 	c.Status(http.StatusNoContent)
 }

@@ -14,15 +14,18 @@ import (
 	"github.com/labforge/labforge/workflows"
 )
 
+// systemReader is a participant granted read on the system, which the
+// administrators' lists (system events, the audit log) require.
+func systemReader(h *fakeAPI) *caller {
+	h.grant(h.participant, domain.ObjectSystem, uuid.Nil, domain.KeyRead)
+	return h.participant
+}
+
 // TestHandlerListSystemEvents checks who may read system events
 // (administrators, or whoever holds read on the system), the query's
 // validation, and that the filter reaches the log.
 func TestHandlerListSystemEvents(t *testing.T) {
 	t.Parallel()
-	systemReader := func(h *fakeAPI) *caller {
-		h.grant(h.participant, domain.ObjectSystem, uuid.Nil, domain.KeyRead)
-		return h.participant
-	}
 	for _, tc := range []struct {
 		name   string
 		as     func(h *fakeAPI) *caller

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -65,11 +66,15 @@ func (s *Server) createUser(c *gin.Context) {
 		return
 	}
 	u.PasswordHash = hash
-	if err := s.users.CreateUser(c.Request.Context(), u); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.users.CreateUser(ctx, u); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"user.create", domain.ObjectUser, u.ID.String(), nil, u}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "user.create", domain.ObjectUser, u.ID.String(), nil, u)
 	c.Header("Location", "/api/v1/users/"+u.ID.String())
 	c.JSON(http.StatusCreated, u)
 }
@@ -114,11 +119,15 @@ func (s *Server) updateUser(c *gin.Context) {
 			return
 		}
 	}
-	if err := s.users.UpdateUser(c.Request.Context(), u); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.users.UpdateUser(ctx, u); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"user.update", domain.ObjectUser, u.ID.String(), &before, u}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "user.update", domain.ObjectUser, u.ID.String(), &before, u)
 	if req.Password != nil {
 		// Its own record, so that password changes can be found; the
 		// password (and its hash) is never in the audit log.
@@ -152,11 +161,15 @@ func (s *Server) deleteUser(c *gin.Context) {
 		abortWithError(c, err)
 		return
 	}
-	if err := s.users.DeleteUser(c.Request.Context(), u.ID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.users.DeleteUser(ctx, u.ID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"user.delete", domain.ObjectUser, u.ID.String(), u, nil}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "user.delete", domain.ObjectUser, u.ID.String(), u, nil)
 	c.Status(http.StatusNoContent)
 }
 

@@ -104,11 +104,15 @@ func (s *Server) createVM(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if err := s.vms.CreateVMWithOwner(ctx, vm, currentUser(c).ID); err != nil {
+	if err := s.audited(c, func(ctx context.Context) (auditEntry, error) {
+		if err := s.vms.CreateVMWithOwner(ctx, vm, currentUser(c).ID); err != nil {
+			return auditEntry{}, err
+		}
+		return auditEntry{"vm.create", domain.ObjectVM, vm.ID.String(), nil, vm}, nil
+	}); err != nil {
 		abortWithError(c, err)
 		return
 	}
-	s.recordAudit(c, "vm.create", domain.ObjectVM, vm.ID.String(), nil, vm)
 	op := &domain.Operation{ID: uuid.New(), Kind: "vm.create", TargetType: domain.ObjectVM, TargetID: vm.ID.String(),
 		WorkflowID: workflows.CloneVMWorkflowID(vm.ID)}
 	in := workflows.CloneVMInput{OperationID: op.ID, VM: vm.ID, Start: req.Start}
@@ -116,9 +120,12 @@ func (s *Server) createVM(c *gin.Context) {
 		// Without a workflow the record would stay pending for ever.
 		before := *vm
 		vm.State = domain.GuestFailed
-		if uerr := s.vms.RecordVMObservation(context.WithoutCancel(ctx), vm.ID, domain.VMObservation{State: vm.State}); uerr == nil {
-			s.recordAudit(c, "vm.update", domain.ObjectVM, vm.ID.String(), &before, vm)
-		}
+		_ = s.auditedIn(context.WithoutCancel(ctx), c, func(ctx context.Context) (auditEntry, error) {
+			if err := s.vms.RecordVMObservation(ctx, vm.ID, domain.VMObservation{State: vm.State}); err != nil {
+				return auditEntry{}, err
+			}
+			return auditEntry{"vm.update", domain.ObjectVM, vm.ID.String(), &before, vm}, nil
+		})
 		abortWithError(c, err)
 		return
 	}

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/apptest"
 	"github.com/labforge/labforge/internal/sim/pvesim"
-	"github.com/labforge/labforge/store/audit"
 	"github.com/labforge/labforge/workflows"
 )
 
@@ -276,10 +274,7 @@ func TestVMLifecycleThroughAPI(t *testing.T) {
 	})
 
 	apptest.Step(t, "every mutation is in the audit log, with its actor", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		recs, _, err := s.Platform.Audit.ListAudit(ctx, audit.AuditFilter{ObjectType: domain.ObjectVM, ObjectID: vmID.String()})
-		require.NoError(t, err)
+		recs := s.Audit(t, domain.AuditFilter{ObjectType: domain.ObjectVM, ObjectID: vmID.String()})
 		actions := map[string]string{}
 		for _, rec := range recs {
 			actions[rec.Action] = rec.ActorName

@@ -57,10 +57,46 @@ type SystemEvent struct {
 	Details    map[string]any `json:"details,omitempty"`
 }
 
-// AuditLog is the append-only record of every mutation.
+// AuditLog is the append-only record of every mutation (MongoDB). The API
+// writes to it only through the AuditOutbox and its relay.
 type AuditLog interface {
-	// RecordAudit appends rec, assigning ID and, if zero, Time.
+	// RecordAudit appends rec, assigning ID and, if zero, Time. A rec.ID
+	// already stored is not appended twice.
 	RecordAudit(ctx context.Context, rec *AuditRecord) error
+	// ListAudit returns the records matching f newest first, and the
+	// cursor of the next page ("" at the end). A bad cursor is
+	// KindInvalid on the field "cursor".
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditRecord, string, error)
+}
+
+// AuditFilter narrows ListAudit. Zero fields match everything; Since is
+// inclusive and Until exclusive.
+type AuditFilter struct {
+	ObjectType string
+	ObjectID   string
+	ActorID    *uuid.UUID
+	// ActorName matches the username the actor had when acting.
+	ActorName string
+	Action    string
+	Since     time.Time
+	Until     time.Time
+	Page      Page
+}
+
+// AuditOutbox takes audit records in the PostgreSQL transaction of the
+// change they describe (store.DB, table audit_outbox), so that a record
+// commits exactly when its change does; a relay then copies the records to
+// the AuditLog, however long MongoDB is down.
+type AuditOutbox interface {
+	// Audited runs change in one PostgreSQL transaction and appends the
+	// record change returns to the outbox in that same transaction. Store
+	// calls change makes with the context it receives take part in the
+	// transaction; change must make them one at a time, and must not keep
+	// that context once it returns. When change fails nothing is kept and
+	// its error is returned unchanged; a nil record appends nothing.
+	// Audited assigns rec.ID (a UUIDv7) when empty and rec.Time when zero,
+	// rounding it to the millisecond in UTC.
+	Audited(ctx context.Context, change func(ctx context.Context) (*AuditRecord, error)) error
 }
 
 // SystemEventFilter narrows ListSystemEvents. Zero fields match everything.

@@ -45,8 +45,12 @@ type User struct {
 	Roles        []string   `json:"roles"`
 	Disabled     bool       `json:"disabled"`
 	PasswordHash string     `json:"-"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	// TokenVersion is raised whenever the user is disabled or their
+	// password or roles change; access tokens carry the version they were
+	// issued under and are refused once it is no longer current.
+	TokenVersion int64     `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // HasRole reports whether the user holds the named role.

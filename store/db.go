@@ -60,7 +60,7 @@ func Open(ctx context.Context, url string, maxConns int32, opts ...Option) (*DB,
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{pool: pool, q: pool, log: slog.New(slog.DiscardHandler)}
+	db := &DB{pool: pool, q: poolOrTx{pool}, log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		o(db)
 	}

@@ -59,6 +59,8 @@ var taken = map[string]message{
 	"operations_vm_unfinished_key":        {"an operation on VM %s is already in progress", "an operation on the VM is already in progress"},
 	"operations_container_unfinished_key": {"an operation on container %s is already in progress", "an operation on the container is already in progress"},
 	"api_keys_prefix_key":                 {"API key prefix %q is already taken", "the API key prefix is already taken"},
+	"user_identities_pkey":                {"the %s identity %q already signs in as a user", "the identity already signs in as a user"},
+	"sessions_pkey":                       {"session %x already exists", "the session already exists"},
 }
 
 // takenField names the request field a unique violation is about, for
@@ -79,6 +81,7 @@ var missing = map[string]message{
 	"permissions_group_id_fkey":                {"group %s does not exist", "the group does not exist"},
 	"group_members_group_id_fkey":              {"group %s does not exist", "the group does not exist"},
 	"group_members_user_id_fkey":               {"user %s does not exist", "a member does not exist"},
+	"user_identities_user_id_fkey":             {"user %s does not exist", "the user does not exist"},
 	"vm_templates_node_fkey":                   {"node %s does not exist in cluster %q", "the node does not exist in the template's cluster"},
 	"environments_owner_id_fkey":               {"owner %s does not exist", "the owner does not exist"},
 	"environment_machines_environment_id_fkey": {"environment %s does not exist", "the environment does not exist"},
@@ -115,6 +118,7 @@ var missing = map[string]message{
 	"invitations_invited_by_fkey":              {"user %s does not exist", "the inviting user does not exist"},
 	"invitations_user_id_fkey":                 {"user %s does not exist", "the user does not exist"},
 	"password_resets_user_id_fkey":             {"user %s does not exist", "the user does not exist"},
+	"sessions_user_id_fkey":                    {"user %s does not exist", "the user does not exist"},
 }
 
 // referenced: foreign keys that block a delete (KindConflict), named by

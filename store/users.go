@@ -12,12 +12,12 @@ import (
 var _ domain.UserStore = (*DB)(nil)
 
 const userColumns = `u.id, u.username, u.email, u.display_name, u.source, u.disabled, u.password_hash,
-	u.created_at, u.updated_at, ARRAY(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role)`
+	u.created_at, u.updated_at, u.token_version, ARRAY(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role)`
 
 func scanUser(r rowScanner) (domain.User, error) {
 	var u domain.User
 	err := r.Scan(&u.ID, &u.Username, &u.Email, &u.DisplayName, &u.Source, &u.Disabled, &u.PasswordHash,
-		&u.CreatedAt, &u.UpdatedAt, &u.Roles)
+		&u.CreatedAt, &u.UpdatedAt, &u.TokenVersion, &u.Roles)
 	return u, err
 }
 
@@ -43,15 +43,19 @@ func (db *DB) CreateUser(ctx context.Context, u *domain.User) error {
 }
 
 // setUserRoles makes the user's stored roles exactly u.Roles, which it
-// sorts and de-duplicates.
+// sorts and de-duplicates, and reads back u.TokenVersion (a change of
+// roles raises it).
 func (db *DB) setUserRoles(ctx context.Context, u *domain.User) error {
 	u.Roles = slices.Compact(slices.Sorted(slices.Values(u.Roles)))
 	if _, err := db.q.Exec(ctx, `DELETE FROM user_roles WHERE user_id = $1 AND role <> ALL($2)`, u.ID, u.Roles); err != nil {
 		return mapErr(err, "user "+u.ID.String())
 	}
-	_, err := db.q.Exec(ctx, `
+	if _, err := db.q.Exec(ctx, `
 		INSERT INTO user_roles (user_id, role) SELECT $1, unnest($2::text[])
-		ON CONFLICT DO NOTHING`, u.ID, u.Roles)
+		ON CONFLICT DO NOTHING`, u.ID, u.Roles); err != nil {
+		return mapErr(err, "user "+u.ID.String())
+	}
+	err := db.q.QueryRow(ctx, `SELECT token_version FROM users WHERE id = $1`, u.ID).Scan(&u.TokenVersion)
 	return mapErr(err, "user "+u.ID.String())
 }
 
@@ -85,7 +89,9 @@ func (db *DB) ListUsers(ctx context.Context, page domain.Page) ([]domain.User, s
 }
 
 // UpdateUser stores every field of u, roles and password hash included,
-// and refreshes UpdatedAt. It returns KindNotFound, KindInvalid or
+// and refreshes UpdatedAt and TokenVersion. Disabling the user or changing
+// their password or roles revokes their sessions and raises their token
+// version (migration 00017's triggers). It returns KindNotFound, KindInvalid or
 // KindConflict.
 func (db *DB) UpdateUser(ctx context.Context, u *domain.User) error {
 	if err := u.Validate(); err != nil {

@@ -2,16 +2,22 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/internal/auth"
+	"github.com/labforge/labforge/internal/config"
+	"github.com/labforge/labforge/internal/ldapauth"
+	"github.com/labforge/labforge/internal/oidcauth"
 	"github.com/labforge/labforge/web"
 )
 
@@ -21,6 +27,22 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 		return nil, err
 	}
 	keys, err := p.Config.Keyring()
+	if err != nil {
+		return nil, err
+	}
+	ldapPolicy, err := p.Config.LDAPPolicy()
+	if err != nil {
+		return nil, err
+	}
+	var directory api.LDAPDirectory
+	if p.Config.LDAPEnabled() {
+		d, err := ldapauth.New(p.Config.LDAP())
+		if err != nil {
+			return nil, fmt.Errorf("LDAP sign-in (LABFORGE_LDAP_*): %w", err)
+		}
+		directory = d
+	}
+	oidcSignIns, err := oidcSignIns(&p.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -35,11 +57,17 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 		checks = append(checks, api.Check{Name: n, Probe: probes[n]})
 	}
 	return api.New(api.Deps{
-		Users: p.DB, Permissions: p.DB, Operations: p.DB, Audit: p.Audit, Temporal: p.Temporal,
+		Users: p.DB, Permissions: p.DB, Operations: p.DB, Audit: p.Audit, Outbox: p.DB, Temporal: p.Temporal,
 		Nodes: p.DB, Sites: p.DB, ExternalDomains: p.DB, Templates: p.DB, VMs: p.DB, Containers: p.DB, SystemEvents: p.Audit, Emails: p.DB,
 		APIKeys: p.DB, Idempotency: p.DB,
-		Accounts: p.DB, PublicURL: p.Config.PublicURL, TrustedProxies: p.Config.TrustedProxies,
-		Groups: p.DB, Environments: p.DB, Events: p.DB, Secrets: keys, EventDefaults: p.Config.EventDefaults(),
+		Accounts: p.DB, Identities: p.DB, LDAP: directory, LDAPPolicy: ldapPolicy, LDAPLabel: p.Config.LDAPLabel,
+		OIDC: oidcSignIns, OIDCFlowKey: oidcFlowKey(p.Config.JWTSecret), PublicURL: p.Config.PublicURL, TrustedProxies: p.Config.TrustedProxies,
+		Sessions: p.DB, SessionPolicy: api.SessionPolicy{
+			IdleTimeout: p.Config.SessionIdleTimeout, MaxAge: p.Config.SessionMaxAge,
+			SecureCookie: strings.HasPrefix(p.Config.PublicURL, "https://"),
+		},
+		MutationLimit: api.RateLimit{PerMinute: p.Config.RateLimitPerMinute, Burst: p.Config.RateLimitBurst},
+		Groups:        p.DB, Environments: p.DB, Events: p.DB, Secrets: keys, EventDefaults: p.Config.EventDefaults(),
 		Capacity: p.DB, CloneCapPerStorage: p.Config.CloneCapPerStorage, EventActivity: p.Audit, EventConnections: p.DB,
 		EventDeployConcurrency: p.Config.EventDeployConcurrency,
 		Tokens:                 auth.NewTokens(p.Config.JWTSecret, p.Config.JWTTTL),
@@ -77,4 +105,28 @@ func Serve(ctx context.Context, l net.Listener, h http.Handler, timeout time.Dur
 		return err
 	}
 	return nil
+}
+
+// oidcSignIns are the configured OIDC providers (none when OIDC is off).
+func oidcSignIns(c *config.Config) ([]api.OIDCSignIn, error) {
+	if !c.OIDCEnabled() {
+		return nil, nil
+	}
+	policy, err := c.OIDCPolicy()
+	if err != nil {
+		return nil, err
+	}
+	provider, err := oidcauth.New(c.OIDC())
+	if err != nil {
+		return nil, fmt.Errorf("OIDC sign-in (LABFORGE_OIDC_*): %w", err)
+	}
+	return []api.OIDCSignIn{{Provider: provider, Policy: policy}}, nil
+}
+
+// oidcFlowKey derives the key that signs OIDC flow cookies from the JWT
+// secret, which every API replica shares.
+func oidcFlowKey(jwtSecret string) []byte {
+	m := hmac.New(sha256.New, []byte(jwtSecret))
+	m.Write([]byte("labforge oidc flow cookie"))
+	return m.Sum(nil)
 }

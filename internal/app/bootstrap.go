@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 
 	"github.com/labforge/labforge/domain"
 	"github.com/labforge/labforge/internal/auth"
@@ -45,7 +44,14 @@ func (p *Platform) EnsureAdmin(ctx context.Context) (*AdminCredentials, error) {
 	if err := u.Validate(); err != nil {
 		return nil, fmt.Errorf("the bootstrap admin is invalid (LABFORGE_BOOTSTRAP_ADMIN_USERNAME / _EMAIL): %w", err)
 	}
-	if err := p.DB.CreateUser(ctx, u); err != nil {
+	err = p.DB.Audited(ctx, func(ctx context.Context) (*domain.AuditRecord, error) {
+		if err := p.DB.CreateUser(ctx, u); err != nil {
+			return nil, err
+		}
+		return &domain.AuditRecord{Action: "user.bootstrap_admin", ObjectType: domain.ObjectUser,
+			ObjectID: u.ID.String(), ActorName: "labforge", After: map[string]any{"username": u.Username, "roles": u.Roles}}, nil
+	})
+	if err != nil {
 		if domain.IsKind(err, domain.KindConflict) {
 			if n, cerr := p.DB.CountUsersWithRole(ctx, domain.RoleAdmin); cerr == nil && n > 0 {
 				return nil, nil // another replica created it first
@@ -53,11 +59,6 @@ func (p *Platform) EnsureAdmin(ctx context.Context) (*AdminCredentials, error) {
 			return nil, fmt.Errorf("no enabled admin exists but the username %q is taken; enable that user or set LABFORGE_BOOTSTRAP_ADMIN_USERNAME: %w", u.Username, err)
 		}
 		return nil, err
-	}
-	err = p.Audit.RecordAudit(ctx, &domain.AuditRecord{Action: "user.bootstrap_admin", ObjectType: domain.ObjectUser,
-		ObjectID: u.ID.String(), ActorName: "labforge", After: map[string]any{"username": u.Username, "roles": u.Roles}})
-	if err != nil {
-		p.Logger.Error("audit record not stored", slog.Any("error", err))
 	}
 	return creds, nil
 }

@@ -16,9 +16,11 @@ import (
 	"github.com/labforge/labforge/workflows"
 )
 
-// Workers is a set of running Temporal workers, one per task queue.
+// Workers is a set of running Temporal workers, one per task queue, and
+// the audit relay when they include core.
 type Workers struct {
-	workers []worker.Worker
+	workers   []worker.Worker
+	stopRelay func()
 }
 
 // StartWorkers starts one worker per queue, registering on each what that
@@ -26,8 +28,9 @@ type Workers struct {
 // gateway.<site> queue gets an applier from the LABFORGE_GATEWAY_*
 // settings), and,
 // when queues include pve-periodic, creates or updates the platform's
-// Temporal Schedules (EnsureSchedules). It returns once every worker polls,
-// or stops the started ones and returns the first error.
+// Temporal Schedules (EnsureSchedules); when queues include core, it also
+// runs the audit relay (startAuditRelay). It returns once every worker
+// polls, or stops the started ones and returns the first error.
 func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 	if err := ValidateQueues(queues); err != nil {
 		return nil, err
@@ -66,6 +69,7 @@ func (p *Platform) StartWorkers(queues []string) (*Workers, error) {
 		ws.Stop()
 		return nil, err
 	}
+	ws.stopRelay = p.startAuditRelay(queues)
 	return ws, nil
 }
 
@@ -180,10 +184,13 @@ func WorkflowTuning(cfg config.Config) workflows.Tuning {
 }
 
 // Stop stops every worker, letting running activities finish within the
-// SDK's stop timeout.
+// SDK's stop timeout, and the audit relay.
 func (ws *Workers) Stop() {
 	for _, w := range ws.workers {
 		w.Stop()
+	}
+	if ws.stopRelay != nil {
+		ws.stopRelay()
 	}
 }
 

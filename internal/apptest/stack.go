@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -61,7 +62,16 @@ func Start(t *testing.T, opts ...Option) *Stack {
 	if err := temporalx.EnsureSearchAttributes(ctx, ts.GetDefaultClient(), ns); err != nil {
 		t.Fatalf("apptest: registering search attributes: %v", err)
 	}
+	// The API's address is known before its configuration, so that
+	// LABFORGE_PUBLIC_URL (OIDC redirects, e-mail links) points at it.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("apptest: %v", err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	url := "http://" + l.Addr().String()
 	cfg, err := config.LoadFrom([]string{
+		"LABFORGE_PUBLIC_URL=" + url,
 		"LABFORGE_DATABASE_URL=" + storetest.URL(t),
 		"LABFORGE_MONGO_URI=" + audittest.URI(t),
 		"LABFORGE_MONGO_DATABASE=" + audittest.Database(t),
@@ -96,10 +106,13 @@ func Start(t *testing.T, opts ...Option) *Stack {
 	if err != nil {
 		t.Fatalf("apptest: %v", err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewUnstartedServer(h)
+	srv.Listener.Close()
+	srv.Listener = l
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &Stack{
-		URL: srv.URL, Platform: p, Temporal: ts,
+		URL: url, Platform: p, Temporal: ts,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &contractTransport{t: t, next: http.DefaultTransport}},
 	}
 }

@@ -36,7 +36,7 @@ func TestGeneratePassword(t *testing.T) {
 func TestTokenRoundTrip(t *testing.T) {
 	tk := NewTokens(strings.Repeat("k", 32), time.Minute)
 	id := uuid.New()
-	raw, exp, err := tk.Issue(id, "ada", []string{"admin"})
+	raw, exp, err := tk.Issue(id, "ada", []string{"admin"}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,14 +47,14 @@ func TestTokenRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := c.UserID(); got != id || c.Username != "ada" || c.Roles[0] != "admin" {
+	if got, _ := c.UserID(); got != id || c.Username != "ada" || c.Roles[0] != "admin" || c.Version != 3 {
 		t.Fatalf("claims %+v", c)
 	}
 }
 
 func TestTokenRejections(t *testing.T) {
 	tk := NewTokens(strings.Repeat("k", 32), time.Minute)
-	raw, _, _ := tk.Issue(uuid.New(), "ada", nil)
+	raw, _, _ := tk.Issue(uuid.New(), "ada", nil, 0)
 
 	other := NewTokens(strings.Repeat("x", 32), time.Minute)
 	if _, err := other.Verify(raw); !errors.Is(err, ErrInvalidToken) {

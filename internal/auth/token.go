@@ -16,6 +16,10 @@ const Issuer = "labforge"
 type Claims struct {
 	Username string   `json:"preferred_username"`
 	Roles    []string `json:"roles"`
+	// Version is the user's token version when the token was issued; the
+	// API refuses the token once the user's version has moved on
+	// (disabled, password or roles changed).
+	Version int64 `json:"ver"`
 	jwt.RegisteredClaims
 }
 
@@ -37,13 +41,15 @@ func NewTokens(secret string, ttl time.Duration) *Tokens {
 // TTL is how long an issued token is valid.
 func (t *Tokens) TTL() time.Duration { return t.ttl }
 
-// Issue returns a signed token for the user and its expiry.
-func (t *Tokens) Issue(userID uuid.UUID, username string, roles []string) (string, time.Time, error) {
+// Issue returns a signed token for the user, under their current token
+// version, and its expiry.
+func (t *Tokens) Issue(userID uuid.UUID, username string, roles []string, version int64) (string, time.Time, error) {
 	now := t.now()
 	exp := now.Add(t.ttl)
 	claims := Claims{
 		Username: username,
 		Roles:    roles,
+		Version:  version,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    Issuer,
 			Subject:   userID.String(),

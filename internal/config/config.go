@@ -59,6 +59,17 @@ type Config struct {
 	JWTSecret string        `env:"JWT_SECRET" secret:"true"`
 	JWTTTL    time.Duration `env:"JWT_TTL" envDefault:"15m"`
 
+	// A console session ends after SessionIdleTimeout without a request
+	// or SessionMaxAge after sign-in, whichever comes first.
+	SessionIdleTimeout time.Duration `env:"SESSION_IDLE_TIMEOUT" envDefault:"2h"`
+	SessionMaxAge      time.Duration `env:"SESSION_MAX_AGE" envDefault:"12h"`
+
+	// Each user may send RateLimitPerMinute changes (POST, PUT, PATCH,
+	// DELETE) a minute on average, RateLimitBurst at once; 0 turns the
+	// limit off.
+	RateLimitPerMinute int `env:"RATE_LIMIT_PER_MINUTE" envDefault:"600"`
+	RateLimitBurst     int `env:"RATE_LIMIT_BURST" envDefault:"120"`
+
 	// SecretKey seals secrets kept in PostgreSQL (connection passwords):
 	// "<id>:<base64 of 32 bytes>". SecretKeysPrevious, comma-separated in
 	// the same form, still open what older keys sealed.
@@ -136,6 +147,45 @@ type Config struct {
 	SMTPPassword string        `env:"SMTP_PASSWORD" secret:"true"`
 	SMTPFrom     string        `env:"SMTP_FROM" envDefault:"Labforge <labforge@localhost>"`
 	SMTPTimeout  time.Duration `env:"SMTP_TIMEOUT" envDefault:"30s"`
+
+	// LDAP sign-in (internal/ldapauth.Config); an empty LDAPURL turns it
+	// off (see LDAPEnabled). LDAPRoleMap and LDAPGroupMap map the
+	// directory's groups to roles and Labforge groups (see ParseGroupMap).
+	LDAPURL                  string        `env:"LDAP_URL"`
+	LDAPStartTLS             bool          `env:"LDAP_START_TLS" envDefault:"false"`
+	LDAPCAFile               string        `env:"LDAP_CA_FILE"`
+	LDAPBindDN               string        `env:"LDAP_BIND_DN"`
+	LDAPBindPassword         string        `env:"LDAP_BIND_PASSWORD" secret:"true"`
+	LDAPBaseDN               string        `env:"LDAP_BASE_DN"`
+	LDAPUserFilter           string        `env:"LDAP_USER_FILTER" envDefault:"(uid=%s)"`
+	LDAPUsernameAttribute    string        `env:"LDAP_USERNAME_ATTRIBUTE" envDefault:"uid"`
+	LDAPEmailAttribute       string        `env:"LDAP_EMAIL_ATTRIBUTE" envDefault:"mail"`
+	LDAPDisplayNameAttribute string        `env:"LDAP_DISPLAY_NAME_ATTRIBUTE" envDefault:"cn"`
+	LDAPGroupAttribute       string        `env:"LDAP_GROUP_ATTRIBUTE" envDefault:"memberOf"`
+	LDAPGroupBaseDN          string        `env:"LDAP_GROUP_BASE_DN"`
+	LDAPGroupFilter          string        `env:"LDAP_GROUP_FILTER" envDefault:"(member=%s)"`
+	LDAPTimeout              time.Duration `env:"LDAP_TIMEOUT" envDefault:"10s"`
+	LDAPRoleMap              string        `env:"LDAP_ROLE_MAP"`
+	LDAPGroupMap             string        `env:"LDAP_GROUP_MAP"`
+	LDAPLabel                string        `env:"LDAP_LABEL" envDefault:"LDAP"`
+
+	// OIDC sign-in with one OpenID Connect provider
+	// (internal/oidcauth.Config); an empty OIDCIssuer turns it off (see
+	// OIDCEnabled). Its callback is PublicURL/api/v1/auth/oidc/<id>/callback.
+	OIDCIssuer        string        `env:"OIDC_ISSUER"`
+	OIDCID            string        `env:"OIDC_ID" envDefault:"sso"`
+	OIDCLabel         string        `env:"OIDC_LABEL" envDefault:"Single sign-on"`
+	OIDCClientID      string        `env:"OIDC_CLIENT_ID"`
+	OIDCClientSecret  string        `env:"OIDC_CLIENT_SECRET" secret:"true"`
+	OIDCScopes        []string      `env:"OIDC_SCOPES" envDefault:"openid,profile,email" envSeparator:","`
+	OIDCUsernameClaim string        `env:"OIDC_USERNAME_CLAIM" envDefault:"preferred_username"`
+	OIDCEmailClaim    string        `env:"OIDC_EMAIL_CLAIM" envDefault:"email"`
+	OIDCNameClaim     string        `env:"OIDC_NAME_CLAIM" envDefault:"name"`
+	OIDCGroupsClaim   string        `env:"OIDC_GROUPS_CLAIM" envDefault:"groups"`
+	OIDCRoleMap       string        `env:"OIDC_ROLE_MAP"`
+	OIDCGroupMap      string        `env:"OIDC_GROUP_MAP"`
+	OIDCLinkByEmail   bool          `env:"OIDC_LINK_BY_EMAIL" envDefault:"false"`
+	OIDCTimeout       time.Duration `env:"OIDC_TIMEOUT" envDefault:"10s"`
 
 	// GatewayRenderOnly writes the files without testing or reloading the
 	// tools (gateway.Config.RenderOnly): for a host without NGINX or dnsmasq.
@@ -267,6 +317,18 @@ func (c *Config) Validate() error {
 	if c.JWTTTL < time.Minute || c.JWTTTL > 24*time.Hour {
 		bad("JWTTTL", "is %s; use a duration between 1m and 24h", c.JWTTTL)
 	}
+	if c.SessionIdleTimeout < time.Minute || c.SessionIdleTimeout > 30*24*time.Hour {
+		bad("SessionIdleTimeout", "is %s; use a duration between 1m and 720h", c.SessionIdleTimeout)
+	}
+	if c.SessionMaxAge < c.SessionIdleTimeout || c.SessionMaxAge > 90*24*time.Hour {
+		bad("SessionMaxAge", "is %s; use a duration between LABFORGE_SESSION_IDLE_TIMEOUT (%s) and 2160h", c.SessionMaxAge, c.SessionIdleTimeout)
+	}
+	if c.RateLimitPerMinute < 0 {
+		bad("RateLimitPerMinute", "is %d; use 0 (no limit) or more", c.RateLimitPerMinute)
+	}
+	if c.RateLimitPerMinute > 0 && c.RateLimitBurst < 1 {
+		bad("RateLimitBurst", "is %d; use at least 1 while LABFORGE_RATE_LIMIT_PER_MINUTE is set", c.RateLimitBurst)
+	}
 	if _, err := c.Keyring(); err != nil {
 		problems = append(problems, err.Error())
 	}
@@ -328,6 +390,9 @@ func (c *Config) Validate() error {
 	c.validateGateway(bad)
 	c.validateMoodle(bad)
 	c.validateSMTP(bad)
+	problem := func(err error) { problems = append(problems, err.Error()) }
+	c.validateLDAP(bad, problem)
+	c.validateOIDC(bad, problem)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
@@ -411,7 +476,7 @@ func (c Config) LogValue() slog.Value {
 		if f.Tag.Get("secret") == "true" && v.Field(i).String() != "" {
 			val = "[redacted]"
 		}
-		if f.Name == "DatabaseURL" || f.Name == "MongoURI" || f.Name == "GuacamoleURL" || f.Name == "MoodleURL" {
+		if f.Name == "DatabaseURL" || f.Name == "MongoURI" || f.Name == "GuacamoleURL" || f.Name == "MoodleURL" || f.Name == "LDAPURL" {
 			val = redact.URL(v.Field(i).String())
 		}
 		attrs = append(attrs, slog.Any(Prefix+f.Tag.Get("env"), val))

@@ -15,10 +15,11 @@ func TestNilFieldPanicsNamingTheMethod(t *testing.T) {
 	t.Parallel()
 	fakes := []any{
 		&mock.VMStore{}, &mock.NodeStore{}, &mock.TemplateStore{}, &mock.OperationStore{},
-		&mock.UserStore{}, &mock.PermissionStore{}, &mock.AuditLog{}, &mock.SystemEventLog{},
+		&mock.UserStore{}, &mock.PermissionStore{}, &mock.AuditLog{}, &mock.AuditOutbox{}, &mock.SystemEventLog{},
 		&mock.CloneSlotStore{}, &mock.SiteStore{}, &mock.ExternalDomainStore{}, &mock.ContainerStore{}, &mock.EmailStore{},
 		&mock.GroupStore{}, &mock.EnvironmentStore{}, &mock.EventStore{},
 		&mock.CapacityStore{}, &mock.EventActivityLog{}, &mock.APIKeyStore{}, &mock.IdempotencyStore{}, &mock.AccountStore{},
+		&mock.IdentityStore{},
 	}
 	for _, fake := range fakes {
 		v := reflect.ValueOf(fake)

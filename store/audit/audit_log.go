@@ -10,17 +10,8 @@ import (
 	"github.com/labforge/labforge/domain"
 )
 
-// AuditFilter narrows ListAudit. Zero fields match everything; Since is
-// inclusive and Until exclusive.
-type AuditFilter struct {
-	ObjectType string
-	ObjectID   string
-	ActorID    *uuid.UUID
-	Action     string
-	Since      time.Time
-	Until      time.Time
-	Page       domain.Page
-}
+// AuditFilter narrows ListAudit; see domain.AuditFilter.
+type AuditFilter = domain.AuditFilter
 
 type auditDoc struct {
 	ID         string    `bson:"_id"`
@@ -44,9 +35,13 @@ func (s *Store) RecordAudit(ctx context.Context, rec *domain.AuditRecord) error 
 		rec.ID = newID()
 	}
 	rec.Time = roundTime(rec.Time)
-	return s.insert(ctx, s.audit, auditDoc{
+	return s.insert(ctx, s.audit, newAuditDoc(rec))
+}
+
+func newAuditDoc(rec *domain.AuditRecord) auditDoc {
+	return auditDoc{
 		ID:         rec.ID,
-		Time:       rec.Time,
+		Time:       roundTime(rec.Time),
 		ActorID:    rec.ActorID.String(),
 		ActorName:  rec.ActorName,
 		Action:     rec.Action,
@@ -56,7 +51,7 @@ func (s *Store) RecordAudit(ctx context.Context, rec *domain.AuditRecord) error 
 		After:      rec.After,
 		RequestID:  rec.RequestID,
 		ClientIP:   rec.ClientIP,
-	})
+	}
 }
 
 // ListAudit returns audit records matching f, newest first, and the cursor
@@ -67,6 +62,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]domain.AuditRec
 	filter = eq(filter, "object_type", f.ObjectType)
 	filter = eq(filter, "object_id", f.ObjectID)
 	filter = eq(filter, "action", f.Action)
+	filter = eq(filter, "actor_name", f.ActorName)
 	if f.ActorID != nil {
 		filter = append(filter, bson.E{Key: "actor_id", Value: f.ActorID.String()})
 	}

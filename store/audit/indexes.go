@@ -42,6 +42,7 @@ var queryIndexes = map[string][]mongo.IndexModel{
 	AuditCollection: {
 		named("object_time", bson.D{{Key: "object_type", Value: 1}, {Key: "object_id", Value: 1}, {Key: "time", Value: -1}, {Key: "_id", Value: -1}}),
 		named("actor_time", bson.D{{Key: "actor_id", Value: 1}, {Key: "time", Value: -1}, {Key: "_id", Value: -1}}),
+		named("actor_name_time", bson.D{{Key: "actor_name", Value: 1}, {Key: "time", Value: -1}, {Key: "_id", Value: -1}}),
 		named("request_id", bson.D{{Key: "request_id", Value: 1}}),
 	},
 	ActivityCollection: {

@@ -66,7 +66,7 @@ func TestIndexes(t *testing.T) {
 	second := audit.Retention{Audit: 72 * time.Hour, Activity: time.Hour, SystemEvents: 3 * time.Hour}
 
 	want := map[string][]string{
-		audit.AuditCollection:        {audit.TTLIndexName, "object_time", "actor_time", "request_id"},
+		audit.AuditCollection:        {audit.TTLIndexName, "object_time", "actor_time", "actor_name_time", "request_id"},
 		audit.ActivityCollection:     {audit.TTLIndexName, "user_time"},
 		audit.SystemEventsCollection: {audit.TTLIndexName, "kind_time", "severity_time", "object_time"},
 	}
