@@ -4,6 +4,7 @@ import { ApiError } from "./api/errors";
 import { RequireAuth, RequireRole } from "./auth/RequireAuth";
 import { subscribe, getSession } from "./auth/session";
 import { Layout } from "./components/Layout";
+import { containerAndAdminRoutes } from "./consoleRoutes";
 import { Nodes } from "./pages/admin/Nodes";
 import { Users } from "./pages/admin/Users";
 import { Environments } from "./pages/environments/Environments";
@@ -79,6 +80,7 @@ export const routes: RouteObject[] = [
           </RequireRole>
         ),
       },
+      ...containerAndAdminRoutes,
       { path: "*", element: <NotFound /> },
     ],
   },

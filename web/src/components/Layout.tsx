@@ -1,6 +1,7 @@
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { endSession } from "../auth/session";
 import { hasRole, useSession } from "../auth/useSession";
+import { ConsoleNav } from "./ConsoleNav";
 import { Logo } from "./Logo";
 import { ThemeToggle } from "./ThemeToggle";
 
@@ -50,6 +51,7 @@ export function Layout() {
                 </li>
               </>
             )}
+            <ConsoleNav admin={admin} />
           </ul>
         </nav>
         <div className="header-tools">

@@ -1,0 +1,157 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { endSession } from "../../auth/session";
+import { apiError, mockApi } from "../../test/api";
+import { renderAt, signInAs } from "../../test/render";
+import { ContainerCreateForm } from "./ContainerCreateForm";
+
+const site = {
+  id: "5a1e0000-0000-4000-8000-000000000001",
+  name: "campus",
+  cidr: "10.20.0.0/24",
+  gateway_ip: "10.20.0.1",
+  dhcp_start: "10.20.0.100",
+  dhcp_end: "10.20.0.199",
+  internal_domain: "lab.example.org",
+  dns_forwarders: [],
+  external_ip: "192.0.2.10",
+  external_port_first: 2000,
+  external_port_last: 2999,
+  gateway: null,
+  created_at: "2026-01-01T00:00:00Z",
+};
+
+const operation = {
+  id: "op-1",
+  kind: "container.create",
+  target_type: "container",
+  target_id: "c0000000-0000-4000-8000-000000000001",
+  workflow_id: "ct/c0000000-0000-4000-8000-000000000001/create",
+  state: "pending",
+  requested_by: "u",
+  created_at: "2026-01-01T00:00:00Z",
+  updated_at: "2026-01-01T00:00:00Z",
+};
+
+afterEach(() => {
+  endSession("signed_out");
+  vi.unstubAllGlobals();
+});
+
+/** described is the text of what describes a control: its hint and its error. */
+function described(el: HTMLElement): string {
+  return (el.getAttribute("aria-describedby") ?? "")
+    .split(" ")
+    .map((id) => document.getElementById(id)?.textContent ?? "")
+    .join(" ");
+}
+
+async function fillValid() {
+  await userEvent.type(screen.getByLabelText("Host name"), "web");
+  await userEvent.type(screen.getByLabelText("Image reference"), "docker.io/library/nginx:1.27");
+  await userEvent.click(screen.getByRole("button", { name: "Add a service" }));
+  await userEvent.type(screen.getByLabelText("Internal port"), "80");
+  await userEvent.type(screen.getByLabelText("External host name"), "web.apps.example.org");
+}
+
+describe("ContainerCreateForm", () => {
+  it("checks a field once the user leaves it, and as they correct it", async () => {
+    signInAs();
+    mockApi({ "GET /api/v1/sites": { body: { items: [site] } } });
+    renderAt(<ContainerCreateForm />);
+    const host = screen.getByLabelText("Host name");
+    await userEvent.type(host, "Web");
+    expect(host.getAttribute("aria-invalid")).toBeNull();
+    await userEvent.tab();
+    expect(host.getAttribute("aria-invalid")).toBe("true");
+    expect(described(host)).toContain("must be a DNS label");
+
+    await userEvent.clear(host);
+    await userEvent.type(host, "web");
+    expect(host.getAttribute("aria-invalid")).toBeNull();
+
+    const image = screen.getByLabelText("Image reference");
+    await userEvent.type(image, "nginx");
+    await userEvent.tab();
+    expect(described(image)).toContain("with a tag or digest");
+    await userEvent.click(screen.getByLabelText("CT template volume"));
+    const volume = screen.getByLabelText("Template volume");
+    await userEvent.clear(volume);
+    await userEvent.type(volume, "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst");
+    expect(volume.getAttribute("aria-invalid")).toBeNull();
+  });
+
+  it("sends nothing while a field is wrong, and moves focus to it", async () => {
+    signInAs();
+    const sent = mockApi({ "GET /api/v1/sites": { body: { items: [site] } } });
+    renderAt(<ContainerCreateForm />);
+    await fillValid();
+    await userEvent.type(screen.getByLabelText("Cores"), "99");
+    await userEvent.click(screen.getByRole("button", { name: "Create container" }));
+    const cores = screen.getByLabelText("Cores");
+    expect(document.activeElement).toBe(cores);
+    expect(described(cores)).toContain("must be between 1 and 64");
+    expect(sent.some((r) => r.method === "POST")).toBe(false);
+  });
+
+  it("shows the API's field errors on the fields they name", async () => {
+    signInAs();
+    mockApi({
+      "GET /api/v1/sites": { body: { items: [site] } },
+      "POST /api/v1/containers": apiError(409, "conflict", "the request conflicts", {
+        "services[0].external_hostname": "web.apps.example.org is used by another container",
+        hostname: "is taken on this site",
+        "env.PORT": "the value must be at most 1024 printable characters",
+      }),
+    });
+    renderAt(<ContainerCreateForm />);
+    await fillValid();
+    await userEvent.click(screen.getByRole("button", { name: "Add a variable" }));
+    await userEvent.type(screen.getByLabelText("Variable 1 name"), "PORT");
+    await userEvent.type(screen.getByLabelText("Variable 1 value"), "80");
+    await userEvent.click(screen.getByRole("button", { name: "Create container" }));
+
+    const external = await screen.findByText("web.apps.example.org is used by another container");
+    expect(screen.getByLabelText("External host name").getAttribute("aria-describedby")).toContain(external.id);
+    expect(described(screen.getByLabelText("Host name"))).toContain("is taken on this site");
+    expect(described(screen.getByLabelText("Variable 1 name"))).toContain("at most 1024 printable");
+    // Every field error is on its field, so the alert holds only the message.
+    const alert = screen.getByRole("alert");
+    expect(alert.textContent).toContain("the request conflicts");
+    expect(within(alert).queryByRole("list")).toBeNull();
+  });
+
+  it("creates the container with its services, variables and keys", async () => {
+    signInAs();
+    const sent = mockApi({
+      "GET /api/v1/sites": { body: { items: [site] } },
+      "POST /api/v1/containers": { status: 202, body: operation },
+    });
+    renderAt(<ContainerCreateForm />);
+    await fillValid();
+    await userEvent.selectOptions(screen.getByLabelText("Protocol"), "tcp");
+    await userEvent.clear(screen.getByLabelText("Internal port"));
+    await userEvent.type(screen.getByLabelText("Internal port"), "22");
+    await userEvent.click(screen.getByRole("button", { name: "Add a variable" }));
+    await userEvent.type(screen.getByLabelText("Variable 1 name"), "MODE");
+    await userEvent.type(screen.getByLabelText("Variable 1 value"), "lab");
+    await userEvent.type(screen.getByLabelText("Memory (MiB)"), "1024");
+    await userEvent.click(screen.getByRole("button", { name: "Create container" }));
+
+    expect(await screen.findByText(/Creation of web started/)).toBeTruthy();
+    const post = sent.find((r) => r.method === "POST");
+    expect(post?.headers.get("Idempotency-Key")).toBeTruthy();
+    expect(post?.body).toEqual({
+      hostname: "web",
+      source: "docker.io/library/nginx:1.27",
+      site_id: site.id,
+      memory_mb: 1024,
+      env: { MODE: "lab" },
+      services: [{ protocol: "tcp", internal_port: 22 }],
+    });
+    expect(screen.getByRole("link", { name: "Open the new container" }).getAttribute("href")).toBe(
+      `/containers/${operation.target_id}`,
+    );
+  });
+});

@@ -1,0 +1,200 @@
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link } from "react-router";
+import { api, idempotencyKey } from "../../api/client";
+import { unwrap } from "../../api/errors";
+import type { ContainerCreateRequest } from "../../api/types";
+import { Field, SelectField, TextAreaField } from "../../components/Field";
+import { FormError } from "../../components/FormError";
+import { OperationStarted } from "../../components/OperationLink";
+import { useFieldErrors } from "../../components/useFieldErrors";
+import { EnvEditor, envFieldPattern } from "./EnvEditor";
+import { ResourceFields } from "./ResourceFields";
+import { resourceErrors, resourceRequest, type ResourceValues } from "./resources";
+import {
+  envErrors,
+  envObject,
+  messages,
+  sourceError,
+  sshKeyErrors,
+  sshKeyLines,
+  validHostname,
+  type EnvRow,
+  type SourceKind,
+} from "./rules";
+import { serviceErrors, serviceRequests, type ServiceRow } from "./services";
+import { ServicesEditor, serviceFieldPattern } from "./ServicesEditor";
+
+const sshFieldPattern = /^ssh_keys(\[\d+\])?$/;
+const shownPattern = /^(hostname|site_id|source|cores|memory_mb|swap_mb|disk_gb)$/;
+
+const noResources: ResourceValues = { cores: "", memory_mb: "", swap_mb: "", disk_gb: "" };
+
+const sourceHints: Record<SourceKind, string> = {
+  template: "A CT template volume, storage:vztmpl/file, e.g. local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst.",
+  oci: "An image with a tag or digest, e.g. docker.io/library/nginx:1.27.",
+};
+
+/**
+ * ContainerCreateForm creates a container of the user's: from a CT
+ * template or an OCI image, with its resources, root's SSH keys,
+ * environment and published services. Each field is checked as the user
+ * leaves it, by the API's rules; what only the API can tell comes back on
+ * the field it names.
+ */
+export function ContainerCreateForm() {
+  const qc = useQueryClient();
+  const [hostname, setHostname] = useState("");
+  const [siteId, setSiteId] = useState("");
+  const [kind, setKind] = useState<SourceKind>("oci");
+  const [source, setSource] = useState("");
+  const [resources, setResources] = useState<ResourceValues>(noResources);
+  const [sshKeys, setSshKeys] = useState("");
+  const [env, setEnv] = useState<EnvRow[]>([]);
+  const [services, setServices] = useState<ServiceRow[]>([]);
+  const sites = useQuery({
+    queryKey: ["sites"],
+    queryFn: () => unwrap(api.GET("/api/v1/sites", { params: { query: { limit: 200 } } })),
+  });
+  const onlySite = sites.data?.items.length === 1 ? sites.data.items[0]?.id : undefined;
+
+  const create = useMutation({
+    mutationFn: (name: string) => {
+      const body: ContainerCreateRequest = { hostname: name, source: source.trim(), ...resourceRequest(resources) };
+      if (siteId || onlySite) body.site_id = siteId || onlySite;
+      const keys = sshKeyLines(sshKeys);
+      if (keys.length) body.ssh_keys = keys;
+      if (env.length) body.env = envObject(env);
+      if (services.length) body.services = serviceRequests(services);
+      return unwrap(
+        api.POST("/api/v1/containers", { params: { header: { "Idempotency-Key": idempotencyKey() } }, body }),
+      );
+    },
+    onSuccess: () => {
+      setHostname("");
+      setSource("");
+      setResources(noResources);
+      setSshKeys("");
+      setEnv([]);
+      setServices([]);
+      errors.reset();
+      void qc.invalidateQueries({ queryKey: ["containers"] });
+    },
+  });
+
+  const client: Record<string, string> = {
+    ...resourceErrors(resources),
+    ...sshKeyErrors(sshKeys),
+    ...envErrors(env),
+    ...serviceErrors(services),
+  };
+  if (!validHostname(hostname.trim())) client.hostname = messages.hostname;
+  const srcErr = sourceError(kind, source.trim());
+  if (srcErr) client.source = srcErr;
+  if (!siteId && !onlySite && (sites.data?.items.length ?? 0) > 1) client.site_id = "choose a site";
+  const errors = useFieldErrors(client, create.error);
+
+  const sshMessages = [...new Set([...Object.keys(client), ...Object.keys(errors.apiFields)])]
+    .filter((n) => sshFieldPattern.test(n))
+    .sort()
+    .map((n) => {
+      const msg = errors.errorOf(n, "ssh_keys");
+      const i = /\[(\d+)\]/.exec(n)?.[1];
+      return msg && (i === undefined ? msg : `key ${Number(i) + 1}: ${msg}`);
+    })
+    .filter(Boolean);
+  const shown = Object.keys(errors.apiFields).filter(
+    (n) => shownPattern.test(n) || sshFieldPattern.test(n) || envFieldPattern.test(n) || serviceFieldPattern.test(n),
+  );
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (errors.tryValid()) create.mutate(hostname.trim());
+  }
+  const bindText = (name: string, value: string, set: (v: string) => void) => ({
+    name,
+    value,
+    error: errors.errorOf(name),
+    onBlur: () => errors.touch(name),
+    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(e.target.value),
+  });
+
+  return (
+    <section className="section card" aria-labelledby="create-container">
+      <h2 id="create-container">Create a container</h2>
+      {create.isSuccess && <OperationStarted operation={create.data} what={`Creation of ${create.variables}`} />}
+      {create.isSuccess && (
+        <p>
+          <Link to={`/containers/${create.data.target_id}`}>Open the new container</Link>
+        </p>
+      )}
+      <FormError error={create.error} shown={shown} />
+      <form ref={errors.form} onSubmit={submit} noValidate aria-labelledby="create-container">
+        <div className="form-grid">
+          <Field
+            label="Host name"
+            required
+            autoComplete="off"
+            spellCheck={false}
+            hint="Lower-case letters, digits and inner hyphens; unique on the site."
+            {...bindText("hostname", hostname, setHostname)}
+          />
+          <SelectField
+            label="Site"
+            name="site_id"
+            value={siteId || onlySite || ""}
+            error={errors.errorOf("site_id")}
+            onBlur={() => errors.touch("site_id")}
+            onChange={(e) => setSiteId(e.target.value)}
+          >
+            <option value="">{sites.isPending ? "Loading sites…" : "Choose a site"}</option>
+            {sites.data?.items.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+        <fieldset className="field">
+          <legend>Source</legend>
+          <label className="check">
+            <input type="radio" name="source_kind" checked={kind === "oci"} onChange={() => setKind("oci")} />
+            OCI image
+          </label>
+          <label className="check">
+            <input type="radio" name="source_kind" checked={kind === "template"} onChange={() => setKind("template")} />
+            CT template volume
+          </label>
+          <Field
+            label={kind === "oci" ? "Image reference" : "Template volume"}
+            required
+            autoComplete="off"
+            spellCheck={false}
+            hint={sourceHints[kind]}
+            {...bindText("source", source, setSource)}
+          />
+        </fieldset>
+        <fieldset className="field">
+          <legend>Resources</legend>
+          <ResourceFields values={resources} onChange={setResources} errors={errors} />
+        </fieldset>
+        <TextAreaField
+          label="SSH public keys"
+          name="ssh_keys"
+          rows={3}
+          spellCheck={false}
+          hint="root's authorized keys, one per line."
+          value={sshKeys}
+          error={sshMessages.length ? sshMessages.join("; ") : undefined}
+          onBlur={() => errors.touch("ssh_keys")}
+          onChange={(e) => setSshKeys(e.target.value)}
+        />
+        <EnvEditor rows={env} onChange={setEnv} errors={errors} />
+        <ServicesEditor rows={services} onChange={setServices} errors={errors} />
+        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+          {create.isPending ? "Creating…" : "Create container"}
+        </button>
+      </form>
+    </section>
+  );
+}
