@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ChangeEvent } from "react";
 import { ApiError } from "../api/errors";
 
 /**
@@ -20,21 +20,36 @@ export function useFieldErrors(client: Record<string, string>, apiError: unknown
   }, [attempts]);
 
   const apiFields = apiError instanceof ApiError ? apiError.fields : {};
+
+  /**
+   * errorOf is the message to show on the named field, if any. A field
+   * that stands for several of the API's (a row, a list) is touched as group.
+   */
+  function errorOf(name: string, group: string = name): string | undefined {
+    const own = attempts > 0 || touched.has(group) ? client[name] : undefined;
+    return own ?? apiFields[name];
+  }
+
+  /** touch marks the named field as visited, so its check shows. */
+  function touch(name: string) {
+    setTouched((t) => (t.has(name) ? t : new Set(t).add(name)));
+  }
+
   return {
     form,
-    /**
-     * The message to show on the named field, if any. A field that stands
-     * for several of the API's (a row, a list) is touched as group.
-     */
-    errorOf(name: string, group: string = name): string | undefined {
-      const own = attempts > 0 || touched.has(group) ? client[name] : undefined;
-      return own ?? apiFields[name];
-    },
+    errorOf,
+    touch,
     /** The API's field errors of the last submit, by the API's names. */
     apiFields,
-    /** touch marks the named field as visited, so its check shows. */
-    touch(name: string) {
-      setTouched((t) => (t.has(name) ? t : new Set(t).add(name)));
+    /** bind is the props of a Field, TextAreaField or SelectField named name, holding value. */
+    bind(name: string, value: string, set: (v: string) => void) {
+      return {
+        name,
+        value,
+        error: errorOf(name),
+        onBlur: () => touch(name),
+        onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => set(e.target.value),
+      };
     },
     /** tryValid reports whether nothing is wrong; when something is, every check shows. */
     tryValid(): boolean {

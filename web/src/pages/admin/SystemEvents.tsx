@@ -1,4 +1,3 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import type { SystemEvent } from "../../api/types";
@@ -8,6 +7,7 @@ import { formatDate } from "../../components/format";
 import { ListSection } from "../../components/ListSection";
 import { StatusBadge } from "../../components/StatusBadge";
 import { useFilters } from "../../components/useFilters";
+import { usePagedList } from "../../components/usePagedList";
 
 const severityTone: Record<SystemEvent["severity"], string> = { info: "pending", warning: "unknown", error: "failed" };
 
@@ -15,14 +15,11 @@ const severityTone: Record<SystemEvent["severity"], string> = { info: "pending",
 export function SystemEvents() {
   const [filters, setFilter] = useFilters(["severity", "kind", "object_type", "object_id"]);
   const query = { ...filters, severity: filters.severity as SystemEvent["severity"] | undefined };
-  const events = useInfiniteQuery({
-    queryKey: ["system-events", query],
-    queryFn: ({ pageParam }) =>
-      unwrap(api.GET("/api/v1/system/events", { params: { query: { ...query, limit: 50, cursor: pageParam } } })),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor || undefined,
-    refetchInterval: 15000,
-  });
+  const events = usePagedList(
+    ["system-events", query],
+    (cursor) => unwrap(api.GET("/api/v1/system/events", { params: { query: { ...query, limit: 50, cursor } } })),
+    { refetchInterval: 15000 },
+  );
   return (
     <>
       <div className="page-head">
@@ -60,7 +57,7 @@ export function SystemEvents() {
       <ListSection
         heading="System events"
         hidden
-        query={{ ...events, data: events.data?.pages.flatMap((p) => p.items) }}
+        query={events}
         what="system events"
         empty="No system event matches these filters."
       >

@@ -1,4 +1,3 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import { DataTable, LoadMore } from "../../components/DataTable";
@@ -7,22 +6,15 @@ import { formatDate } from "../../components/format";
 import { ListSection } from "../../components/ListSection";
 import { StatusBadge } from "../../components/StatusBadge";
 import { useFilters } from "../../components/useFilters";
+import { usePagedList } from "../../components/usePagedList";
 
 /** Templates lists the VM and container templates inventory sync found, by cluster and VMID. */
 export function Templates() {
   const [filters, setFilter] = useFilters(["kind", "cluster"]);
   const kind = filters.kind as "qemu" | "lxc" | undefined;
-  const templates = useInfiniteQuery({
-    queryKey: ["templates", filters],
-    queryFn: ({ pageParam }) =>
-      unwrap(
-        api.GET("/api/v1/templates", {
-          params: { query: { kind, cluster: filters.cluster, limit: 100, cursor: pageParam } },
-        }),
-      ),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor || undefined,
-  });
+  const templates = usePagedList(["templates", filters], (cursor) =>
+    unwrap(api.GET("/api/v1/templates", { params: { query: { kind, cluster: filters.cluster, limit: 100, cursor } } })),
+  );
   return (
     <>
       <div className="page-head">
@@ -40,7 +32,7 @@ export function Templates() {
       <ListSection
         heading="Templates"
         hidden
-        query={{ ...templates, data: templates.data?.pages.flatMap((p) => p.items) }}
+        query={templates}
         what="templates"
         empty="No template matches; inventory sync lists the templates it finds on the nodes."
       >

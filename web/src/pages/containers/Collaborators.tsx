@@ -98,14 +98,7 @@ export function Collaborators({ containerId, hostname }: { containerId: string; 
       <FormError error={add.error} shown={["user_id"]} />
       <form ref={errors.form} className="filters" onSubmit={submit} noValidate aria-label="Add a collaborator">
         {users.isSuccess ? (
-          <SelectField
-            label="User"
-            name="user_id"
-            value={userId}
-            error={errors.errorOf("user_id")}
-            onBlur={() => errors.touch("user_id")}
-            onChange={(e) => setUserId(e.target.value)}
-          >
+          <SelectField label="User" {...errors.bind("user_id", userId, setUserId)}>
             <option value="">Choose a user</option>
             {users.data.items
               .filter((u) => !current.has(u.id))
@@ -118,14 +111,10 @@ export function Collaborators({ containerId, hostname }: { containerId: string; 
         ) : (
           <Field
             label="User id"
-            name="user_id"
+            {...errors.bind("user_id", userId, setUserId)}
             autoComplete="off"
             spellCheck={false}
             hint="The id of the user's account."
-            value={userId}
-            error={errors.errorOf("user_id")}
-            onBlur={() => errors.touch("user_id")}
-            onChange={(e) => setUserId(e.target.value)}
           />
         )}
         <button type="submit" className="btn" disabled={add.isPending}>

@@ -111,13 +111,6 @@ export function ContainerCreateForm() {
     e.preventDefault();
     if (errors.tryValid()) create.mutate(hostname.trim());
   }
-  const bindText = (name: string, value: string, set: (v: string) => void) => ({
-    name,
-    value,
-    error: errors.errorOf(name),
-    onBlur: () => errors.touch(name),
-    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(e.target.value),
-  });
 
   return (
     <section className="section card" aria-labelledby="create-container">
@@ -137,16 +130,9 @@ export function ContainerCreateForm() {
             autoComplete="off"
             spellCheck={false}
             hint="Lower-case letters, digits and inner hyphens; unique on the site."
-            {...bindText("hostname", hostname, setHostname)}
+            {...errors.bind("hostname", hostname, setHostname)}
           />
-          <SelectField
-            label="Site"
-            name="site_id"
-            value={siteId || onlySite || ""}
-            error={errors.errorOf("site_id")}
-            onBlur={() => errors.touch("site_id")}
-            onChange={(e) => setSiteId(e.target.value)}
-          >
+          <SelectField label="Site" {...errors.bind("site_id", siteId || onlySite || "", setSiteId)}>
             <option value="">{sites.isPending ? "Loading sites…" : "Choose a site"}</option>
             {sites.data?.items.map((s) => (
               <option key={s.id} value={s.id}>
@@ -171,7 +157,7 @@ export function ContainerCreateForm() {
             autoComplete="off"
             spellCheck={false}
             hint={sourceHints[kind]}
-            {...bindText("source", source, setSource)}
+            {...errors.bind("source", source, setSource)}
           />
         </fieldset>
         <fieldset className="field">

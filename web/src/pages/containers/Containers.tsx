@@ -1,4 +1,3 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
@@ -6,6 +5,7 @@ import { hasRole, useSession } from "../../auth/useSession";
 import { DataTable, LoadMore } from "../../components/DataTable";
 import { ListSection } from "../../components/ListSection";
 import { StatusBadge } from "../../components/StatusBadge";
+import { usePagedList } from "../../components/usePagedList";
 import { ContainerCreateForm } from "./ContainerCreateForm";
 
 /** Containers lists the user's containers, each linking to its page, and creates new ones. */
@@ -13,14 +13,11 @@ export function Containers() {
   const session = useSession();
   // Without a filter a participant sees what they own or collaborate on; an administrator would see every container.
   const owner = hasRole(session, "admin") ? session?.user.id : undefined;
-  const containers = useInfiniteQuery({
-    queryKey: ["containers", "list", { owner }],
-    queryFn: ({ pageParam }) =>
-      unwrap(api.GET("/api/v1/containers", { params: { query: { owner, limit: 100, cursor: pageParam } } })),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor || undefined,
-    refetchInterval: 5000,
-  });
+  const containers = usePagedList(
+    ["containers", "list", { owner }],
+    (cursor) => unwrap(api.GET("/api/v1/containers", { params: { query: { owner, limit: 100, cursor } } })),
+    { refetchInterval: 5000 },
+  );
   return (
     <>
       <div className="page-head">
@@ -28,7 +25,7 @@ export function Containers() {
       </div>
       <ListSection
         heading="My containers"
-        query={{ ...containers, data: containers.data?.pages.flatMap((p) => p.items) }}
+        query={containers}
         what="your containers"
         empty="You have no containers yet; create one below."
       >

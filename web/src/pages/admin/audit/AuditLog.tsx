@@ -1,4 +1,3 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
 import type { AuditRecord } from "../../../api/types";
@@ -8,6 +7,7 @@ import { fieldError } from "../../../components/FormError";
 import { formatDate } from "../../../components/format";
 import { ListSection } from "../../../components/ListSection";
 import { useFilters } from "../../../components/useFilters";
+import { usePagedList } from "../../../components/usePagedList";
 import { localToISO } from "../../events/EventCreateForm";
 
 const filterNames = ["actor", "object_type", "object_id", "action", "since", "until"] as const;
@@ -47,14 +47,11 @@ export function AuditLog() {
   const until = filters.until ?? "";
   // The API's own rule, checked before asking.
   const order = since && until && new Date(until) <= new Date(since) ? "must be after since" : undefined;
-  const records = useInfiniteQuery({
-    queryKey: ["audit", query],
-    queryFn: ({ pageParam }) =>
-      unwrap(api.GET("/api/v1/audit", { params: { query: { ...query, limit: 50, cursor: pageParam } } })),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor || undefined,
-    enabled: !order,
-  });
+  const records = usePagedList(
+    ["audit", query],
+    (cursor) => unwrap(api.GET("/api/v1/audit", { params: { query: { ...query, limit: 50, cursor } } })),
+    { enabled: !order },
+  );
   const err = records.error;
   const text = (name: (typeof filterNames)[number], label: string, placeholder?: string) => (
     <Field
@@ -94,7 +91,7 @@ export function AuditLog() {
         <ListSection
           heading="Audit records"
           hidden
-          query={{ ...records, data: records.data?.pages.flatMap((p) => p.items) }}
+          query={records}
           what="the audit log"
           empty="No audit record matches these filters."
         >

@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, idempotencyKey } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
 import type { Email, EmailStatus } from "../../../api/types";
@@ -10,6 +10,7 @@ import { formatDate } from "../../../components/format";
 import { ListSection } from "../../../components/ListSection";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { useFilters } from "../../../components/useFilters";
+import { usePagedList } from "../../../components/usePagedList";
 
 const statuses: EmailStatus[] = ["queued", "sent", "failed", "skipped"];
 const statusTone: Record<EmailStatus, string> = { queued: "pending", sent: "completed", failed: "failed", skipped: "" };
@@ -19,14 +20,11 @@ export function EmailLog() {
   const qc = useQueryClient();
   const [filters, setFilter] = useFilters(["status", "template", "recipient"]);
   const query = { ...filters, status: filters.status as EmailStatus | undefined };
-  const emails = useInfiniteQuery({
-    queryKey: ["email-log", query],
-    queryFn: ({ pageParam }) =>
-      unwrap(api.GET("/api/v1/email-log", { params: { query: { ...query, limit: 50, cursor: pageParam } } })),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor || undefined,
-    refetchInterval: 10000,
-  });
+  const emails = usePagedList(
+    ["email-log", query],
+    (cursor) => unwrap(api.GET("/api/v1/email-log", { params: { query: { ...query, limit: 50, cursor } } })),
+    { refetchInterval: 10000 },
+  );
   const resend = useMutation({
     mutationFn: (e: Email) =>
       unwrap(
@@ -72,7 +70,7 @@ export function EmailLog() {
       <ListSection
         heading="E-mails"
         hidden
-        query={{ ...emails, data: emails.data?.pages.flatMap((p) => p.items) }}
+        query={emails}
         what="the e-mail log"
         empty="No e-mail matches these filters."
       >

@@ -40,24 +40,8 @@ export function GroupCreateForm() {
       )}
       <FormError error={create.error} shown={["name", "description"]} />
       <form ref={errors.form} onSubmit={submit} noValidate aria-labelledby="create-group">
-        <Field
-          label="Name"
-          name="name"
-          required
-          value={name}
-          error={errors.errorOf("name")}
-          onBlur={() => errors.touch("name")}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <TextAreaField
-          label="Description"
-          name="description"
-          rows={2}
-          value={description}
-          error={errors.errorOf("description")}
-          onBlur={() => errors.touch("description")}
-          onChange={(e) => setDescription(e.target.value)}
-        />
+        <Field label="Name" {...errors.bind("name", name, setName)} required />
+        <TextAreaField label="Description" {...errors.bind("description", description, setDescription)} rows={2} />
         <button type="submit" className="btn btn-primary" disabled={create.isPending}>
           {create.isPending ? "Creating…" : "Create group"}
         </button>

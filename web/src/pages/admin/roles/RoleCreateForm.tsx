@@ -54,23 +54,11 @@ export function RoleCreateForm() {
       <form ref={errors.form} onSubmit={submit} noValidate aria-labelledby="create-role">
         <Field
           label="Name"
-          name="name"
+          {...errors.bind("name", name, setName)}
           autoComplete="off"
           hint="Lower-case letters, digits and inner hyphens, e.g. lab-assistant."
-          value={name}
-          error={errors.errorOf("name")}
-          onBlur={() => errors.touch("name")}
-          onChange={(e) => setName(e.target.value)}
         />
-        <TextAreaField
-          label="Description"
-          name="description"
-          rows={2}
-          value={description}
-          error={errors.errorOf("description")}
-          onBlur={() => errors.touch("description")}
-          onChange={(e) => setDescription(e.target.value)}
-        />
+        <TextAreaField label="Description" {...errors.bind("description", description, setDescription)} rows={2} />
         <fieldset className="field">
           <legend>Permissions</legend>
           <p className="hint">Each applies to every object of its type; * is every type.</p>

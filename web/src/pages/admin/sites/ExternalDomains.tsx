@@ -47,13 +47,7 @@ export function ExternalDomains({ site }: { site: Site }) {
   if (!pathPattern.test(f.cert_path.trim())) client.cert_path = pathMessage;
   if (!pathPattern.test(f.key_path.trim())) client.key_path = pathMessage;
   const errors = useFieldErrors(client, add.error);
-  const bind = (name: keyof DomainForm) => ({
-    name,
-    value: f[name],
-    error: errors.errorOf(name),
-    onBlur: () => errors.touch(name),
-    onChange: (e: React.ChangeEvent<HTMLInputElement>) => setF((p) => ({ ...p, [name]: e.target.value })),
-  });
+  const bind = (name: keyof DomainForm) => errors.bind(name, f[name], (v) => setF((p) => ({ ...p, [name]: v })));
   function submit(e: FormEvent) {
     e.preventDefault();
     if (errors.tryValid()) {
