@@ -3,36 +3,13 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { endSession } from "../../auth/session";
 import { apiError, mockApi } from "../../test/api";
+import { operationFixture, siteFixture } from "../../test/fixtures";
 import { renderAt, signInAs } from "../../test/render";
 import { ContainerCreateForm } from "./ContainerCreateForm";
 
-const site = {
-  id: "5a1e0000-0000-4000-8000-000000000001",
-  name: "campus",
-  cidr: "10.20.0.0/24",
-  gateway_ip: "10.20.0.1",
-  dhcp_start: "10.20.0.100",
-  dhcp_end: "10.20.0.199",
-  internal_domain: "lab.example.org",
-  dns_forwarders: [],
-  external_ip: "192.0.2.10",
-  external_port_first: 2000,
-  external_port_last: 2999,
-  gateway: null,
-  created_at: "2026-01-01T00:00:00Z",
-};
+const site = siteFixture();
 
-const operation = {
-  id: "op-1",
-  kind: "container.create",
-  target_type: "container",
-  target_id: "c0000000-0000-4000-8000-000000000001",
-  workflow_id: "ct/c0000000-0000-4000-8000-000000000001/create",
-  state: "pending",
-  requested_by: "u",
-  created_at: "2026-01-01T00:00:00Z",
-  updated_at: "2026-01-01T00:00:00Z",
-};
+const operation = operationFixture("container.create", "container", "c0000000-0000-4000-8000-000000000001");
 
 afterEach(() => {
   endSession("signed_out");

@@ -4,6 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { endSession } from "../../auth/session";
 import type { Container } from "../../api/types";
 import { apiError, mockApi } from "../../test/api";
+import { operationFixture } from "../../test/fixtures";
 import { renderAt, signInAs, testUser } from "../../test/render";
 import { ContainerPage } from "./ContainerPage";
 
@@ -53,17 +54,7 @@ function container(over: Partial<Container> = {}): Container {
   };
 }
 
-const operation = {
-  id: "op-1",
-  kind: "container.delete",
-  target_type: "container",
-  target_id: id,
-  workflow_id: `ct/${id}/delete`,
-  state: "pending",
-  requested_by: me.id,
-  created_at: "2026-01-01T00:00:00Z",
-  updated_at: "2026-01-01T00:00:00Z",
-};
+const operation = operationFixture("container.delete", "container", id);
 
 const base = {
   [`GET /api/v1/containers/${id}`]: { body: container() },

@@ -3,30 +3,20 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { endSession } from "../../../auth/session";
 import { apiError, mockApi } from "../../../test/api";
+import { operationFixture, siteFixture } from "../../../test/fixtures";
 import { renderAt, signInAs, testUser } from "../../../test/render";
 import { Sites } from "./Sites";
 
-const siteId = "5a1e0000-0000-4000-8000-000000000001";
-const site = {
-  id: siteId,
-  name: "campus",
-  cidr: "10.20.0.0/24",
-  gateway_ip: "10.20.0.1",
-  dhcp_start: "10.20.0.100",
-  dhcp_end: "10.20.0.199",
-  internal_domain: "lab.example.org",
+const site = siteFixture({
   dns_forwarders: ["9.9.9.9"],
-  external_ip: "192.0.2.10",
-  external_port_first: 2000,
-  external_port_last: 2999,
   gateway: {
     applied_at: "2026-01-02T10:00:00Z",
     hash: "0123456789abcdef",
     status: "failed",
     error: "nginx: [emerg] unknown directive",
   },
-  created_at: "2026-01-01T00:00:00Z",
-};
+});
+const siteId = site.id;
 const domain = {
   id: "d-1",
   name: "apps.example.org",
@@ -35,17 +25,7 @@ const domain = {
   site_id: siteId,
   created_at: "2026-01-01T00:00:00Z",
 };
-const operation = {
-  id: "op-7",
-  kind: "site.gateway.apply",
-  target_type: "site",
-  target_id: siteId,
-  workflow_id: `site/${siteId}/gateway`,
-  state: "pending",
-  requested_by: "u",
-  created_at: "2026-01-01T00:00:00Z",
-  updated_at: "2026-01-01T00:00:00Z",
-};
+const operation = operationFixture("site.gateway.apply", "site", siteId);
 
 afterEach(() => {
   endSession("signed_out");
