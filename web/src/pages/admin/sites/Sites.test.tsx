@@ -87,4 +87,38 @@ describe("Sites", () => {
       site_id: siteId,
     });
   });
+
+  it("registers a site, with the API's error on the field it names", async () => {
+    signInAs(testUser(["admin"]));
+    const sent = mockApi({
+      "GET /api/v1/sites": { body: { items: [] } },
+      "POST /api/v1/sites": apiError(409, "conflict", "the request conflicts", { name: "is taken" }),
+    });
+    renderAt(<Sites />);
+    expect(await screen.findByText(/No site is registered yet/)).toBeTruthy();
+    const values: [string, string][] = [
+      ["Name", "campus"],
+      ["Network (CIDR)", "10.20.0.0/24"],
+      ["Gateway address", "10.20.0.1"],
+      ["DHCP range start", "10.20.0.100"],
+      ["DHCP range end", "10.20.0.199"],
+      ["Internal domain", "lab.example.org"],
+      ["External address", "192.0.2.10"],
+    ];
+    for (const [label, value] of values) await userEvent.type(screen.getByLabelText(label), value);
+    await userEvent.type(screen.getByLabelText("DNS forwarders"), "9.9.9.9 1.1.1.1");
+    await userEvent.click(screen.getByRole("button", { name: "Register site" }));
+    const msg = await screen.findByText("is taken");
+    expect(screen.getByLabelText("Name").getAttribute("aria-describedby")).toContain(msg.id);
+    expect(sent.find((r) => r.method === "POST")?.body).toEqual({
+      name: "campus",
+      cidr: "10.20.0.0/24",
+      gateway_ip: "10.20.0.1",
+      dhcp_start: "10.20.0.100",
+      dhcp_end: "10.20.0.199",
+      internal_domain: "lab.example.org",
+      dns_forwarders: ["9.9.9.9", "1.1.1.1"],
+      external_ip: "192.0.2.10",
+    });
+  });
 });

@@ -3,8 +3,9 @@ import { api } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
 import { ListSection } from "../../../components/ListSection";
 import { SiteCard } from "./SiteCard";
+import { SiteCreateForm } from "./SiteCreateForm";
 
-/** Sites lists the container sites, each with its gateway's last apply and its external domains. */
+/** Sites lists the container sites, each with its gateway's last apply and its external domains, and registers new ones. */
 export function Sites() {
   const sites = useQuery({
     queryKey: ["sites"],
@@ -22,10 +23,11 @@ export function Sites() {
         hidden
         query={sites}
         what="sites"
-        empty="No site is registered; register one through the API (POST /api/v1/sites)."
+        empty="No site is registered yet; register one below."
       >
         {(items) => items.map((s) => <SiteCard key={s.id} site={s} />)}
       </ListSection>
+      <SiteCreateForm />
     </>
   );
 }
