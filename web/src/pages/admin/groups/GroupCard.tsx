@@ -84,7 +84,7 @@ export function GroupCard({ group, users }: { group: Group; users: User[] | unde
       </form>
       <div className="actions">
         <ActionButton
-          label={`Delete ${group.name}`}
+          label={`Delete group ${group.name}`}
           title={`Delete the group ${group.name}?`}
           confirmLabel="Delete"
           danger

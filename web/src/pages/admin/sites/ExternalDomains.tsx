@@ -95,7 +95,7 @@ export function ExternalDomains({ site }: { site: Site }) {
           <Field label="Certificate path" placeholder="/etc/ssl/lab/fullchain.pem" {...bind("cert_path")} />
           <Field label="Key path" placeholder="/etc/ssl/lab/privkey.pem" {...bind("key_path")} />
         </div>
-        <button type="submit" className="btn" aria-label={formLabel} disabled={add.isPending}>
+        <button type="submit" className="btn" aria-label={`Add domain to ${site.name}`} disabled={add.isPending}>
           {add.isPending ? "Adding…" : "Add domain"}
         </button>
       </form>

@@ -67,7 +67,7 @@ export function SiteCard({ site }: { site: Site }) {
         <button
           type="button"
           className="btn"
-          aria-label={`Apply the gateway of ${site.name} now`}
+          aria-label={`Apply now: the gateway of ${site.name}`}
           disabled={apply.isPending}
           onClick={() => apply.mutate()}
         >

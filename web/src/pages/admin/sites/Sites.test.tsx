@@ -49,7 +49,7 @@ describe("Sites", () => {
       siteId,
     );
 
-    await userEvent.click(within(card).getByRole("button", { name: "Apply the gateway of campus now" }));
+    await userEvent.click(within(card).getByRole("button", { name: "Apply now: the gateway of campus" }));
     expect(await within(card).findByText(/Gateway apply of campus started/)).toBeTruthy();
     expect(sent.find((r) => r.method === "POST")?.headers.get("Idempotency-Key")).toBeTruthy();
   });
@@ -67,7 +67,7 @@ describe("Sites", () => {
     const name = screen.getByLabelText("Domain");
     await userEvent.type(name, "Apps.Example.org");
     await userEvent.type(screen.getByLabelText("Certificate path"), "etc/ssl/cert.pem");
-    await userEvent.click(screen.getByRole("button", { name: "Add an external domain to campus" }));
+    await userEvent.click(screen.getByRole("button", { name: "Add domain to campus" }));
     expect(document.activeElement).toBe(name);
     expect(screen.getByLabelText("Certificate path").getAttribute("aria-invalid")).toBe("true");
     expect(sent.some((r) => r.method === "POST")).toBe(false);
@@ -77,7 +77,7 @@ describe("Sites", () => {
     await userEvent.clear(screen.getByLabelText("Certificate path"));
     await userEvent.type(screen.getByLabelText("Certificate path"), "/etc/ssl/cert.pem");
     await userEvent.type(screen.getByLabelText("Key path"), "/etc/ssl/key.pem");
-    await userEvent.click(screen.getByRole("button", { name: "Add an external domain to campus" }));
+    await userEvent.click(screen.getByRole("button", { name: "Add domain to campus" }));
     const msg = await screen.findByText("is taken");
     expect(name.getAttribute("aria-describedby")).toContain(msg.id);
     expect(sent.find((r) => r.method === "POST")?.body).toEqual({
