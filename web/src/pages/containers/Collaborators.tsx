@@ -70,7 +70,7 @@ export function Collaborators({ containerId, hostname }: { containerId: string; 
         heading="Collaborators"
         query={list}
         what="collaborators"
-        empty="Nobody else may operate this container."
+        empty="Only the owner operates this container."
       >
         {(items) => (
           <DataTable caption={`Collaborators of ${hostname}`} columns={["User", "Added", ""]}>

@@ -26,10 +26,10 @@ function described(el: HTMLElement): string {
 
 async function fillValid() {
   await userEvent.type(screen.getByLabelText("Host name"), "web");
-  await userEvent.type(screen.getByLabelText("Image reference"), "docker.io/library/nginx:1.27");
+  await userEvent.type(screen.getByLabelText("Source"), "docker.io/library/nginx:1.27");
   await userEvent.click(screen.getByRole("button", { name: "Add a service" }));
-  await userEvent.type(screen.getByLabelText("Internal port"), "80");
-  await userEvent.type(screen.getByLabelText("External host name"), "web.apps.example.org");
+  await userEvent.type(screen.getByLabelText("Port in the container"), "80");
+  await userEvent.type(screen.getByLabelText("Public host name"), "web.apps.example.org");
 }
 
 describe("ContainerCreateForm", () => {
@@ -48,15 +48,18 @@ describe("ContainerCreateForm", () => {
     await userEvent.type(host, "web");
     expect(host.getAttribute("aria-invalid")).toBeNull();
 
-    const image = screen.getByLabelText("Image reference");
-    await userEvent.type(image, "nginx");
+    const source = screen.getByLabelText("Source");
+    await userEvent.type(source, "nginx");
     await userEvent.tab();
-    expect(described(image)).toContain("with a tag or digest");
-    await userEvent.click(screen.getByLabelText("CT template volume"));
-    const volume = screen.getByLabelText("Template volume");
-    await userEvent.clear(volume);
-    await userEvent.type(volume, "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst");
-    expect(volume.getAttribute("aria-invalid")).toBeNull();
+    expect(described(source)).toContain("Read as an OCI image");
+    expect(described(source)).toContain("with a tag or digest");
+    await userEvent.clear(source);
+    await userEvent.type(source, "local:vztmpl/debian.iso");
+    expect(described(source)).toContain("must be a CT template volume");
+    await userEvent.clear(source);
+    await userEvent.type(source, "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst");
+    expect(source.getAttribute("aria-invalid")).toBeNull();
+    expect(described(source)).toContain("Read as a CT template volume");
   });
 
   it("sends nothing while a field is wrong, and moves focus to it", async () => {
@@ -90,7 +93,7 @@ describe("ContainerCreateForm", () => {
     await userEvent.click(screen.getByRole("button", { name: "Create container" }));
 
     const external = await screen.findByText("web.apps.example.org is used by another container");
-    expect(screen.getByLabelText("External host name").getAttribute("aria-describedby")).toContain(external.id);
+    expect(screen.getByLabelText("Public host name").getAttribute("aria-describedby")).toContain(external.id);
     expect(described(screen.getByLabelText("Host name"))).toContain("is taken on this site");
     expect(described(screen.getByLabelText("Variable 1 name"))).toContain("at most 1024 printable");
     // Every field error is on its field, so the alert holds only the message.
@@ -108,8 +111,8 @@ describe("ContainerCreateForm", () => {
     renderAt(<ContainerCreateForm />);
     await fillValid();
     await userEvent.selectOptions(screen.getByLabelText("Protocol"), "tcp");
-    await userEvent.clear(screen.getByLabelText("Internal port"));
-    await userEvent.type(screen.getByLabelText("Internal port"), "22");
+    await userEvent.clear(screen.getByLabelText("Port in the container"));
+    await userEvent.type(screen.getByLabelText("Port in the container"), "22");
     await userEvent.click(screen.getByRole("button", { name: "Add a variable" }));
     await userEvent.type(screen.getByLabelText("Variable 1 name"), "MODE");
     await userEvent.type(screen.getByLabelText("Variable 1 value"), "lab");

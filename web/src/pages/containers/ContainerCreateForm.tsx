@@ -16,6 +16,7 @@ import {
   envObject,
   messages,
   sourceError,
+  sourceKindOf,
   sshKeyErrors,
   sshKeyLines,
   validHostname,
@@ -30,14 +31,11 @@ const shownPattern = /^(hostname|site_id|source|cores|memory_mb|swap_mb|disk_gb)
 
 const noResources: ResourceValues = { cores: "", memory_mb: "", swap_mb: "", disk_gb: "" };
 
-const sourceHints: Record<SourceKind, string> = {
-  template: "A CT template volume, storage:vztmpl/file, e.g. local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst.",
-  oci: "An image with a tag or digest, e.g. docker.io/library/nginx:1.27.",
-};
+const sourceLabels: Record<SourceKind, string> = { template: "a CT template volume", oci: "an OCI image" };
 
 /**
  * ContainerCreateForm creates a container of the user's: from a CT
- * template or an OCI image, with its resources, root's SSH keys,
+ * template volume or an OCI image (told apart as the API does), with its resources, root's SSH keys,
  * environment and published services. Each field is checked as the user
  * leaves it, by the API's rules; what only the API can tell comes back on
  * the field it names.
@@ -46,7 +44,6 @@ export function ContainerCreateForm() {
   const qc = useQueryClient();
   const [hostname, setHostname] = useState("");
   const [siteId, setSiteId] = useState("");
-  const [kind, setKind] = useState<SourceKind>("oci");
   const [source, setSource] = useState("");
   const [resources, setResources] = useState<ResourceValues>(noResources);
   const [sshKeys, setSshKeys] = useState("");
@@ -89,6 +86,7 @@ export function ContainerCreateForm() {
     ...serviceErrors(services),
   };
   if (!validHostname(hostname.trim())) client.hostname = messages.hostname;
+  const kind = sourceKindOf(source.trim());
   const srcErr = sourceError(kind, source.trim());
   if (srcErr) client.source = srcErr;
   if (!siteId && !onlySite && (sites.data?.items.length ?? 0) > 1) client.site_id = "choose a site";
@@ -114,7 +112,7 @@ export function ContainerCreateForm() {
 
   return (
     <section className="section card" aria-labelledby="create-container">
-      <h2 id="create-container">Create a container</h2>
+      <h2 id="create-container">New container</h2>
       {create.isSuccess && <OperationStarted operation={create.data} what={`Creation of ${create.variables}`} />}
       {create.isSuccess && (
         <p>
@@ -141,25 +139,18 @@ export function ContainerCreateForm() {
             ))}
           </SelectField>
         </div>
-        <fieldset className="field">
-          <legend>Source</legend>
-          <label className="check">
-            <input type="radio" name="source_kind" checked={kind === "oci"} onChange={() => setKind("oci")} />
-            OCI image
-          </label>
-          <label className="check">
-            <input type="radio" name="source_kind" checked={kind === "template"} onChange={() => setKind("template")} />
-            CT template volume
-          </label>
-          <Field
-            label={kind === "oci" ? "Image reference" : "Template volume"}
-            required
-            autoComplete="off"
-            spellCheck={false}
-            hint={sourceHints[kind]}
-            {...errors.bind("source", source, setSource)}
-          />
-        </fieldset>
+        <Field
+          label="Source"
+          required
+          autoComplete="off"
+          spellCheck={false}
+          hint={
+            source.trim()
+              ? `Read as ${sourceLabels[kind]}.`
+              : "A CT template volume (local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst) or an OCI image with a tag or digest (docker.io/library/nginx:1.27)."
+          }
+          {...errors.bind("source", source, setSource)}
+        />
         <fieldset className="field">
           <legend>Resources</legend>
           <ResourceFields values={resources} onChange={setResources} errors={errors} />

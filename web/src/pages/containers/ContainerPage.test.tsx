@@ -123,12 +123,12 @@ describe("ContainerPage", () => {
     await userEvent.click(screen.getByRole("button", { name: "Add a service" }));
     const third = screen.getByRole("group", { name: "Service 3" });
     await userEvent.selectOptions(within(third).getByLabelText("Protocol"), "udp");
-    await userEvent.type(within(third).getByLabelText("Internal port"), "53");
-    await userEvent.type(within(third).getByLabelText("External port"), "2002");
+    await userEvent.type(within(third).getByLabelText("Port in the container"), "53");
+    await userEvent.type(within(third).getByLabelText("Public port"), "2002");
     await userEvent.click(save);
 
     const msg = await screen.findByText("port 2002 is used by another container");
-    expect(within(third).getByLabelText("External port").getAttribute("aria-describedby")).toContain(msg.id);
+    expect(within(third).getByLabelText("Public port").getAttribute("aria-describedby")).toContain(msg.id);
     expect(sent.find((r) => r.method === "PATCH")?.body).toEqual({
       services: [
         { protocol: "http", internal_port: 80, external_hostname: "web.apps.example.org", backend: "http" },

@@ -53,11 +53,17 @@ export function ServicesEditor({
                 <option value="tcp">TCP</option>
                 <option value="udp">UDP</option>
               </SelectField>
-              <Field label="Internal port" inputMode="numeric" required placeholder="80" {...bind("internal_port")} />
+              <Field
+                label="Port in the container"
+                inputMode="numeric"
+                required
+                placeholder="80"
+                {...bind("internal_port")}
+              />
               {r.protocol === "http" ? (
                 <>
                   <Field
-                    label="External host name"
+                    label="Public host name"
                     required
                     placeholder="app.apps.example.org"
                     hint="A name under one of the site's external domains."
@@ -78,7 +84,7 @@ export function ServicesEditor({
                 </>
               ) : (
                 <Field
-                  label="External port"
+                  label="Public port"
                   inputMode="numeric"
                   hint="Empty: the lowest free port of the site's pool."
                   {...bind("external_port")}

@@ -6,6 +6,7 @@ import {
   intError,
   messages,
   sourceError,
+  sourceKindOf,
   sshKeyErrors,
   validDomain,
   validHostname,
@@ -36,6 +37,8 @@ describe("container rules", () => {
     expect(sourceError("oci", "Nginx:1.27")).toBe(messages.oci);
     expect(sourceError("oci", "local:vztmpl/debian.tar.zst")).toBe(messages.oci);
     expect(sourceError("oci", "")).toBe(messages.oci);
+    expect(sourceKindOf("local:vztmpl/debian.tar.zst")).toBe("template");
+    expect(sourceKindOf("docker.io/library/nginx:1.27")).toBe("oci");
   });
 
   it("checks whole numbers against bounds, an empty optional one passing", () => {

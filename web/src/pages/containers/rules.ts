@@ -43,6 +43,11 @@ export function validDomain(s: string): boolean {
 
 export type SourceKind = "template" | "oci";
 
+/** sourceKindOf tells what a source is meant to be, as the API does: a CT template volume names storage:vztmpl/. */
+export function sourceKindOf(source: string): SourceKind {
+  return source.includes(":vztmpl/") ? "template" : "oci";
+}
+
 /** sourceError says why source is not a source of the given kind; undefined when it is. */
 export function sourceError(kind: SourceKind, source: string): string | undefined {
   if (kind === "template") return templateVolume.test(source) ? undefined : messages.template;
