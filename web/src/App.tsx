@@ -4,12 +4,9 @@ import { ApiError } from "./api/errors";
 import { RequireAuth, RequireRole } from "./auth/RequireAuth";
 import { subscribe, getSession } from "./auth/session";
 import { Layout } from "./components/Layout";
+import { containerAndAdminRoutes } from "./consoleRoutes";
 import { Nodes } from "./pages/admin/Nodes";
-import { Sites } from "./pages/admin/Sites";
-import { Templates } from "./pages/admin/Templates";
 import { Users } from "./pages/admin/Users";
-import { ContainerCreate } from "./pages/containers/ContainerCreate";
-import { ContainerDetail } from "./pages/containers/ContainerDetail";
 import { Environments } from "./pages/environments/Environments";
 import { EventPage } from "./pages/events/EventPage";
 import { Events } from "./pages/events/Events";
@@ -48,8 +45,6 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { index: true, element: <Home /> },
-      { path: "containers/new", element: <ContainerCreate /> },
-      { path: "containers/:id", element: <ContainerDetail /> },
       { path: "operations", element: <Operations /> },
       {
         path: "environments",
@@ -78,22 +73,6 @@ export const routes: RouteObject[] = [
         ),
       },
       {
-        path: "admin/templates",
-        element: (
-          <RequireRole role={["admin"]}>
-            <Templates />
-          </RequireRole>
-        ),
-      },
-      {
-        path: "admin/sites",
-        element: (
-          <RequireRole role={["admin"]}>
-            <Sites />
-          </RequireRole>
-        ),
-      },
-      {
         path: "admin/users",
         element: (
           <RequireRole role={["admin"]}>
@@ -101,6 +80,7 @@ export const routes: RouteObject[] = [
           </RequireRole>
         ),
       },
+      ...containerAndAdminRoutes,
       { path: "*", element: <NotFound /> },
     ],
   },

@@ -1,6 +1,7 @@
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { signOut } from "../auth/signIn";
 import { hasRole, useSession } from "../auth/useSession";
+import { ConsoleNav } from "./ConsoleNav";
 import { Logo } from "./Logo";
 import { ThemeToggle } from "./ThemeToggle";
 
@@ -46,16 +47,11 @@ export function Layout() {
                   <NavLink to="/admin/nodes">Nodes</NavLink>
                 </li>
                 <li>
-                  <NavLink to="/admin/templates">Templates</NavLink>
-                </li>
-                <li>
-                  <NavLink to="/admin/sites">Sites</NavLink>
-                </li>
-                <li>
                   <NavLink to="/admin/users">Users</NavLink>
                 </li>
               </>
             )}
+            <ConsoleNav admin={admin} />
           </ul>
         </nav>
         <div className="header-tools">

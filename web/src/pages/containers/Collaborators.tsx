@@ -2,84 +2,122 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
+import type { Collaborator } from "../../api/types";
 import { ActionButton } from "../../components/ActionButton";
-import { Field } from "../../components/Field";
-import { fieldError, FormError } from "../../components/FormError";
+import { DataTable } from "../../components/DataTable";
+import { Field, SelectField } from "../../components/Field";
+import { FormError } from "../../components/FormError";
 import { formatDate } from "../../components/format";
 import { ListSection } from "../../components/ListSection";
+import { useFieldErrors } from "../../components/useFieldErrors";
 
-/** Collaborators lists who may operate a container besides its owner, adds users by id and removes them. */
-export function Collaborators({ containerId }: { containerId: string }) {
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Collaborators lists who may operate the container besides its owner,
+ * adds one (chosen from the users when the caller may list them, by user
+ * id otherwise) and removes one after confirmation.
+ */
+export function Collaborators({ containerId, hostname }: { containerId: string; hostname: string }) {
   const qc = useQueryClient();
-  const [userId, setUserId] = useState("");
   const key = ["containers", containerId, "collaborators"];
   const list = useQuery({
     queryKey: key,
     queryFn: () => unwrap(api.GET("/api/v1/containers/{id}/collaborators", { params: { path: { id: containerId } } })),
+    select: (d) => d.items,
   });
+  const users = useQuery({
+    queryKey: ["users", "pick"],
+    queryFn: () => unwrap(api.GET("/api/v1/users", { params: { query: { limit: 500 } } })),
+    retry: false,
+  });
+  const [userId, setUserId] = useState("");
   const add = useMutation({
-    mutationFn: () =>
+    mutationFn: (id: string) =>
       unwrap(
         api.POST("/api/v1/containers/{id}/collaborators", {
           params: { path: { id: containerId } },
-          body: { user_id: userId.trim() },
+          body: { user_id: id },
         }),
       ),
     onSuccess: () => {
       setUserId("");
+      errors.reset();
       void qc.invalidateQueries({ queryKey: key });
     },
   });
   const remove = useMutation({
-    mutationFn: (user: string) =>
+    mutationFn: (co: Collaborator) =>
       unwrap(
         api.DELETE("/api/v1/containers/{id}/collaborators/{user_id}", {
-          params: { path: { id: containerId, user_id: user } },
+          params: { path: { id: containerId, user_id: co.user_id } },
         }),
       ),
     onSettled: () => qc.invalidateQueries({ queryKey: key }),
   });
+  const client: Record<string, string> = {};
+  if (!uuidPattern.test(userId.trim())) client.user_id = users.isSuccess ? "choose a user" : "must be a user id";
+  const errors = useFieldErrors(client, add.error);
+
   function submit(e: FormEvent) {
     e.preventDefault();
-    add.mutate();
+    if (errors.tryValid()) add.mutate(userId.trim());
   }
+  const current = new Set(list.data?.map((c) => c.user_id));
   return (
     <>
-      <FormError error={remove.error} />
       <ListSection
         heading="Collaborators"
-        query={{ ...list, data: list.data?.items }}
-        what="the collaborators"
+        query={list}
+        what="collaborators"
         empty="Only the owner operates this container."
       >
         {(items) => (
-          <ul className="plain member-list">
-            {items.map((c) => (
-              <li key={c.user_id}>
-                {c.username} <span className="muted">since {formatDate(c.added_at)}</span>{" "}
-                <ActionButton
-                  label={`Remove ${c.username}`}
-                  title={`Stop ${c.username} from operating this container?`}
-                  confirmLabel="Remove"
-                  danger
-                  onConfirm={() => remove.mutateAsync(c.user_id)}
-                >
-                  Remove
-                </ActionButton>
-              </li>
+          <DataTable caption={`Collaborators of ${hostname}`} columns={["User", "Added", ""]}>
+            {items.map((co) => (
+              <tr key={co.user_id}>
+                <th scope="row">{co.username}</th>
+                <td>{formatDate(co.added_at)}</td>
+                <td>
+                  <ActionButton
+                    label={`Remove ${co.username}`}
+                    title={`Remove ${co.username}? They can no longer operate ${hostname}.`}
+                    confirmLabel="Remove"
+                    danger
+                    onConfirm={() => remove.mutateAsync(co)}
+                  >
+                    Remove
+                  </ActionButton>
+                </td>
+              </tr>
             ))}
-          </ul>
+          </DataTable>
         )}
       </ListSection>
+      <FormError error={remove.error} />
       <FormError error={add.error} shown={["user_id"]} />
-      <form className="filters" onSubmit={submit} aria-label="Add a collaborator">
-        <Field
-          label="User id"
-          value={userId}
-          onChange={(e) => setUserId(e.target.value)}
-          error={fieldError(add.error, "user_id")}
-        />
-        <button type="submit" className="btn btn-primary" disabled={!userId.trim() || add.isPending}>
+      <form ref={errors.form} className="filters" onSubmit={submit} noValidate aria-label="Add a collaborator">
+        {users.isSuccess ? (
+          <SelectField label="User" {...errors.bind("user_id", userId, setUserId)}>
+            <option value="">Choose a user</option>
+            {users.data.items
+              .filter((u) => !current.has(u.id))
+              .map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.username} ({u.email})
+                </option>
+              ))}
+          </SelectField>
+        ) : (
+          <Field
+            label="User id"
+            {...errors.bind("user_id", userId, setUserId)}
+            autoComplete="off"
+            spellCheck={false}
+            hint="The id of the user's account."
+          />
+        )}
+        <button type="submit" className="btn" disabled={add.isPending}>
           {add.isPending ? "Adding…" : "Add collaborator"}
         </button>
       </form>

@@ -1,89 +1,110 @@
 import { Field, SelectField } from "../../components/Field";
-import { emptyService, type ServiceRow } from "./serviceRows";
+import type { FieldErrorsApi } from "../../components/useFieldErrors";
+import { newServiceRow, type ServiceRow } from "./services";
+
+/** serviceFieldPattern matches the field names ServicesEditor shows. */
+export const serviceFieldPattern =
+  /^services(\[\d+\]\.(protocol|internal_port|external_hostname|external_port|backend))?$/;
 
 /**
- * ServicesEditor edits a container's services: HTTP ones get a public host
- * name under one of the site's external domains, TCP and UDP ones a port of
- * the site's pool. errorOf gives each field's problem, the API's or the
- * live check's.
+ * ServicesEditor edits a container's services, one group of fields per
+ * service: HTTP ones with the external host name NGINX routes by, TCP and
+ * UDP ones with an optional external port. Each field shows its message
+ * by the API's name for it (services[i].external_hostname).
  */
 export function ServicesEditor({
   rows,
   onChange,
-  domains,
-  errorOf,
-  hideLegend,
+  errors,
 }: {
   rows: ServiceRow[];
   onChange: (rows: ServiceRow[]) => void;
-  domains: string[];
-  errorOf: (field: string) => string | undefined;
-  /** The legend is for screen readers only, under a heading that says the same. */
-  hideLegend?: boolean;
+  errors: FieldErrorsApi;
 }) {
   const set = (i: number, patch: Partial<ServiceRow>) =>
     onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const listError = errors.errorOf("services");
   return (
     <fieldset className="field">
-      <legend className={hideLegend ? "visually-hidden" : undefined}>Services</legend>
-      {rows.length === 0 && <p className="muted">No service: the container is reachable inside the site only.</p>}
+      <legend>Services</legend>
+      {rows.length === 0 && <p className="muted">No service is published.</p>}
+      {listError && <span className="field-error">{listError}</span>}
       {rows.map((r, i) => {
-        const f = (name: string) => errorOf(`services[${i}].${name}`);
+        const name = (f: string) => `services[${i}].${f}`;
+        const bind = (f: "internal_port" | "external_hostname" | "external_port") => ({
+          name: name(f),
+          value: r[f],
+          error: errors.errorOf(name(f)),
+          onBlur: () => errors.touch(name(f)),
+          onChange: (e: React.ChangeEvent<HTMLInputElement>) => set(i, { [f]: e.target.value }),
+        });
         return (
-          <div key={i} className="form-grid service-row" role="group" aria-label={`Service ${i + 1}`}>
-            <SelectField
-              label="Protocol"
-              value={r.protocol}
-              onChange={(e) => set(i, { protocol: e.target.value as ServiceRow["protocol"] })}
-              error={f("protocol")}
-            >
-              <option value="http">HTTP (a public URL)</option>
-              <option value="tcp">TCP (a public port)</option>
-              <option value="udp">UDP (a public port)</option>
-            </SelectField>
-            <Field
-              label="Port in the container"
-              type="number"
-              min={1}
-              max={65535}
-              value={r.internal_port}
-              onChange={(e) => set(i, { internal_port: e.target.value })}
-              error={f("internal_port")}
-            />
-            {r.protocol === "http" ? (
+          <fieldset key={r.key} className="card service-row">
+            <legend>Service {i + 1}</legend>
+            <div className="form-grid">
+              <SelectField
+                label="Protocol"
+                name={name("protocol")}
+                value={r.protocol}
+                error={errors.errorOf(name("protocol"))}
+                onChange={(e) => set(i, { protocol: e.target.value as ServiceRow["protocol"] })}
+              >
+                <option value="http">HTTP</option>
+                <option value="tcp">TCP</option>
+                <option value="udp">UDP</option>
+              </SelectField>
               <Field
-                label="Public host name"
-                placeholder={domains[0] ? `app.${domains[0]}` : "app.lab.example.org"}
-                hint={domains.length ? `Under ${domains.join(" or ")}.` : undefined}
-                value={r.external_hostname}
-                onChange={(e) => set(i, { external_hostname: e.target.value })}
-                error={f("external_hostname")}
+                label="Port in the container"
+                inputMode="numeric"
+                required
+                placeholder="80"
+                {...bind("internal_port")}
               />
-            ) : (
-              <Field
-                label="Public port"
-                type="number"
-                min={1}
-                max={65535}
-                hint="Empty takes the lowest free port of the site's pool."
-                value={r.external_port}
-                onChange={(e) => set(i, { external_port: e.target.value })}
-                error={f("external_port")}
-              />
-            )}
-            <div className="service-remove">
-              <button type="button" className="btn" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
-                Remove service {i + 1}
-              </button>
+              {r.protocol === "http" ? (
+                <>
+                  <Field
+                    label="Public host name"
+                    required
+                    placeholder="app.apps.example.org"
+                    hint="A name under one of the site's external domains."
+                    autoComplete="off"
+                    {...bind("external_hostname")}
+                  />
+                  <SelectField
+                    label="Backend"
+                    name={name("backend")}
+                    value={r.backend}
+                    error={errors.errorOf(name("backend"))}
+                    hint="How the gateway speaks to the container."
+                    onChange={(e) => set(i, { backend: e.target.value as ServiceRow["backend"] })}
+                  >
+                    <option value="http">http</option>
+                    <option value="https">https</option>
+                  </SelectField>
+                </>
+              ) : (
+                <Field
+                  label="Public port"
+                  inputMode="numeric"
+                  hint="Empty: the lowest free port of the site's pool."
+                  {...bind("external_port")}
+                />
+              )}
             </div>
-          </div>
+            <button
+              type="button"
+              className="btn"
+              aria-label={`Remove service ${i + 1}`}
+              onClick={() => onChange(rows.filter((_, j) => j !== i))}
+            >
+              Remove
+            </button>
+          </fieldset>
         );
       })}
-      <div>
-        <button type="button" className="btn" onClick={() => onChange([...rows, { ...emptyService }])}>
-          Add a service
-        </button>
-      </div>
+      <button type="button" className="btn" onClick={() => onChange([...rows, newServiceRow()])}>
+        Add a service
+      </button>
     </fieldset>
   );
 }

@@ -1,0 +1,27 @@
+import { useSearchParams } from "react-router";
+
+/**
+ * useFilters keeps a list page's filters in the address's query string, so
+ * a filtered list can be bookmarked and shared; an empty value removes
+ * its filter.
+ */
+export function useFilters<K extends string>(
+  names: readonly K[],
+): [Partial<Record<K, string>>, (name: K, value: string) => void] {
+  const [params, setParams] = useSearchParams();
+  const values: Partial<Record<K, string>> = {};
+  for (const n of names) {
+    const v = params.get(n);
+    if (v) values[n] = v;
+  }
+  const set = (name: K, value: string) =>
+    setParams(
+      (p) => {
+        if (value) p.set(name, value);
+        else p.delete(name);
+        return p;
+      },
+      { replace: true },
+    );
+  return [values, set];
+}
