@@ -49,6 +49,13 @@ async function signIn(page: Page, username: string, password: string) {
   await page.getByRole("heading", { name: "My lab", exact: true }).waitFor();
 }
 
+/** platform opens a page of the administrator's "Platform" menu. */
+async function platform(page: Page, name: string) {
+  const main = page.getByRole("navigation", { name: "Main" });
+  await main.getByText("Platform", { exact: true }).click();
+  await main.getByRole("link", { name, exact: true }).click();
+}
+
 /** nav follows a link of the main navigation. */
 function nav(page: Page, name: string) {
   return page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
@@ -128,11 +135,11 @@ describe("the console", () => {
     await page.getByRole("rowheader", { name: participant.username }).waitFor();
     await capture(page, "03-users");
 
-    await nav(page, "Templates");
-    await page.getByRole("table", { name: "Templates" }).getByRole("row").nth(1).waitFor();
+    await platform(page, "Templates");
+    await page.getByRole("table", { name: "Templates by cluster and VMID" }).getByRole("row").nth(1).waitFor();
     await capture(page, "03-templates");
-    await nav(page, "Sites");
-    await page.getByRole("rowheader", { name: "lab" }).waitFor();
+    await platform(page, "Sites");
+    await page.getByRole("heading", { name: "lab", exact: true }).waitFor();
     await capture(page, "03-sites");
     await page.context().close();
   });
@@ -209,6 +216,7 @@ describe("the console", () => {
     await page.getByRole("link", { name: "New container" }).click();
     const form = page.getByRole("form", { name: "New container" });
     await form.getByLabel("Host name").fill("Web!");
+    await form.getByLabel("Host name").blur();
     await form.getByText(/must be a DNS label/).waitFor();
     await form.getByLabel("Host name").fill("web");
     await form.getByLabel("Source").fill("local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst");
