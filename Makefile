@@ -25,6 +25,10 @@ WEB_BUILD   := web/dist/app/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f ! -name schema.d.ts 2>/dev/null) \
 	web/index.html web/package.json web/vite.config.ts web/tsconfig.json api/openapi.yaml
 
+# The API's end-to-end tests mostly wait (timers, polls, simulated task
+# durations), so many run at once: far more than the two cores here.
+API_PARALLEL ?= 12
+
 .PHONY: dev test test-race test-web test-browser build lint fmt bench clean web web-fresh
 
 dev: web-fresh ## run the whole platform: Temporal + Web UI, PostgreSQL, FerretDB, API and workers
@@ -63,7 +67,7 @@ test-browser: $(WEB_DEPS) ## run the console's browser tests against a real stac
 
 test: test-web test-browser ## run every test once: the concurrent code's under the race detector
 	$(GO) test -count=1 -timeout 9m $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS) ./api)")
-	$(GO) test -count=1 -timeout 9m -skip '$(RACE_API_TESTS)' ./api
+	$(GO) test -count=1 -timeout 9m -parallel $(API_PARALLEL) -skip '$(RACE_API_TESTS)' ./api
 	$(MAKE) --no-print-directory test-race
 
 test-race: ## run the concurrent packages' tests and the API's concurrent tests under the race detector

@@ -22,6 +22,7 @@ import (
 // reset is mailed, its link works once and only the new password signs
 // in; repeated failed sign-ins answer 429 with Retry-After.
 func TestAccountFlowsEndToEnd(t *testing.T) {
+	t.Parallel()
 	sink, err := smtpsink.Start(smtpsink.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = sink.Close() })

@@ -16,6 +16,7 @@ import (
 )
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	s := apptest.Start(t)
 	require.Equal(t, http.StatusOK, s.Do(t, "GET", "/healthz", "", nil).Status)
 
@@ -40,6 +41,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func TestLoginAndMe(t *testing.T) {
+	t.Parallel()
 	s := apptest.Start(t)
 	bad := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "wrong-password"})
 	require.Equal(t, http.StatusUnauthorized, bad.Status)
@@ -76,6 +78,7 @@ func TestLoginAndMe(t *testing.T) {
 // in an error body, so a request can be followed across proxies; without
 // one, or with a malformed one, every request gets a fresh UUID.
 func TestRequestIDIsEchoedOrMade(t *testing.T) {
+	t.Parallel()
 	s := apptest.Start(t)
 	// /api/v1/me without a token answers 401 with an error body.
 	send := func(id string) *apptest.Response {
@@ -107,6 +110,7 @@ func TestRequestIDIsEchoedOrMade(t *testing.T) {
 }
 
 func TestUsersLifecycle(t *testing.T) {
+	t.Parallel()
 	s := apptest.Start(t)
 	admin := s.AdminToken(t)
 	var envelope api.ErrorBody
@@ -220,6 +224,7 @@ func mustJSON(t *testing.T, v any) []byte {
 }
 
 func TestUnknownRouteAndMethod(t *testing.T) {
+	t.Parallel()
 	s := apptest.Start(t)
 	var envelope api.ErrorBody
 	r := s.Do(t, "GET", "/api/v1/nowhere", "", nil)

@@ -20,6 +20,7 @@ import (
 // load, refuses a start it cannot meet, and its timeline (FerretDB) lists
 // what the API did.
 func TestE2ECapacityPlanning(t *testing.T) {
+	t.Parallel()
 	s := apptest.Start(t, apptest.WithQueues(activities.QueueCore))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -20,6 +20,7 @@ import (
 // the only site; names taken are conflicts naming the field; another
 // participant sees it only as its collaborator, and may not delete it.
 func TestContainersAPI(t *testing.T) {
+	t.Parallel()
 	s := apptest.Start(t, apptest.WithQueues(activities.QueuePVEPeriodic))
 	admin := s.AdminToken(t)
 	var site domain.Site

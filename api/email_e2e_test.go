@@ -24,6 +24,7 @@ import (
 // saved through the API and used, a refused e-mail is logged failed, and
 // its resend through the API delivers it.
 func TestEmailEndToEnd(t *testing.T) {
+	t.Parallel()
 	sink, err := smtpsink.Start(smtpsink.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = sink.Close() })

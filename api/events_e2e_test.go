@@ -19,6 +19,7 @@ import (
 // with a connection password and an event for the group, and a
 // participant sees the event but cannot change it.
 func TestE2EInstructorPlansAnEvent(t *testing.T) {
+	t.Parallel()
 	s := apptest.Start(t, apptest.WithQueues(activities.QueueCore))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -46,6 +46,7 @@ func nodesStack(t *testing.T) (*apptest.Stack, string) {
 }
 
 func TestNodesAdminAPI(t *testing.T) {
+	t.Parallel()
 	s, admin := nodesStack(t)
 	const secret = "node-token-secret-4711"
 
@@ -133,6 +134,7 @@ func TestNodesAdminAPI(t *testing.T) {
 }
 
 func TestImportSyncTemplatesAndDriftEvents(t *testing.T) {
+	t.Parallel()
 	seed := pvesim.DefaultSeed()
 	seed.Guests = append(seed.Guests, pvesim.SeedGuest{VMID: 300, Node: "pve2", Name: "orphan", Status: "stopped",
 		Cores: 1, Memory: 512, Disk: "4G", Storage: "local-lvm", Bridge: "vmbr0", Tags: activities.LabforgeTag})

@@ -16,6 +16,7 @@ import (
 // site; the site cannot be deleted while either uses it; a participant
 // reads both but changes neither.
 func TestSitesAPI(t *testing.T) {
+	t.Parallel()
 	s, admin := nodesStack(t)
 
 	var site domain.Site

@@ -194,6 +194,7 @@ func requireVMsMatchProxmox(t *testing.T, l *vmLab, ids []uuid.UUID) map[uuid.UU
 // slow the machine, and the 34 others follow as slots free up. The cap
 // holds across both processes.
 func TestE2EFortyClonesRespectNodeCap(t *testing.T) {
+	t.Parallel()
 	const nodes, vms, nodeCap = 2, 40, 3
 	l := startVMLab(t, labOptions{
 		sim: pvesim.Config{
@@ -302,6 +303,7 @@ func startCloneWorkers(t *testing.T, p *app.Platform) *app.Workers {
 // polls a clone and starts another: the clone completes on the new worker
 // without a second clone, a second guest or a leaked VMID.
 func TestE2ECloneSurvivesWorkerStop(t *testing.T) {
+	t.Parallel()
 	l := startVMLab(t, labOptions{
 		sim: pvesim.Config{TimeScale: 0.001, Durations: pvesim.Durations{CloneLinked: 6000 * time.Second}},
 		stack: []apptest.Option{
@@ -413,6 +415,7 @@ func describeFailure(a *historypb.ActivityTaskStartedEventAttributes) string {
 // the storage lock and 5% of node requests answer 595 or 596: every VM
 // still completes on retries alone, without waiting for an operator.
 func TestE2EClonesRideOutInjectedFaults(t *testing.T) {
+	t.Parallel()
 	const vms = 16
 	l := startVMLab(t, labOptions{
 		sim: pvesim.Config{TimeScale: 0.001, RandomSeed: 7},
@@ -460,6 +463,7 @@ func TestE2EClonesRideOutInjectedFaults(t *testing.T) {
 // its operator, in the API and in Temporal's LabforgeState; once the node
 // is back, an operator's retry completes it.
 func TestE2ENodeDownAwaitsOperatorThenRetries(t *testing.T) {
+	t.Parallel()
 	const attempts = 2
 	l := startVMLab(t, labOptions{sim: pvesim.Config{TimeScale: 0.001}, stack: []apptest.Option{fastSteps(attempts)}})
 	s := l.s
@@ -522,6 +526,7 @@ func requireLabforgeState(t *testing.T, s *apptest.Stack, wfID string, state dom
 // GET /cluster/resources and nothing else, and still stores the power of
 // the Labforge VMs among the guests.
 func TestE2EInventorySyncReadsEachClusterOnce(t *testing.T) {
+	t.Parallel()
 	const nodes, guestsPerNode, cycles = 3, 12, 2
 	l := startVMLab(t, labOptions{
 		sim: pvesim.Config{Seed: e2eSeed("lab", nodes, guestsPerNode), TimeScale: 0.001},

@@ -23,6 +23,7 @@ import (
 // must never flip the power state an action recorded, make a VM missing,
 // or stop a delete.
 func TestE2EVMLifecycleAgainstALaggingListing(t *testing.T) {
+	t.Parallel()
 	ms := time.Millisecond
 	l := startVMLab(t, labOptions{
 		sim: pvesim.Config{TimeScale: 1, StatusRefresh: time.Hour, Durations: pvesim.Durations{

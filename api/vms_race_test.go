@@ -27,6 +27,7 @@ import (
 // unfinished operation per VM (operations_vm_unfinished_key) can pick the
 // winner, on every run.
 func TestConcurrentOperationsOnOneVM(t *testing.T) {
+	t.Parallel()
 	// A start takes 3 s, so the accepted operation is still running when
 	// the refused ones look for it however slow the machine.
 	l := newVMLab(t, pvesim.Durations{Start: 3000 * time.Second})

@@ -177,6 +177,7 @@ func requireConflict(t *testing.T, r *apptest.Response, contains string) {
 }
 
 func TestVMLifecycleThroughAPI(t *testing.T) {
+	t.Parallel()
 	// A shutdown takes 3 s, long enough to send a second action meanwhile.
 	l := newVMLab(t, pvesim.Durations{Shutdown: 3000 * time.Second})
 	s := l.s
@@ -295,6 +296,7 @@ func TestVMLifecycleThroughAPI(t *testing.T) {
 }
 
 func TestCreateVMValidation(t *testing.T) {
+	t.Parallel()
 	// The cluster has an LXC template beside the QEMU ones.
 	seed := pvesim.DefaultSeed()
 	seed.Guests = append(seed.Guests, pvesim.SeedGuest{
@@ -370,6 +372,7 @@ var cloneRefused = pvesim.Faults{
 // that takes well under a second; TestE2ENodeDownAwaitsOperatorThenRetries
 // covers it.
 func TestCloneAwaitsOperatorThenRetries(t *testing.T) {
+	t.Parallel()
 	l := newVMLab(t, pvesim.Durations{})
 	s := l.s
 	require.NoError(t, l.sim.SetFaults(cloneRefused))
@@ -399,6 +402,7 @@ func TestCloneAwaitsOperatorThenRetries(t *testing.T) {
 }
 
 func TestCloneAbortCompensates(t *testing.T) {
+	t.Parallel()
 	l := newVMLab(t, pvesim.Durations{})
 	s := l.s
 	require.NoError(t, l.sim.SetFaults(cloneRefused))
