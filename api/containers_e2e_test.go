@@ -225,7 +225,7 @@ func taskRunning(sim *pvesim.Server, typ string) bool {
 func TestE2EContainerNodeDownAwaitsOperatorThenRetries(t *testing.T) {
 	t.Parallel()
 	const attempts = 2
-	l := startCTLab(t, ctLabOptions{stack: []apptest.Option{fastSteps(attempts)}})
+	l := startCTLab(t, ctLabOptions{stack: []apptest.Option{fastSteps(attempts), noScheduledSync}})
 	for _, n := range l.sim.Nodes() {
 		require.NoError(t, l.sim.SetNodeDown(n, true))
 	}

@@ -78,6 +78,12 @@ func fastSteps(attempts int) apptest.Option {
 	}
 }
 
+// noScheduledSync keeps the inventory sync's schedule from firing during a
+// test that takes nodes down: a sync that saw a node down would mark it
+// offline, and the operation would then wait at its placement instead of
+// at the Proxmox request the test is about.
+func noScheduledSync(c *config.Config) { c.SyncInterval = 24 * time.Hour }
+
 // awaitAll polls the operations at locations until each is in state want
 // (not awaiting_operator), failing t when one ends otherwise, waits for
 // its operator, or the deadline passes.
@@ -465,7 +471,7 @@ func TestE2EClonesRideOutInjectedFaults(t *testing.T) {
 func TestE2ENodeDownAwaitsOperatorThenRetries(t *testing.T) {
 	t.Parallel()
 	const attempts = 2
-	l := startVMLab(t, labOptions{sim: pvesim.Config{TimeScale: 0.001}, stack: []apptest.Option{fastSteps(attempts)}})
+	l := startVMLab(t, labOptions{sim: pvesim.Config{TimeScale: 0.001}, stack: []apptest.Option{fastSteps(attempts), noScheduledSync}})
 	s := l.s
 	node := templateNode(t, l, l.template)
 	require.NoError(t, l.sim.SetNodeDown(node, true))
