@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type ChangeEvent } from "react";
 import { ApiError } from "../api/errors";
+import { fieldError } from "./FormError";
 
 /**
  * useFieldErrors joins a form's live checks with the API's field errors.
@@ -27,7 +28,7 @@ export function useFieldErrors(client: Record<string, string>, apiError: unknown
    */
   function errorOf(name: string, group: string = name): string | undefined {
     const own = attempts > 0 || touched.has(group) ? client[name] : undefined;
-    return own ?? apiFields[name];
+    return own ?? fieldError(apiError, name);
   }
 
   /** touch marks the named field as visited, so its check shows. */

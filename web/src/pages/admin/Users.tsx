@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import type { User } from "../../api/types";
@@ -7,19 +7,16 @@ import { FormError } from "../../components/FormError";
 import { DataTable, LoadMore } from "../../components/DataTable";
 import { formatDate } from "../../components/format";
 import { ListSection } from "../../components/ListSection";
+import { usePagedList } from "../../components/usePagedList";
 import { StatusBadge } from "../../components/StatusBadge";
 import { UserCreateForm } from "./UserCreateForm";
 
 /** Users lists the accounts, lets an administrator disable or enable one, and creates local accounts. */
 export function Users() {
   const qc = useQueryClient();
-  const users = useInfiniteQuery({
-    queryKey: ["users"],
-    queryFn: ({ pageParam }) =>
-      unwrap(api.GET("/api/v1/users", { params: { query: { limit: 100, cursor: pageParam } } })),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor || undefined,
-  });
+  const users = usePagedList(["users"], (cursor) =>
+    unwrap(api.GET("/api/v1/users", { params: { query: { limit: 100, cursor } } })),
+  );
   const setDisabled = useMutation({
     mutationFn: ({ user, disabled }: { user: User; disabled: boolean }) =>
       unwrap(api.PATCH("/api/v1/users/{id}", { params: { path: { id: user.id } }, body: { disabled } })),
@@ -31,13 +28,7 @@ export function Users() {
         <h1>Users</h1>
       </div>
       <FormError error={setDisabled.error} />
-      <ListSection
-        heading="Accounts"
-        hidden
-        query={{ ...users, data: users.data?.pages.flatMap((p) => p.items) }}
-        what="users"
-        empty="No user yet."
-      >
+      <ListSection heading="Accounts" hidden query={users} what="users" empty="No user yet.">
         {(items) => (
           <>
             <DataTable

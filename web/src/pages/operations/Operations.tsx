@@ -1,5 +1,5 @@
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { Link, useSearchParams } from "react-router";
+import { useQuery } from "@tanstack/react-query";
+import { Link } from "react-router";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import type { Operation, OperationState } from "../../api/types";
@@ -8,6 +8,8 @@ import { DataTable, LoadMore } from "../../components/DataTable";
 import { formatDate } from "../../components/format";
 import { QueryView } from "../../components/StateViews";
 import { StatusBadge } from "../../components/StatusBadge";
+import { useFilters } from "../../components/useFilters";
+import { usePagedList } from "../../components/usePagedList";
 import { workflowURL } from "../../config";
 import { OperatorControls } from "./OperatorControls";
 
@@ -92,29 +94,16 @@ function OperationRow({ op }: { op: Operation }) {
 
 /** Operations is the live list of operations with filters, those awaiting an operator on top. */
 export function Operations() {
-  const [params, setParams] = useSearchParams();
-  const state = (params.get("state") ?? "") as OperationState | "";
-  const kind = params.get("kind") ?? "";
-  const targetType = params.get("target_type") ?? "";
-  const setFilter = (name: string, value: string) =>
-    setParams(
-      (p) => {
-        if (value) p.set(name, value);
-        else p.delete(name);
-        return p;
-      },
-      { replace: true },
-    );
-
+  const [filters, setFilter] = useFilters(["state", "kind", "target_type"] as const);
+  const state = (filters.state ?? "") as OperationState | "";
+  const kind = filters.kind ?? "";
+  const targetType = filters.target_type ?? "";
   const query = { state: state || undefined, kind: kind || undefined, target_type: targetType || undefined };
-  const ops = useInfiniteQuery({
-    queryKey: ["operations", "list", query],
-    queryFn: ({ pageParam }) =>
-      unwrap(api.GET("/api/v1/operations", { params: { query: { ...query, limit: 50, cursor: pageParam } } })),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor || undefined,
-    refetchInterval: operationsPollMs,
-  });
+  const ops = usePagedList(
+    ["operations", "list", query],
+    (cursor) => unwrap(api.GET("/api/v1/operations", { params: { query: { ...query, limit: 50, cursor } } })),
+    { refetchInterval: operationsPollMs },
+  );
 
   return (
     <>
@@ -148,7 +137,7 @@ export function Operations() {
           />
         </form>
         <QueryView
-          query={{ ...ops, data: ops.data?.pages.flatMap((p) => p.items) }}
+          query={ops}
           what="operations"
           isEmpty={(items) => items.length === 0}
           empty="No operation matches these filters."
