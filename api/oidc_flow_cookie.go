@@ -71,5 +71,5 @@ func (s *Server) takeFlowCookie(c *gin.Context, provider string) (f flowState, o
 
 func (s *Server) writeFlowCookie(c *gin.Context, provider, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: flowCookiePrefix + provider, Value: value, Path: flowCookiePath + provider + "/",
-		MaxAge: maxAge, HttpOnly: true, Secure: strings.HasPrefix(s.publicURL, "https://"), SameSite: http.SameSiteLaxMode})
+		MaxAge: maxAge, HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode})
 }

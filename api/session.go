@@ -32,9 +32,6 @@ const (
 type SessionPolicy struct {
 	IdleTimeout time.Duration
 	MaxAge      time.Duration
-	// SecureCookie marks the cookie Secure (sent over HTTPS only); set
-	// whenever the console is served over HTTPS (LABFORGE_PUBLIC_URL).
-	SecureCookie bool
 }
 
 // Defaults of a SessionPolicy that leaves its timeouts unset.
@@ -99,7 +96,7 @@ func (s *Server) completeSessionSignIn(c *gin.Context, u *domain.User, method st
 
 func (s *Server) setSessionCookie(c *gin.Context, token string, expires time.Time) {
 	ck := &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: s.sessionPolicy.SecureCookie, SameSite: http.SameSiteLaxMode}
+		Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode}
 	if expires.IsZero() {
 		ck.MaxAge = -1 // delete
 	} else {
@@ -176,6 +173,11 @@ func (s *Server) sessionUser(c *gin.Context, token string) (*domain.User, error)
 	c.Set(ctxSession, sess)
 	return u, nil
 }
+
+// secureCookies reports whether the API's cookies (session, OIDC flow)
+// are marked Secure, sent over HTTPS only: whenever the console is served
+// over HTTPS (LABFORGE_PUBLIC_URL).
+func (s *Server) secureCookies() bool { return strings.HasPrefix(s.publicURL, "https://") }
 
 // safeMethod reports whether an HTTP method only reads.
 func safeMethod(m string) bool {

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/labforge/labforge/api"
@@ -62,10 +61,7 @@ func (p *Platform) APIHandler() (http.Handler, error) {
 		APIKeys: p.DB, Idempotency: p.DB,
 		Accounts: p.DB, Identities: p.DB, LDAP: directory, LDAPPolicy: ldapPolicy, LDAPLabel: p.Config.LDAPLabel,
 		OIDC: oidcSignIns, OIDCFlowKey: oidcFlowKey(p.Config.JWTSecret), PublicURL: p.Config.PublicURL, TrustedProxies: p.Config.TrustedProxies,
-		Sessions: p.DB, SessionPolicy: api.SessionPolicy{
-			IdleTimeout: p.Config.SessionIdleTimeout, MaxAge: p.Config.SessionMaxAge,
-			SecureCookie: strings.HasPrefix(p.Config.PublicURL, "https://"),
-		},
+		Sessions: p.DB, SessionPolicy: api.SessionPolicy{IdleTimeout: p.Config.SessionIdleTimeout, MaxAge: p.Config.SessionMaxAge},
 		MutationLimit: api.RateLimit{PerMinute: p.Config.RateLimitPerMinute, Burst: p.Config.RateLimitBurst},
 		Groups:        p.DB, Environments: p.DB, Events: p.DB, Secrets: keys, StoredSecrets: p.DB, EventDefaults: p.Config.EventDefaults(),
 		Capacity: p.DB, CloneCapPerStorage: p.Config.CloneCapPerStorage, EventActivity: p.Audit, EventConnections: p.DB,
