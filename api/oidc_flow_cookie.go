@@ -1,15 +1,11 @@
 package api
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/labforge/labforge/internal/oidcauth"
 )
@@ -17,8 +13,8 @@ import (
 // An OIDC sign-in's state, nonce and PKCE verifier live between its start
 // and the provider's callback in a cookie of the browser that started it:
 // HttpOnly, SameSite=Lax (the callback is a top-level GET from the
-// provider's site), limited to the OIDC routes, signed with HMAC-SHA256
-// and valid for flowCookieTTL. Any API replica can finish the sign-in,
+// provider's site), limited to the OIDC routes, an HS256 JWT valid for
+// flowCookieTTL. Any API replica can finish the sign-in,
 // and the callback clears the cookie, so the same flow cannot complete
 // twice in that browser.
 const (
@@ -27,25 +23,18 @@ const (
 	flowCookiePrefix = "labforge_oidc_"
 )
 
-// flowState is what the cookie carries.
+// flowState is what the cookie carries: an HS256 JWT whose expiry is the
+// cookie's.
 type flowState struct {
 	oidcauth.Flow
 	ReturnTo string `json:"r"`
-	Expires  int64  `json:"e"`
-}
-
-func (s *Server) flowMAC(payload string) []byte {
-	m := hmac.New(sha256.New, s.oidcFlowKey)
-	m.Write([]byte(payload))
-	return m.Sum(nil)
+	jwt.RegisteredClaims
 }
 
 // setFlowCookie stores f for the provider's callback.
 func (s *Server) setFlowCookie(c *gin.Context, provider string, f flowState) {
-	f.Expires = time.Now().Add(flowCookieTTL).Unix()
-	raw, _ := json.Marshal(f)
-	payload := base64.RawURLEncoding.EncodeToString(raw)
-	value := payload + "." + base64.RawURLEncoding.EncodeToString(s.flowMAC(payload))
+	f.ExpiresAt = jwt.NewNumericDate(time.Now().Add(flowCookieTTL))
+	value, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, f).SignedString(s.oidcFlowKey) // HMAC signing does not fail
 	s.writeFlowCookie(c, provider, value, int(flowCookieTTL.Seconds()))
 }
 
@@ -57,13 +46,9 @@ func (s *Server) takeFlowCookie(c *gin.Context, provider string) (f flowState, o
 		return f, false
 	}
 	s.writeFlowCookie(c, provider, "", -1)
-	payload, mac, found := strings.Cut(value, ".")
-	sum, err := base64.RawURLEncoding.DecodeString(mac)
-	if !found || err != nil || !hmac.Equal(sum, s.flowMAC(payload)) {
-		return f, false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil || json.Unmarshal(raw, &f) != nil || time.Now().Unix() > f.Expires {
+	_, err = jwt.ParseWithClaims(value, &f, func(*jwt.Token) (any, error) { return s.oidcFlowKey, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithExpirationRequired())
+	if err != nil {
 		return flowState{}, false
 	}
 	return f, true
