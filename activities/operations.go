@@ -29,7 +29,10 @@ type OperationProgress struct {
 	State       domain.OperationState
 	Step        string
 	Error       string
-	Result      map[string]any
+	// Skippable says the operator may skip the step the operation awaits
+	// them on.
+	Skippable bool
+	Result    map[string]any
 }
 
 // RecordOperationProgress stores the report. It is idempotent: replaying
@@ -39,7 +42,7 @@ func (a *Operations) RecordOperationProgress(ctx context.Context, p OperationPro
 	if err != nil {
 		return classify(err)
 	}
-	op.State, op.Step, op.Error, op.Result = p.State, p.Step, p.Error, p.Result
+	op.State, op.Step, op.Error, op.Skippable, op.Result = p.State, p.Step, p.Error, p.Skippable, p.Result
 	op.RunID = activity.GetInfo(ctx).WorkflowExecution.RunID
 	return classify(a.Store.UpdateOperationProgress(ctx, op))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/labforge/labforge/api"
 	"github.com/labforge/labforge/domain"
 )
 
@@ -57,4 +58,20 @@ func TestHandlerConsoleLeavesAPIPathsAlone(t *testing.T) {
 	r = h.do(nil, http.MethodGet, "/metrics", nil)
 	require.Equal(t, http.StatusOK, r.status)
 	require.NotContains(t, string(r.body), "Labforge console")
+}
+
+// TestHandlerConsoleSettings checks that a signed-in user reads where the
+// Temporal Web UI is, and that the settings need a sign-in.
+func TestHandlerConsoleSettings(t *testing.T) {
+	t.Parallel()
+	h := newFakeAPIWith(t, func(d *api.Deps) {
+		d.TemporalUIURL, d.TemporalNamespace = "https://temporal.example.org/", "labs"
+	})
+	r := h.do(h.participant, http.MethodGet, "/api/v1/console/settings", nil)
+	require.Equal(t, http.StatusOK, r.status, string(r.body))
+	var got api.ConsoleSettings
+	r.json(t, &got)
+	require.Equal(t, api.ConsoleSettings{TemporalUIURL: "https://temporal.example.org", TemporalNamespace: "labs"}, got)
+
+	h.do(nil, http.MethodGet, "/api/v1/console/settings", nil).requireError(t, http.StatusUnauthorized, domain.KindUnauthorized)
 }

@@ -52,11 +52,14 @@ func (h *fakeAPI) expectDescribe(workflowID string, status enumspb.WorkflowExecu
 }
 
 // operationsInMemory makes the fake OperationStore keep operations in
-// memory, seeded with ops, and returns a function listing what it holds.
+// memory, seeded with ops, with the step history each progress update
+// adds (domain.ApplyStepReport, as the real store), and returns a
+// function listing what it holds.
 // It refuses, like the real store, a second unfinished operation on a VM
 // or a container.
 func (h *fakeAPI) operationsInMemory(ops ...domain.Operation) func() []domain.Operation {
 	stored := append([]domain.Operation{}, ops...)
+	steps := map[uuid.UUID][]domain.OperationStep{}
 	h.operations.CreateOperationFn = func(_ context.Context, op *domain.Operation) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -90,10 +93,28 @@ func (h *fakeAPI) operationsInMemory(ops ...domain.Operation) func() []domain.Op
 		for i := range stored {
 			if stored[i].ID == op.ID {
 				stored[i] = *op
+				history := steps[op.ID]
+				var last *domain.OperationStep
+				if len(history) > 0 {
+					last = &history[len(history)-1]
+				}
+				changed, opened := domain.ApplyStepReport(last, domain.StepReport{State: op.State, Step: op.Step, Error: op.Error}, time.Now())
+				if changed != nil {
+					*last = *changed
+				}
+				if opened != nil {
+					history = append(history, *opened)
+				}
+				steps[op.ID] = history
 				return nil
 			}
 		}
 		return domain.NotFoundf("operation %s not found", op.ID)
+	}
+	h.operations.ListOperationStepsFn = func(_ context.Context, id uuid.UUID) ([]domain.OperationStep, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return append([]domain.OperationStep(nil), steps[id]...), nil
 	}
 	h.operations.ListOperationsFn = func(_ context.Context, f domain.OperationFilter) ([]domain.Operation, string, error) {
 		h.mu.Lock()

@@ -111,6 +111,10 @@ func (s *Server) getOperation(c *gin.Context) {
 		return
 	}
 	s.reconcileOperation(c, op)
+	if op.Steps, err = s.operations.ListOperationSteps(c.Request.Context(), id); err != nil {
+		abortWithError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, op)
 }
 
@@ -211,8 +215,11 @@ func (s *Server) retryOperation(c *gin.Context) { s.decideOperation(c, workflows
 
 func (s *Server) abortOperation(c *gin.Context) { s.decideOperation(c, workflows.OperatorAbort) }
 
+func (s *Server) skipOperation(c *gin.Context) { s.decideOperation(c, workflows.OperatorSkip) }
+
 // decideOperation sends the operator signal with action to the workflow of
-// an operation that waits for its operator. It needs the operation.retry
+// an operation that waits for its operator (and, for a skip, on a step that
+// may be skipped). It needs the operation.retry
 // key (or full) on the operation: administrators hold it; the requester's
 // own read access is not enough, since retry and abort are operator
 // decisions.
@@ -242,7 +249,11 @@ func (s *Server) decideOperation(c *gin.Context, action workflows.OperatorAction
 	}
 	s.reconcileOperation(c, op)
 	if op.State != domain.OpAwaitingOperator {
-		abortWithError(c, domain.Conflictf("operation %s is %s, not awaiting_operator; only a waiting operation can be retried or aborted", op.ID, op.State))
+		abortWithError(c, domain.Conflictf("operation %s is %s, not awaiting_operator; only a waiting operation can be retried, skipped or aborted", op.ID, op.State))
+		return
+	}
+	if action == workflows.OperatorSkip && !op.Skippable {
+		abortWithError(c, domain.Conflictf("step %q of operation %s cannot be skipped: the operation is not correct without it; retry or abort it", op.Step, op.ID))
 		return
 	}
 	decision := workflows.OperatorDecision{Action: action, Reason: req.Reason}

@@ -74,6 +74,11 @@ func TestHandlerGetOperation(t *testing.T) {
 			r.json(t, &got)
 			require.Equal(t, tc.want, got.State)
 			require.Equal(t, tc.want, stored()[0].State, "the store holds what the caller saw")
+			if tc.want != tc.state {
+				require.Len(t, got.Steps, 1, "the caught-up state ends the step in the history")
+				require.Equal(t, "clone", got.Steps[0].Name)
+				require.NotNil(t, got.Steps[0].EndedAt)
+			}
 		})
 	}
 }
@@ -133,9 +138,10 @@ func TestHandlerListOperations(t *testing.T) {
 	}
 }
 
-// TestHandlerOperatorDecisions checks retry and abort: only a holder of
-// operation.retry may decide, only for an operation awaiting its operator,
-// and the decision reaches the workflow as the operator signal.
+// TestHandlerOperatorDecisions checks retry, skip and abort: only a holder
+// of operation.retry may decide, only for an operation awaiting its
+// operator (and skip only on a step that may be skipped), and the
+// decision reaches the workflow as the operator signal.
 func TestHandlerOperatorDecisions(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -144,6 +150,7 @@ func TestHandlerOperatorDecisions(t *testing.T) {
 		action    string
 		body      any
 		state     domain.OperationState
+		skippable bool
 		signalErr error // answered by the fake Temporal when a signal is expected
 		status    int
 		message   string
@@ -166,6 +173,12 @@ func TestHandlerOperatorDecisions(t *testing.T) {
 		{name: "retry with a reason", as: admin, action: "retry", body: map[string]any{"reason": "storage fixed"},
 			state: domain.OpAwaitingOperator, status: http.StatusAccepted},
 		{name: "abort", as: admin, action: "abort", state: domain.OpAwaitingOperator, status: http.StatusAccepted},
+		{name: "skip a step that may be skipped", as: admin, action: "skip", state: domain.OpAwaitingOperator,
+			skippable: true, status: http.StatusAccepted},
+		{name: "skip a step that may not be skipped", as: admin, action: "skip", state: domain.OpAwaitingOperator,
+			status: http.StatusConflict, message: `step "clone" of operation ` + routeOpID.String() + " cannot be skipped"},
+		{name: "skip by the requester", as: participant, action: "skip", state: domain.OpAwaitingOperator,
+			skippable: true, status: http.StatusForbidden},
 		{name: "workflow gone", as: admin, action: "retry", state: domain.OpAwaitingOperator,
 			signalErr: serviceerror.NewNotFound("workflow not found"), status: http.StatusConflict, message: "is no longer running"},
 		{name: "Temporal unreachable", as: admin, action: "retry", state: domain.OpAwaitingOperator,
@@ -175,6 +188,7 @@ func TestHandlerOperatorDecisions(t *testing.T) {
 			t.Parallel()
 			h := newFakeAPI(t)
 			op := participantsOperation(h, tc.state)
+			op.Skippable = tc.skippable
 			h.operationsInMemory(op)
 			c := tc.as(h)
 			reachesOp := tc.fields == nil && tc.status != http.StatusNotFound && tc.status != http.StatusForbidden
@@ -182,7 +196,7 @@ func TestHandlerOperatorDecisions(t *testing.T) {
 				h.expectDescribe(op.WorkflowID, enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING)
 			}
 			var decision workflows.OperatorDecision
-			if reachesOp && tc.state == domain.OpAwaitingOperator {
+			if reachesOp && tc.state == domain.OpAwaitingOperator && (tc.action != "skip" || tc.skippable) {
 				h.temporal.On("SignalWorkflow", tmock.Anything, op.WorkflowID, op.RunID, workflows.OperatorSignal, tmock.Anything).
 					Run(func(args tmock.Arguments) { decision = args.Get(4).(workflows.OperatorDecision) }).
 					Return(tc.signalErr).Once()

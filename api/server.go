@@ -105,8 +105,12 @@ type Deps struct {
 	// PublicURL is LABFORGE_PUBLIC_URL, where the links of account
 	// e-mails point (without a trailing slash).
 	PublicURL string
-	Temporal  client.Client
-	Tokens    *auth.Tokens
+	// TemporalUIURL is LABFORGE_TEMPORAL_UI_URL, where the console links
+	// workflows (empty: no links); TemporalNamespace their namespace.
+	TemporalUIURL     string
+	TemporalNamespace string
+	Temporal          client.Client
+	Tokens            *auth.Tokens
 	// Readiness lists the dependencies /readyz checks, in report order.
 	Readiness []Check
 	// Metrics is where HTTP metrics are registered and /metrics reads from.
@@ -165,6 +169,7 @@ type Server struct {
 	queues          []string
 	logger          *slog.Logger
 	console         http.Handler
+	consoleSettings ConsoleSettings
 	engine          *gin.Engine
 }
 
@@ -185,6 +190,7 @@ func New(d Deps) *Server {
 		connections: d.EventConnections,
 		temporal:    d.Temporal, tokens: d.Tokens, readiness: d.Readiness, queues: d.Queues, logger: d.Logger,
 		eventDeployCap: d.EventDeployConcurrency, console: d.Console,
+		consoleSettings: ConsoleSettings{TemporalUIURL: strings.TrimSuffix(d.TemporalUIURL, "/"), TemporalNamespace: d.TemporalNamespace},
 	}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -229,6 +235,7 @@ func New(d Deps) *Server {
 	// once marks the routes that start work: they honour an Idempotency-Key.
 	once := s.idempotent()
 	authed.GET("/me", s.me)
+	authed.GET("/console/settings", s.getConsoleSettings)
 	authed.GET("/auth/session", s.getSession)
 	authed.DELETE("/auth/session", s.endSession)
 	authed.GET("/api-keys", s.listAPIKeys)
@@ -247,6 +254,7 @@ func New(d Deps) *Server {
 	authed.GET("/operations/:id", s.getOperation)
 	authed.POST("/operations/:id/retry", once, s.retryOperation)
 	authed.POST("/operations/:id/abort", once, s.abortOperation)
+	authed.POST("/operations/:id/skip", once, s.skipOperation)
 	authed.POST("/system/diagnostics", once, s.startDiagnostics)
 	authed.GET("/system/events", s.listSystemEvents)
 	authed.GET("/audit", s.listAudit)

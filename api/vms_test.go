@@ -387,18 +387,69 @@ func TestCloneAwaitsOperatorThenRetries(t *testing.T) {
 	requireConflict(t, s.Do(t, "DELETE", "/api/v1/vms/"+vmID.String(), l.admin, nil), waiting.ID.String())
 	require.Equal(t, http.StatusBadRequest, s.Do(t, "POST", "/api/v1/operations/"+waiting.ID.String()+"/retry", l.admin,
 		map[string]any{"action": "skip"}).Status)
+	require.False(t, waiting.Skippable, "a clone is not a VM without its clone step")
+	requireConflict(t, s.Do(t, "POST", "/api/v1/operations/"+waiting.ID.String()+"/skip", l.admin, nil), "cannot be skipped")
 
 	require.NoError(t, l.sim.SetFaults(pvesim.Faults{}))
 	r := s.Do(t, "POST", "/api/v1/operations/"+waiting.ID.String()+"/retry", l.admin, map[string]any{"reason": "storage fixed"})
 	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
 	done := s.AwaitOperation(t, l.admin, location)
 	require.Equal(t, domain.OpCompleted, done.State, done.Error)
+	clone := findStep(t, done.Steps, "clone")
+	require.Equal(t, domain.StepSucceeded, clone.State)
+	require.Equal(t, 2, clone.Attempts, "the operator's retry counts as the step's second attempt")
+	for _, step := range done.Steps {
+		require.Equal(t, domain.StepSucceeded, step.State, "step %q", step.Name)
+	}
 
 	var vm domain.VM
 	s.Do(t, "GET", "/api/v1/vms/"+vmID.String(), l.pat, nil).JSON(t, &vm)
 	require.Equal(t, domain.GuestReady, vm.State)
 	require.NotNil(t, vm.VMID)
 	require.Equal(t, domain.PowerStopped, vm.Power)
+}
+
+// TestCloneSkipsAFailedSnapshot makes Proxmox refuse the baseline
+// snapshot for good: the clone waits for its operator on a step it may
+// skip, and goes on to a ready VM when the operator skips it.
+func TestCloneSkipsAFailedSnapshot(t *testing.T) {
+	t.Parallel()
+	l := newVMLab(t, pvesim.Durations{})
+	s := l.s
+	require.NoError(t, l.sim.SetFaults(pvesim.Faults{
+		EndpointErrorRates: map[string]float64{"POST /nodes/{node}/qemu/{vmid}/snapshot": 1},
+		ErrorText:          "snapshot feature is not available",
+	}))
+	vmID, location := l.createVM(t, "no-snap-1", false)
+	waiting := awaitState(t, s, l.admin, location, domain.OpAwaitingOperator)
+	require.Equal(t, "baseline snapshot", waiting.Step)
+	require.True(t, waiting.Skippable, waiting.Error)
+
+	r := s.Do(t, "POST", "/api/v1/operations/"+waiting.ID.String()+"/skip", l.admin, map[string]any{"reason": "no snapshots on this storage"})
+	require.Equal(t, http.StatusAccepted, r.Status, string(r.Body))
+	done := s.AwaitOperation(t, l.admin, location)
+	require.Equal(t, domain.OpCompleted, done.State, done.Error)
+	require.False(t, done.Skippable)
+	snapshot := findStep(t, done.Steps, "baseline snapshot")
+	require.Equal(t, domain.StepSkipped, snapshot.State)
+	require.Contains(t, snapshot.Error, "snapshot feature is not available")
+	require.Equal(t, domain.StepSucceeded, findStep(t, done.Steps, "record").State, "the clone went on after the skip")
+
+	var vm domain.VM
+	s.Do(t, "GET", "/api/v1/vms/"+vmID.String(), l.admin, nil).JSON(t, &vm)
+	require.Equal(t, domain.GuestReady, vm.State)
+}
+
+// findStep is the step of an operation named name.
+func findStep(t *testing.T, steps []domain.OperationStep, name string) domain.OperationStep {
+	t.Helper()
+	for _, s := range steps {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no step %q in %+v", name, steps)
+	return domain.OperationStep{}
 }
 
 func TestCloneAbortCompensates(t *testing.T) {

@@ -61,6 +61,7 @@ var taken = map[string]message{
 	"api_keys_prefix_key":                 {"API key prefix %q is already taken", "the API key prefix is already taken"},
 	"user_identities_pkey":                {"the %s identity %q already signs in as a user", "the identity already signs in as a user"},
 	"sessions_pkey":                       {"session %x already exists", "the session already exists"},
+	"operation_steps_pkey":                {"step %[2]s of operation %[1]s is already recorded", "the operation step is already recorded"},
 }
 
 // takenField names the request field a unique violation is about, for
@@ -94,6 +95,7 @@ var missing = map[string]message{
 	"event_groups_event_id_fkey":               {"event %s does not exist", "the event does not exist"},
 	"event_groups_group_id_fkey":               {"group %s does not exist", "the group does not exist"},
 	"event_items_event_id_fkey":                {"event %s does not exist", "the event does not exist"},
+	"operation_steps_operation_id_fkey":        {"operation %s does not exist", "the operation does not exist"},
 	"event_items_user_id_fkey":                 {"user %s does not exist", "the user does not exist"},
 	"event_items_vm_id_fkey":                   {"VM %s does not exist", "the VM does not exist"},
 	"event_connections_event_id_fkey":          {"event %s does not exist", "the event does not exist"},
@@ -201,6 +203,8 @@ var invalid = map[string][2]string{
 	"services_external_port_check":           {"external_port", "must be between 1 and 65535"},
 	"services_http_hostname_check":           {"external_hostname", "must be set for HTTP services"},
 	"operations_state_check":                 {"state", "must be an operation state such as running"},
+	"operation_steps_state_check":            {"state", "must be a step state such as running or succeeded"},
+	"operation_steps_attempts_check":         {"attempts", "must be at least 1"},
 }
 
 // keyDetail reads the key out of an (English) constraint violation detail,

@@ -10,13 +10,13 @@ import (
 
 var _ domain.OperationStore = (*DB)(nil)
 
-const operationColumns = `id, kind, target_type, target_id, workflow_id, run_id, state, step, error, result,
+const operationColumns = `id, kind, target_type, target_id, workflow_id, run_id, state, step, error, skippable, result,
 	COALESCE(requested_by, '00000000-0000-0000-0000-000000000000'), created_at, updated_at, completed_at`
 
 func scanOperation(r rowScanner) (domain.Operation, error) {
 	var op domain.Operation
 	err := r.Scan(&op.ID, &op.Kind, &op.TargetType, &op.TargetID, &op.WorkflowID, &op.RunID, &op.State, &op.Step,
-		&op.Error, &op.Result, &op.RequestedBy, &op.CreatedAt, &op.UpdatedAt, &op.CompletedAt)
+		&op.Error, &op.Skippable, &op.Result, &op.RequestedBy, &op.CreatedAt, &op.UpdatedAt, &op.CompletedAt)
 	return op, err
 }
 
@@ -82,21 +82,28 @@ func (db *DB) FindOperationByWorkflowID(ctx context.Context, workflowID string) 
 	return &op, nil
 }
 
-// UpdateOperationProgress stores state, step, error, result and run id (an
-// empty RunID keeps the stored one), refreshes UpdatedAt and sets
-// CompletedAt when the state is terminal. It returns KindNotFound, or
-// KindConflict when reopening the operation would give its workflow two
-// unfinished ones.
+// UpdateOperationProgress stores state, step, error, skippable (kept only
+// while awaiting the operator), result and run id (an empty RunID keeps
+// the stored one), refreshes UpdatedAt, sets CompletedAt when the state is
+// terminal and records the report in the step history, in one
+// transaction. It returns KindNotFound, or KindConflict when reopening the
+// operation would give its workflow two unfinished ones.
 func (db *DB) UpdateOperationProgress(ctx context.Context, op *domain.Operation) error {
-	err := db.q.QueryRow(ctx, `
-		UPDATE operations SET state = $2, step = $3, error = $4, result = $5,
-			run_id = COALESCE(NULLIF($6, ''), run_id), updated_at = now(),
-			completed_at = CASE WHEN $2 IN `+terminalStates+` THEN COALESCE(completed_at, now()) END
-		WHERE id = $1
-		RETURNING run_id, created_at, updated_at, completed_at`,
-		op.ID, op.State, op.Step, op.Error, op.Result, op.RunID,
-	).Scan(&op.RunID, &op.CreatedAt, &op.UpdatedAt, &op.CompletedAt)
-	return mapErr(err, "operation "+op.ID.String())
+	return db.inTx(ctx, func(tx *DB) error {
+		op.Skippable = op.Skippable && op.State == domain.OpAwaitingOperator
+		err := tx.q.QueryRow(ctx, `
+			UPDATE operations SET state = $2, step = $3, error = $4, skippable = $5, result = $6,
+				run_id = COALESCE(NULLIF($7, ''), run_id), updated_at = now(),
+				completed_at = CASE WHEN $2 IN `+terminalStates+` THEN COALESCE(completed_at, now()) END
+			WHERE id = $1
+			RETURNING run_id, created_at, updated_at, completed_at`,
+			op.ID, op.State, op.Step, op.Error, op.Skippable, op.Result, op.RunID,
+		).Scan(&op.RunID, &op.CreatedAt, &op.UpdatedAt, &op.CompletedAt)
+		if err != nil {
+			return mapErr(err, "operation "+op.ID.String())
+		}
+		return tx.recordStep(ctx, op.ID, domain.StepReport{State: op.State, Step: op.Step, Error: op.Error}, op.UpdatedAt)
+	})
 }
 
 // ListOperations returns operations newest first, and the cursor of the

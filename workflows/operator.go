@@ -84,7 +84,7 @@ func (o *operator) step(ctx workflow.Context, name string, opts stepOpts, fn fun
 			return temporal.NewNonRetryableApplicationError("aborted: "+reason, activities.ErrTypeAborted, err)
 		}
 		workflow.GetLogger(ctx).Warn("step failed; waiting for the operator", "step", name, "error", err)
-		if rerr := o.p.report(ctx, domain.OpAwaitingOperator, name, reason, nil); rerr != nil {
+		if rerr := o.p.reportAwaiting(ctx, name, reason, opts.skippable); rerr != nil {
 			return rerr
 		}
 		action, werr := o.await(ctx, name, opts)

@@ -17,6 +17,8 @@ type Progress struct {
 	State domain.OperationState `json:"state"`
 	Step  string                `json:"step"`
 	Error string                `json:"error,omitempty"`
+	// Skippable says the operator may skip the step awaiting them.
+	Skippable bool `json:"skippable,omitempty"`
 }
 
 // progress tracks an operation's state in three places at once: the
@@ -46,15 +48,27 @@ func (p *progress) setup(ctx workflow.Context) error {
 
 // report moves the operation to state and step and records it.
 func (p *progress) report(ctx workflow.Context, state domain.OperationState, step, errMsg string, result map[string]any) error {
-	p.current = Progress{State: state, Step: step, Error: errMsg}
-	if err := workflow.UpsertTypedSearchAttributes(ctx, stateKey.ValueSet(StateValue(state))); err != nil {
+	return p.record(ctx, activities.OperationProgress{State: state, Step: step, Error: errMsg, Result: result})
+}
+
+// reportAwaiting records that the operation waits for its operator on
+// step, failed for reason; skippable says the operator may skip it.
+func (p *progress) reportAwaiting(ctx workflow.Context, step, reason string, skippable bool) error {
+	return p.record(ctx, activities.OperationProgress{State: domain.OpAwaitingOperator, Step: step, Error: reason, Skippable: skippable})
+}
+
+// record makes r the operation's progress: in the query handler, the
+// search attribute and, for an operation with a record, PostgreSQL.
+func (p *progress) record(ctx workflow.Context, r activities.OperationProgress) error {
+	p.current = Progress{State: r.State, Step: r.Step, Error: r.Error, Skippable: r.Skippable}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, stateKey.ValueSet(StateValue(r.State))); err != nil {
 		return err
 	}
 	if p.operationID == uuid.Nil {
 		return nil
 	}
-	return runBookkeeping(ctx, progressSpec, nil, operations.RecordOperationProgress,
-		activities.OperationProgress{OperationID: p.operationID, State: state, Step: step, Error: errMsg, Result: result})
+	r.OperationID = p.operationID
+	return runBookkeeping(ctx, progressSpec, nil, operations.RecordOperationProgress, r)
 }
 
 // reportCompensated ends an operation whose compensation for cause ran:

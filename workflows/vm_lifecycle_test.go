@@ -232,7 +232,9 @@ func TestOperatorRetryRunsTheStepAgainAndSkipIsRefusedWhereUnsafe(t *testing.T) 
 	e.mockCloneHappyPath(t)
 	e.signalAt(time.Minute, OperatorSkip, nil) // configure cannot be skipped: ignored
 	e.signalAt(2*time.Minute, OperatorRetry, func() {
-		require.Equal(t, domain.OpAwaitingOperator, e.progress(t).State, "a refused skip keeps the workflow waiting")
+		p := e.progress(t)
+		require.Equal(t, domain.OpAwaitingOperator, p.State, "a refused skip keeps the workflow waiting")
+		require.False(t, p.Skippable, "configure is reported as a step that may not be skipped")
 	})
 	e.ExecuteWorkflow(CloneVMType.Name, CloneVMInput{OperationID: uuid.New(), VM: testPlan.Guest.VM})
 	require.NoError(t, e.GetWorkflowError())
@@ -250,6 +252,7 @@ func TestOperatorSkipPassesASkippableStep(t *testing.T) {
 		p := e.progress(t)
 		require.Equal(t, domain.OpAwaitingOperator, p.State)
 		require.Equal(t, "baseline snapshot", p.Step)
+		require.True(t, p.Skippable, "the wait says the step may be skipped")
 	})
 	e.ExecuteWorkflow(CloneVMType.Name, CloneVMInput{VM: testPlan.Guest.VM})
 	require.NoError(t, e.GetWorkflowError())

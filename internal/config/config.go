@@ -46,6 +46,10 @@ type Config struct {
 
 	TemporalAddress   string `env:"TEMPORAL_ADDRESS" envDefault:"127.0.0.1:7233"`
 	TemporalNamespace string `env:"TEMPORAL_NAMESPACE" envDefault:"default"`
+	// TemporalUIURL is the Temporal Web UI as operators' browsers reach
+	// it; the console links each operation to its workflow there. Empty
+	// shows workflow ids without links.
+	TemporalUIURL string `env:"TEMPORAL_UI_URL"`
 
 	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
 	// X-Forwarded-For the API believes for a client's address (audit log,
@@ -294,6 +298,9 @@ func (c *Config) Validate() error {
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		bad("PublicURL", "must be the console's http(s) address such as https://labforge.example.org")
+	}
+	if u, err := url.Parse(c.TemporalUIURL); c.TemporalUIURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "") {
+		bad("TemporalUIURL", "must be the Temporal Web UI's http(s) address such as https://temporal.example.org, or empty")
 	}
 	if c.DatabaseMaxConns < 1 {
 		bad("DatabaseMaxConns", "must be at least 1")

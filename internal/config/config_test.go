@@ -27,6 +27,7 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 	cases := map[string]string{
 		"LABFORGE_JWT_TTL=soon":                  "LABFORGE_JWT_TTL",
 		"LABFORGE_PUBLIC_URL=labforge.example":   "LABFORGE_PUBLIC_URL",
+		"LABFORGE_TEMPORAL_UI_URL=ui:8233":       "LABFORGE_TEMPORAL_UI_URL",
 		"LABFORGE_TRUSTED_PROXIES=10.0.0.1,lb":   "LABFORGE_TRUSTED_PROXIES",
 		"LABFORGE_DATABASE_MAX_CONNS=many":       "LABFORGE_DATABASE_MAX_CONNS",
 		"LABFORGE_LOG_LEVEL=loud":                "LABFORGE_LOG_LEVEL",

@@ -113,6 +113,7 @@ func Run(ctx context.Context, s Settings, environ []string, out io.Writer, logge
 	stops = append(stops, services.Stop)
 
 	overrides := append(append(gw.Env(), mailEnv(sink)...), services.Env()...)
+	overrides = append(overrides, "LABFORGE_TEMPORAL_UI_URL="+ui.URL())
 	cfg, err := platformConfig(dataDir, environ, databaseURL, mongo, tmp, overrides)
 	if err != nil {
 		return err

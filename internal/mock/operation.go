@@ -16,6 +16,7 @@ type OperationStore struct {
 	FindOperationByWorkflowIDFn func(ctx context.Context, workflowID string) (*domain.Operation, error)
 	UpdateOperationProgressFn   func(ctx context.Context, op *domain.Operation) error
 	ListOperationsFn            func(ctx context.Context, f domain.OperationFilter) ([]domain.Operation, string, error)
+	ListOperationStepsFn        func(ctx context.Context, id uuid.UUID) ([]domain.OperationStep, error)
 }
 
 var _ domain.OperationStore = (*OperationStore)(nil)
@@ -58,4 +59,12 @@ func (s *OperationStore) ListOperations(ctx context.Context, f domain.OperationF
 		unexpected("OperationStore.ListOperations")
 	}
 	return s.ListOperationsFn(ctx, f)
+}
+
+// ListOperationSteps calls ListOperationStepsFn.
+func (s *OperationStore) ListOperationSteps(ctx context.Context, id uuid.UUID) ([]domain.OperationStep, error) {
+	if s.ListOperationStepsFn == nil {
+		unexpected("OperationStore.ListOperationSteps")
+	}
+	return s.ListOperationStepsFn(ctx, id)
 }
