@@ -21,5 +21,8 @@ export default defineConfig({
     globals: true,
     setupFiles: ["src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
+    // A test clicks through several renders; on a busy machine (make test
+    // with other work) that takes seconds, so allow more than the default 5.
+    testTimeout: 15_000,
   },
 });

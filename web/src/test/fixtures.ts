@@ -29,6 +29,7 @@ export function operationFixture(kind: string, targetType: string, targetId: str
     target_id: targetId,
     workflow_id: `${targetType}/${targetId}/op`,
     state: "pending",
+    skippable: false,
     requested_by: "6a1c1d9e-0000-4000-8000-000000000001",
     created_at: "2026-01-01T00:00:00Z",
     updated_at: "2026-01-01T00:00:00Z",

@@ -6,12 +6,13 @@ import type { Operation } from "../../api/types";
 import { formatDate } from "../../components/format";
 import { QueryView } from "../../components/StateViews";
 import { StatusBadge } from "../../components/StatusBadge";
-import { workflowURL } from "../../config";
+import { WorkflowLink } from "../../components/WorkflowLink";
+import { OperationSteps } from "./OperationSteps";
 import { OperatorControls } from "./OperatorControls";
 
 const terminal: Operation["state"][] = ["completed", "failed", "aborted"];
 
-/** OperationDetail shows one operation, polling until it ends; an operator may retry or abort it. */
+/** OperationDetail shows one operation and its steps, polling until it ends; an operator may retry, skip or abort it. */
 export function OperationDetail() {
   const { id = "" } = useParams();
   const op = useQuery({
@@ -47,10 +48,7 @@ export function OperationDetail() {
                 <dd>{formatDate(o.completed_at)}</dd>
                 <dt>Workflow</dt>
                 <dd>
-                  <a href={workflowURL(o.workflow_id, o.run_id)} target="_blank" rel="noreferrer">
-                    {o.workflow_id}
-                  </a>{" "}
-                  <span className="muted">(Temporal Web UI)</span>
+                  <WorkflowLink workflowId={o.workflow_id} runId={o.run_id} />
                 </dd>
               </dl>
               {o.error && (
@@ -60,6 +58,7 @@ export function OperationDetail() {
               )}
               {o.state === "awaiting_operator" && <OperatorControls op={o} />}
             </div>
+            <OperationSteps steps={o.steps ?? []} />
             {o.result && (
               <section className="section" aria-labelledby="op-result">
                 <h2 id="op-result">Result</h2>

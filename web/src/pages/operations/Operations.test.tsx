@@ -15,6 +15,7 @@ function op(over: Partial<Operation>): Operation {
     target_id: "vm-1",
     workflow_id: "vm/vm-1/clone",
     state: "completed",
+    skippable: false,
     requested_by: "u-1",
     created_at: "2026-01-01T00:00:00Z",
     updated_at: "2026-01-01T00:00:00Z",
@@ -39,6 +40,9 @@ function operationsAPI() {
       return { body: { items: [op({}), stuck] } };
     },
     "POST /api/v1/operations/op-9/retry": { status: 202, body: stuck },
+    "GET /api/v1/console/settings": {
+      body: { temporal_ui_url: "http://localhost:8233", temporal_namespace: "default" },
+    },
   });
 }
 
@@ -74,7 +78,7 @@ describe("Operations", () => {
     const table = await screen.findByRole("table");
     const rows = within(table).getAllByRole("row");
     expect(rows).toHaveLength(3);
-    const link = within(rows[1] as HTMLElement).getByRole("link", { name: /Workflow/ });
+    const link = await within(rows[1] as HTMLElement).findByRole("link", { name: /Workflow\s*vm\/vm-1\/clone/ });
     expect(link.getAttribute("href")).toBe("http://localhost:8233/namespaces/default/workflows/vm%2Fvm-1%2Fclone");
   });
 

@@ -10,7 +10,7 @@ import { QueryView } from "../../components/StateViews";
 import { StatusBadge } from "../../components/StatusBadge";
 import { useFilters } from "../../components/useFilters";
 import { usePagedList } from "../../components/usePagedList";
-import { workflowURL } from "../../config";
+import { WorkflowLink } from "../../components/WorkflowLink";
 import { OperatorControls } from "./OperatorControls";
 
 /** How often the operations refresh while the page is visible. */
@@ -84,9 +84,9 @@ function OperationRow({ op }: { op: Operation }) {
       </td>
       <td>{formatDate(op.updated_at)}</td>
       <td>
-        <a href={workflowURL(op.workflow_id, op.run_id)} target="_blank" rel="noreferrer">
-          Workflow<span className="visually-hidden"> {op.workflow_id} in the Temporal Web UI</span>
-        </a>
+        <WorkflowLink workflowId={op.workflow_id} runId={op.run_id}>
+          Workflow<span className="visually-hidden"> {op.workflow_id}</span>
+        </WorkflowLink>
       </td>
     </tr>
   );

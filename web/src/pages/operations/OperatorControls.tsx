@@ -5,7 +5,12 @@ import { fieldError, FormError } from "../../components/FormError";
 import { TextAreaField } from "../../components/Field";
 import { useOperatorAction } from "./operatorActions";
 
-/** OperatorControls let an operator retry or abort an operation awaiting them, with a reason for the log. */
+const sent = { retry: "Retry", skip: "Skip", abort: "Abort" } as const;
+
+/**
+ * OperatorControls let an operator retry, skip (where the failed step
+ * allows it) or abort an operation awaiting them, with a reason for the log.
+ */
 export function OperatorControls({ op }: { op: Operation }) {
   const [reason, setReason] = useState("");
   const act = useOperatorAction();
@@ -23,7 +28,7 @@ export function OperatorControls({ op }: { op: Operation }) {
       <FormError error={act.error} shown={["reason"]} />
       {act.isSuccess && (
         <p className="alert alert-ok" role="status">
-          {act.variables.action === "retry" ? "Retry" : "Abort"} sent; the operation continues.
+          {sent[act.variables.action]} sent; the operation continues.
         </p>
       )}
       <div className="actions">
@@ -35,6 +40,16 @@ export function OperatorControls({ op }: { op: Operation }) {
         >
           Retry
         </ActionButton>
+        {op.skippable && (
+          <ActionButton
+            label={`Skip the step "${op.step}" of ${name}`}
+            title={`Skip "${op.step}" and go on without it? The operation is correct without this step.`}
+            confirmLabel="Skip"
+            onConfirm={() => act.mutateAsync({ id: op.id, action: "skip", reason })}
+          >
+            Skip step
+          </ActionButton>
+        )}
         <ActionButton
           label={`Abort ${name}`}
           title={`Abort ${name}? The workflow undoes what it did.`}

@@ -2,9 +2,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, idempotencyKey } from "../../api/client";
 import { unwrap } from "../../api/errors";
 
-export type OperatorAction = "retry" | "abort";
+export type OperatorAction = "retry" | "skip" | "abort";
 
-/** useOperatorAction sends retry or abort, with the operator's reason, to an operation awaiting them. */
+/** useOperatorAction sends retry, skip or abort, with the operator's reason, to an operation awaiting them. */
 export function useOperatorAction() {
   const qc = useQueryClient();
   return useMutation({
@@ -13,11 +13,14 @@ export function useOperatorAction() {
         params: { path: { id }, header: { "Idempotency-Key": idempotencyKey() } },
         body: reason.trim() ? { reason: reason.trim() } : {},
       };
-      return unwrap(
-        action === "retry"
-          ? api.POST("/api/v1/operations/{id}/retry", init)
-          : api.POST("/api/v1/operations/{id}/abort", init),
-      );
+      switch (action) {
+        case "retry":
+          return unwrap(api.POST("/api/v1/operations/{id}/retry", init));
+        case "skip":
+          return unwrap(api.POST("/api/v1/operations/{id}/skip", init));
+        case "abort":
+          return unwrap(api.POST("/api/v1/operations/{id}/abort", init));
+      }
     },
     onSettled: () => qc.invalidateQueries({ queryKey: ["operations"] }),
   });
