@@ -1,11 +1,10 @@
 import { api } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
 import type { AuditRecord } from "../../../api/types";
-import { DataTable, LoadMore } from "../../../components/DataTable";
 import { Field } from "../../../components/Field";
 import { fieldError } from "../../../components/FormError";
 import { formatDate } from "../../../components/format";
-import { ListSection } from "../../../components/ListSection";
+import { List, PageHead } from "../../../components/ListPage";
 import { useFilters } from "../../../components/useFilters";
 import { usePagedList } from "../../../components/usePagedList";
 import { localToISO } from "../../events/EventCreateForm";
@@ -64,9 +63,7 @@ export function AuditLog() {
   );
   return (
     <>
-      <div className="page-head">
-        <h1>Audit log</h1>
-      </div>
+      <PageHead title="Audit log" />
       <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         {text("actor", "Actor", "username or user id")}
         {text("action", "Action", "vm.create")}
@@ -88,43 +85,33 @@ export function AuditLog() {
         />
       </form>
       {!order && (
-        <ListSection
+        <List
           heading="Audit records"
-          hidden
           query={records}
           what="the audit log"
           empty="No audit record matches these filters."
-        >
-          {(items) => (
-            <>
-              <DataTable
-                caption="Audit records, newest first"
-                columns={["Time", "Actor", "Action", "Object", "From", "Change"]}
-              >
-                {items.map((r) => (
-                  <tr key={r.id}>
-                    <td>{formatDate(r.time)}</td>
-                    <td>{r.actor_name || <span className="muted">platform</span>}</td>
-                    <td className="mono">{r.action}</td>
-                    <td className="mono">
-                      {r.object_type} {r.object_id}
-                    </td>
-                    <td className="mono">
-                      {r.client_ip || "—"}
-                      <div className="muted" title="Request id">
-                        {r.request_id}
-                      </div>
-                    </td>
-                    <td>
-                      <Change r={r} />
-                    </td>
-                  </tr>
-                ))}
-              </DataTable>
-              <LoadMore query={records} />
-            </>
+          caption="Audit records, newest first"
+          columns={["Time", "Actor", "Action", "Object", "From", "Change"]}
+          row={(r) => (
+            <tr key={r.id}>
+              <td>{formatDate(r.time)}</td>
+              <td>{r.actor_name || <span className="muted">platform</span>}</td>
+              <td className="mono">{r.action}</td>
+              <td className="mono">
+                {r.object_type} {r.object_id}
+              </td>
+              <td className="mono">
+                {r.client_ip || "—"}
+                <div className="muted" title="Request id">
+                  {r.request_id}
+                </div>
+              </td>
+              <td>
+                <Change r={r} />
+              </td>
+            </tr>
           )}
-        </ListSection>
+        />
       )}
     </>
   );
