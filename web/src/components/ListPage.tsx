@@ -12,6 +12,18 @@ export function PageHead({ title, children }: { title: string; children?: ReactN
   );
 }
 
+/**
+ * Filters is a list page's search form, named label: its fields apply as
+ * the user changes them (see useFilters), so it never submits.
+ */
+export function Filters({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <form className="filters" role="search" aria-label={label} onSubmit={(e) => e.preventDefault()}>
+      {children}
+    </form>
+  );
+}
+
 /** What a list section needs of a query: its state and the items loaded. */
 export interface ListQuery<T> {
   isPending: boolean;

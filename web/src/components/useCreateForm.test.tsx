@@ -21,7 +21,7 @@ function ThingForm({
   const [name, setName] = useState("");
   const [created, setCreated] = useState<string[]>([]);
   const list = useQuery({ queryKey: ["things", "list"], queryFn: loadList });
-  const { mutation, errors, submit } = useCreateForm({
+  const { create, errors, submit } = useCreateForm({
     send,
     checks: name.trim() === "" ? { name: "is required" } : {},
     invalidate: [["things"]],
@@ -35,7 +35,7 @@ function ThingForm({
       <Field label="Name" {...errors.bind("name", name, setName)} />
       <button type="submit">Create</button>
       <p data-testid="created">{created.join(", ")}</p>
-      <p data-testid="state">{mutation.isSuccess ? "created" : mutation.isError ? "failed" : "idle"}</p>
+      <p data-testid="state">{create.isSuccess ? "created" : create.isError ? "failed" : "idle"}</p>
       <p data-testid="list">{list.isFetching ? "loading" : "loaded"}</p>
     </form>
   );

@@ -4,7 +4,8 @@ import { useFieldErrors } from "./useFieldErrors";
 
 /**
  * useCreateForm runs a form that sends what it holds to the API, typically
- * to create something. submit, the form's onSubmit, shows the form's own
+ * to create something: create is the mutation, errors its fields' errors
+ * (useFieldErrors) and submit, the form's onSubmit, shows the form's own
  * checks (see useFieldErrors) and sends only when they pass, with the
  * variables given (what the mutation's variables then hold). After a
  * success, onSuccess clears the fields, the checks are hidden again until
@@ -40,5 +41,5 @@ export function useCreateForm<TData, TVariables = void>({
     e.preventDefault();
     if (errors.tryValid()) mutation.mutate(rest[0] as TVariables);
   }
-  return { mutation, errors, submit };
+  return { create: mutation, errors, submit };
 }

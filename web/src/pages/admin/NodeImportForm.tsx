@@ -80,7 +80,7 @@ export function NodeImportForm() {
     queryKey: ["sites"],
     queryFn: () => unwrap(api.GET("/api/v1/sites", { params: { query: { limit: 500 } } })),
   });
-  const { mutation: importNodes, submit } = useCreateForm({
+  const { create: importNodes, submit } = useCreateForm({
     send: (req: NodeRequest) =>
       unwrap(
         api.POST("/api/v1/nodes/import", { params: { header: { "Idempotency-Key": idempotencyKey() } }, body: req }),

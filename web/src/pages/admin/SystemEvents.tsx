@@ -3,7 +3,7 @@ import { unwrap } from "../../api/errors";
 import type { SystemEvent } from "../../api/types";
 import { Field, SelectField } from "../../components/Field";
 import { formatDate } from "../../components/format";
-import { ListPage } from "../../components/ListPage";
+import { Filters, ListPage } from "../../components/ListPage";
 import { StatusBadge } from "../../components/StatusBadge";
 import { useFilters } from "../../components/useFilters";
 import { usePagedList } from "../../components/usePagedList";
@@ -12,7 +12,7 @@ const severityTone: Record<SystemEvent["severity"], string> = { info: "pending",
 
 /** SystemEvents lists what the platform noticed by itself (drift, unreachable clusters), newest first. */
 export function SystemEvents() {
-  const [filters, setFilter] = useFilters(["severity", "kind", "object_type", "object_id"]);
+  const [filters, , bind] = useFilters(["severity", "kind", "object_type", "object_id"]);
   const query = { ...filters, severity: filters.severity as SystemEvent["severity"] | undefined };
   const events = usePagedList(
     ["system-events", query],
@@ -23,35 +23,17 @@ export function SystemEvents() {
     <ListPage
       title="System events"
       filters={
-        <form className="filters" role="search" aria-label="Filter system events" onSubmit={(e) => e.preventDefault()}>
-          <SelectField
-            label="Severity"
-            value={filters.severity ?? ""}
-            onChange={(e) => setFilter("severity", e.target.value)}
-          >
+        <Filters label="Filter system events">
+          <SelectField label="Severity" {...bind("severity")}>
             <option value="">Any severity</option>
             <option value="info">info</option>
             <option value="warning">warning</option>
             <option value="error">error</option>
           </SelectField>
-          <Field
-            label="Kind"
-            placeholder="drift.orphan_guest"
-            value={filters.kind ?? ""}
-            onChange={(e) => setFilter("kind", e.target.value)}
-          />
-          <Field
-            label="Object type"
-            placeholder="vm"
-            value={filters.object_type ?? ""}
-            onChange={(e) => setFilter("object_type", e.target.value)}
-          />
-          <Field
-            label="Object id"
-            value={filters.object_id ?? ""}
-            onChange={(e) => setFilter("object_id", e.target.value)}
-          />
-        </form>
+          <Field label="Kind" placeholder="drift.orphan_guest" {...bind("kind")} />
+          <Field label="Object type" placeholder="vm" {...bind("object_type")} />
+          <Field label="Object id" {...bind("object_id")} />
+        </Filters>
       }
       query={events}
       what="system events"

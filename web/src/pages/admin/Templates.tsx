@@ -2,14 +2,14 @@ import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import { Field, SelectField } from "../../components/Field";
 import { formatDate } from "../../components/format";
-import { ListPage } from "../../components/ListPage";
+import { Filters, ListPage } from "../../components/ListPage";
 import { StatusBadge } from "../../components/StatusBadge";
 import { useFilters } from "../../components/useFilters";
 import { usePagedList } from "../../components/usePagedList";
 
 /** Templates lists the VM and container templates inventory sync found, by cluster and VMID. */
 export function Templates() {
-  const [filters, setFilter] = useFilters(["kind", "cluster"]);
+  const [filters, , bind] = useFilters(["kind", "cluster"]);
   const kind = filters.kind as "qemu" | "lxc" | undefined;
   const templates = usePagedList(["templates", filters], (cursor) =>
     unwrap(api.GET("/api/v1/templates", { params: { query: { kind, cluster: filters.cluster, limit: 100, cursor } } })),
@@ -19,14 +19,14 @@ export function Templates() {
       title="Templates"
       actions={<span className="muted">Found on the nodes by inventory sync</span>}
       filters={
-        <form className="filters" role="search" aria-label="Filter templates" onSubmit={(e) => e.preventDefault()}>
-          <SelectField label="Kind" value={kind ?? ""} onChange={(e) => setFilter("kind", e.target.value)}>
+        <Filters label="Filter templates">
+          <SelectField label="Kind" {...bind("kind")}>
             <option value="">VMs and containers</option>
             <option value="qemu">VM (QEMU)</option>
             <option value="lxc">Container (LXC)</option>
           </SelectField>
-          <Field label="Cluster" value={filters.cluster ?? ""} onChange={(e) => setFilter("cluster", e.target.value)} />
-        </form>
+          <Field label="Cluster" {...bind("cluster")} />
+        </Filters>
       }
       query={templates}
       what="templates"

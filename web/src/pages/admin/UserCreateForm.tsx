@@ -23,11 +23,7 @@ export function UserCreateForm() {
     queryFn: () => unwrap(api.GET("/api/v1/roles")),
     select: (d) => d.items.map((r) => r.name),
   });
-  const {
-    mutation: create,
-    errors,
-    submit,
-  } = useCreateForm({
+  const { create, errors, submit } = useCreateForm({
     send: () =>
       unwrap(
         api.POST("/api/v1/users", {

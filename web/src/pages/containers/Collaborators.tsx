@@ -34,11 +34,7 @@ export function Collaborators({ containerId, hostname }: { containerId: string; 
   const [userId, setUserId] = useState("");
   const client: Record<string, string> = {};
   if (!uuidPattern.test(userId.trim())) client.user_id = users.isSuccess ? "choose a user" : "must be a user id";
-  const {
-    mutation: add,
-    errors,
-    submit,
-  } = useCreateForm({
+  const { create, errors, submit } = useCreateForm({
     send: (id: string) =>
       unwrap(
         api.POST("/api/v1/containers/{id}/collaborators", {
@@ -91,7 +87,7 @@ export function Collaborators({ containerId, hostname }: { containerId: string; 
         )}
       </ListSection>
       <FormError error={remove.error} />
-      <FormError error={add.error} shown={["user_id"]} />
+      <FormError error={create.error} shown={["user_id"]} />
       <form
         ref={errors.form}
         className="filters"
@@ -119,8 +115,8 @@ export function Collaborators({ containerId, hostname }: { containerId: string; 
             hint="The id of the user's account."
           />
         )}
-        <button type="submit" className="btn" disabled={add.isPending}>
-          {add.isPending ? "Adding…" : "Add collaborator"}
+        <button type="submit" className="btn" disabled={create.isPending}>
+          {create.isPending ? "Adding…" : "Add collaborator"}
         </button>
       </form>
     </>

@@ -65,11 +65,7 @@ export function ContainerCreateForm() {
   const srcErr = sourceError(kind, source.trim());
   if (srcErr) client.source = srcErr;
   if (!siteId && !onlySite && (sites.data?.items.length ?? 0) > 1) client.site_id = "choose a site";
-  const {
-    mutation: create,
-    errors,
-    submit,
-  } = useCreateForm({
+  const { create, errors, submit } = useCreateForm({
     send: (name: string) => {
       const body: ContainerCreateRequest = { hostname: name, source: source.trim(), ...resourceRequest(resources) };
       if (siteId || onlySite) body.site_id = siteId || onlySite;

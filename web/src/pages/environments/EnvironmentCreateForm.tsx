@@ -27,7 +27,7 @@ export function EnvironmentCreateForm() {
     queryKey: ["templates", "qemu"],
     queryFn: () => unwrap(api.GET("/api/v1/templates", { params: { query: { kind: "qemu", limit: 500 } } })),
   });
-  const { mutation: create, submit } = useCreateForm({
+  const { create, submit } = useCreateForm({
     send: () =>
       unwrap(
         api.POST("/api/v1/environments", {

@@ -33,7 +33,7 @@ export function EventCreateForm() {
     queryKey: ["environments"],
     queryFn: () => unwrap(api.GET("/api/v1/environments", { params: { query: { limit: 500 } } })),
   });
-  const { mutation: create, submit } = useCreateForm({
+  const { create, submit } = useCreateForm({
     send: () => {
       const body: EventRequest = {
         name: f.name.trim(),

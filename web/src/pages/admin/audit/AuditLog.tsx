@@ -4,7 +4,7 @@ import type { AuditRecord } from "../../../api/types";
 import { Field } from "../../../components/Field";
 import { fieldError } from "../../../components/FormError";
 import { formatDate } from "../../../components/format";
-import { List, PageHead } from "../../../components/ListPage";
+import { Filters, List, PageHead } from "../../../components/ListPage";
 import { useFilters } from "../../../components/useFilters";
 import { usePagedList } from "../../../components/usePagedList";
 import { localToISO } from "../../events/EventCreateForm";
@@ -40,7 +40,7 @@ function Change({ r }: { r: AuditRecord }) {
 
 /** AuditLog lists who did what to which object, from where, newest first, with the API's filters. */
 export function AuditLog() {
-  const [filters, setFilter] = useFilters(filterNames);
+  const [filters, , bind] = useFilters(filterNames);
   const query = auditQuery(filters);
   const since = filters.since ?? "";
   const until = filters.until ?? "";
@@ -53,37 +53,19 @@ export function AuditLog() {
   );
   const err = records.error;
   const text = (name: (typeof filterNames)[number], label: string, placeholder?: string) => (
-    <Field
-      label={label}
-      placeholder={placeholder}
-      value={filters[name] ?? ""}
-      error={fieldError(err, name)}
-      onChange={(e) => setFilter(name, e.target.value)}
-    />
+    <Field label={label} placeholder={placeholder} error={fieldError(err, name)} {...bind(name)} />
   );
   return (
     <>
       <PageHead title="Audit log" />
-      <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+      <Filters label="Filter the audit log">
         {text("actor", "Actor", "username or user id")}
         {text("action", "Action", "vm.create")}
         {text("object_type", "Object type", "vm")}
         {text("object_id", "Object id")}
-        <Field
-          label="Since"
-          type="datetime-local"
-          value={since}
-          error={fieldError(err, "since")}
-          onChange={(e) => setFilter("since", e.target.value)}
-        />
-        <Field
-          label="Until"
-          type="datetime-local"
-          value={until}
-          error={order ?? fieldError(err, "until")}
-          onChange={(e) => setFilter("until", e.target.value)}
-        />
-      </form>
+        <Field label="Since" type="datetime-local" error={fieldError(err, "since")} {...bind("since")} />
+        <Field label="Until" type="datetime-local" error={order ?? fieldError(err, "until")} {...bind("until")} />
+      </Filters>
       {!order && (
         <List
           heading="Audit records"

@@ -6,7 +6,7 @@ import { ActionButton } from "../../../components/ActionButton";
 import { Field, SelectField } from "../../../components/Field";
 import { FormError } from "../../../components/FormError";
 import { formatDate } from "../../../components/format";
-import { ListPage } from "../../../components/ListPage";
+import { Filters, ListPage } from "../../../components/ListPage";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { useFilters } from "../../../components/useFilters";
 import { usePagedList } from "../../../components/usePagedList";
@@ -17,7 +17,7 @@ const statusTone: Record<EmailStatus, string> = { queued: "pending", sent: "comp
 /** EmailLog lists the e-mails sent, newest first, with filters, and sends a failed one again. */
 export function EmailLog() {
   const qc = useQueryClient();
-  const [filters, setFilter] = useFilters(["status", "template", "recipient"]);
+  const [filters, , bind] = useFilters(["status", "template", "recipient"]);
   const query = { ...filters, status: filters.status as EmailStatus | undefined };
   const emails = usePagedList(
     ["email-log", query],
@@ -37,12 +37,8 @@ export function EmailLog() {
     <ListPage
       title="E-mail log"
       filters={
-        <form className="filters" role="search" aria-label="Filter e-mails" onSubmit={(e) => e.preventDefault()}>
-          <SelectField
-            label="Status"
-            value={filters.status ?? ""}
-            onChange={(e) => setFilter("status", e.target.value)}
-          >
+        <Filters label="Filter e-mails">
+          <SelectField label="Status" {...bind("status")}>
             <option value="">Any status</option>
             {statuses.map((s) => (
               <option key={s} value={s}>
@@ -50,19 +46,9 @@ export function EmailLog() {
               </option>
             ))}
           </SelectField>
-          <Field
-            label="Template"
-            placeholder="event.deployed"
-            value={filters.template ?? ""}
-            onChange={(e) => setFilter("template", e.target.value)}
-          />
-          <Field
-            label="Recipient"
-            type="email"
-            value={filters.recipient ?? ""}
-            onChange={(e) => setFilter("recipient", e.target.value)}
-          />
-        </form>
+          <Field label="Template" placeholder="event.deployed" {...bind("template")} />
+          <Field label="Recipient" type="email" {...bind("recipient")} />
+        </Filters>
       }
       notices={
         <>

@@ -13,11 +13,7 @@ export function GroupCreateForm() {
   if (name.trim() === "") client.name = "is required";
   else if (name.trim().length > 100) client.name = "must be at most 100 characters";
   if (description.length > 2000) client.description = "must be at most 2000 characters";
-  const {
-    mutation: create,
-    errors,
-    submit,
-  } = useCreateForm({
+  const { create, errors, submit } = useCreateForm({
     send: () => unwrap(api.POST("/api/v1/groups", { body: { name: name.trim(), description: description.trim() } })),
     checks: client,
     invalidate: [["groups"]],

@@ -18,11 +18,7 @@ export function RoleCreateForm() {
   const nameErr = roleNameError(name.trim());
   if (nameErr) client.name = nameErr;
   if (description.length > 2000) client.description = "must be at most 2000 characters";
-  const {
-    mutation: create,
-    errors,
-    submit,
-  } = useCreateForm({
+  const { create, errors, submit } = useCreateForm({
     send: () =>
       unwrap(
         api.POST("/api/v1/roles", {

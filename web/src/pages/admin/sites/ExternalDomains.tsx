@@ -32,11 +32,7 @@ export function ExternalDomains({ site }: { site: Site }) {
   if (!validDomain(f.name.trim())) client.name = "must be a lower-case DNS name such as lab.example.org";
   if (!pathPattern.test(f.cert_path.trim())) client.cert_path = pathMessage;
   if (!pathPattern.test(f.key_path.trim())) client.key_path = pathMessage;
-  const {
-    mutation: add,
-    errors,
-    submit,
-  } = useCreateForm({
+  const { create, errors, submit } = useCreateForm({
     send: (body: DomainForm) => unwrap(api.POST("/api/v1/external-domains", { body: { ...body, site_id: site.id } })),
     checks: client,
     invalidate: [key],
@@ -82,7 +78,7 @@ export function ExternalDomains({ site }: { site: Site }) {
         )}
       </QueryView>
       <FormError error={remove.error} />
-      <FormError error={add.error} shown={[...fieldNames]} />
+      <FormError error={create.error} shown={[...fieldNames]} />
       <form
         ref={errors.form}
         onSubmit={(e) => submit(e, { name: f.name.trim(), cert_path: f.cert_path.trim(), key_path: f.key_path.trim() })}
@@ -94,8 +90,8 @@ export function ExternalDomains({ site }: { site: Site }) {
           <Field label="Certificate path" placeholder="/etc/ssl/lab/fullchain.pem" {...bind("cert_path")} />
           <Field label="Key path" placeholder="/etc/ssl/lab/privkey.pem" {...bind("key_path")} />
         </div>
-        <button type="submit" className="btn" aria-label={`Add domain to ${site.name}`} disabled={add.isPending}>
-          {add.isPending ? "Adding…" : "Add domain"}
+        <button type="submit" className="btn" aria-label={`Add domain to ${site.name}`} disabled={create.isPending}>
+          {create.isPending ? "Adding…" : "Add domain"}
         </button>
       </form>
     </>

@@ -36,11 +36,7 @@ const fields: { name: keyof SiteValues; label: string; placeholder: string; hint
 export function SiteCreateForm() {
   const [v, setV] = useState<SiteValues>(empty);
   const trimmed = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x.trim()])) as unknown as SiteValues;
-  const {
-    mutation: create,
-    errors,
-    submit,
-  } = useCreateForm({
+  const { create, errors, submit } = useCreateForm({
     send: (s: SiteValues) =>
       unwrap(
         api.POST("/api/v1/sites", {
