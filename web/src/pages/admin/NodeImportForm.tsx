@@ -1,12 +1,13 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import type React from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { api, idempotencyKey } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import type { NodeRequest } from "../../api/types";
 import { Field, SelectField } from "../../components/Field";
 import { fieldError, FormError } from "../../components/FormError";
 import { OperationStarted } from "../../components/OperationLink";
+import { useCreateForm } from "../../components/useCreateForm";
 
 const fieldNames = [
   "name",
@@ -74,21 +75,18 @@ export function nodeRequest(f: Form): NodeRequest {
 
 /** NodeImportForm registers a Proxmox cluster's nodes through one of them. */
 export function NodeImportForm() {
-  const qc = useQueryClient();
   const [form, setForm] = useState<Form>(empty);
   const sites = useQuery({
     queryKey: ["sites"],
     queryFn: () => unwrap(api.GET("/api/v1/sites", { params: { query: { limit: 500 } } })),
   });
-  const importNodes = useMutation({
-    mutationFn: (req: NodeRequest) =>
+  const { create: importNodes, submit } = useCreateForm({
+    send: (req: NodeRequest) =>
       unwrap(
         api.POST("/api/v1/nodes/import", { params: { header: { "Idempotency-Key": idempotencyKey() } }, body: req }),
       ),
-    onSuccess: () => {
-      setForm(empty);
-      void qc.invalidateQueries({ queryKey: ["nodes"] });
-    },
+    invalidate: [["nodes"]],
+    onSuccess: () => setForm(empty),
   });
   const set = (name: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     setForm((f) => ({
@@ -106,11 +104,6 @@ export function NodeImportForm() {
       {...extra}
     />
   );
-
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    importNodes.mutate(nodeRequest(form));
-  }
   return (
     <section className="section card" aria-labelledby="import-nodes">
       <h2 id="import-nodes">Import a cluster</h2>
@@ -120,7 +113,7 @@ export function NodeImportForm() {
       </p>
       {importNodes.isSuccess && <OperationStarted operation={importNodes.data} what="The import" />}
       <FormError error={err} shown={fieldNames} />
-      <form onSubmit={submit} noValidate aria-labelledby="import-nodes">
+      <form onSubmit={(e) => submit(e, nodeRequest(form))} noValidate aria-labelledby="import-nodes">
         <div className="form-grid">
           {text("name", "Node name", { required: true, placeholder: "pve1" })}
           {text("cluster", "Cluster", { required: true, placeholder: "lab" })}

@@ -3,8 +3,7 @@ import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import type { Node } from "../../api/types";
 import { formatBytes, formatDate, percent } from "../../components/format";
-import { DataTable } from "../../components/DataTable";
-import { ListSection } from "../../components/ListSection";
+import { ListPage } from "../../components/ListPage";
 import { StatusBadge } from "../../components/StatusBadge";
 import { NodeImportForm } from "./NodeImportForm";
 
@@ -41,51 +40,42 @@ export function Nodes() {
   });
   const overbooked = new Set(capacity.data?.nodes.filter((n) => n.overbooked).map((n) => n.node.id));
   return (
-    <>
-      <div className="page-head">
-        <h1>Nodes</h1>
-        {capacity.data && (
+    <ListPage
+      title="Nodes"
+      actions={
+        capacity.data && (
           <span className="muted">
             {capacity.data.clone_slots} clone slots in all (at most {capacity.data.clone_cap_per_storage} per storage)
           </span>
-        )}
-      </div>
-      <ListSection
-        heading="Registered nodes"
-        hidden
-        query={{ ...nodes, data: nodes.data?.items }}
-        what="nodes"
-        empty="No node is registered yet. Import a cluster below."
-      >
-        {(d) => (
-          <DataTable
-            caption="Proxmox nodes by cluster and name"
-            columns={["Node", "Cluster", "Status", "CPUs", "Memory", "Clones at once", "Storages", "Synced"]}
-          >
-            {d.map((n) => (
-              <tr key={n.id}>
-                <th scope="row">
-                  {n.name}
-                  <div className="muted mono">{n.endpoint}</div>
-                </th>
-                <td>{n.cluster}</td>
-                <td>
-                  <StatusBadge state={n.status} />{" "}
-                  {overbooked.has(n.id) && <StatusBadge state="failed" label="overbooked" />}
-                </td>
-                <td>{n.max_cpu}</td>
-                <td style={{ minWidth: "12rem" }}>
-                  <MemoryMeter node={n} />
-                </td>
-                <td>{n.clone_concurrency}</td>
-                <td>{n.storages.join(", ") || "—"}</td>
-                <td>{formatDate(n.synced_at)}</td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
-      </ListSection>
+        )
+      }
+      heading="Registered nodes"
+      query={{ ...nodes, data: nodes.data?.items }}
+      what="nodes"
+      empty="No node is registered yet. Import a cluster below."
+      caption="Proxmox nodes by cluster and name"
+      columns={["Node", "Cluster", "Status", "CPUs", "Memory", "Clones at once", "Storages", "Synced"]}
+      row={(n) => (
+        <tr key={n.id}>
+          <th scope="row">
+            {n.name}
+            <div className="muted mono">{n.endpoint}</div>
+          </th>
+          <td>{n.cluster}</td>
+          <td>
+            <StatusBadge state={n.status} /> {overbooked.has(n.id) && <StatusBadge state="failed" label="overbooked" />}
+          </td>
+          <td>{n.max_cpu}</td>
+          <td style={{ minWidth: "12rem" }}>
+            <MemoryMeter node={n} />
+          </td>
+          <td>{n.clone_concurrency}</td>
+          <td>{n.storages.join(", ") || "—"}</td>
+          <td>{formatDate(n.synced_at)}</td>
+        </tr>
+      )}
+    >
       <NodeImportForm />
-    </>
+    </ListPage>
   );
 }

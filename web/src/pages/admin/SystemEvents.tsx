@@ -1,10 +1,9 @@
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import type { SystemEvent } from "../../api/types";
-import { DataTable, LoadMore } from "../../components/DataTable";
 import { Field, SelectField } from "../../components/Field";
 import { formatDate } from "../../components/format";
-import { ListSection } from "../../components/ListSection";
+import { Filters, ListPage } from "../../components/ListPage";
 import { StatusBadge } from "../../components/StatusBadge";
 import { useFilters } from "../../components/useFilters";
 import { usePagedList } from "../../components/usePagedList";
@@ -13,7 +12,7 @@ const severityTone: Record<SystemEvent["severity"], string> = { info: "pending",
 
 /** SystemEvents lists what the platform noticed by itself (drift, unreachable clusters), newest first. */
 export function SystemEvents() {
-  const [filters, setFilter] = useFilters(["severity", "kind", "object_type", "object_id"]);
+  const [filters, , bind] = useFilters(["severity", "kind", "object_type", "object_id"]);
   const query = { ...filters, severity: filters.severity as SystemEvent["severity"] | undefined };
   const events = usePagedList(
     ["system-events", query],
@@ -21,76 +20,45 @@ export function SystemEvents() {
     { refetchInterval: 15000 },
   );
   return (
-    <>
-      <div className="page-head">
-        <h1>System events</h1>
-      </div>
-      <form className="filters" role="search" aria-label="Filter system events" onSubmit={(e) => e.preventDefault()}>
-        <SelectField
-          label="Severity"
-          value={filters.severity ?? ""}
-          onChange={(e) => setFilter("severity", e.target.value)}
-        >
-          <option value="">Any severity</option>
-          <option value="info">info</option>
-          <option value="warning">warning</option>
-          <option value="error">error</option>
-        </SelectField>
-        <Field
-          label="Kind"
-          placeholder="drift.orphan_guest"
-          value={filters.kind ?? ""}
-          onChange={(e) => setFilter("kind", e.target.value)}
-        />
-        <Field
-          label="Object type"
-          placeholder="vm"
-          value={filters.object_type ?? ""}
-          onChange={(e) => setFilter("object_type", e.target.value)}
-        />
-        <Field
-          label="Object id"
-          value={filters.object_id ?? ""}
-          onChange={(e) => setFilter("object_id", e.target.value)}
-        />
-      </form>
-      <ListSection
-        heading="System events"
-        hidden
-        query={events}
-        what="system events"
-        empty="No system event matches these filters."
-      >
-        {(items) => (
-          <>
-            <DataTable
-              caption="System events, newest first"
-              columns={["Time", "Severity", "Kind", "Object", "Message"]}
-            >
-              {items.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDate(e.time)}</td>
-                  <td>
-                    <StatusBadge state={severityTone[e.severity]} label={e.severity} />
-                  </td>
-                  <td className="mono">{e.kind}</td>
-                  <td className="mono">{e.object_type ? `${e.object_type} ${e.object_id ?? ""}` : "—"}</td>
-                  <td>
-                    {e.message}
-                    {e.details && Object.keys(e.details).length > 0 && (
-                      <details>
-                        <summary>Details</summary>
-                        <pre className="mono">{JSON.stringify(e.details, null, 2)}</pre>
-                      </details>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </DataTable>
-            <LoadMore query={events} />
-          </>
-        )}
-      </ListSection>
-    </>
+    <ListPage
+      title="System events"
+      filters={
+        <Filters label="Filter system events">
+          <SelectField label="Severity" {...bind("severity")}>
+            <option value="">Any severity</option>
+            <option value="info">info</option>
+            <option value="warning">warning</option>
+            <option value="error">error</option>
+          </SelectField>
+          <Field label="Kind" placeholder="drift.orphan_guest" {...bind("kind")} />
+          <Field label="Object type" placeholder="vm" {...bind("object_type")} />
+          <Field label="Object id" {...bind("object_id")} />
+        </Filters>
+      }
+      query={events}
+      what="system events"
+      empty="No system event matches these filters."
+      caption="System events, newest first"
+      columns={["Time", "Severity", "Kind", "Object", "Message"]}
+      row={(e) => (
+        <tr key={e.id}>
+          <td>{formatDate(e.time)}</td>
+          <td>
+            <StatusBadge state={severityTone[e.severity]} label={e.severity} />
+          </td>
+          <td className="mono">{e.kind}</td>
+          <td className="mono">{e.object_type ? `${e.object_type} ${e.object_id ?? ""}` : "—"}</td>
+          <td>
+            {e.message}
+            {e.details && Object.keys(e.details).length > 0 && (
+              <details>
+                <summary>Details</summary>
+                <pre className="mono">{JSON.stringify(e.details, null, 2)}</pre>
+              </details>
+            )}
+          </td>
+        </tr>
+      )}
+    />
   );
 }

@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import { Field } from "../../components/Field";
-import { fieldError, FormError } from "../../components/FormError";
+import { FormError } from "../../components/FormError";
+import { useCreateForm } from "../../components/useCreateForm";
 
 /** The roles every installation has, offered while the list loads. */
 const seededRoles = ["participant", "instructor", "admin"];
@@ -12,7 +13,6 @@ const fieldNames = ["username", "email", "display_name", "roles", "password"];
 
 /** UserCreateForm creates a local account with its roles. */
 export function UserCreateForm() {
-  const qc = useQueryClient();
   const [username, setUsername] = useState("");
   const [email, setEmail] = useState("");
   const [displayName, setDisplayName] = useState("");
@@ -23,8 +23,8 @@ export function UserCreateForm() {
     queryFn: () => unwrap(api.GET("/api/v1/roles")),
     select: (d) => d.items.map((r) => r.name),
   });
-  const create = useMutation({
-    mutationFn: () =>
+  const { create, errors, submit } = useCreateForm({
+    send: () =>
       unwrap(
         api.POST("/api/v1/users", {
           body: { username: username.trim(), email: email.trim(), display_name: displayName.trim(), roles, password },
@@ -36,14 +36,11 @@ export function UserCreateForm() {
       setDisplayName("");
       setPassword("");
       setRoles(["participant"]);
-      void qc.invalidateQueries({ queryKey: ["users"] });
     },
+    invalidate: [["users"]],
   });
   const err = create.error;
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    create.mutate();
-  }
+  const rolesError = errors.errorOf("roles");
   function toggleRole(name: string, on: boolean) {
     setRoles((r) => (on ? [...r, name] : r.filter((x) => x !== name)));
   }
@@ -56,46 +53,21 @@ export function UserCreateForm() {
         </p>
       )}
       <FormError error={err} shown={fieldNames} />
-      <form onSubmit={submit} noValidate aria-labelledby="create-user">
+      <form ref={errors.form} onSubmit={submit} noValidate aria-labelledby="create-user">
         <div className="form-grid">
-          <Field
-            label="Username"
-            name="username"
-            required
-            autoComplete="off"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            error={fieldError(err, "username")}
-          />
-          <Field
-            label="E-mail"
-            name="email"
-            type="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={fieldError(err, "email")}
-          />
-          <Field
-            label="Display name"
-            name="display_name"
-            value={displayName}
-            onChange={(e) => setDisplayName(e.target.value)}
-            error={fieldError(err, "display_name")}
-          />
+          <Field label="Username" required autoComplete="off" {...errors.bind("username", username, setUsername)} />
+          <Field label="E-mail" type="email" required {...errors.bind("email", email, setEmail)} />
+          <Field label="Display name" {...errors.bind("display_name", displayName, setDisplayName)} />
           <Field
             label="Password"
-            name="password"
             type="password"
             required
             autoComplete="new-password"
             hint="At least 12 characters, not a common password."
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={fieldError(err, "password")}
+            {...errors.bind("password", password, setPassword)}
           />
         </div>
-        <fieldset className="field" aria-describedby={fieldError(err, "roles") ? "roles-error" : undefined}>
+        <fieldset className="field" aria-describedby={rolesError ? "roles-error" : undefined}>
           <legend>Roles</legend>
           {(allRoles.data ?? seededRoles).map((name) => (
             <label key={name} className="check">
@@ -107,9 +79,9 @@ export function UserCreateForm() {
               {name}
             </label>
           ))}
-          {fieldError(err, "roles") && (
+          {rolesError && (
             <span className="field-error" id="roles-error">
-              {fieldError(err, "roles")}
+              {rolesError}
             </span>
           )}
         </fieldset>

@@ -4,9 +4,8 @@ import { unwrap } from "../../api/errors";
 import type { User } from "../../api/types";
 import { ActionButton } from "../../components/ActionButton";
 import { FormError } from "../../components/FormError";
-import { DataTable, LoadMore } from "../../components/DataTable";
 import { formatDate } from "../../components/format";
-import { ListSection } from "../../components/ListSection";
+import { ListPage } from "../../components/ListPage";
 import { usePagedList } from "../../components/usePagedList";
 import { StatusBadge } from "../../components/StatusBadge";
 import { UserCreateForm } from "./UserCreateForm";
@@ -23,54 +22,43 @@ export function Users() {
     onSettled: () => qc.invalidateQueries({ queryKey: ["users"] }),
   });
   return (
-    <>
-      <div className="page-head">
-        <h1>Users</h1>
-      </div>
-      <FormError error={setDisabled.error} />
-      <ListSection heading="Accounts" hidden query={users} what="users" empty="No user yet.">
-        {(items) => (
-          <>
-            <DataTable
-              caption="Users by username"
-              columns={["Username", "Name and e-mail", "Roles", "Source", "Status", "Created", ""]}
+    <ListPage
+      title="Users"
+      notices={<FormError error={setDisabled.error} />}
+      heading="Accounts"
+      query={users}
+      what="users"
+      empty="No user yet."
+      caption="Users by username"
+      columns={["Username", "Name and e-mail", "Roles", "Source", "Status", "Created", ""]}
+      row={(u) => (
+        <tr key={u.id}>
+          <th scope="row">{u.username}</th>
+          <td>
+            {u.display_name || "—"}
+            <div className="muted">{u.email}</div>
+          </td>
+          <td>{u.roles.join(", ")}</td>
+          <td>{u.source}</td>
+          <td>{u.disabled ? <StatusBadge state="failed" label="disabled" /> : <StatusBadge state="active" />}</td>
+          <td>{formatDate(u.created_at)}</td>
+          <td>
+            <ActionButton
+              label={`${u.disabled ? "Enable" : "Disable"} ${u.username}`}
+              title={
+                u.disabled ? `Enable ${u.username}?` : `Disable ${u.username}? Their sessions and tokens stop working.`
+              }
+              confirmLabel={u.disabled ? "Enable" : "Disable"}
+              danger={!u.disabled}
+              onConfirm={() => setDisabled.mutateAsync({ user: u, disabled: !u.disabled })}
             >
-              {items.map((u) => (
-                <tr key={u.id}>
-                  <th scope="row">{u.username}</th>
-                  <td>
-                    {u.display_name || "—"}
-                    <div className="muted">{u.email}</div>
-                  </td>
-                  <td>{u.roles.join(", ")}</td>
-                  <td>{u.source}</td>
-                  <td>
-                    {u.disabled ? <StatusBadge state="failed" label="disabled" /> : <StatusBadge state="active" />}
-                  </td>
-                  <td>{formatDate(u.created_at)}</td>
-                  <td>
-                    <ActionButton
-                      label={`${u.disabled ? "Enable" : "Disable"} ${u.username}`}
-                      title={
-                        u.disabled
-                          ? `Enable ${u.username}?`
-                          : `Disable ${u.username}? Their sessions and tokens stop working.`
-                      }
-                      confirmLabel={u.disabled ? "Enable" : "Disable"}
-                      danger={!u.disabled}
-                      onConfirm={() => setDisabled.mutateAsync({ user: u, disabled: !u.disabled })}
-                    >
-                      {u.disabled ? "Enable" : "Disable"}
-                    </ActionButton>
-                  </td>
-                </tr>
-              ))}
-            </DataTable>
-            <LoadMore query={users} />
-          </>
-        )}
-      </ListSection>
+              {u.disabled ? "Enable" : "Disable"}
+            </ActionButton>
+          </td>
+        </tr>
+      )}
+    >
       <UserCreateForm />
-    </>
+    </ListPage>
   );
 }

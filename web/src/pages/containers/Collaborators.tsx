@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
@@ -9,7 +9,7 @@ import { Field, SelectField } from "../../components/Field";
 import { FormError } from "../../components/FormError";
 import { formatDate } from "../../components/format";
 import { ListSection } from "../../components/ListSection";
-import { useFieldErrors } from "../../components/useFieldErrors";
+import { useCreateForm } from "../../components/useCreateForm";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,19 +32,19 @@ export function Collaborators({ containerId, hostname }: { containerId: string; 
     retry: false,
   });
   const [userId, setUserId] = useState("");
-  const add = useMutation({
-    mutationFn: (id: string) =>
+  const client: Record<string, string> = {};
+  if (!uuidPattern.test(userId.trim())) client.user_id = users.isSuccess ? "choose a user" : "must be a user id";
+  const { create, errors, submit } = useCreateForm({
+    send: (id: string) =>
       unwrap(
         api.POST("/api/v1/containers/{id}/collaborators", {
           params: { path: { id: containerId } },
           body: { user_id: id },
         }),
       ),
-    onSuccess: () => {
-      setUserId("");
-      errors.reset();
-      void qc.invalidateQueries({ queryKey: key });
-    },
+    checks: client,
+    invalidate: [key],
+    onSuccess: () => setUserId(""),
   });
   const remove = useMutation({
     mutationFn: (co: Collaborator) =>
@@ -55,14 +55,6 @@ export function Collaborators({ containerId, hostname }: { containerId: string; 
       ),
     onSettled: () => qc.invalidateQueries({ queryKey: key }),
   });
-  const client: Record<string, string> = {};
-  if (!uuidPattern.test(userId.trim())) client.user_id = users.isSuccess ? "choose a user" : "must be a user id";
-  const errors = useFieldErrors(client, add.error);
-
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (errors.tryValid()) add.mutate(userId.trim());
-  }
   const current = new Set(list.data?.map((c) => c.user_id));
   return (
     <>
@@ -95,8 +87,14 @@ export function Collaborators({ containerId, hostname }: { containerId: string; 
         )}
       </ListSection>
       <FormError error={remove.error} />
-      <FormError error={add.error} shown={["user_id"]} />
-      <form ref={errors.form} className="filters" onSubmit={submit} noValidate aria-label="Add a collaborator">
+      <FormError error={create.error} shown={["user_id"]} />
+      <form
+        ref={errors.form}
+        className="filters"
+        onSubmit={(e) => submit(e, userId.trim())}
+        noValidate
+        aria-label="Add a collaborator"
+      >
         {users.isSuccess ? (
           <SelectField label="User" {...errors.bind("user_id", userId, setUserId)}>
             <option value="">Choose a user</option>
@@ -117,8 +115,8 @@ export function Collaborators({ containerId, hostname }: { containerId: string; 
             hint="The id of the user's account."
           />
         )}
-        <button type="submit" className="btn" disabled={add.isPending}>
-          {add.isPending ? "Adding…" : "Add collaborator"}
+        <button type="submit" className="btn" disabled={create.isPending}>
+          {create.isPending ? "Adding…" : "Add collaborator"}
         </button>
       </form>
     </>

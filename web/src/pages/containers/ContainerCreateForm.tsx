@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api, idempotencyKey } from "../../api/client";
 import { unwrap } from "../../api/errors";
@@ -7,7 +7,7 @@ import type { ContainerCreateRequest } from "../../api/types";
 import { Field, SelectField, TextAreaField } from "../../components/Field";
 import { FormError } from "../../components/FormError";
 import { OperationStarted } from "../../components/OperationLink";
-import { useFieldErrors } from "../../components/useFieldErrors";
+import { useCreateForm } from "../../components/useCreateForm";
 import { EnvEditor, envFieldPattern } from "./EnvEditor";
 import { ResourceFields } from "./ResourceFields";
 import { resourceErrors, resourceRequest, type ResourceValues } from "./resources";
@@ -41,7 +41,6 @@ const sourceLabels: Record<SourceKind, string> = { template: "a CT template volu
  * the field it names.
  */
 export function ContainerCreateForm() {
-  const qc = useQueryClient();
   const [hostname, setHostname] = useState("");
   const [siteId, setSiteId] = useState("");
   const [source, setSource] = useState("");
@@ -55,8 +54,19 @@ export function ContainerCreateForm() {
   });
   const onlySite = sites.data?.items.length === 1 ? sites.data.items[0]?.id : undefined;
 
-  const create = useMutation({
-    mutationFn: (name: string) => {
+  const client: Record<string, string> = {
+    ...resourceErrors(resources),
+    ...sshKeyErrors(sshKeys),
+    ...envErrors(env),
+    ...serviceErrors(services),
+  };
+  if (!validHostname(hostname.trim())) client.hostname = messages.hostname;
+  const kind = sourceKindOf(source.trim());
+  const srcErr = sourceError(kind, source.trim());
+  if (srcErr) client.source = srcErr;
+  if (!siteId && !onlySite && (sites.data?.items.length ?? 0) > 1) client.site_id = "choose a site";
+  const { create, errors, submit } = useCreateForm({
+    send: (name: string) => {
       const body: ContainerCreateRequest = { hostname: name, source: source.trim(), ...resourceRequest(resources) };
       if (siteId || onlySite) body.site_id = siteId || onlySite;
       const keys = sshKeyLines(sshKeys);
@@ -74,23 +84,10 @@ export function ContainerCreateForm() {
       setSshKeys("");
       setEnv([]);
       setServices([]);
-      errors.reset();
-      void qc.invalidateQueries({ queryKey: ["containers"] });
     },
+    checks: client,
+    invalidate: [["containers"]],
   });
-
-  const client: Record<string, string> = {
-    ...resourceErrors(resources),
-    ...sshKeyErrors(sshKeys),
-    ...envErrors(env),
-    ...serviceErrors(services),
-  };
-  if (!validHostname(hostname.trim())) client.hostname = messages.hostname;
-  const kind = sourceKindOf(source.trim());
-  const srcErr = sourceError(kind, source.trim());
-  if (srcErr) client.source = srcErr;
-  if (!siteId && !onlySite && (sites.data?.items.length ?? 0) > 1) client.site_id = "choose a site";
-  const errors = useFieldErrors(client, create.error);
 
   const sshMessages = [...new Set([...Object.keys(client), ...Object.keys(errors.apiFields)])]
     .filter((n) => sshFieldPattern.test(n))
@@ -105,11 +102,6 @@ export function ContainerCreateForm() {
     (n) => shownPattern.test(n) || sshFieldPattern.test(n) || envFieldPattern.test(n) || serviceFieldPattern.test(n),
   );
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (errors.tryValid()) create.mutate(hostname.trim());
-  }
-
   return (
     <section className="section card" aria-labelledby="create-container">
       <h2 id="create-container">New container</h2>
@@ -120,7 +112,12 @@ export function ContainerCreateForm() {
         </p>
       )}
       <FormError error={create.error} shown={shown} />
-      <form ref={errors.form} onSubmit={submit} noValidate aria-labelledby="create-container">
+      <form
+        ref={errors.form}
+        onSubmit={(e) => submit(e, hostname.trim())}
+        noValidate
+        aria-labelledby="create-container"
+      >
         <div className="form-grid">
           <Field
             label="Host name"

@@ -2,8 +2,7 @@ import { Link } from "react-router";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import { hasRole, useSession } from "../../auth/useSession";
-import { DataTable, LoadMore } from "../../components/DataTable";
-import { ListSection } from "../../components/ListSection";
+import { ListPage } from "../../components/ListPage";
 import { StatusBadge } from "../../components/StatusBadge";
 import { usePagedList } from "../../components/usePagedList";
 import { ContainerCreateForm } from "./ContainerCreateForm";
@@ -19,42 +18,31 @@ export function Containers() {
     { refetchInterval: 5000 },
   );
   return (
-    <>
-      <div className="page-head">
-        <h1>Containers</h1>
-      </div>
-      <ListSection
-        heading="My containers"
-        query={containers}
-        what="your containers"
-        empty="You have no containers yet; create one below."
-      >
-        {(items) => (
-          <>
-            <DataTable
-              caption="Your containers, oldest first"
-              columns={["Host name", "Status", "Address", "DNS name", "Node", "Source"]}
-            >
-              {items.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">
-                    <Link to={`/containers/${c.id}`}>{c.hostname}</Link>
-                  </th>
-                  <td>
-                    <StatusBadge state={c.status} />
-                  </td>
-                  <td className="mono">{c.ipv4 ?? "—"}</td>
-                  <td className="mono">{c.dns_name}</td>
-                  <td>{c.node ?? "—"}</td>
-                  <td className="mono">{c.source}</td>
-                </tr>
-              ))}
-            </DataTable>
-            <LoadMore query={containers} />
-          </>
-        )}
-      </ListSection>
+    <ListPage
+      title="Containers"
+      heading="My containers"
+      showHeading
+      query={containers}
+      what="your containers"
+      empty="You have no containers yet; create one below."
+      caption="Your containers, oldest first"
+      columns={["Host name", "Status", "Address", "DNS name", "Node", "Source"]}
+      row={(c) => (
+        <tr key={c.id}>
+          <th scope="row">
+            <Link to={`/containers/${c.id}`}>{c.hostname}</Link>
+          </th>
+          <td>
+            <StatusBadge state={c.status} />
+          </td>
+          <td className="mono">{c.ipv4 ?? "—"}</td>
+          <td className="mono">{c.dns_name}</td>
+          <td>{c.node ?? "—"}</td>
+          <td className="mono">{c.source}</td>
+        </tr>
+      )}
+    >
       <ContainerCreateForm />
-    </>
+    </ListPage>
   );
 }

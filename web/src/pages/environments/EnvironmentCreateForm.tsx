@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import { Field, SelectField, TextAreaField } from "../../components/Field";
 import { fieldError, FormError } from "../../components/FormError";
+import { useCreateForm } from "../../components/useCreateForm";
 import { emptyMachine, machineField, machineRequest, type MachineRow } from "./machineRows";
 
 const rowFields = [
@@ -18,7 +19,6 @@ const rowFields = [
 
 /** EnvironmentCreateForm defines an environment: its machines, each from a QEMU template, with an optional connection. */
 export function EnvironmentCreateForm() {
-  const qc = useQueryClient();
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [course, setCourse] = useState("");
@@ -27,8 +27,8 @@ export function EnvironmentCreateForm() {
     queryKey: ["templates", "qemu"],
     queryFn: () => unwrap(api.GET("/api/v1/templates", { params: { query: { kind: "qemu", limit: 500 } } })),
   });
-  const create = useMutation({
-    mutationFn: () =>
+  const { create, submit } = useCreateForm({
+    send: () =>
       unwrap(
         api.POST("/api/v1/environments", {
           body: {
@@ -44,8 +44,8 @@ export function EnvironmentCreateForm() {
       setDescription("");
       setCourse("");
       setMachines([{ ...emptyMachine }]);
-      void qc.invalidateQueries({ queryKey: ["environments"] });
     },
+    invalidate: [["environments"]],
   });
   const err = create.error;
   const shown = [
@@ -57,10 +57,6 @@ export function EnvironmentCreateForm() {
   ];
   const setRow = (i: number, patch: Partial<MachineRow>) =>
     setMachines((rows) => rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    create.mutate();
-  }
   return (
     <section className="section card" aria-labelledby="new-environment">
       <h2 id="new-environment">New environment</h2>

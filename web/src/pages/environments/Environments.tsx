@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import { formatDate } from "../../components/format";
-import { ListSection } from "../../components/ListSection";
+import { ListPage } from "../../components/ListPage";
 import { EnvironmentCreateForm } from "./EnvironmentCreateForm";
 import { CardList } from "../../components/CardList";
 import type { Environment } from "../../api/types";
@@ -20,36 +20,31 @@ export function Environments() {
     queryFn: () => unwrap(api.GET("/api/v1/environments", { params: { query: { limit: 500 } } })),
   });
   return (
-    <>
-      <div className="page-head">
-        <h1>Environments</h1>
-      </div>
-      <ListSection
-        heading="Environments by name"
-        hidden
-        query={{ ...envs, data: envs.data?.items }}
-        what="environments"
-        empty="No environment yet. Create one below."
-      >
-        {(d) => (
-          <CardList label="Environments" items={d} keyOf={(env) => env.id} title={(env) => env.name}>
-            {(env) => (
-              <>
-                {env.description && <p className="muted">{env.description}</p>}
-                <dl className="facts">
-                  <dt>Machines</dt>
-                  <dd>{env.machines.map(machineSummary).join(", ")}</dd>
-                  <dt>Moodle course</dt>
-                  <dd>{env.moodle_template_course || "none"}</dd>
-                  <dt>Updated</dt>
-                  <dd>{formatDate(env.updated_at)}</dd>
-                </dl>
-              </>
-            )}
-          </CardList>
-        )}
-      </ListSection>
+    <ListPage
+      title="Environments"
+      heading="Environments by name"
+      query={{ ...envs, data: envs.data?.items }}
+      what="environments"
+      empty="No environment yet. Create one below."
+      render={(d) => (
+        <CardList label="Environments" items={d} keyOf={(env) => env.id} title={(env) => env.name}>
+          {(env) => (
+            <>
+              {env.description && <p className="muted">{env.description}</p>}
+              <dl className="facts">
+                <dt>Machines</dt>
+                <dd>{env.machines.map(machineSummary).join(", ")}</dd>
+                <dt>Moodle course</dt>
+                <dd>{env.moodle_template_course || "none"}</dd>
+                <dt>Updated</dt>
+                <dd>{formatDate(env.updated_at)}</dd>
+              </dl>
+            </>
+          )}
+        </CardList>
+      )}
+    >
       <EnvironmentCreateForm />
-    </>
+    </ListPage>
   );
 }

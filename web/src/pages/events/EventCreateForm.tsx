@@ -1,11 +1,12 @@
-import { useState, type FormEvent } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { api, idempotencyKey } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import type { EventRequest } from "../../api/types";
 import { Field, SelectField, TextAreaField } from "../../components/Field";
 import { fieldError, FormError } from "../../components/FormError";
+import { useCreateForm } from "../../components/useCreateForm";
 
 const fieldNames = ["name", "short_name", "description", "environment_id", "starts_at", "ends_at", "lead_time"];
 
@@ -18,7 +19,6 @@ export function localToISO(v: string): string {
 
 /** EventCreateForm plans an event of an environment; it opens the event's page when planned. */
 export function EventCreateForm() {
-  const qc = useQueryClient();
   const navigate = useNavigate();
   const [f, setF] = useState({
     name: "",
@@ -33,8 +33,8 @@ export function EventCreateForm() {
     queryKey: ["environments"],
     queryFn: () => unwrap(api.GET("/api/v1/environments", { params: { query: { limit: 500 } } })),
   });
-  const create = useMutation({
-    mutationFn: () => {
+  const { create, submit } = useCreateForm({
+    send: () => {
       const body: EventRequest = {
         name: f.name.trim(),
         short_name: f.short_name.trim(),
@@ -46,10 +46,8 @@ export function EventCreateForm() {
       if (f.lead_time.trim()) body.lead_time = f.lead_time.trim();
       return unwrap(api.POST("/api/v1/events", { params: { header: { "Idempotency-Key": idempotencyKey() } }, body }));
     },
-    onSuccess: (e) => {
-      void qc.invalidateQueries({ queryKey: ["events"] });
-      void navigate(`/events/${e.id}`);
-    },
+    invalidate: [["events"]],
+    onSuccess: (e) => void navigate(`/events/${e.id}`),
   });
   const err = create.error;
   const bind = (name: keyof typeof f) => ({
@@ -59,10 +57,6 @@ export function EventCreateForm() {
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
       setF((prev) => ({ ...prev, [name]: e.target.value })),
   });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    create.mutate();
-  }
   return (
     <section className="section card" aria-labelledby="plan-event">
       <h2 id="plan-event">Plan an event</h2>

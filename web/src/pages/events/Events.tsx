@@ -2,9 +2,8 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
-import { DataTable } from "../../components/DataTable";
 import { formatDate } from "../../components/format";
-import { ListSection } from "../../components/ListSection";
+import { ListPage } from "../../components/ListPage";
 import { StatusBadge } from "../../components/StatusBadge";
 import { EventCreateForm } from "./EventCreateForm";
 
@@ -16,36 +15,29 @@ export function Events() {
     refetchInterval: 10000,
   });
   return (
-    <>
-      <div className="page-head">
-        <h1>Events</h1>
-      </div>
-      <ListSection
-        heading="Events by start"
-        hidden
-        query={{ ...events, data: events.data?.items }}
-        what="events"
-        empty="No event yet. Plan one below."
-      >
-        {(d) => (
-          <DataTable caption="Events by start" columns={["Event", "State", "Starts", "Ends", "Deploys"]}>
-            {d.map((e) => (
-              <tr key={e.id}>
-                <th scope="row">
-                  <Link to={`/events/${e.id}`}>{e.name}</Link> <span className="muted mono">{e.short_name}</span>
-                </th>
-                <td>
-                  <StatusBadge state={e.state} />
-                </td>
-                <td>{formatDate(e.starts_at)}</td>
-                <td>{e.ends_at ? formatDate(e.ends_at) : "when ended"}</td>
-                <td>{formatDate(e.deploy_at)}</td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
-      </ListSection>
+    <ListPage
+      title="Events"
+      heading="Events by start"
+      query={{ ...events, data: events.data?.items }}
+      what="events"
+      empty="No event yet. Plan one below."
+      caption="Events by start"
+      columns={["Event", "State", "Starts", "Ends", "Deploys"]}
+      row={(e) => (
+        <tr key={e.id}>
+          <th scope="row">
+            <Link to={`/events/${e.id}`}>{e.name}</Link> <span className="muted mono">{e.short_name}</span>
+          </th>
+          <td>
+            <StatusBadge state={e.state} />
+          </td>
+          <td>{formatDate(e.starts_at)}</td>
+          <td>{e.ends_at ? formatDate(e.ends_at) : "when ended"}</td>
+          <td>{formatDate(e.deploy_at)}</td>
+        </tr>
+      )}
+    >
       <EventCreateForm />
-    </>
+    </ListPage>
   );
 }

@@ -1,11 +1,10 @@
 import { api } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
 import type { AuditRecord } from "../../../api/types";
-import { DataTable, LoadMore } from "../../../components/DataTable";
 import { Field } from "../../../components/Field";
 import { fieldError } from "../../../components/FormError";
 import { formatDate } from "../../../components/format";
-import { ListSection } from "../../../components/ListSection";
+import { Filters, List, PageHead } from "../../../components/ListPage";
 import { useFilters } from "../../../components/useFilters";
 import { usePagedList } from "../../../components/usePagedList";
 import { localToISO } from "../../events/EventCreateForm";
@@ -41,7 +40,7 @@ function Change({ r }: { r: AuditRecord }) {
 
 /** AuditLog lists who did what to which object, from where, newest first, with the API's filters. */
 export function AuditLog() {
-  const [filters, setFilter] = useFilters(filterNames);
+  const [filters, , bind] = useFilters(filterNames);
   const query = auditQuery(filters);
   const since = filters.since ?? "";
   const until = filters.until ?? "";
@@ -54,77 +53,47 @@ export function AuditLog() {
   );
   const err = records.error;
   const text = (name: (typeof filterNames)[number], label: string, placeholder?: string) => (
-    <Field
-      label={label}
-      placeholder={placeholder}
-      value={filters[name] ?? ""}
-      error={fieldError(err, name)}
-      onChange={(e) => setFilter(name, e.target.value)}
-    />
+    <Field label={label} placeholder={placeholder} error={fieldError(err, name)} {...bind(name)} />
   );
   return (
     <>
-      <div className="page-head">
-        <h1>Audit log</h1>
-      </div>
-      <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+      <PageHead title="Audit log" />
+      <Filters label="Filter the audit log">
         {text("actor", "Actor", "username or user id")}
         {text("action", "Action", "vm.create")}
         {text("object_type", "Object type", "vm")}
         {text("object_id", "Object id")}
-        <Field
-          label="Since"
-          type="datetime-local"
-          value={since}
-          error={fieldError(err, "since")}
-          onChange={(e) => setFilter("since", e.target.value)}
-        />
-        <Field
-          label="Until"
-          type="datetime-local"
-          value={until}
-          error={order ?? fieldError(err, "until")}
-          onChange={(e) => setFilter("until", e.target.value)}
-        />
-      </form>
+        <Field label="Since" type="datetime-local" error={fieldError(err, "since")} {...bind("since")} />
+        <Field label="Until" type="datetime-local" error={order ?? fieldError(err, "until")} {...bind("until")} />
+      </Filters>
       {!order && (
-        <ListSection
+        <List
           heading="Audit records"
-          hidden
           query={records}
           what="the audit log"
           empty="No audit record matches these filters."
-        >
-          {(items) => (
-            <>
-              <DataTable
-                caption="Audit records, newest first"
-                columns={["Time", "Actor", "Action", "Object", "From", "Change"]}
-              >
-                {items.map((r) => (
-                  <tr key={r.id}>
-                    <td>{formatDate(r.time)}</td>
-                    <td>{r.actor_name || <span className="muted">platform</span>}</td>
-                    <td className="mono">{r.action}</td>
-                    <td className="mono">
-                      {r.object_type} {r.object_id}
-                    </td>
-                    <td className="mono">
-                      {r.client_ip || "—"}
-                      <div className="muted" title="Request id">
-                        {r.request_id}
-                      </div>
-                    </td>
-                    <td>
-                      <Change r={r} />
-                    </td>
-                  </tr>
-                ))}
-              </DataTable>
-              <LoadMore query={records} />
-            </>
+          caption="Audit records, newest first"
+          columns={["Time", "Actor", "Action", "Object", "From", "Change"]}
+          row={(r) => (
+            <tr key={r.id}>
+              <td>{formatDate(r.time)}</td>
+              <td>{r.actor_name || <span className="muted">platform</span>}</td>
+              <td className="mono">{r.action}</td>
+              <td className="mono">
+                {r.object_type} {r.object_id}
+              </td>
+              <td className="mono">
+                {r.client_ip || "—"}
+                <div className="muted" title="Request id">
+                  {r.request_id}
+                </div>
+              </td>
+              <td>
+                <Change r={r} />
+              </td>
+            </tr>
           )}
-        </ListSection>
+        />
       )}
     </>
   );

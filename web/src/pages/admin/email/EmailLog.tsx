@@ -3,11 +3,10 @@ import { api, idempotencyKey } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
 import type { Email, EmailStatus } from "../../../api/types";
 import { ActionButton } from "../../../components/ActionButton";
-import { DataTable, LoadMore } from "../../../components/DataTable";
 import { Field, SelectField } from "../../../components/Field";
 import { FormError } from "../../../components/FormError";
 import { formatDate } from "../../../components/format";
-import { ListSection } from "../../../components/ListSection";
+import { Filters, ListPage } from "../../../components/ListPage";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { useFilters } from "../../../components/useFilters";
 import { usePagedList } from "../../../components/usePagedList";
@@ -18,7 +17,7 @@ const statusTone: Record<EmailStatus, string> = { queued: "pending", sent: "comp
 /** EmailLog lists the e-mails sent, newest first, with filters, and sends a failed one again. */
 export function EmailLog() {
   const qc = useQueryClient();
-  const [filters, setFilter] = useFilters(["status", "template", "recipient"]);
+  const [filters, , bind] = useFilters(["status", "template", "recipient"]);
   const query = { ...filters, status: filters.status as EmailStatus | undefined };
   const emails = usePagedList(
     ["email-log", query],
@@ -35,84 +34,66 @@ export function EmailLog() {
     onSettled: () => qc.invalidateQueries({ queryKey: ["email-log"] }),
   });
   return (
-    <>
-      <div className="page-head">
-        <h1>E-mail log</h1>
-      </div>
-      <form className="filters" role="search" aria-label="Filter e-mails" onSubmit={(e) => e.preventDefault()}>
-        <SelectField label="Status" value={filters.status ?? ""} onChange={(e) => setFilter("status", e.target.value)}>
-          <option value="">Any status</option>
-          {statuses.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </SelectField>
-        <Field
-          label="Template"
-          placeholder="event.deployed"
-          value={filters.template ?? ""}
-          onChange={(e) => setFilter("template", e.target.value)}
-        />
-        <Field
-          label="Recipient"
-          type="email"
-          value={filters.recipient ?? ""}
-          onChange={(e) => setFilter("recipient", e.target.value)}
-        />
-      </form>
-      {resend.isSuccess && (
-        <p className="alert alert-ok" role="status">
-          The e-mail to {resend.data.recipient} is queued again.
-        </p>
+    <ListPage
+      title="E-mail log"
+      filters={
+        <Filters label="Filter e-mails">
+          <SelectField label="Status" {...bind("status")}>
+            <option value="">Any status</option>
+            {statuses.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </SelectField>
+          <Field label="Template" placeholder="event.deployed" {...bind("template")} />
+          <Field label="Recipient" type="email" {...bind("recipient")} />
+        </Filters>
+      }
+      notices={
+        <>
+          {resend.isSuccess && (
+            <p className="alert alert-ok" role="status">
+              The e-mail to {resend.data.recipient} is queued again.
+            </p>
+          )}
+          <FormError error={resend.error} />
+        </>
+      }
+      heading="E-mails"
+      query={emails}
+      what="the e-mail log"
+      empty="No e-mail matches these filters."
+      caption="E-mails, newest first"
+      columns={["Recipient", "Template", "Subject", "Status", "Attempts", "Queued", ""]}
+      row={(e) => (
+        <tr key={e.id}>
+          <th scope="row">{e.recipient}</th>
+          <td className="mono">{e.template}</td>
+          <td>{e.subject}</td>
+          <td>
+            <StatusBadge state={statusTone[e.status]} label={e.status} />
+            {e.error && <div className="field-error">{e.error}</div>}
+          </td>
+          <td>{e.attempts}</td>
+          <td>
+            {formatDate(e.created_at)}
+            {e.sent_at && <div className="muted">sent {formatDate(e.sent_at)}</div>}
+          </td>
+          <td>
+            {e.status === "failed" && (
+              <ActionButton
+                label={`Resend the e-mail to ${e.recipient}`}
+                title={`Send "${e.subject}" to ${e.recipient} again?`}
+                confirmLabel="Resend"
+                onConfirm={() => resend.mutateAsync(e)}
+              >
+                Resend
+              </ActionButton>
+            )}
+          </td>
+        </tr>
       )}
-      <FormError error={resend.error} />
-      <ListSection
-        heading="E-mails"
-        hidden
-        query={emails}
-        what="the e-mail log"
-        empty="No e-mail matches these filters."
-      >
-        {(items) => (
-          <>
-            <DataTable
-              caption="E-mails, newest first"
-              columns={["Recipient", "Template", "Subject", "Status", "Attempts", "Queued", ""]}
-            >
-              {items.map((e) => (
-                <tr key={e.id}>
-                  <th scope="row">{e.recipient}</th>
-                  <td className="mono">{e.template}</td>
-                  <td>{e.subject}</td>
-                  <td>
-                    <StatusBadge state={statusTone[e.status]} label={e.status} />
-                    {e.error && <div className="field-error">{e.error}</div>}
-                  </td>
-                  <td>{e.attempts}</td>
-                  <td>
-                    {formatDate(e.created_at)}
-                    {e.sent_at && <div className="muted">sent {formatDate(e.sent_at)}</div>}
-                  </td>
-                  <td>
-                    {e.status === "failed" && (
-                      <ActionButton
-                        label={`Resend the e-mail to ${e.recipient}`}
-                        title={`Send "${e.subject}" to ${e.recipient} again?`}
-                        confirmLabel="Resend"
-                        onConfirm={() => resend.mutateAsync(e)}
-                      >
-                        Resend
-                      </ActionButton>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </DataTable>
-            <LoadMore query={emails} />
-          </>
-        )}
-      </ListSection>
-    </>
+    />
   );
 }

@@ -3,9 +3,8 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
 import type { EmailTemplate } from "../../../api/types";
-import { DataTable } from "../../../components/DataTable";
 import { formatDate } from "../../../components/format";
-import { ListSection } from "../../../components/ListSection";
+import { ListPage } from "../../../components/ListPage";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { EmailTemplateEditor } from "./EmailTemplateEditor";
 
@@ -19,46 +18,45 @@ export function EmailTemplates() {
   });
   const current = templates.data?.find((t) => t.key === editing);
   return (
-    <>
-      <div className="page-head">
-        <h1>E-mail templates</h1>
-      </div>
-      <ListSection heading="Templates" hidden query={templates} what="e-mail templates" empty="No e-mail template.">
-        {(items) => (
-          <DataTable caption="E-mail templates by key" columns={["Key", "When it is sent", "Version", ""]}>
-            {items.map((t) => (
-              <tr key={t.key}>
-                <th scope="row" className="mono">
-                  {t.key}
-                </th>
-                <td>{t.about}</td>
-                <td>
-                  {t.customized ? (
-                    <>
-                      <StatusBadge state="active" label="customized" />
-                      <div className="muted">{formatDate(t.updated_at)}</div>
-                    </>
-                  ) : (
-                    "default"
-                  )}
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    className="btn"
-                    aria-label={`Edit ${t.key}`}
-                    aria-pressed={editing === t.key}
-                    onClick={() => setEditing(t.key)}
-                  >
-                    Edit
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
-      </ListSection>
+    <ListPage
+      title="E-mail templates"
+      heading="Templates"
+      query={templates}
+      what="e-mail templates"
+      empty="No e-mail template."
+      caption="E-mail templates by key"
+      columns={["Key", "When it is sent", "Version", ""]}
+      row={(t) => (
+        <tr key={t.key}>
+          <th scope="row" className="mono">
+            {t.key}
+          </th>
+          <td>{t.about}</td>
+          <td>
+            {t.customized ? (
+              <>
+                <StatusBadge state="active" label="customized" />
+                <div className="muted">{formatDate(t.updated_at)}</div>
+              </>
+            ) : (
+              "default"
+            )}
+          </td>
+          <td>
+            <button
+              type="button"
+              className="btn"
+              aria-label={`Edit ${t.key}`}
+              aria-pressed={editing === t.key}
+              onClick={() => setEditing(t.key)}
+            >
+              Edit
+            </button>
+          </td>
+        </tr>
+      )}
+    >
       {current && <EmailTemplateEditor key={current.key} template={current} onClose={() => setEditing(undefined)} />}
-    </>
+    </ListPage>
   );
 }

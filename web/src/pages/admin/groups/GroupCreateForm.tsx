@@ -1,35 +1,27 @@
-import { useState, type FormEvent } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { api } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
 import { Field, TextAreaField } from "../../../components/Field";
 import { FormError } from "../../../components/FormError";
-import { useFieldErrors } from "../../../components/useFieldErrors";
+import { useCreateForm } from "../../../components/useCreateForm";
 
 /** GroupCreateForm creates a group by name and description; members are added on its card. */
 export function GroupCreateForm() {
-  const qc = useQueryClient();
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
-  const create = useMutation({
-    mutationFn: () =>
-      unwrap(api.POST("/api/v1/groups", { body: { name: name.trim(), description: description.trim() } })),
-    onSuccess: () => {
-      setName("");
-      setDescription("");
-      errors.reset();
-      void qc.invalidateQueries({ queryKey: ["groups"] });
-    },
-  });
   const client: Record<string, string> = {};
   if (name.trim() === "") client.name = "is required";
   else if (name.trim().length > 100) client.name = "must be at most 100 characters";
   if (description.length > 2000) client.description = "must be at most 2000 characters";
-  const errors = useFieldErrors(client, create.error);
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (errors.tryValid()) create.mutate();
-  }
+  const { create, errors, submit } = useCreateForm({
+    send: () => unwrap(api.POST("/api/v1/groups", { body: { name: name.trim(), description: description.trim() } })),
+    checks: client,
+    invalidate: [["groups"]],
+    onSuccess: () => {
+      setName("");
+      setDescription("");
+    },
+  });
   return (
     <section className="section card" aria-labelledby="create-group">
       <h2 id="create-group">Create a group</h2>

@@ -1,8 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
-import { LoadMore } from "../../../components/DataTable";
-import { ListSection } from "../../../components/ListSection";
+import { ListPage } from "../../../components/ListPage";
 import { usePagedList } from "../../../components/usePagedList";
 import { GroupCard } from "./GroupCard";
 import { GroupCreateForm } from "./GroupCreateForm";
@@ -18,23 +17,20 @@ export function Groups() {
     select: (d) => d.items,
   });
   return (
-    <>
-      <div className="page-head">
-        <h1>Groups</h1>
-      </div>
-      <ListSection heading="Groups" hidden query={groups} what="groups" empty="No group yet; create one below.">
-        {(items) => (
-          <>
-            <ul className="card-grid" aria-label="Groups">
-              {items.map((g) => (
-                <GroupCard key={g.id} group={g} users={users.data} />
-              ))}
-            </ul>
-            <LoadMore query={groups} />
-          </>
-        )}
-      </ListSection>
+    <ListPage
+      title="Groups"
+      query={groups}
+      what="groups"
+      empty="No group yet; create one below."
+      render={(items) => (
+        <ul className="card-grid" aria-label="Groups">
+          {items.map((g) => (
+            <GroupCard key={g.id} group={g} users={users.data} />
+          ))}
+        </ul>
+      )}
+    >
       <GroupCreateForm />
-    </>
+    </ListPage>
   );
 }

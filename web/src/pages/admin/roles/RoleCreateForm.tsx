@@ -1,47 +1,40 @@
-import { useState, type FormEvent } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { api } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
 import type { RoleGrant } from "../../../api/types";
 import { Field, SelectField, TextAreaField } from "../../../components/Field";
 import { FormError } from "../../../components/FormError";
-import { useFieldErrors } from "../../../components/useFieldErrors";
+import { useCreateForm } from "../../../components/useCreateForm";
 import { objectTypes, permissionKeys, roleNameError } from "./grants";
 
 const shownPattern = /^(name|description|permissions(\[\d+\]\.(object_type|key))?)$/;
 
 /** RoleCreateForm creates a custom role with the type-level permissions it grants. */
 export function RoleCreateForm() {
-  const qc = useQueryClient();
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [grants, setGrants] = useState<RoleGrant[]>([{ object_type: "vm", key: "read" }]);
-  const create = useMutation({
-    mutationFn: () =>
+  const client: Record<string, string> = {};
+  const nameErr = roleNameError(name.trim());
+  if (nameErr) client.name = nameErr;
+  if (description.length > 2000) client.description = "must be at most 2000 characters";
+  const { create, errors, submit } = useCreateForm({
+    send: () =>
       unwrap(
         api.POST("/api/v1/roles", {
           body: { name: name.trim(), description: description.trim(), permissions: grants },
         }),
       ),
+    checks: client,
+    invalidate: [["roles"]],
     onSuccess: () => {
       setName("");
       setDescription("");
       setGrants([{ object_type: "vm", key: "read" }]);
-      errors.reset();
-      void qc.invalidateQueries({ queryKey: ["roles"] });
     },
   });
-  const client: Record<string, string> = {};
-  const nameErr = roleNameError(name.trim());
-  if (nameErr) client.name = nameErr;
-  if (description.length > 2000) client.description = "must be at most 2000 characters";
-  const errors = useFieldErrors(client, create.error);
   const setGrant = (i: number, patch: Partial<RoleGrant>) =>
     setGrants((g) => g.map((x, j) => (j === i ? { ...x, ...patch } : x)));
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (errors.tryValid()) create.mutate();
-  }
   return (
     <section className="section card" aria-labelledby="create-role">
       <h2 id="create-role">Create a custom role</h2>

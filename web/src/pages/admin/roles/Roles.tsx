@@ -3,9 +3,8 @@ import { api } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
 import type { Role } from "../../../api/types";
 import { ActionButton } from "../../../components/ActionButton";
-import { DataTable } from "../../../components/DataTable";
 import { FormError } from "../../../components/FormError";
-import { ListSection } from "../../../components/ListSection";
+import { ListPage } from "../../../components/ListPage";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { RoleCreateForm } from "./RoleCreateForm";
 
@@ -22,51 +21,49 @@ export function Roles() {
     onSettled: () => qc.invalidateQueries({ queryKey: ["roles"] }),
   });
   return (
-    <>
-      <div className="page-head">
-        <h1>Roles</h1>
-      </div>
-      <FormError error={remove.error} />
-      <ListSection heading="Roles" hidden query={roles} what="roles" empty="No role.">
-        {(items) => (
-          <DataTable caption="Roles by name" columns={["Name", "Description", "Permissions", "Kind", ""]}>
-            {items.map((r) => (
-              <tr key={r.name}>
-                <th scope="row">{r.name}</th>
-                <td>{r.description || "—"}</td>
-                <td>
-                  {r.permissions.length === 0 ? (
-                    <span className="muted">none</span>
-                  ) : (
-                    <ul className="plain">
-                      {r.permissions.map((p) => (
-                        <li key={`${p.object_type}/${p.key}`} className="mono">
-                          {p.key} on {p.object_type === "*" ? "every type" : p.object_type}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-                <td>{r.builtin ? <StatusBadge state="info" label="built-in" /> : "custom"}</td>
-                <td>
-                  {!r.builtin && (
-                    <ActionButton
-                      label={`Delete ${r.name}`}
-                      title={`Delete the role ${r.name}? Its holders lose it.`}
-                      confirmLabel="Delete"
-                      danger
-                      onConfirm={() => remove.mutateAsync(r)}
-                    >
-                      Delete
-                    </ActionButton>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
-      </ListSection>
+    <ListPage
+      title="Roles"
+      notices={<FormError error={remove.error} />}
+      query={roles}
+      what="roles"
+      empty="No role."
+      caption="Roles by name"
+      columns={["Name", "Description", "Permissions", "Kind", ""]}
+      row={(r) => (
+        <tr key={r.name}>
+          <th scope="row">{r.name}</th>
+          <td>{r.description || "—"}</td>
+          <td>
+            {r.permissions.length === 0 ? (
+              <span className="muted">none</span>
+            ) : (
+              <ul className="plain">
+                {r.permissions.map((p) => (
+                  <li key={`${p.object_type}/${p.key}`} className="mono">
+                    {p.key} on {p.object_type === "*" ? "every type" : p.object_type}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </td>
+          <td>{r.builtin ? <StatusBadge state="info" label="built-in" /> : "custom"}</td>
+          <td>
+            {!r.builtin && (
+              <ActionButton
+                label={`Delete ${r.name}`}
+                title={`Delete the role ${r.name}? Its holders lose it.`}
+                confirmLabel="Delete"
+                danger
+                onConfirm={() => remove.mutateAsync(r)}
+              >
+                Delete
+              </ActionButton>
+            )}
+          </td>
+        </tr>
+      )}
+    >
       <RoleCreateForm />
-    </>
+    </ListPage>
   );
 }

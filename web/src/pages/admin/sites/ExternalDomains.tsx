@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
@@ -8,7 +8,7 @@ import { DataTable } from "../../../components/DataTable";
 import { Field } from "../../../components/Field";
 import { FormError } from "../../../components/FormError";
 import { QueryView } from "../../../components/StateViews";
-import { useFieldErrors } from "../../../components/useFieldErrors";
+import { useCreateForm } from "../../../components/useCreateForm";
 import { validDomain } from "../../containers/rules";
 
 // Absolute, without whitespace, quotes, control characters or ;{}$ (the API's rule).
@@ -28,32 +28,22 @@ export function ExternalDomains({ site }: { site: Site }) {
     select: (d) => d.items,
   });
   const [f, setF] = useState<DomainForm>(empty);
-  const add = useMutation({
-    mutationFn: (body: DomainForm) =>
-      unwrap(api.POST("/api/v1/external-domains", { body: { ...body, site_id: site.id } })),
-    onSuccess: () => {
-      setF(empty);
-      errors.reset();
-      void qc.invalidateQueries({ queryKey: key });
-    },
+  const client: Record<string, string> = {};
+  if (!validDomain(f.name.trim())) client.name = "must be a lower-case DNS name such as lab.example.org";
+  if (!pathPattern.test(f.cert_path.trim())) client.cert_path = pathMessage;
+  if (!pathPattern.test(f.key_path.trim())) client.key_path = pathMessage;
+  const { create, errors, submit } = useCreateForm({
+    send: (body: DomainForm) => unwrap(api.POST("/api/v1/external-domains", { body: { ...body, site_id: site.id } })),
+    checks: client,
+    invalidate: [key],
+    onSuccess: () => setF(empty),
   });
   const remove = useMutation({
     mutationFn: (d: ExternalDomain) =>
       unwrap(api.DELETE("/api/v1/external-domains/{id}", { params: { path: { id: d.id } } })),
     onSettled: () => qc.invalidateQueries({ queryKey: key }),
   });
-  const client: Record<string, string> = {};
-  if (!validDomain(f.name.trim())) client.name = "must be a lower-case DNS name such as lab.example.org";
-  if (!pathPattern.test(f.cert_path.trim())) client.cert_path = pathMessage;
-  if (!pathPattern.test(f.key_path.trim())) client.key_path = pathMessage;
-  const errors = useFieldErrors(client, add.error);
   const bind = (name: keyof DomainForm) => errors.bind(name, f[name], (v) => setF((p) => ({ ...p, [name]: v })));
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (errors.tryValid()) {
-      add.mutate({ name: f.name.trim(), cert_path: f.cert_path.trim(), key_path: f.key_path.trim() });
-    }
-  }
   const formLabel = `Add an external domain to ${site.name}`;
   return (
     <>
@@ -88,15 +78,20 @@ export function ExternalDomains({ site }: { site: Site }) {
         )}
       </QueryView>
       <FormError error={remove.error} />
-      <FormError error={add.error} shown={[...fieldNames]} />
-      <form ref={errors.form} onSubmit={submit} noValidate aria-label={formLabel}>
+      <FormError error={create.error} shown={[...fieldNames]} />
+      <form
+        ref={errors.form}
+        onSubmit={(e) => submit(e, { name: f.name.trim(), cert_path: f.cert_path.trim(), key_path: f.key_path.trim() })}
+        noValidate
+        aria-label={formLabel}
+      >
         <div className="form-grid">
           <Field label="Domain" placeholder="apps.example.org" autoComplete="off" {...bind("name")} />
           <Field label="Certificate path" placeholder="/etc/ssl/lab/fullchain.pem" {...bind("cert_path")} />
           <Field label="Key path" placeholder="/etc/ssl/lab/privkey.pem" {...bind("key_path")} />
         </div>
-        <button type="submit" className="btn" aria-label={`Add domain to ${site.name}`} disabled={add.isPending}>
-          {add.isPending ? "Adding…" : "Add domain"}
+        <button type="submit" className="btn" aria-label={`Add domain to ${site.name}`} disabled={create.isPending}>
+          {create.isPending ? "Adding…" : "Add domain"}
         </button>
       </form>
     </>

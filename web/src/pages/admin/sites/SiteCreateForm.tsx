@@ -1,10 +1,9 @@
-import { useState, type FormEvent } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { api } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
 import { Field } from "../../../components/Field";
 import { FormError } from "../../../components/FormError";
-import { useFieldErrors } from "../../../components/useFieldErrors";
+import { useCreateForm } from "../../../components/useCreateForm";
 import { siteErrors, type SiteValues } from "./siteRules";
 
 const empty: SiteValues = {
@@ -35,10 +34,10 @@ const fields: { name: keyof SiteValues; label: string; placeholder: string; hint
 
 /** SiteCreateForm registers a site: its network, DHCP range, domain, forwarders and external address and ports. */
 export function SiteCreateForm() {
-  const qc = useQueryClient();
   const [v, setV] = useState<SiteValues>(empty);
-  const create = useMutation({
-    mutationFn: (s: SiteValues) =>
+  const trimmed = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x.trim()])) as unknown as SiteValues;
+  const { create, errors, submit } = useCreateForm({
+    send: (s: SiteValues) =>
       unwrap(
         api.POST("/api/v1/sites", {
           body: {
@@ -55,18 +54,10 @@ export function SiteCreateForm() {
           },
         }),
       ),
-    onSuccess: () => {
-      setV(empty);
-      errors.reset();
-      void qc.invalidateQueries({ queryKey: ["sites"] });
-    },
+    checks: siteErrors(trimmed),
+    invalidate: [["sites"]],
+    onSuccess: () => setV(empty),
   });
-  const trimmed = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x.trim()])) as unknown as SiteValues;
-  const errors = useFieldErrors(siteErrors(trimmed), create.error);
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (errors.tryValid()) create.mutate(v);
-  }
   return (
     <section className="section card" aria-labelledby="create-site">
       <h2 id="create-site">Register a site</h2>
@@ -76,7 +67,7 @@ export function SiteCreateForm() {
         </p>
       )}
       <FormError error={create.error} shown={fields.map((f) => f.name)} />
-      <form ref={errors.form} onSubmit={submit} noValidate aria-labelledby="create-site">
+      <form ref={errors.form} onSubmit={(e) => submit(e, v)} noValidate aria-labelledby="create-site">
         <div className="form-grid">
           {fields.map((f) => (
             <Field

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../../../api/client";
 import { unwrap } from "../../../api/errors";
-import { ListSection } from "../../../components/ListSection";
+import { ListPage } from "../../../components/ListPage";
 import { SiteCard } from "./SiteCard";
 import { SiteCreateForm } from "./SiteCreateForm";
 
@@ -14,20 +14,14 @@ export function Sites() {
     refetchInterval: 10000,
   });
   return (
-    <>
-      <div className="page-head">
-        <h1>Sites</h1>
-      </div>
-      <ListSection
-        heading="Sites"
-        hidden
-        query={sites}
-        what="sites"
-        empty="No site is registered yet; register one below."
-      >
-        {(items) => items.map((s) => <SiteCard key={s.id} site={s} />)}
-      </ListSection>
+    <ListPage
+      title="Sites"
+      query={sites}
+      what="sites"
+      empty="No site is registered yet; register one below."
+      render={(items) => items.map((s) => <SiteCard key={s.id} site={s} />)}
+    >
       <SiteCreateForm />
-    </>
+    </ListPage>
   );
 }
