@@ -351,6 +351,14 @@ describe("the console", () => {
     await admin.getByRole("table").getByRole("link", { name: "vm.start" }).first().click();
     await admin.getByRole("heading", { name: "vm.start" }).waitFor();
     await admin.getByText("completed", { exact: true }).waitFor({ timeout: 90_000 });
+    // The operation's steps show the retried one, and its workflow links into the Temporal Web UI.
+    const steps = admin.getByRole("list", { name: "Steps of the operation" });
+    await steps.getByRole("listitem").filter({ hasText: "2 attempts" }).waitFor();
+    const workflow = admin.getByRole("link", { name: /opens the Temporal Web UI/ });
+    expect(await workflow.getAttribute("href")).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/namespaces\/[^/]+\/workflows\/vm%2F/,
+    );
+    await capture(admin, "10-operation-steps");
     await card.getByText("running", { exact: true }).waitFor({ timeout: 60_000 });
     await admin.context().close();
     await pat.context().close();
