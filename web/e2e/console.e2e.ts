@@ -243,7 +243,7 @@ describe("the console", () => {
 
     // Instructors may not list the accounts, but they find a user by name.
     const add = page.getByRole("form", { name: "Add a participant" });
-    await add.getByRole("combobox", { name: "User" }).fill(participant.username);
+    await add.getByRole("combobox", { name: "User", exact: true }).fill(participant.username);
     await add.getByRole("option", { name: participant.username, exact: true }).click();
     await add.getByRole("button", { name: "Add" }).click();
     await page.getByText(`(${participant.username}, participant)`).waitFor();
