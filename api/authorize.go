@@ -43,3 +43,22 @@ func (s *Server) listPage(c *gin.Context, objectType string) (domain.Page, error
 	}
 	return pageParams(c)
 }
+
+// permissionCheck is one right a route may be open to: need on obj.
+type permissionCheck struct {
+	obj  domain.ObjectRef
+	need domain.Key
+}
+
+// authorizeAny lets the caller through when they pass any one of checks,
+// tried in order, so put the right most callers hold first. A caller who
+// passes none gets KindForbidden with refusal as the message.
+func (s *Server) authorizeAny(c *gin.Context, refusal string, checks ...permissionCheck) error {
+	for _, check := range checks {
+		err := s.authorize(c, check.obj, check.need)
+		if err == nil || !domain.IsKind(err, domain.KindForbidden) {
+			return err
+		}
+	}
+	return domain.Errorf(domain.KindForbidden, "%s", refusal)
+}

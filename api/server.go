@@ -247,6 +247,7 @@ func New(d Deps) *Server {
 	authed.DELETE("/invitations/:id", s.revokeInvitation)
 	authed.GET("/users", s.listUsers)
 	authed.POST("/users", s.createUser)
+	authed.GET("/users/lookup", s.lookupUsers)
 	authed.GET("/users/:id", s.getUser)
 	authed.PATCH("/users/:id", s.updateUser)
 	authed.DELETE("/users/:id", s.deleteUser)

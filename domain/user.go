@@ -117,4 +117,11 @@ type UserStore interface {
 	DeleteUser(ctx context.Context, id uuid.UUID) error
 	// CountUsersWithRole counts enabled users holding the role.
 	CountUsersWithRole(ctx context.Context, role string) (int, error)
+	// LookupUsers returns at most l.Limit enabled users whose username,
+	// display name (or a word in it) or e-mail address starts with
+	// l.Query, compared case-insensitively and literally (% and _ are
+	// no wildcards): the user named exactly l.Query first, then those
+	// whose username starts with it, then the others, each by username.
+	// l must be valid (UserLookup.Validate).
+	LookupUsers(ctx context.Context, l UserLookup) ([]UserSummary, error)
 }

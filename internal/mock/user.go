@@ -17,6 +17,7 @@ type UserStore struct {
 	UpdateUserFn         func(ctx context.Context, u *domain.User) error
 	DeleteUserFn         func(ctx context.Context, id uuid.UUID) error
 	CountUsersWithRoleFn func(ctx context.Context, role string) (int, error)
+	LookupUsersFn        func(ctx context.Context, l domain.UserLookup) ([]domain.UserSummary, error)
 }
 
 var _ domain.UserStore = (*UserStore)(nil)
@@ -75,4 +76,12 @@ func (s *UserStore) CountUsersWithRole(ctx context.Context, role string) (int, e
 		unexpected("UserStore.CountUsersWithRole")
 	}
 	return s.CountUsersWithRoleFn(ctx, role)
+}
+
+// LookupUsers calls LookupUsersFn.
+func (s *UserStore) LookupUsers(ctx context.Context, l domain.UserLookup) ([]domain.UserSummary, error) {
+	if s.LookupUsersFn == nil {
+		unexpected("UserStore.LookupUsers")
+	}
+	return s.LookupUsersFn(ctx, l)
 }

@@ -6,6 +6,7 @@ import type { components } from "./schema";
 type Schemas = components["schemas"];
 
 export type User = Schemas["User"];
+export type UserSummary = Schemas["UserSummary"];
 export type VM = Schemas["VM"];
 export type Container = Schemas["Container"];
 export type ContainerService = Schemas["ContainerService"];

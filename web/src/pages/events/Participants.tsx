@@ -2,31 +2,32 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
-import type { EventMember } from "../../api/types";
+import type { EventMember, UserSummary } from "../../api/types";
 import { ActionButton } from "../../components/ActionButton";
-import { Field, SelectField } from "../../components/Field";
+import { SelectField } from "../../components/Field";
 import { fieldError, FormError } from "../../components/FormError";
+import { UserSearchField, userLabel, useUserLookup } from "./UserSearchField";
 
 type Role = "participant" | "instructor";
 
 /**
  * Participants lists who takes part in an event and adds or removes users
- * and groups. The pickers list the users and groups the caller may see;
- * without that right a user is named by id.
+ * and groups. A user is found by name (GET /users/lookup) or, for a caller
+ * the API refuses lookups to, named by id; a group is picked from those
+ * the caller may see.
  */
 export function Participants({ eventId, members }: { eventId: string; members: EventMember[] }) {
   const qc = useQueryClient();
-  const [who, setWho] = useState("");
+  const [userText, setUserText] = useState("");
+  const [picked, setPicked] = useState<UserSummary | null>(null);
+  const [groupId, setGroupId] = useState("");
   const [role, setRole] = useState<Role>("participant");
   const participants = useQuery({
     queryKey: ["events", eventId, "participants"],
     queryFn: () => unwrap(api.GET("/api/v1/events/{id}/participants", { params: { path: { id: eventId } } })),
   });
-  const users = useQuery({
-    queryKey: ["users", "picker"],
-    queryFn: () => unwrap(api.GET("/api/v1/users", { params: { query: { limit: 500 } } })),
-    retry: false,
-  });
+  const lookup = useUserLookup(picked ? "" : userText);
+  const userId = lookup.refused ? userText.trim() : (picked?.id ?? "");
   const groups = useQuery({
     queryKey: ["groups", "picker"],
     queryFn: () => unwrap(api.GET("/api/v1/groups", { params: { query: { limit: 500 } } })),
@@ -35,15 +36,30 @@ export function Participants({ eventId, members }: { eventId: string; members: E
   const refresh = () => qc.invalidateQueries({ queryKey: ["events", eventId] });
   const add = useMutation({
     mutationFn: () => {
-      const [kind, id] = who.includes(":") ? (who.split(":", 2) as [string, string]) : ["user", who.trim()];
-      const body = kind === "group" ? { group_id: id, role } : { user_id: id, role };
+      const body = groupId ? { group_id: groupId, role } : { user_id: userId, role };
       return unwrap(api.POST("/api/v1/events/{id}/participants", { params: { path: { id: eventId } }, body }));
     },
     onSuccess: () => {
-      setWho("");
+      chooseGroup("");
       void refresh();
     },
   });
+  // One user or one group is added at a time: choosing one forgets the other.
+  function chooseGroup(id: string) {
+    setGroupId(id);
+    setUserText("");
+    setPicked(null);
+  }
+  function typeUser(text: string) {
+    setGroupId("");
+    setUserText(text);
+    setPicked(null);
+  }
+  function pickUser(u: UserSummary) {
+    setGroupId("");
+    setUserText(userLabel(u));
+    setPicked(u);
+  }
   const remove = useMutation({
     mutationFn: (q: { user_id: string } | { group_id: string }) =>
       unwrap(api.DELETE("/api/v1/events/{id}/participants", { params: { path: { id: eventId }, query: q } })),
@@ -104,59 +120,30 @@ export function Participants({ eventId, members }: { eventId: string; members: E
         <>
           <FormError error={err} shown={["user_id", "group_id", "role"]} />
           <form className="filters" onSubmit={submit} aria-label="Add a participant">
-            {users.isSuccess ? (
+            {groups.isSuccess && groups.data.items.length > 0 && (
               <SelectField
-                label="User or group"
-                value={who}
-                onChange={(e) => setWho(e.target.value)}
-                error={fieldError(err, "user_id") ?? fieldError(err, "group_id")}
+                label="Group"
+                value={groupId}
+                onChange={(e) => chooseGroup(e.target.value)}
+                error={fieldError(err, "group_id")}
               >
-                <option value="">Choose…</option>
-                <optgroup label="Users">
-                  {users.data.items.map((u) => (
-                    <option key={u.id} value={`user:${u.id}`}>
-                      {u.username}
-                      {u.display_name ? ` (${u.display_name})` : ""}
-                    </option>
-                  ))}
-                </optgroup>
-                {groups.isSuccess && (
-                  <optgroup label="Groups">
-                    {groups.data.items.map((g) => (
-                      <option key={g.id} value={`group:${g.id}`}>
-                        {g.name}
-                      </option>
-                    ))}
-                  </optgroup>
-                )}
+                <option value="">Choose a group…</option>
+                {groups.data.items.map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {g.name}
+                  </option>
+                ))}
               </SelectField>
-            ) : (
-              // Instructors may read groups but not the accounts: they pick a
-              // group, or name a user by the id the user can tell them.
-              <>
-                {groups.isSuccess && groups.data.items.length > 0 && (
-                  <SelectField
-                    label="Group"
-                    value={who.startsWith("group:") ? who : ""}
-                    onChange={(e) => setWho(e.target.value)}
-                    error={fieldError(err, "group_id")}
-                  >
-                    <option value="">Choose a group…</option>
-                    {groups.data.items.map((g) => (
-                      <option key={g.id} value={`group:${g.id}`}>
-                        {g.name}
-                      </option>
-                    ))}
-                  </SelectField>
-                )}
-                <Field
-                  label="User id"
-                  value={who.startsWith("group:") ? "" : who}
-                  onChange={(e) => setWho(e.target.value)}
-                  error={fieldError(err, "user_id")}
-                />
-              </>
             )}
+            <UserSearchField
+              label="User"
+              text={userText}
+              onText={typeUser}
+              picked={picked}
+              onPick={pickUser}
+              lookup={lookup}
+              error={fieldError(err, "user_id")}
+            />
             <SelectField
               label="Role"
               value={role}
@@ -166,7 +153,7 @@ export function Participants({ eventId, members }: { eventId: string; members: E
               <option value="participant">participant</option>
               <option value="instructor">instructor</option>
             </SelectField>
-            <button type="submit" className="btn btn-primary" disabled={!who || add.isPending}>
+            <button type="submit" className="btn btn-primary" disabled={!(groupId || userId) || add.isPending}>
               {add.isPending ? "Adding…" : "Add"}
             </button>
           </form>
