@@ -163,13 +163,23 @@ func TestEventEndToEndWithConnectionsCourseAndMail(t *testing.T) {
 	require.Eventually(t, func() bool { return l.eventState(t, path) == domain.EventRunning }, 3*time.Minute, 250*time.Millisecond,
 		"the event deploys ahead of its start and runs at its start")
 
-	// At the start: 60 VMs, 60 connections each visible only to its
+	// Once deployed: 60 VMs, 60 connections each visible only to its
 	// participant, 30 students and the instructor enrolled, 30 e-mails.
-	o := l.overview(t, path, l.instructor)
-	require.Len(t, o.Items, 2*n)
-	for _, it := range o.Items {
-		require.Equal(t, domain.ItemReady, it.State, "%+v", it)
-	}
+	// (On a busy machine the last seats may get ready after the start;
+	// the event runs at its start regardless.)
+	var o eventOverview
+	require.Eventually(t, func() bool {
+		o = l.overview(t, path, l.instructor)
+		if len(o.Items) != 2*n {
+			return false
+		}
+		for _, it := range o.Items {
+			if it.State != domain.ItemReady {
+				return false
+			}
+		}
+		return true
+	}, 2*time.Minute, 250*time.Millisecond, "every seat gets ready")
 	require.Len(t, labforgeGuests(l.sim), 2*n, "one guest per participant and machine")
 	require.Eventually(t, func() bool { return len(l.guac.Connections()) == 2*n }, time.Minute, 200*time.Millisecond,
 		"one connection per participant and machine")
