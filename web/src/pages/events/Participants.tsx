@@ -119,7 +119,7 @@ export function Participants({ eventId, members }: { eventId: string; members: E
       {participants.isSuccess && (
         <>
           <FormError error={err} shown={["user_id", "group_id", "role"]} />
-          <form className="filters" onSubmit={submit} aria-label="Add a participant">
+          <form className="filters filters-top" onSubmit={submit} aria-label="Add a participant">
             {groups.isSuccess && groups.data.items.length > 0 && (
               <SelectField
                 label="Group"
