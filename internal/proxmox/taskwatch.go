@@ -296,8 +296,10 @@ func (p *taskPoller) due(w *taskWatch, now time.Time) time.Time {
 	if typical, ok := p.typical[w.upid.Type]; ok {
 		// Look a little after the typical end, so that the look most
 		// likely finds the task ended.
+		// A look made for another task of the node may come just before
+		// this one's end: wait for the end then, not a whole Interval.
 		if end := w.began.Add(typical + o.Interval/4); now.Before(end) {
-			d = max(o.Interval, end.Sub(now))
+			d = max(o.Interval/10, end.Sub(now))
 		} else {
 			// Overdue: every Interval at first, then backing off.
 			d = max(o.Interval, now.Sub(end)/2)

@@ -38,3 +38,29 @@ func TestTypicalDurationsFollowShortTasksFast(t *testing.T) {
 		t.Errorf("after a wide look: %s", got)
 	}
 }
+
+// TestLookDueAtTheTypicalEnd: a task whose type's typical duration is
+// known is due a little after that end, even when a look made for another
+// task of the node found it running just before (it is not pushed a whole
+// Interval on); once overdue it is looked at every Interval, backing off.
+func TestLookDueAtTheTypicalEnd(t *testing.T) {
+	p := &taskPoller{typical: map[string]time.Duration{"qmclone": 20 * time.Second}}
+	opts := WaitOptions{Interval: time.Second, MaxInterval: 10 * time.Second}.withDefaults()
+	t0 := time.Unix(1_000_000, 0)
+	w := &taskWatch{upid: UPID{Type: "qmclone"}, opts: opts, began: t0}
+	end := t0.Add(20*time.Second + opts.Interval/4)
+	for _, tc := range []struct {
+		now, want time.Duration
+		what      string
+	}{
+		{12 * time.Second, 20*time.Second + opts.Interval/4, "long before the end: at the end"},
+		{19900 * time.Millisecond, 20*time.Second + opts.Interval/4, "a tenth of a second before the end: at the end, not an Interval on"},
+		{20*time.Second + opts.Interval/4 - time.Millisecond, 20*time.Second + opts.Interval/4 - time.Millisecond + opts.Interval/10, "just before the end: at least a tenth of an Interval on"},
+		{end.Sub(t0) + time.Millisecond, end.Sub(t0) + time.Millisecond + opts.Interval, "overdue: an Interval on"},
+		{end.Sub(t0) + 8*time.Second, end.Sub(t0) + 12*time.Second, "long overdue: backing off by half the delay"},
+	} {
+		if got := p.due(w, t0.Add(tc.now)).Sub(t0); got != tc.want {
+			t.Errorf("%s: due at +%s, want +%s", tc.what, got, tc.want)
+		}
+	}
+}
