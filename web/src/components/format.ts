@@ -20,3 +20,12 @@ export function formatBytes(n: number): string {
 export function percent(used: number, total: number): number {
   return total > 0 ? Math.min(100, Math.round((used / total) * 100)) : 0;
 }
+
+/** formatSpan is the time from start to end (or to now, while running) as "4.2 s" or "3 min 5 s"; "—" when unknown. */
+export function formatSpan(start: string, end?: string | null, now = Date.now()): string {
+  const ms = (end ? Date.parse(end) : now) - Date.parse(start);
+  if (!Number.isFinite(ms) || ms < 0) return "—";
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
+}

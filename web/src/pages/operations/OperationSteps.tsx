@@ -1,15 +1,6 @@
 import type { OperationStep } from "../../api/types";
-import { formatDate } from "../../components/format";
+import { formatDate, formatSpan } from "../../components/format";
 import { StatusBadge } from "../../components/StatusBadge";
-
-/** duration is a step's length as "4.2 s" or "3 min 5 s"; running steps count to now. */
-export function duration(step: OperationStep, now = Date.now()): string {
-  const ms = (step.ended_at ? Date.parse(step.ended_at) : now) - Date.parse(step.started_at);
-  if (!Number.isFinite(ms) || ms < 0) return "—";
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)} min ${s % 60} s`;
-}
 
 /** OperationSteps lists the steps an operation went through, in order, with state, attempts, time and error. */
 export function OperationSteps({ steps }: { steps: OperationStep[] }) {
@@ -31,7 +22,7 @@ export function OperationSteps({ steps }: { steps: OperationStep[] }) {
                   <span className="step-name">{s.name}</span>
                   <StatusBadge state={s.state} />
                   <span className="muted" title={`Started ${formatDate(s.started_at)}`}>
-                    {duration(s)}
+                    {formatSpan(s.started_at, s.ended_at)}
                   </span>
                   {s.attempts > 1 && <span className="muted">{s.attempts} attempts</span>}
                 </div>

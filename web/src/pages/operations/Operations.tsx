@@ -5,6 +5,7 @@ import { unwrap } from "../../api/errors";
 import type { Operation, OperationState } from "../../api/types";
 import { Field, SelectField } from "../../components/Field";
 import { DataTable, LoadMore } from "../../components/DataTable";
+import { Filters } from "../../components/ListPage";
 import { formatDate } from "../../components/format";
 import { QueryView } from "../../components/StateViews";
 import { StatusBadge } from "../../components/StatusBadge";
@@ -94,11 +95,12 @@ function OperationRow({ op }: { op: Operation }) {
 
 /** Operations is the live list of operations with filters, those awaiting an operator on top. */
 export function Operations() {
-  const [filters, setFilter] = useFilters(["state", "kind", "target_type"] as const);
-  const state = (filters.state ?? "") as OperationState | "";
-  const kind = filters.kind ?? "";
-  const targetType = filters.target_type ?? "";
-  const query = { state: state || undefined, kind: kind || undefined, target_type: targetType || undefined };
+  const [filters, , bind] = useFilters(["state", "kind", "target_type"] as const);
+  const query = {
+    state: (filters.state || undefined) as OperationState | undefined,
+    kind: filters.kind || undefined,
+    target_type: filters.target_type || undefined,
+  };
   const ops = usePagedList(
     ["operations", "list", query],
     (cursor) => unwrap(api.GET("/api/v1/operations", { params: { query: { ...query, limit: 50, cursor } } })),
@@ -114,8 +116,8 @@ export function Operations() {
       <AwaitingOperator />
       <section className="section" aria-labelledby="all-operations">
         <h2 id="all-operations">All operations</h2>
-        <form className="filters" role="search" aria-label="Filter operations" onSubmit={(e) => e.preventDefault()}>
-          <SelectField label="State" value={state} onChange={(e) => setFilter("state", e.target.value)}>
+        <Filters label="Filter operations">
+          <SelectField label="State" {...bind("state")}>
             <option value="">Any state</option>
             {operationStates.map((s) => (
               <option key={s} value={s}>
@@ -123,19 +125,9 @@ export function Operations() {
               </option>
             ))}
           </SelectField>
-          <Field
-            label="Kind"
-            placeholder="vm.create"
-            value={kind}
-            onChange={(e) => setFilter("kind", e.target.value)}
-          />
-          <Field
-            label="Target type"
-            placeholder="vm"
-            value={targetType}
-            onChange={(e) => setFilter("target_type", e.target.value)}
-          />
-        </form>
+          <Field label="Kind" placeholder="vm.create" {...bind("kind")} />
+          <Field label="Target type" placeholder="vm" {...bind("target_type")} />
+        </Filters>
         <QueryView
           query={ops}
           what="operations"
