@@ -65,7 +65,7 @@ func (db *DB) ListOperationSteps(ctx context.Context, id uuid.UUID) ([]domain.Op
 	if err != nil {
 		return nil, mapErr(err, "steps of operation "+id.String())
 	}
-	steps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.OperationStep, error) {
+	steps, err := collect(rows, func(r rowScanner) (domain.OperationStep, error) {
 		s, err := scanStep(r)
 		return s.OperationStep, err
 	})
