@@ -22,6 +22,10 @@ type params struct {
 	Start bool
 	// Timeout bounds the wait for all N workflows.
 	Timeout time.Duration
+	// Starts is how many workflow starts the platform's client sends at
+	// once (LABFORGE_TEMPORAL_START_CONCURRENCY); N or more starts all N
+	// together.
+	Starts int
 }
 
 var (
@@ -33,11 +37,12 @@ var (
 	flagPoll    = flag.Duration("provision.poll", 0, "first task-poll interval (LABFORGE_BENCH_POLL, default 1s x scale)")
 	flagStart   = flag.Bool("provision.start", false, "start the VMs and wait for their address (LABFORGE_BENCH_START)")
 	flagTimeout = flag.Duration("provision.timeout", 0, "deadline for one round (LABFORGE_BENCH_TIMEOUT, default 10m)")
+	flagStarts  = flag.Int("provision.starts", 0, "workflow starts in flight at once, N for all together (LABFORGE_BENCH_STARTS, default 2)")
 )
 
 // loadParams reads the flags and LABFORGE_BENCH_* variables.
 func loadParams() (params, error) {
-	p := params{N: *flagN, K: *flagK, C: *flagC, T: *flagT, Scale: *flagScale, Poll: *flagPoll, Start: *flagStart, Timeout: *flagTimeout}
+	p := params{N: *flagN, K: *flagK, C: *flagC, T: *flagT, Scale: *flagScale, Poll: *flagPoll, Start: *flagStart, Timeout: *flagTimeout, Starts: *flagStarts}
 	var env benchstack.Settings
 	env.Int(&p.N, "LABFORGE_BENCH_N")
 	env.Int(&p.K, "LABFORGE_BENCH_K")
@@ -47,6 +52,7 @@ func loadParams() (params, error) {
 	env.Duration(&p.Poll, "LABFORGE_BENCH_POLL")
 	env.Bool(&p.Start, "LABFORGE_BENCH_START")
 	env.Duration(&p.Timeout, "LABFORGE_BENCH_TIMEOUT")
+	env.Int(&p.Starts, "LABFORGE_BENCH_STARTS")
 	if err := env.Err(); err != nil {
 		return p, err
 	}
@@ -57,11 +63,14 @@ func loadParams() (params, error) {
 	benchstack.Default(&p.Scale, 0.1)
 	benchstack.Default(&p.Poll, benchstack.DefaultPoll(p.Scale))
 	benchstack.Default(&p.Timeout, 10*time.Minute)
+	benchstack.Default(&p.Starts, 2)
 	switch {
 	case p.N < 1 || p.K < 1:
 		return p, fmt.Errorf("N and K must be at least 1 (N=%d, K=%d)", p.N, p.K)
 	case p.C < 1 || p.C > 64:
 		return p, fmt.Errorf("C is a node's clone_concurrency, 1 to 64 (C=%d)", p.C)
+	case p.Starts < 1:
+		return p, fmt.Errorf("starts in flight must be at least 1 (starts=%d)", p.Starts)
 	case p.Scale <= 0 || p.T <= 0:
 		return p, fmt.Errorf("T and the time scale must be positive (T=%s, scale=%v)", p.T, p.Scale)
 	}

@@ -18,7 +18,7 @@ import (
 // TestMain stops the shared PostgreSQL cluster and FerretDB server.
 func TestMain(m *testing.M) { apptest.Main(m) }
 
-// BenchmarkProvision starts N CloneVM workflows at once over K simulated
+// BenchmarkProvision asks for N CloneVM workflows at once over K simulated
 // nodes with clone_concurrency C and reports the makespan against the
 // capacity bound, Proxmox API calls per VM, the most clones a node ran at
 // once and the process CPU time per VM. One round usually exceeds the
@@ -48,10 +48,10 @@ func BenchmarkProvision(b *testing.B) {
 	b.ReportMetric(float64(sum.maxClones), "max-clones/node")
 	b.ReportMetric(float64(avg.cpu.Microseconds())/1000/float64(p.N), "cpu-ms/vm")
 	b.ReportMetric(float64(avg.handoff.Microseconds())/1000, "handoff-ms")
-	b.Logf("N=%d K=%d C=%d T=%s (real %s, scale %g, poll %s, start=%t), %d round(s): makespan %s, bound %s, ratio %.2f; "+
+	b.Logf("N=%d K=%d C=%d T=%s (real %s, scale %g, poll %s, start=%t, %d starts in flight), %d round(s): makespan %s, bound %s, ratio %.2f; "+
 		"%.1f Proxmox API calls/VM (target <= 8), %.1f of them task polls; last placement ended +%s; "+
 		"max concurrent clones per node %d (cap %d); CPU %.1f ms/VM; clone handoff %s",
-		p.N, p.K, p.C, p.T, p.cloneReal(), p.Scale, p.Poll, p.Start, rounds,
+		p.N, p.K, p.C, p.T, p.cloneReal(), p.Scale, p.Poll, p.Start, p.Starts, rounds,
 		avg.makespan.Round(time.Millisecond), bound, avg.makespan.Seconds()/bound.Seconds(),
 		avg.apiCalls/float64(p.N), avg.taskPolls/float64(p.N), avg.lastPlacement.Round(10*time.Millisecond),
 		sum.maxClones, p.C, float64(avg.cpu.Microseconds())/1000/float64(p.N),

@@ -44,7 +44,8 @@ func newStack(tb testing.TB, p params) *stack {
 	})
 	tb.Cleanup(sim.Close)
 	// Storages are per node (see seed), so this cap never binds.
-	plat := benchstack.Connect(tb, "LABFORGE_CLONE_CAP_PER_STORAGE=64")
+	plat := benchstack.Connect(tb, "LABFORGE_CLONE_CAP_PER_STORAGE=64",
+		fmt.Sprintf("LABFORGE_TEMPORAL_START_CONCURRENCY=%d", p.Starts))
 	s := &stack{p: plat, sim: sim, attempts: benchstack.NewAttemptCounter()}
 	s.startWorkers(tb, p)
 	s.seedStore(ctx, tb, p)

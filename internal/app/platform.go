@@ -126,6 +126,7 @@ func (p *Platform) connectTemporal(ctx context.Context) error {
 	var err error
 	p.Temporal, err = temporalx.Dial(sctx, temporalx.Options{
 		Address: p.Config.TemporalAddress, Namespace: p.Config.TemporalNamespace, Logger: p.Logger, Metrics: p.Metrics,
+		StartConcurrency: p.Config.TemporalStartConcurrency,
 	})
 	if err != nil {
 		return err

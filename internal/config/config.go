@@ -50,6 +50,10 @@ type Config struct {
 	// it; the console links each operation to its workflow there. Empty
 	// shows workflow ids without links.
 	TemporalUIURL string `env:"TEMPORAL_UI_URL"`
+	// TemporalStartConcurrency is how many workflow starts each process
+	// sends to Temporal at once; a burst beyond it waits its turn in order,
+	// so the workflows already started keep running. 0 is no limit.
+	TemporalStartConcurrency int `env:"TEMPORAL_START_CONCURRENCY" envDefault:"2"`
 
 	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
 	// X-Forwarded-For the API believes for a client's address (audit log,
@@ -104,7 +108,7 @@ type Config struct {
 
 	VMIDRange          string        `env:"VMID_RANGE" envDefault:"10000-19999"`
 	ProxmoxTimeout     time.Duration `env:"PROXMOX_TIMEOUT" envDefault:"60s"`
-	CloneCapPerStorage int           `env:"CLONE_CAP_PER_STORAGE" envDefault:"4"`
+	CloneCapPerStorage int           `env:"CLONE_CAP_PER_STORAGE" envDefault:"2"`
 	// ContainerTemplateStorage is the node storage OCI images are pulled
 	// into before a container is created from them.
 	ContainerTemplateStorage string        `env:"CONTAINER_TEMPLATE_STORAGE" envDefault:"local"`
@@ -330,6 +334,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SessionMaxAge < c.SessionIdleTimeout || c.SessionMaxAge > 90*24*time.Hour {
 		bad("SessionMaxAge", "is %s; use a duration between LABFORGE_SESSION_IDLE_TIMEOUT (%s) and 2160h", c.SessionMaxAge, c.SessionIdleTimeout)
+	}
+	if c.TemporalStartConcurrency < 0 {
+		bad("TemporalStartConcurrency", "is %d; use 0 (no limit) or more", c.TemporalStartConcurrency)
 	}
 	if c.RateLimitPerMinute < 0 {
 		bad("RateLimitPerMinute", "is %d; use 0 (no limit) or more", c.RateLimitPerMinute)

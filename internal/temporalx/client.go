@@ -24,6 +24,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Metrics receives the SDK's metrics (temporal_* series); nil means none.
 	Metrics prometheus.Registerer
+	// StartConcurrency is how many workflow starts the client sends at
+	// once, LABFORGE_TEMPORAL_START_CONCURRENCY; more wait their turn in
+	// order (see startLimiter). 0 means no limit.
+	StartConcurrency int
 }
 
 // Dial connects to Temporal and checks that the frontend answers and knows
@@ -41,6 +45,9 @@ func Dial(ctx context.Context, opts Options) (client.Client, error) {
 		HostPort:  opts.Address,
 		Namespace: opts.Namespace,
 		Logger:    sdklog.NewStructuredLogger(logger),
+	}
+	if l := newStartLimiter(opts.StartConcurrency); l != nil {
+		copts.Interceptors = append(copts.Interceptors, l)
 	}
 	if opts.Metrics != nil {
 		copts.MetricsHandler = metricsHandler(opts.Metrics, logger)
