@@ -108,7 +108,7 @@ type Config struct {
 
 	VMIDRange          string        `env:"VMID_RANGE" envDefault:"10000-19999"`
 	ProxmoxTimeout     time.Duration `env:"PROXMOX_TIMEOUT" envDefault:"60s"`
-	CloneCapPerStorage int           `env:"CLONE_CAP_PER_STORAGE" envDefault:"2"`
+	CloneCapPerStorage int           `env:"CLONE_CAP_PER_STORAGE" envDefault:"4"`
 	// ContainerTemplateStorage is the node storage OCI images are pulled
 	// into before a container is created from them.
 	ContainerTemplateStorage string        `env:"CONTAINER_TEMPLATE_STORAGE" envDefault:"local"`
