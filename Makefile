@@ -59,11 +59,12 @@ test-web: $(WEB_DEPS) ## type-check the console against api/openapi.yaml, check 
 	cd web && npm run format:check
 	cd web && npm test
 
-# The browser tests build the console and the dev stack, start the stack on
-# free ports and click through the console in Debian's Chromium
-# (/usr/bin/chromium, or LABFORGE_CHROMIUM); screenshots go to web/e2e-results/.
-test-browser: $(WEB_DEPS) ## run the console's browser tests against a real stack
-	cd web && npm run test:browser
+# The browser tests build the dev stack (with the console, rebuilt first
+# when its sources are newer), start it on free ports and click through the
+# console in Debian's Chromium (/usr/bin/chromium, or LABFORGE_CHROMIUM);
+# screenshots go to web/e2e-results/.
+test-browser: $(WEB_BUILD) ## run the console's browser tests against a real stack
+	cd web && npm run test:e2e
 
 test: test-web test-browser ## run every test once: the concurrent code's under the race detector
 	$(GO) test -count=1 -timeout 9m $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS) ./api)")
