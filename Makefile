@@ -29,7 +29,7 @@ WEB_SOURCES := $(shell find web/src web/public -type f ! -name schema.d.ts 2>/de
 # durations), so many run at once: far more than the two cores here.
 API_PARALLEL ?= 12
 
-.PHONY: dev test test-race test-web test-browser build lint fmt bench clean web web-fresh
+.PHONY: dev test test-go test-race test-web test-browser build lint fmt bench clean web web-fresh
 
 dev: web-fresh ## run the whole platform: Temporal + Web UI, PostgreSQL, FerretDB, API and workers
 	$(GO) run ./cmd/devstack
@@ -66,10 +66,17 @@ test-web: $(WEB_DEPS) ## type-check the console against api/openapi.yaml, check 
 test-browser: $(WEB_BUILD) ## run the console's browser tests against a real stack
 	cd web && npm run test:e2e
 
-test: test-web test-browser ## run every test once: the concurrent code's under the race detector
+# The browser tests mostly wait for the stack (a fifth of their time is
+# CPU), so they run beside the Go tests; each one's output is printed
+# whole when it ends. Both need the console built first (package web
+# embeds it), which make does once before either starts.
+test: test-web ## run every test once: the concurrent code's under the race detector
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-browser test-go
+	$(MAKE) --no-print-directory test-race
+
+test-go: $(WEB_BUILD) ## run the Go tests that do not run under the race detector
 	$(GO) test -count=1 -timeout 9m $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS) ./api)")
 	$(GO) test -count=1 -timeout 9m -parallel $(API_PARALLEL) -skip '$(RACE_API_TESTS)' ./api
-	$(MAKE) --no-print-directory test-race
 
 test-race: ## run the concurrent packages' tests and the API's concurrent tests under the race detector
 	$(GO) test -race -count=1 -timeout 9m $(RACE_PKGS)
